@@ -1,0 +1,7 @@
+"""newsprism: many news articles in, one cross-checked picture out."""
+
+__version__ = "0.1.0"
+
+from newsprism.api import Corpus, analyze, open_corpus  # noqa: E402
+
+__all__ = ["Corpus", "analyze", "open_corpus", "__version__"]

@@ -1,0 +1,114 @@
+"""The public Python API: analyze sources into a store and read the records back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsprism.ingest.process import IngestOptions
+from newsprism.ingest.records import FieldMap
+from newsprism.ingest.sources import Limits
+from newsprism.pipeline import RunSummary, run_analyze
+from newsprism.show.export import export as run_export
+from newsprism.show.records import article_records, error_records
+from newsprism.show.report import write_report
+from newsprism.store import Store, open_store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DEFAULT_DB = "newsprism.db"
+
+
+class Corpus:
+    """A store of analyzed articles. `summary` describes the run that made it, if any."""
+
+    def __init__(self, store: Store, summary: RunSummary | None = None) -> None:
+        self.store = store
+        self.summary = summary
+
+    def articles(self) -> list[dict[str, Any]]:
+        return list(article_records(self.store))
+
+    def errors(self) -> list[dict[str, Any]]:
+        return list(error_records(self.store))
+
+    def records(self, type: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
+        """Records as exported (see the export contract), optionally of one `type`."""
+        readers = {"article": article_records, "error": error_records}
+        if type is not None and type not in readers:
+            raise ValueError(f"unknown record type {type!r}: use one of {', '.join(readers)}")
+        chosen = [readers[type]] if type else list(readers.values())
+        return [r for read in chosen for r in read(self.store)]
+
+    def to_dataframe(self, type: str = "article") -> pd.DataFrame:  # noqa: A002
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.records(type))
+
+    def duplicate_groups(self) -> list[list[dict[str, Any]]]:
+        """Near-duplicate groups, each a list of articles with the original first."""
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for a in self.articles():
+            if a["duplicate_group"]:
+                groups.setdefault(a["duplicate_group"], []).append(a)
+        return list(groups.values())
+
+    def report(self, path: str | Path) -> Path:
+        return write_report(self.store, path)
+
+    def export(self, fmt: str, out: str | Path | None) -> str:
+        return run_export(self.store, fmt, out)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self.store.count("article")
+
+
+def analyze(
+    paths: str | Path | Sequence[str | Path],
+    db: str | Path = DEFAULT_DB,
+    *,
+    outlet: str | None = None,
+    workers: int | None = None,
+    fields: dict[str, str] | None = None,
+    max_document_mb: float | None = None,
+    progress: bool = False,
+) -> Corpus:
+    """Read, clean, deduplicate and store `paths` (files, directories, archives) into `db`
+    (a SQLite file or a PostgreSQL URL). Running it again on the same inputs adds nothing."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    options = build_options(outlet=outlet, fields=fields, max_document_mb=max_document_mb)
+    store = open_store(db)
+    summary = run_analyze(paths, db, options, workers=workers, progress=progress, store=store)
+    return Corpus(store, summary)
+
+
+def build_options(
+    outlet: str | None = None,
+    fields: dict[str, str] | None = None,
+    max_document_mb: float | None = None,
+) -> IngestOptions:
+    limits = Limits()
+    if max_document_mb is not None:
+        limits = replace(limits, max_document_bytes=int(max_document_mb * 1024 * 1024))
+    return IngestOptions(
+        limits=limits,
+        fields=FieldMap().with_overrides(fields or {}),
+        default_outlet=outlet,
+    )
+
+
+def open_corpus(db: str | Path = DEFAULT_DB) -> Corpus:
+    return Corpus(open_store(db))

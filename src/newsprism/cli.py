@@ -1,0 +1,170 @@
+"""The command line: `newsprism analyze`, `report`, `export`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from newsprism.api import DEFAULT_DB, build_options
+from newsprism.engine.local import default_workers
+from newsprism.pipeline import RunSummary, run_analyze
+from newsprism.show.export import FORMATS, export
+from newsprism.show.report import write_report
+from newsprism.store import open_store
+from newsprism.store.store import StoreError
+
+app = typer.Typer(
+    help="newsprism: many news articles in, one cross-checked picture out.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str, typer.Option("--db", help="SQLite file or PostgreSQL URL (postgresql://user@host/db).")
+]
+MAX_ERRORS_SHOWN = 20
+
+
+def _parse_fields(values: list[str]) -> dict[str, str]:
+    fields = {}
+    for value in values:
+        if "=" not in value:
+            raise typer.BadParameter(f"{value!r}: write it as FIELD=COLUMN, e.g. text=body")
+        key, column = value.split("=", 1)
+        fields[key.strip()] = column.strip()
+    return fields
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[Path], typer.Argument(help="Files, directories, .zip/.gz archives.")],
+    db: DbOption = DEFAULT_DB,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write the HTML report here.")
+    ] = None,
+    outlet: Annotated[
+        str | None,
+        typer.Option("--outlet", help="Outlet for articles whose source names none."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Worker processes (default: all cores).")
+    ] = default_workers(),
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="Map a record column: text=body, published=date, ..."),
+    ] = None,
+    max_document_mb: Annotated[
+        float, typer.Option("--max-document-mb", help="Largest single article file to read.")
+    ] = 5.0,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit non-zero when any input had an error.")
+    ] = False,
+    progress: Annotated[bool, typer.Option(help="Show progress on long runs.")] = True,
+) -> None:
+    """Read, clean, deduplicate and store articles; print a summary."""
+    try:
+        options = build_options(outlet, _parse_fields(field or []), max_document_mb)
+        store = open_store(db)
+    except (StoreError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    summary = run_analyze(paths, db, options, workers=workers, progress=progress, store=store)
+    _print_summary(summary)
+    if report is not None:
+        written = write_report(store, report)
+        out.print(f"report written to [bold]{written}[/bold]")
+    store.close()
+    if summary.nothing_readable:
+        err.print("[red]error:[/red] nothing readable was found in the inputs")
+        raise typer.Exit(2)
+    if summary.errors:
+        err.print(
+            f"[yellow]warning:[/yellow] {len(summary.errors)} input error(s); "
+            "every readable article was kept"
+        )
+        if strict:
+            raise typer.Exit(1)
+
+
+def _print_summary(s: RunSummary) -> None:
+    table = Table(title="newsprism analyze", show_header=False, title_justify="left")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    rows = [
+        ("files read", s.files),
+        ("articles found", s.documents),
+        ("new articles stored", s.new_articles),
+        ("already in the store", s.already_stored),
+        ("exact duplicates in this run", s.exact_duplicates),
+        ("new near-duplicates / syndicated copies", s.near_duplicates),
+        ("input errors", len(s.errors)),
+        ("articles in the store", s.total_articles),
+    ]
+    for name, value in rows:
+        table.add_row(name, str(value))
+    table.add_row("outlets (new articles)", ", ".join(f"{o} {n}" for o, n in s.outlets.most_common(6)))
+    table.add_row("languages (new articles)", ", ".join(f"{k} {n}" for k, n in s.languages.most_common()))
+    table.add_row("store", s.store_url)
+    table.add_row("time", f"{s.seconds:.1f} s")
+    out.print(table)
+    if s.errors:
+        errors = Table(title="input errors", title_justify="left")
+        errors.add_column("source")
+        errors.add_column("line", justify="right")
+        errors.add_column("reason")
+        for e in s.errors[:MAX_ERRORS_SHOWN]:
+            errors.add_row(e.source, str(e.line or ""), e.reason)
+        out.print(errors)
+        if len(s.errors) > MAX_ERRORS_SHOWN:
+            out.print(f"… and {len(s.errors) - MAX_ERRORS_SHOWN} more: see the report or `export`")
+
+
+@app.command()
+def report(
+    out_path: Annotated[Path, typer.Argument(help="HTML file to write.")] = Path("report.html"),
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write the offline HTML report of a store."""
+    store = _open_existing(db)
+    written = write_report(store, out_path)
+    out.print(f"report written to [bold]{written}[/bold] ({store.count()} articles)")
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "jsonl",
+    out_path: Annotated[
+        str | None,
+        typer.Option("--out", help="JSONL: file or - for stdout. CSV: a directory."),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Export every record (articles, errors) as JSON Lines or CSV."""
+    store = _open_existing(db)
+    try:
+        message = export(store, fmt, out_path)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    err.print(message)
+
+
+def _open_existing(db: str):  # noqa: ANN202
+    if "://" not in db and not Path(db).exists():
+        err.print(f"[red]error:[/red] no store at {db}: run `newsprism analyze PATH --db {db}` first")
+        raise typer.Exit(2)
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,61 @@
+"""Lines that are page furniture, not reporting: newsletter boxes, comment widgets, share
+buttons, copyright and source footers. Each pattern must match a whole line (case-folded,
+whitespace collapsed) so that a sentence merely mentioning a newsletter stays."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_BOILERPLATE_CHARS = 200
+
+_PATTERNS = [
+    # newsletter and sign-up boxes
+    r"subscribe( now)?( to (our|the) (free )?(daily |weekly )?newsletters?)?[.!]?",
+    r"sign up( here| now| today)?( (to|for) .*(newsletter|news|updates|offers|inbox).*)?",
+    r"(get|receive) (the latest|our) .*(in|to) your inbox.*",
+    r".*delivered (directly |straight )?to your inbox\.?",
+    r"enter your e-?mail( address)?.*",
+    # comment widgets
+    r"notify of",
+    r"inline feedbacks?",
+    r"view all comments",
+    r"\d+ comments?",
+    r"(no )?comments?( \(\d+\))?",
+    r"(leave|post|add|write) a (comment|reply)\.?",
+    r"would love your thoughts, please comment\.?x?",
+    r"(show|load) (more )?comments",
+    r"(oldest|newest|most voted)",
+    # share buttons and social furniture
+    r"share( this)?( article| story| post| page)?( on (facebook|twitter|x|whatsapp|telegram|linkedin|reddit|email))?:?",
+    r"share on (facebook|twitter|x|whatsapp|telegram|linkedin|reddit|email|vk)",
+    r"(tweet|email|print|whatsapp|facebook|twitter|telegram|reddit|linkedin|pinterest|copy link)( this)?",
+    r"click (here )?to (share|print|email|tweet).*",
+    r"follow us( on .*)?",
+    r"(like|follow) (us|our page) on .*",
+    # source, read-more and copyright footers
+    r"source: ?(read (the )?full (article|story)|news agencies|agencies|.{1,60})",
+    r"read (the )?(full|original) (article|story)( here)?\.?",
+    r"read more( here)?:?( .{0,120})?",
+    r"(related|recommended|more from .*|you may also like|also read)( articles| stories| news)?:?",
+    r"this (article|story) (first|originally) appeared (on|in) .*",
+    r"(©|\(c\)|copyright) .*",
+    r".*all rights reserved\.?",
+    r"(advertisement|sponsored( content)?|ad|scroll to continue)",
+    r"(we use cookies|this (web)?site uses cookies).*",
+    r"(accept|reject) (all )?cookies",
+    r"skip to (main )?content",
+]
+_COMPILED = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
+
+
+def fold_line(line: str) -> str:
+    line = unicodedata.normalize("NFKC", line).casefold()
+    line = line.replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(line.split())
+
+
+def is_boilerplate(line: str) -> bool:
+    if len(line) > MAX_BOILERPLATE_CHARS:
+        return False
+    return _COMPILED.fullmatch(fold_line(line)) is not None

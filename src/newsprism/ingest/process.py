@@ -1,0 +1,137 @@
+"""Per-source work, run in worker processes: read a file, clean each document into an article,
+identify its language and fingerprint it. Nothing here touches the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsprism.ingest.clean import clean_text
+from newsprism.ingest.dedupe import content_id, signature
+from newsprism.ingest.language import detect_language
+from newsprism.ingest.provenance import (
+    date_in_name,
+    date_in_url,
+    domain_in_path,
+    domain_of,
+    parse_published,
+)
+from newsprism.ingest.readers import read_blob
+from newsprism.ingest.records import FieldMap
+from newsprism.ingest.sources import Blob, Limits, expand
+from newsprism.model import Article, Document, IngestError
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    limits: Limits = field(default_factory=Limits)
+    fields: FieldMap = field(default_factory=FieldMap)
+    default_outlet: str | None = None  # --outlet: used where nothing in the source names one
+    min_words: int = 5
+
+
+@dataclass
+class SourceResult:
+    """What one input file gave: its articles (in order) and its error records."""
+
+    path: str
+    articles: list[Article] = field(default_factory=list)
+    errors: list[IngestError] = field(default_factory=list)
+    documents: int = 0
+
+
+def process_path(path: Path, display: str, options: IngestOptions) -> SourceResult:
+    result = SourceResult(display)
+    try:
+        size = path.stat().st_size
+        if size > options.limits.max_file_bytes:
+            raise ValueError(
+                f"{size / 1e6:.1f} MB is larger than the file limit "
+                f"({options.limits.max_file_bytes / 1e6:.0f} MB)"
+            )
+        data = path.read_bytes()
+    except (OSError, ValueError) as exc:
+        result.errors.append(IngestError(display, f"cannot read: {exc}"))
+        return result
+    for item in expand(Blob(display, data), options.limits):
+        if isinstance(item, IngestError):
+            result.errors.append(item)
+            continue
+        for doc in read_blob(item, options.limits, options.fields):
+            if isinstance(doc, IngestError):
+                result.errors.append(doc)
+                continue
+            result.documents += 1
+            try:
+                article = document_to_article(doc, options)
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the file
+                result.errors.append(IngestError(doc.source, f"cannot clean: {exc!r}"))
+                continue
+            if isinstance(article, IngestError):
+                result.errors.append(article)
+            else:
+                result.articles.append(article)
+    return result
+
+
+def document_to_article(doc: Document, options: IngestOptions) -> Article | IngestError:
+    raw = doc.text.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = clean_text(raw, doc.title)
+    words = len(cleaned.text.split())
+    if words < options.min_words:
+        return IngestError(
+            doc.source,
+            f"only {words} words of article text after cleaning "
+            f"({len(cleaned.removed)} lines removed as boilerplate or title)",
+        )
+    article = Article(
+        id=content_id(cleaned.text),
+        source=doc.source,
+        text=cleaned.text,
+        raw=raw,
+        offsets=cleaned.offsets,
+        title=cleaned.title,
+        title_source=cleaned.title_source,
+        url=doc.url,
+        dateline_place=cleaned.dateline_place,
+        removed=cleaned.removed,
+        fmt=doc.fmt,
+        word_count=words,
+    )
+    _set_outlet(article, doc, cleaned.dateline_outlet, options.default_outlet)
+    _set_published(article, doc)
+    article.language, article.language_score = detect_language(cleaned.text)
+    article.minhash = signature(cleaned.text)
+    return article
+
+
+def _set_outlet(article: Article, doc: Document, tag: str | None, default: str | None) -> None:
+    article.domain = domain_of(doc.url) or domain_in_path(doc.source)
+    candidates = (
+        (doc.outlet, "metadata"),
+        (domain_of(doc.url), "domain"),
+        (domain_in_path(doc.source), "filename"),
+        (tag, "dateline"),
+        (default, "cli"),
+    )
+    for name, how in candidates:
+        if name and name.strip():
+            article.outlet, article.outlet_source = " ".join(name.split()), how
+            return
+
+
+def _set_published(article: Article, doc: Document) -> None:
+    parsed = parse_published(doc.published)
+    if parsed:
+        article.published, article.published_precision = parsed
+        article.published_source = "metadata"
+        return
+    from_url = date_in_url(doc.url)
+    if from_url:
+        article.published, article.published_precision = from_url
+        article.published_source = "url"
+        return
+    from_name = date_in_name(doc.source)
+    if from_name:
+        article.published, article.published_precision = from_name, "day"
+        article.published_source = "filename"

@@ -1,0 +1,84 @@
+"""Choose a reader by file type and turn a blob of bytes into documents or error records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from newsprism.ingest.decode import NotText, decode_bytes
+from newsprism.ingest.feeds import looks_like_feed, read_feed
+from newsprism.ingest.html import NoText, read_html_page
+from newsprism.ingest.records import FieldMap, read_csv, read_json, read_jsonl
+from newsprism.ingest.sources import Blob, Limits
+from newsprism.model import Document, IngestError
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"}
+FEED_SUFFIXES = {".rss", ".atom", ".rdf", ".xml"}
+RECORD_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv"}
+SINGLE_DOCUMENT = TEXT_SUFFIXES | HTML_SUFFIXES
+
+
+def suffix_of(name: str) -> str:
+    return PurePosixPath(name.split("!/")[-1]).suffix.lower()
+
+
+def sniff(name: str, head: str) -> str:
+    """The reader for a blob: by suffix, then by content for the ambiguous ones."""
+    suffix = suffix_of(name)
+    start = head.lstrip()[:2048].lower()
+    if suffix in {".jsonl", ".ndjson"}:
+        return "jsonl"
+    if suffix == ".json":
+        return "json"
+    if suffix in {".csv", ".tsv"}:
+        return "csv"
+    if suffix in FEED_SUFFIXES:
+        return "feed" if (suffix != ".xml" or looks_like_feed(start)) else "html"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if start.startswith(("<!doctype html", "<html")) or "<body" in start:
+        return "html"
+    if start.startswith("<?xml") and looks_like_feed(start):
+        return "feed"
+    return "text"
+
+
+def read_blob(blob: Blob, limits: Limits, fields: FieldMap) -> Iterator[Document | IngestError]:
+    name, data = blob.name, blob.data
+    if not data.strip():
+        yield IngestError(name, "empty file")
+        return
+    kind = sniff(name, data[:4096].decode("latin-1"))
+    single = kind in {"text", "html"}
+    limit = limits.max_document_bytes if single else limits.max_file_bytes
+    if len(data) > limit:
+        what = "one article" if single else "one file"
+        yield IngestError(
+            name,
+            f"{len(data) / 1e6:.1f} MB is too large for {what} (limit {limit / 1e6:.1f} MB); "
+            "split it, or raise the limit with --max-document-mb",
+        )
+        return
+    if kind == "feed":
+        # feedparser reads the XML encoding declaration itself.
+        yield from read_feed(name, data)
+        return
+    try:
+        text, _encoding = decode_bytes(data)
+    except NotText as exc:
+        yield IngestError(name, str(exc))
+        return
+    if kind == "jsonl":
+        yield from read_jsonl(name, text, fields)
+    elif kind == "json":
+        yield from read_json(name, text, fields)
+    elif kind == "csv":
+        yield from read_csv(name, text, fields)
+    elif kind == "html":
+        try:
+            yield read_html_page(name, text)
+        except (NoText, ValueError) as exc:
+            yield IngestError(name, f"unreadable HTML: {exc}")
+    else:
+        yield Document(source=name, text=text, fmt="text")

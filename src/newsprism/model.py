@@ -1,0 +1,90 @@
+"""The records that flow through the pipeline.
+
+Ingest produces `Document`s (what a reader found in one source) and `IngestError`s; cleaning
+turns a Document into an `Article`. Every derived piece keeps character offsets so a user can
+click through to the evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Document:
+    """One article as a reader found it, before cleaning."""
+
+    source: str  # path, path:line (JSONL/CSV), path#n (feed entry), archive!/member
+    text: str  # the article text as read (for HTML: the extracted main text)
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None  # as found in metadata, unparsed
+    outlet: str | None = None  # as found in metadata
+    domain: str | None = None
+    fmt: str = "text"  # text, html, jsonl, json, csv, rss, atom
+
+
+@dataclass
+class IngestError:
+    source: str
+    reason: str
+    line: int | None = None
+
+    @property
+    def id(self) -> str:
+        key = f"{self.source}\x00{self.line}\x00{self.reason}"
+        return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "error", "id": self.id, **asdict(self)}
+
+
+@dataclass
+class Removal:
+    """A piece of the raw text that cleaning took out, kept so nothing is silently lost."""
+
+    start: int  # offsets in Article.raw
+    end: int
+    text: str
+    reason: str  # repeated-title, boilerplate, dateline, empty
+
+
+@dataclass
+class Article:
+    id: str  # hash of the normalized text: the identity behind "re-ingesting is a no-op"
+    source: str
+    text: str  # cleaned text
+    raw: str  # text as read, before cleaning
+    offsets: list[tuple[int, int, int]]  # runs (clean_start, raw_start, length) mapping text→raw
+    title: str | None = None
+    title_source: str | None = None  # metadata / headline
+    outlet: str | None = None
+    outlet_source: str | None = None  # metadata / domain / filename / dateline / cli
+    domain: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO date or datetime
+    published_precision: str | None = None  # day / month / year / second
+    published_source: str | None = None  # metadata / filename / inferred
+    language: str | None = None
+    language_score: float | None = None
+    dateline_place: str | None = None
+    removed: list[Removal] = field(default_factory=list)
+    fmt: str = "text"
+    minhash: bytes | None = None  # MinHash signature (uint64 little-endian), for near-dup search
+    duplicate_of: str | None = None  # first stored article of its near-duplicate group
+    duplicate_similarity: float | None = None  # estimated Jaccard similarity to it
+    word_count: int = 0
+
+    def raw_offset(self, clean_offset: int) -> int:
+        """Map an offset in the cleaned text back to the raw text."""
+        best = None
+        for clean_start, raw_start, length in self.offsets:
+            if clean_start <= clean_offset <= clean_start + length:
+                return raw_start + (clean_offset - clean_start)
+            if clean_start <= clean_offset:
+                best = (clean_start, raw_start, length)
+        if best is None:
+            return 0
+        return best[1] + best[2]

@@ -1,0 +1,112 @@
+"""The analyze run: sources → ingest (parallel, per file) → duplicates → store, one way."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from newsprism.engine.local import default_workers, ordered_map
+from newsprism.ingest.dedupe import DEFAULT_THRESHOLD, NearDuplicateIndex
+from newsprism.ingest.process import IngestOptions, SourceResult, process_path
+from newsprism.ingest.sources import walk
+from newsprism.model import IngestError
+from newsprism.progress import ProgressReporter
+from newsprism.store import Store, open_store
+
+
+@dataclass
+class RunSummary:
+    store_url: str
+    files: int = 0
+    documents: int = 0
+    new_articles: int = 0
+    already_stored: int = 0  # exact copies of articles stored by an earlier run
+    exact_duplicates: int = 0  # exact copies of articles read earlier in this run
+    near_duplicates: int = 0  # new articles that joined a near-duplicate group
+    errors: list[IngestError] = field(default_factory=list)
+    languages: Counter[str] = field(default_factory=Counter)
+    outlets: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+    total_articles: int = 0
+    total_errors: int = 0
+
+    @property
+    def nothing_readable(self) -> bool:
+        return self.documents == 0
+
+
+def _process(item: tuple[Path, str], options: IngestOptions) -> SourceResult:
+    path, display = item
+    return process_path(path, display, options)
+
+
+def run_analyze(
+    paths: Sequence[str | Path],
+    db: str | Path,
+    options: IngestOptions | None = None,
+    workers: int | None = None,
+    near_duplicate_threshold: float = DEFAULT_THRESHOLD,
+    progress: bool = True,
+    store: Store | None = None,
+) -> RunSummary:
+    options = options or IngestOptions()
+    started = time.monotonic()
+    store = store or open_store(db)
+    summary = RunSummary(store_url=store.url)
+    files, walk_errors = walk(list(paths))
+    summary.files = len(files)
+    summary.errors.extend(walk_errors)
+    store.save([], [], walk_errors)
+
+    index = NearDuplicateIndex(near_duplicate_threshold)
+    for article_id, sig, duplicate_of in store.signatures():
+        index.add(article_id, sig, duplicate_of)
+    stored_before = store.known_ids()
+    seen_this_run: set[str] = set()
+
+    reporter = ProgressReporter(len(files), "analyzing", enabled=progress)
+    items = [(p, str(p)) for p in files]
+    worker_count = workers or default_workers()
+    for result in ordered_map(partial(_process, options=options), items, worker_count, len(items)):
+        summary.documents += result.documents
+        summary.errors.extend(result.errors)
+        new_articles = []
+        sightings = []
+        for article in result.articles:
+            sightings.append(
+                {
+                    "article_id": article.id,
+                    "source": article.source,
+                    "outlet": article.outlet,
+                    "title": article.title,
+                    "url": article.url,
+                    "published": article.published,
+                }
+            )
+            if article.id in stored_before:
+                summary.already_stored += 1
+                continue
+            if article.id in seen_this_run:
+                summary.exact_duplicates += 1
+                continue
+            seen_this_run.add(article.id)
+            match = index.match(article.minhash) if article.minhash else None
+            if match:
+                article.duplicate_of, article.duplicate_similarity = match
+                summary.near_duplicates += 1
+            if article.minhash:
+                index.add(article.id, article.minhash, article.duplicate_of)
+            new_articles.append(article)
+            summary.languages[article.language or "und"] += 1
+            summary.outlets[article.outlet or "(unknown)"] += 1
+        summary.new_articles += store.save(new_articles, sightings, result.errors)
+        reporter.advance(note=Path(result.path).name[:40])
+    reporter.close()
+    summary.total_articles = store.count("article")
+    summary.total_errors = store.count("ingest_error")
+    summary.seconds = time.monotonic() - started
+    return summary

@@ -1,0 +1,1 @@
+"""Show and export: the HTML report and record exports."""

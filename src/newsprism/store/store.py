@@ -1,0 +1,247 @@
+"""Reading and writing the store. Every write of one source is one transaction, so a run killed
+mid-way leaves whole sources or nothing, and the next run completes it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from newsprism.model import Article, IngestError
+from newsprism.store import schema
+from newsprism.store.schema import article, ingest_error, outlet, sighting
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+def outlet_id(name: str) -> str:
+    slug = re.sub(r"[^\w.]+", "-", name.casefold()).strip("-")
+    return slug or "unknown"
+
+
+def database_url(target: str | Path) -> str:
+    """A URL for SQLAlchemy from a URL or a plain file path (SQLite)."""
+    text = str(target)
+    if "://" in text:
+        if text.startswith(("postgres://", "postgresql://")):
+            # Route plain postgres URLs to psycopg 3, the driver we install.
+            text = "postgresql+psycopg://" + text.split("://", 1)[1]
+        return text
+    path = Path(text).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._setup()
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def _setup(self) -> None:
+        schema.metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            version = conn.execute(
+                select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+            ).scalar()
+            if version is None:
+                conn.execute(
+                    self._insert_ignore(schema.meta),
+                    [{"key": "schema_version", "value": schema.SCHEMA_VERSION}],
+                )
+            elif version != schema.SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.url} has store schema {version}, this newsprism writes "
+                    f"{schema.SCHEMA_VERSION}: use a new --db or re-analyze into an empty store"
+                )
+
+    def _insert_ignore(self, table: Any) -> Any:
+        if self.dialect == "sqlite":
+            return sqlite.insert(table).on_conflict_do_nothing()
+        if self.dialect == "postgresql":
+            return postgresql.insert(table).on_conflict_do_nothing()
+        return insert(table)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def save(
+        self,
+        articles: Iterable[Article],
+        sightings: Iterable[dict[str, Any]],
+        errors: Iterable[IngestError],
+    ) -> int:
+        """Store one source's results in one transaction; return how many articles were new."""
+        now = datetime.now(UTC)
+        articles = list(articles)
+        with self.engine.begin() as conn:
+            outlets = {
+                outlet_id(a.outlet): {"id": outlet_id(a.outlet), "name": a.outlet, "domain": a.domain}
+                for a in articles
+                if a.outlet
+            }
+            for s in sightings:
+                if s.get("outlet"):
+                    outlets.setdefault(
+                        outlet_id(s["outlet"]),
+                        {"id": outlet_id(s["outlet"]), "name": s["outlet"], "domain": None},
+                    )
+            if outlets:
+                conn.execute(self._insert_ignore(outlet), list(outlets.values()))
+            new = 0
+            if articles:
+                existing = self._existing_ids(conn, [a.id for a in articles])
+                rows = [self._article_row(a, now) for a in articles if a.id not in existing]
+                if rows:
+                    conn.execute(self._insert_ignore(article), rows)
+                    new = len(rows)
+            sighting_rows = [
+                {
+                    "article_id": s["article_id"],
+                    "source": s["source"],
+                    "outlet_id": outlet_id(s["outlet"]) if s.get("outlet") else None,
+                    "title": s.get("title"),
+                    "url": s.get("url"),
+                    "published": s.get("published"),
+                }
+                for s in sightings
+            ]
+            if sighting_rows:
+                conn.execute(self._insert_ignore(sighting), sighting_rows)
+            error_rows = [
+                {"id": e.id, "source": e.source, "line": e.line, "reason": e.reason, "first_seen": now}
+                for e in errors
+            ]
+            if error_rows:
+                conn.execute(self._insert_ignore(ingest_error), error_rows)
+        return new
+
+    @staticmethod
+    def _existing_ids(conn: Connection, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            found.update(conn.execute(select(article.c.id).where(article.c.id.in_(chunk))).scalars())
+        return found
+
+    @staticmethod
+    def _article_row(a: Article, now: datetime) -> dict[str, Any]:
+        return {
+            "id": a.id,
+            "source": a.source,
+            "fmt": a.fmt,
+            "outlet_id": outlet_id(a.outlet) if a.outlet else None,
+            "outlet_source": a.outlet_source,
+            "url": a.url,
+            "title": a.title,
+            "title_source": a.title_source,
+            "published": a.published,
+            "published_precision": a.published_precision,
+            "published_source": a.published_source,
+            "language": a.language,
+            "language_score": a.language_score,
+            "dateline_place": a.dateline_place,
+            "word_count": a.word_count,
+            "text": a.text,
+            "raw": a.raw,
+            "offsets": json.dumps(a.offsets, separators=(",", ":")),
+            "removed": json.dumps([asdict(r) for r in a.removed], ensure_ascii=False),
+            "minhash": a.minhash,
+            "duplicate_of": a.duplicate_of,
+            "duplicate_similarity": a.duplicate_similarity,
+            "ingested_at": now,
+        }
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def known_ids(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(article.c.id)).scalars())
+
+    def signatures(self) -> Iterator[tuple[str, bytes, str | None]]:
+        """(id, MinHash signature, duplicate_of) in arrival order, for the near-duplicate index."""
+        query = select(article.c.id, article.c.minhash, article.c.duplicate_of).order_by(
+            article.c.seq
+        )
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                if row.minhash:
+                    yield row.id, bytes(row.minhash), row.duplicate_of
+
+    def count(self, table: str = "article") -> int:
+        t = schema.metadata.tables[table]
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(t)).scalar_one()
+
+    def articles(self, with_raw: bool = False) -> list[dict[str, Any]]:
+        """Articles in arrival order, with outlet name, duplicate group and where each was seen."""
+        cols = [c for c in article.c if c.name not in ("minhash",) and (with_raw or c.name != "raw")]
+        query = (
+            select(*cols, outlet.c.name.label("outlet"), outlet.c.domain.label("outlet_domain"))
+            .select_from(article.outerjoin(outlet, article.c.outlet_id == outlet.c.id))
+            .order_by(article.c.seq)
+        )
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+            seen: dict[str, list[dict[str, Any]]] = {}
+            sq = select(sighting, outlet.c.name.label("outlet")).select_from(
+                sighting.outerjoin(outlet, sighting.c.outlet_id == outlet.c.id)
+            )
+            for s in conn.execute(sq.order_by(sighting.c.source)):
+                seen.setdefault(s.article_id, []).append(
+                    {"source": s.source, "outlet": s.outlet, "title": s.title, "url": s.url}
+                )
+        originals = {r["duplicate_of"] for r in rows if r["duplicate_of"]}
+        for r in rows:
+            r["offsets"] = json.loads(r["offsets"])
+            r["removed"] = json.loads(r["removed"])
+            r["duplicate_group"] = r["duplicate_of"] or (r["id"] if r["id"] in originals else None)
+            r["seen_in"] = seen.get(r["id"], [])
+            r.pop("seq", None)
+        return rows
+
+    def errors(self) -> list[dict[str, Any]]:
+        query = select(ingest_error).order_by(ingest_error.c.source, ingest_error.c.line)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def outlets(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(outlet).order_by(outlet.c.name))]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(target: str | Path) -> Store:
+    url = database_url(target)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        return Store(engine)
+    except Exception as exc:
+        if isinstance(exc, StoreError):
+            raise
+        raise StoreError(f"cannot open the store at {target}: {exc}") from exc
