@@ -23,7 +23,7 @@ app = typer.Typer(
     add_completion=False,
 )
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     str, typer.Option("--db", help="SQLite file or PostgreSQL URL (postgresql://user@host/db).")
@@ -108,8 +108,12 @@ def _print_summary(s: RunSummary) -> None:
     ]
     for name, value in rows:
         table.add_row(name, str(value))
-    table.add_row("outlets (new articles)", ", ".join(f"{o} {n}" for o, n in s.outlets.most_common(6)))
-    table.add_row("languages (new articles)", ", ".join(f"{k} {n}" for k, n in s.languages.most_common()))
+    table.add_row(
+        "outlets (new articles)", ", ".join(f"{o} {n}" for o, n in s.outlets.most_common(6))
+    )
+    table.add_row(
+        "languages (new articles)", ", ".join(f"{k} {n}" for k, n in s.languages.most_common())
+    )
     table.add_row("store", s.store_url)
     table.add_row("time", f"{s.seconds:.1f} s")
     out.print(table)
@@ -157,7 +161,9 @@ def export_cmd(
 
 def _open_existing(db: str):  # noqa: ANN202
     if "://" not in db and not Path(db).exists():
-        err.print(f"[red]error:[/red] no store at {db}: run `newsprism analyze PATH --db {db}` first")
+        err.print(
+            f"[red]error:[/red] no store at {db}: run `newsprism analyze PATH --db {db}` first"
+        )
         raise typer.Exit(2)
     try:
         return open_store(db)

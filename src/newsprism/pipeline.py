@@ -1,4 +1,4 @@
-"""The analyze run: sources → ingest (parallel, per file) → duplicates → store, one way."""
+"""The analyze run: sources → ingest (batches in parallel) → duplicates → store, one way."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from pathlib import Path
 
 from newsprism.engine.local import default_workers, ordered_map
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD, NearDuplicateIndex
-from newsprism.ingest.process import IngestOptions, SourceResult, process_path
+from newsprism.ingest.process import BatchResult, IngestOptions, process_batch, read_sources
 from newsprism.ingest.sources import walk
 from newsprism.model import IngestError
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store, open_store
+
+# Below this much input, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 256 * 1024
 
 
 @dataclass
@@ -37,11 +40,6 @@ class RunSummary:
     @property
     def nothing_readable(self) -> bool:
         return self.documents == 0
-
-
-def _process(item: tuple[Path, str], options: IngestOptions) -> SourceResult:
-    path, display = item
-    return process_path(path, display, options)
 
 
 def run_analyze(
@@ -70,43 +68,71 @@ def run_analyze(
 
     reporter = ProgressReporter(len(files), "analyzing", enabled=progress)
     items = [(p, str(p)) for p in files]
+    input_bytes = sum(_size(p) for p in files)
     worker_count = workers or default_workers()
-    for result in ordered_map(partial(_process, options=options), items, worker_count, len(items)):
-        summary.documents += result.documents
-        summary.errors.extend(result.errors)
-        new_articles = []
-        sightings = []
-        for article in result.articles:
-            sightings.append(
-                {
-                    "article_id": article.id,
-                    "source": article.source,
-                    "outlet": article.outlet,
-                    "title": article.title,
-                    "url": article.url,
-                    "published": article.published,
-                }
-            )
-            if article.id in stored_before:
-                summary.already_stored += 1
-                continue
-            if article.id in seen_this_run:
-                summary.exact_duplicates += 1
-                continue
-            seen_this_run.add(article.id)
-            match = index.match(article.minhash) if article.minhash else None
-            if match:
-                article.duplicate_of, article.duplicate_similarity = match
-                summary.near_duplicates += 1
-            if article.minhash:
-                index.add(article.id, article.minhash, article.duplicate_of)
-            new_articles.append(article)
-            summary.languages[article.language or "und"] += 1
-            summary.outlets[article.outlet or "(unknown)"] += 1
-        summary.new_articles += store.save(new_articles, sightings, result.errors)
-        reporter.advance(note=Path(result.path).name[:40])
+    if input_bytes < PARALLEL_MIN_BYTES:
+        worker_count = 1
+    results = ordered_map(
+        partial(process_batch, options=options), read_sources(items, options), worker_count
+    )
+    for result in results:
+        summary.new_articles += _store_batch(
+            result, store, index, stored_before, seen_this_run, summary
+        )
+        if result.files_done:
+            reporter.advance(result.files_done)
     reporter.close()
     summary.total_articles = store.count("article")
     summary.total_errors = store.count("ingest_error")
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _store_batch(
+    result: BatchResult,
+    store: Store,
+    index: NearDuplicateIndex,
+    stored_before: set[str],
+    seen_this_run: set[str],
+    summary: RunSummary,
+) -> int:
+    """Match one batch against the near-duplicate index and store it in one transaction."""
+    summary.documents += result.documents
+    summary.errors.extend(result.errors)
+    new_articles = []
+    sightings = []
+    for article in result.articles:
+        sightings.append(
+            {
+                "article_id": article.id,
+                "source": article.source,
+                "outlet": article.outlet,
+                "title": article.title,
+                "url": article.url,
+                "published": article.published,
+            }
+        )
+        if article.id in stored_before:
+            summary.already_stored += 1
+            continue
+        if article.id in seen_this_run:
+            summary.exact_duplicates += 1
+            continue
+        seen_this_run.add(article.id)
+        match = index.match(article.minhash) if article.minhash else None
+        if match:
+            article.duplicate_of, article.duplicate_similarity = match
+            summary.near_duplicates += 1
+        if article.minhash:
+            index.add(article.id, article.minhash, article.duplicate_of)
+        new_articles.append(article)
+        summary.languages[article.language or "und"] += 1
+        summary.outlets[article.outlet or "(unknown)"] += 1
+    return store.save(new_articles, sightings, result.errors)

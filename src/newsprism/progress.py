@@ -63,5 +63,7 @@ class ProgressReporter:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.stop()
-        elif self.enabled and not self._terminal and time.monotonic() - self.started >= QUIET_SECONDS:
+        elif (
+            self.enabled and not self._terminal and time.monotonic() - self.started >= QUIET_SECONDS
+        ):
             self._plain()

@@ -12,18 +12,15 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Starting a worker process costs more than reading a handful of small files.
-MIN_ITEMS_FOR_PROCESSES = 8
-
 
 def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
-def ordered_map(
-    fn: Callable[[T], R], items: Iterable[T], workers: int, total: int | None = None
-) -> Iterator[R]:
-    if workers <= 1 or (total is not None and total < MIN_ITEMS_FOR_PROCESSES):
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+    if workers <= 1:
         for item in items:
             yield fn(item)
         return

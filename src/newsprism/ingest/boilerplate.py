@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 MAX_BOILERPLATE_CHARS = 200
+_NETWORKS = "(facebook|twitter|x|whatsapp|telegram|linkedin|reddit|email|vk)"
 
 _PATTERNS = [
     # newsletter and sign-up boxes
@@ -27,9 +28,9 @@ _PATTERNS = [
     r"(show|load) (more )?comments",
     r"(oldest|newest|most voted)",
     # share buttons and social furniture
-    r"share( this)?( article| story| post| page)?( on (facebook|twitter|x|whatsapp|telegram|linkedin|reddit|email))?:?",
-    r"share on (facebook|twitter|x|whatsapp|telegram|linkedin|reddit|email|vk)",
-    r"(tweet|email|print|whatsapp|facebook|twitter|telegram|reddit|linkedin|pinterest|copy link)( this)?",
+    rf"share( this)?( article| story| post| page)?( on {_NETWORKS})?:?",
+    rf"share on {_NETWORKS}",
+    rf"(tweet|print|pinterest|copy link|{_NETWORKS})( this)?",
     r"click (here )?to (share|print|email|tweet).*",
     r"follow us( on .*)?",
     r"(like|follow) (us|our page) on .*",

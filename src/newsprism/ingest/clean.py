@@ -21,7 +21,8 @@ _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _DATELINE_PLACE = re.compile(
     r"(?P<place>[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})"  # DAMASCUS, NEW YORK, AL-HASAKAH
     r"(?:, (?P<region>[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,2}))?"  # , Syria
-    r"(?:,? (?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:,? \d{4})?))?"
+    r"(?:,? (?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+    r" \d{1,2}(?:,? \d{4})?))?"
     r"(?: ?\((?P<agency>[A-Za-z][A-Za-z .&-]{0,30})\) ?| )[–—-]{1,2} "
 )
 # An outlet's own tag glued to a dash ("Alwaght- ", "IRNA- "), as Iranian and other state
@@ -119,12 +120,14 @@ def normalize_span(raw: str, start: int, end: int, out_start: int) -> tuple[str,
 
 
 def _extend(runs: list[list[int]], clean: int, raw: int, length: int, linear: bool = True) -> None:
+    # A run from an expansion (one raw "ﬁ" → clean "fi") carries a 4th element so that no later
+    # run merges into it: its characters do not map linearly.
     if linear and runs:
         last = runs[-1]
-        if last[0] + last[2] == clean and last[1] + last[2] == raw:
+        if len(last) == 3 and last[0] + last[2] == clean and last[1] + last[2] == raw:
             last[2] += length
             return
-    runs.append([clean, raw, length])
+    runs.append([clean, raw, length] if linear else [clean, raw, length, 0])
 
 
 def clean_text(raw: str, title: str | None = None) -> Cleaned:
@@ -188,7 +191,7 @@ def clean_text(raw: str, title: str | None = None) -> Cleaned:
         offsets.extend(runs)
         length += len(text)
     result.text = "".join(parts)
-    result.offsets = [tuple(r) for r in offsets]  # type: ignore[misc]
+    result.offsets = [(r[0], r[1], r[2]) for r in offsets]
     return result
 
 

