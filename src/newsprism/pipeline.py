@@ -11,6 +11,7 @@ from pathlib import Path
 
 from newsprism.engine.local import default_workers, ordered_map
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD, NearDuplicateIndex
+from newsprism.ingest.language import detect_language
 from newsprism.ingest.process import BatchResult, IngestOptions, process_batch, read_sources
 from newsprism.ingest.sources import walk
 from newsprism.model import IngestError
@@ -72,6 +73,10 @@ def run_analyze(
     worker_count = workers or default_workers()
     if input_bytes < PARALLEL_MIN_BYTES:
         worker_count = 1
+    if worker_count > 1:
+        # Load the language model once here: forked workers share it instead of each
+        # decompressing its own copy.
+        detect_language("warm up the language model before the workers fork")
     results = ordered_map(
         partial(process_batch, options=options), read_sources(items, options), worker_count
     )

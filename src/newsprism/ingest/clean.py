@@ -17,6 +17,10 @@ from newsprism.model import Removal
 
 # Zero-width characters and soft hyphens split words invisibly; drop them.
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+# What the slow path must look at: whitespace and anything outside printable ASCII.
+_SPECIAL = re.compile(r"[^\x21-\x7e]")
+# A line without these (and already NFKC) is kept exactly as it is.
+_NEEDS_SLOW_PATH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]|\s\s|[^\S ]")
 
 _DATELINE_PLACE = re.compile(
     r"(?P<place>[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})"  # DAMASCUS, NEW YORK, AL-HASAKAH
@@ -79,42 +83,52 @@ def normalize_span(raw: str, start: int, end: int, out_start: int) -> tuple[str,
     stripped = segment.strip()
     if (
         stripped
-        and not any(c in _INVISIBLE for c in stripped)
-        and "  " not in stripped
-        and "\t" not in stripped
+        and not _NEEDS_SLOW_PATH.search(stripped)
         and (stripped.isascii() or unicodedata.is_normalized("NFKC", stripped))
-        and all(c == " " or not c.isspace() for c in stripped)
     ):
         offset = start + segment.index(stripped[0])
         return stripped, [[out_start, offset, len(stripped)]]
     out: list[str] = []
     runs: list[list[int]] = []
+    length = 0  # characters emitted so far
     pending_space = False
     i = start
     while i < end:
+        special = _SPECIAL.search(raw, i, end)
+        stop = special.start() if special else end
+        if stop > i:  # printable ASCII: copied as it is, one linear run
+            if pending_space:
+                out.append(" ")
+                _extend(runs, out_start + length, i - 1, 1)
+                length += 1
+                pending_space = False
+            out.append(raw[i:stop])
+            _extend(runs, out_start + length, i, stop - i)
+            length += stop - i
+            i = stop
+            if special is None:
+                break
         j = i + 1
         while j < end and unicodedata.combining(raw[j]):
             j += 1
         cluster = raw[i:j]
-        if cluster[0] in _INVISIBLE:
-            i = j
-            continue
-        piece = unicodedata.normalize("NFKC", cluster)
-        if piece.isspace() or not piece:
-            pending_space = bool(out)
+        piece = "" if cluster[0] in _INVISIBLE else unicodedata.normalize("NFKC", cluster)
+        if not piece or piece.isspace():
+            pending_space = pending_space or (bool(out) and not piece == "")
             i = j
             continue
         if pending_space:
             out.append(" ")
-            _extend(runs, out_start + len("".join(out)) - 1, i - 1, 1)
+            _extend(runs, out_start + length, i - 1, 1)
+            length += 1
             pending_space = False
-        pos = out_start + sum(len(p) for p in out)
         out.append(piece)
         if len(piece) == len(cluster):
-            _extend(runs, pos, i, len(piece))
+            _extend(runs, out_start + length, i, len(piece))
         else:
             for k in range(len(piece)):
-                _extend(runs, pos + k, i, 1, linear=False)
+                _extend(runs, out_start + length + k, i, 1, linear=False)
+        length += len(piece)
         i = j
     return "".join(out), runs
 

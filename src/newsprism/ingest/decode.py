@@ -32,7 +32,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise NotText(f"has a {encoding} byte-order mark but does not decode: {exc}") from exc
+                raise NotText(
+                    f"has a {encoding} byte-order mark but does not decode: {exc}"
+                ) from exc
     head = data[:8192]
     if b"\x00" in head:
         raise NotText("binary data (NUL bytes), not a text document")

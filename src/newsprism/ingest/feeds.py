@@ -17,7 +17,13 @@ def looks_like_feed(head: str) -> bool:
 
 
 def read_feed(name: str, data: bytes) -> Iterator[Document | IngestError]:
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except Exception as exc:  # noqa: BLE001
+        # feedparser's loose parser has its own bugs on mangled markup (a KeyError for
+        # `<feed ...><item><link></item></link>`): a broken feed is an error record, not a crash.
+        yield IngestError(name, f"broken feed, no entry could be read: {exc!r}")
+        return
     entries = parsed.entries
     if parsed.bozo and not entries:
         reason = getattr(parsed, "bozo_exception", "not a feed")
@@ -32,14 +38,9 @@ def read_feed(name: str, data: bytes) -> Iterator[Document | IngestError]:
             f"malformed feed, {len(entries)} entries recovered: {parsed.bozo_exception}",
         )
     outlet = parsed.feed.get("title") or None
-    fmt = "atom" if parsed.version.startswith("atom") else "rss"
+    fmt = "atom" if (parsed.get("version") or "").startswith("atom") else "rss"
     for index, entry in enumerate(entries, start=1):
-        html = ""
-        if entry.get("content"):
-            html = max((c.get("value", "") for c in entry.content), key=len)
-        if len(entry.get("summary", "")) > len(html):
-            html = entry.summary
-        text = html_fragment_to_text(html)
+        text = _entry_text(entry)
         if not text.strip():
             yield IngestError(f"{name}#{index}", "feed entry has no text (no content or summary)")
             continue
@@ -58,3 +59,15 @@ def read_feed(name: str, data: bytes) -> Iterator[Document | IngestError]:
             outlet=outlet,
             fmt=fmt,
         )
+
+
+def _entry_text(entry: feedparser.FeedParserDict) -> str:
+    """The longest of an entry's content and summary, as text. feedparser gives HTML for
+    text/html and already-unescaped text for text/plain (Atom type="text"), which must not be
+    parsed as markup. On malformed feeds a value can be None rather than missing."""
+    candidates = [(c.get("value") or "", c.get("type") or "") for c in entry.get("content") or []]
+    summary_type = (entry.get("summary_detail") or {}).get("type") or ""
+    candidates.append((entry.get("summary") or "", summary_type))
+    # max() keeps the first of equally long values: content wins a tie with the summary.
+    value, kind = max(candidates, key=lambda c: len(c[0]))
+    return value if kind == "text/plain" else html_fragment_to_text(value)

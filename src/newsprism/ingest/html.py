@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import lxml.html
 import trafilatura
@@ -14,6 +15,7 @@ _BLOCK_TAGS = {
     "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section",
     "article", "pre", "ul", "ol", "table", "figure", "figcaption", "header", "footer",
 }  # fmt: skip
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg")
 
 # htmldate refuses dates after today by default; an archive of future-dated or test pages is
@@ -26,13 +28,19 @@ class NoText(ValueError):
 
 
 def read_html_page(source: str, html: str) -> Document:
-    doc = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        date_extraction_params=_DATE_PARAMS,
-    )
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params=_DATE_PARAMS,
+        )
+    except Exception:  # noqa: BLE001
+        # trafilatura and htmldate raise assorted internal errors on broken markup (an
+        # AssertionError from lxml's drop_tree for `<svg><p><pre>`): one bad page must fall
+        # back to its visible text or become an error record, never abort the whole run.
+        doc = None
     text = doc.text if doc is not None else None
     if not text or not text.strip():
         # trafilatura gives up on pages it cannot score (broken or unusual markup): fall back
@@ -55,11 +63,14 @@ def read_html_page(source: str, html: str) -> Document:
 def html_fragment_to_text(html: str) -> str:
     """Visible text of an HTML fragment (a feed entry's content), one line per block element."""
     if "<" not in html:
-        return html
+        # Still HTML: "Fish &amp; chips" is "Fish & chips" in the article.
+        return unescape(html)
+    # lxml refuses a str that carries an encoding declaration (it was decoded already).
+    html = _XML_DECLARATION.sub("", html)
     try:
         root = lxml.html.fromstring(html)
     except (ParserError, ValueError):
-        return re.sub(r"<[^>]*>", " ", html)
+        return unescape(re.sub(r"<[^>]*>", " ", html))
     for bad in root.iter(*_DROP_TAGS):
         bad.drop_tree()
     parts: list[str] = []

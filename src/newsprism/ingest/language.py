@@ -8,7 +8,7 @@ from functools import lru_cache
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 UNDETERMINED = "und"
-_SAMPLE_CHARS = 4000
+_SAMPLE_CHARS = 2000  # plenty for a confident guess; the cost grows with the sample
 
 
 @lru_cache(maxsize=1)

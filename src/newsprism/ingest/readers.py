@@ -47,18 +47,21 @@ def sniff(name: str, head: str) -> str:
 
 def read_blob(blob: Blob, limits: Limits, fields: FieldMap) -> Iterator[Document | IngestError]:
     name, data = blob.name, blob.data
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): that copies a 50 MB file to test it
         yield IngestError(name, "empty file")
         return
     kind = sniff(name, data[:4096].decode("latin-1"))
     single = kind in {"text", "html"}
     limit = limits.max_document_bytes if single else limits.max_file_bytes
     if len(data) > limit:
+        # MiB, as --max-document-mb counts them: "--max-document-mb 5" reads "limit 5 MB".
+        mib = 1024 * 1024
         what = "one article" if single else "one file"
+        hint = "split it, or raise the limit with --max-document-mb" if single else "split it"
         yield IngestError(
             name,
-            f"{len(data) / 1e6:.1f} MB is too large for {what} (limit {limit / 1e6:.1f} MB); "
-            "split it, or raise the limit with --max-document-mb",
+            f"{len(data) / mib:.1f} MB is too large for {what} "
+            f"(limit {round(limit / mib, 2):g} MB); {hint}",
         )
         return
     if kind == "feed":

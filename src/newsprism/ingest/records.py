@@ -34,9 +34,13 @@ class FieldMap:
         unknown = set(overrides) - known
         if unknown:
             raise ValueError(
-                f"unknown field(s) {', '.join(sorted(unknown))}: map one of {', '.join(sorted(known))}"
+                f"unknown field(s) {', '.join(sorted(unknown))}: "
+                f"map one of {', '.join(sorted(known))}"
             )
-        values = {k: (v,) + getattr(self, k) for k, v in overrides.items()}
+        # The user's name first, without repeating it if it is already a default one.
+        values = {
+            k: (v, *(name for name in getattr(self, k) if name != v)) for k, v in overrides.items()
+        }
         return FieldMap(**{**{k: getattr(self, k) for k in known}, **values})
 
 
@@ -75,12 +79,22 @@ def record_to_document(
     )
 
 
+def _loads(text: str) -> Any:
+    """json.loads, with absurd nesting reported as invalid JSON rather than crashing the run."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+
+
 def read_jsonl(name: str, text: str, fields: FieldMap) -> Iterator[Document | IngestError]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only, as JSON Lines does: str.splitlines() also breaks at U+2028, U+2029
+    # and U+0085, which JSON strings may hold unescaped, cutting a good record in two.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = _loads(line)
         except json.JSONDecodeError as exc:
             yield IngestError(name, f"invalid JSON: {exc.msg} at column {exc.colno}", number)
             continue
@@ -89,7 +103,7 @@ def read_jsonl(name: str, text: str, fields: FieldMap) -> Iterator[Document | In
 
 def read_json(name: str, text: str, fields: FieldMap) -> Iterator[Document | IngestError]:
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except json.JSONDecodeError as exc:
         yield IngestError(name, f"invalid JSON: {exc.msg} at line {exc.lineno}", exc.lineno)
         return
@@ -109,11 +123,15 @@ def read_json(name: str, text: str, fields: FieldMap) -> Iterator[Document | Ing
 
 
 def read_csv(name: str, text: str, fields: FieldMap) -> Iterator[Document | IngestError]:
+    dialect = csv.excel_tab if name.lower().endswith(".tsv") else csv.excel
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
     except csv.Error:
-        dialect = csv.excel_tab if name.lower().endswith(".tsv") else csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+        delimiter = dialect.delimiter
+    # Only the delimiter is sniffed; quoting stays RFC 4180 (excel). The sniffer guesses
+    # doublequote=False for ordinary files whose quoted fields hold "" or line breaks, which
+    # cuts an article body at its first quotation mark and shifts the remaining columns.
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect, delimiter=delimiter)
     if not reader.fieldnames:
         yield IngestError(name, "CSV file has no header row")
         return

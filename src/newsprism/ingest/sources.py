@@ -67,7 +67,9 @@ def expand(blob: Blob, limits: Limits, depth: int = 0) -> Iterator[Blob | Ingest
         yield blob
         return
     if depth >= limits.max_archive_depth:
-        yield IngestError(blob.name, f"archive nested deeper than {limits.max_archive_depth} levels")
+        yield IngestError(
+            blob.name, f"archive nested deeper than {limits.max_archive_depth} levels"
+        )
         return
     if lower.endswith(".gz"):
         yield from _expand_gzip(blob, limits, depth)
@@ -110,7 +112,8 @@ def _expand_zip(blob: Blob, limits: Limits, depth: int) -> Iterator[Blob | Inges
         return
     if len(members) > limits.max_archive_members:
         yield IngestError(
-            blob.name, f"{len(members):,} members, more than the limit of {limits.max_archive_members:,}"
+            blob.name,
+            f"{len(members):,} members, more than the limit of {limits.max_archive_members:,}",
         )
         return
     total = 0
