@@ -119,9 +119,9 @@ def _print_summary(s: RunSummary) -> None:
     out.print(table)
     if s.errors:
         errors = Table(title="input errors", title_justify="left")
-        errors.add_column("source")
+        errors.add_column("source", overflow="fold")
         errors.add_column("line", justify="right")
-        errors.add_column("reason")
+        errors.add_column("reason", overflow="fold")
         for e in s.errors[:MAX_ERRORS_SHOWN]:
             errors.add_row(e.source, str(e.line or ""), e.reason)
         out.print(errors)

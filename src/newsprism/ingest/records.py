@@ -131,18 +131,27 @@ def read_csv(name: str, text: str, fields: FieldMap) -> Iterator[Document | Inge
     # Only the delimiter is sniffed; quoting stays RFC 4180 (excel). The sniffer guesses
     # doublequote=False for ordinary files whose quoted fields hold "" or line breaks, which
     # cuts an article body at its first quotation mark and shifts the remaining columns.
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect, delimiter=delimiter)
-    if not reader.fieldnames:
+    rows = csv.reader(io.StringIO(text, newline=""), dialect=dialect, delimiter=delimiter)
+    try:
+        header = next(rows, [])
+    except csv.Error as exc:
+        yield IngestError(name, f"broken CSV header: {exc}", 1)
+        return
+    if not header:
         yield IngestError(name, "CSV file has no header row")
         return
     while True:
+        # A record is named by the line it starts on: a quoted field may span several lines,
+        # and reader.line_num is where the record ends.
+        start = rows.line_num + 1
         try:
-            row = next(reader)
+            cells = next(rows)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield IngestError(name, f"broken CSV row: {exc}", reader.line_num)
+            yield IngestError(name, f"broken CSV row: {exc}", start)
             continue
-        if None in row:  # more cells than header columns
-            row.pop(None)
-        yield record_to_document(row, f"{name}:{reader.line_num}", "csv", fields, reader.line_num)
+        if not cells:  # a blank line
+            continue
+        row = dict(zip(header, cells, strict=False))  # extra cells beyond the header are dropped
+        yield record_to_document(row, f"{name}:{start}", "csv", fields, start)

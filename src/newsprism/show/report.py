@@ -44,6 +44,7 @@ def report_context(store: Store) -> dict[str, Any]:
         "groups": [(group_numbers[g], members) for g, members in groups.items()],
         "outlets": Counter(a["outlet"] or "(unknown)" for a in articles).most_common(),
         "languages": Counter(a["language"] or "und" for a in articles).most_common(),
+        "known_outlets": len({a["outlet"] for a in articles if a["outlet"]}),
         "undated": sum(1 for a in articles if not a["published"]),
         "removed_lines": sum(len(a["removed"]) for a in articles),
     }

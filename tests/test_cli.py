@@ -1,0 +1,92 @@
+"""The command line as a user runs it: summary, exit codes, options."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from newsprism import open_corpus
+from newsprism.cli import app
+
+runner = CliRunner()
+
+
+def test_analyze_prints_summary_and_writes_report(examples_dir: Path, tmp_path: Path) -> None:
+    db, report = tmp_path / "e.db", tmp_path / "e.html"
+    result = runner.invoke(
+        app, ["analyze", str(examples_dir), "--db", str(db), "--report", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "new articles stored" in result.output
+    assert "broken-feed.xml" in result.output  # errors are listed
+    assert "warning" in result.output
+    assert report.exists()
+    again = runner.invoke(app, ["analyze", str(examples_dir), "--db", str(db)])
+    assert again.exit_code == 0
+    with open_corpus(db) as corpus:
+        assert len(corpus) == 10
+
+
+def test_strict_fails_on_input_errors(examples_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["analyze", str(examples_dir), "--db", str(tmp_path / "s.db"), "--strict"]
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+
+
+def test_nothing_readable_exits_non_zero(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    result = runner.invoke(
+        app, ["analyze", str(tmp_path / "empty.txt"), "--db", str(tmp_path / "n.db")]
+    )
+    assert result.exit_code == 2
+    assert "nothing readable" in result.output
+
+
+def test_outlet_option_fills_only_unknown_outlets(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "plain.txt").write_text(
+        "Rain floods the valley\n\nHeavy rain flooded the valley road on Monday, the council said.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "in" / "tagged.jsonl").write_text(
+        json.dumps(
+            {
+                "text": "The ferry service resumed on Tuesday after the storm passed.",
+                "outlet": "Harbor Wire",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "o.db"
+    result = runner.invoke(
+        app, ["analyze", str(tmp_path / "in"), "--db", str(db), "--outlet", "Valley Times"]
+    )
+    assert result.exit_code == 0, result.output
+    with open_corpus(db) as corpus:
+        outlets = {
+            Path(a["source"]).name: (a["outlet"], a["outlet_source"]) for a in corpus.articles()
+        }
+    assert outlets["plain.txt"] == ("Valley Times", "cli")
+    assert outlets["tagged.jsonl:1"] == ("Harbor Wire", "metadata")
+
+
+def test_field_mapping_errors_are_clear(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["analyze", str(tmp_path), "--db", str(tmp_path / "f.db"), "--field", "txt=body"]
+    )
+    assert result.exit_code == 2
+    assert "unknown field" in result.output
+
+
+def test_bad_store_url_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["analyze", str(tmp_path), "--db", "postgresql://nobody@127.0.0.1:1/x"]
+    )
+    assert result.exit_code == 2
+    assert "cannot open the store" in result.output
+    assert "Traceback" not in result.output
