@@ -49,7 +49,7 @@ def test_nothing_readable_exits_non_zero(tmp_path: Path) -> None:
 def test_outlet_option_fills_only_unknown_outlets(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "plain.txt").write_text(
-        "Rain floods the valley\n\nHeavy rain flooded the valley road on Monday, the council said.\n",
+        "Rain floods the valley\n\nHeavy rain flooded the valley road on Monday, officials said.\n",
         encoding="utf-8",
     )
     (tmp_path / "in" / "tagged.jsonl").write_text(

@@ -114,7 +114,7 @@ def normalize_span(raw: str, start: int, end: int, out_start: int) -> tuple[str,
         cluster = raw[i:j]
         piece = "" if cluster[0] in _INVISIBLE else unicodedata.normalize("NFKC", cluster)
         if not piece or piece.isspace():
-            pending_space = pending_space or (bool(out) and not piece == "")
+            pending_space = pending_space or (bool(out) and piece != "")
             i = j
             continue
         if pending_space:
