@@ -8,7 +8,8 @@ VENV=${VENV:-.venv}
 "$VENV/bin/ruff" check src tests benchmarks
 
 if [ -z "${NEWSPRISM_TEST_PG_URL:-}" ]; then
-  eval "$(bash scripts/postgres-test-server.sh start)"
+  pg_env=$(bash scripts/postgres-test-server.sh start)  # a failed start stops the run here
+  eval "$pg_env"
   trap 'bash scripts/postgres-test-server.sh stop' EXIT
 fi
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import io
+import lzma
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,7 +92,7 @@ def _expand_gzip(blob: Blob, limits: Limits, depth: int) -> Iterator[Blob | Inge
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(blob.data)) as gz:
             data = _bounded_read(gz, limit)
-    except (OSError, EOFError, ValueError) as exc:
+    except (OSError, EOFError, ValueError, zlib.error) as exc:  # corrupt data: zlib.error
         yield IngestError(blob.name, f"broken gzip file: {exc}")
         return
     if data is None:
@@ -107,7 +109,8 @@ def _expand_zip(blob: Blob, limits: Limits, depth: int) -> Iterator[Blob | Inges
     try:
         archive = zipfile.ZipFile(io.BytesIO(blob.data))
         members = [m for m in archive.infolist() if not m.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        # NotImplementedError: a "zip file version" this zipfile cannot read.
         yield IngestError(blob.name, f"broken zip archive: {exc}")
         return
     if len(members) > limits.max_archive_members:
@@ -129,7 +132,17 @@ def _expand_zip(blob: Blob, limits: Limits, depth: int) -> Iterator[Blob | Inges
         try:
             with archive.open(member) as stream:
                 data = _bounded_read(stream, budget)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+            EOFError,
+            # corrupt deflate and LZMA streams: zipfile does not wrap these in BadZipFile
+            zlib.error,
+            lzma.LZMAError,
+        ) as exc:
             yield IngestError(name, f"cannot extract from zip: {exc}")
             continue
         if data is None:
