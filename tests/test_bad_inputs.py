@@ -218,7 +218,9 @@ def test_missing_path_is_an_error_and_other_paths_are_processed(tmp_path: Path) 
 FIFTY_MB = 50 * 1024 * 1024
 
 
-def test_50mb_text_file_is_refused_quickly_as_too_large_for_one_article(tmp_path: Path) -> None:
+def test_50mb_text_file_is_refused_quickly_as_too_large_for_one_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     huge = tmp_path / "huge.txt"
     line = (BRIDGE + "\n").encode()
     block = line * (1024 * 1024 // len(line) + 1)  # ~1 MB written at a time
@@ -227,6 +229,13 @@ def test_50mb_text_file_is_refused_quickly_as_too_large_for_one_article(tmp_path
             f.write(block)
     good = write_good(tmp_path)
 
+    read_bytes = Path.read_bytes
+
+    def refuse_huge(self: Path) -> bytes:
+        assert self.name != "huge.txt", "an oversized article must be refused before reading it"
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse_huge)
     started = time.monotonic()
     corpus = run_api([huge, good], tmp_path / "s.db")
     elapsed = time.monotonic() - started
@@ -676,3 +685,33 @@ def test_second_identical_run_adds_nothing(tmp_path: Path) -> None:
     assert second.summary.new_articles == 0
     assert second.store.count("article") == articles
     assert second.store.count("ingest_error") == errors
+
+
+def test_a_reader_crash_is_an_error_record_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsprism.ingest import process
+
+    real = process.read_blob
+
+    def crash_on_bad(blob, limits, fields):  # noqa: ANN001, ANN202
+        if blob.name.endswith("bad.txt"):
+            raise RuntimeError("unexpected reader bug")
+        return real(blob, limits, fields)
+
+    monkeypatch.setattr(process, "read_blob", crash_on_bad)
+    write_good(tmp_path, "bad.txt")
+    good = write_good(tmp_path, "good.txt", BRIDGE)
+    corpus = run_api([tmp_path / "bad.txt", good], tmp_path / "c.db")
+    assert texts(corpus) == [BRIDGE]
+    [error] = errors_for(corpus.summary.errors, "bad.txt")
+    assert "reader failed" in error.reason and "unexpected reader bug" in error.reason
+
+
+def test_record_errors_after_cleaning_carry_their_line(tmp_path: Path) -> None:
+    records = tmp_path / "short.jsonl"
+    lines = [{"text": PIER}, {"text": "Too short."}]
+    records.write_text("\n".join(json.dumps(r) for r in lines) + "\n", encoding="utf-8")
+    corpus = run_api([records], tmp_path / "l.db")
+    [error] = corpus.summary.errors
+    assert error.line == 2 and "only 2 words" in error.reason

@@ -24,6 +24,7 @@ class Document:
     outlet: str | None = None  # as found in metadata
     domain: str | None = None
     fmt: str = "text"  # text, html, jsonl, json, csv, rss, atom
+    line: int | None = None  # line of the record in a JSONL/CSV file
 
 
 @dataclass

@@ -25,12 +25,13 @@ from newsprism.ingest.provenance import (
     domain_of,
     parse_published,
 )
-from newsprism.ingest.readers import extract_page, read_blob
+from newsprism.ingest.readers import SINGLE_DOCUMENT, extract_page, read_blob, suffix_of
 from newsprism.ingest.records import FieldMap
-from newsprism.ingest.sources import Blob, Limits, expand
+from newsprism.ingest.sources import Blob, Limits, expand, is_archive
 from newsprism.model import Article, Document, IngestError
 
 BATCH_DOCUMENTS = 32
+MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -60,24 +61,32 @@ class BatchResult:
 
 
 def read_file(path: Path, display: str, options: IngestOptions) -> Iterator[Document | IngestError]:
+    limits = options.limits
     try:
         size = path.stat().st_size
-        if size > options.limits.max_file_bytes:
-            yield IngestError(
-                display,
-                f"{size / 1e6:.1f} MB is larger than the file limit "
-                f"({options.limits.max_file_bytes / 1e6:.0f} MB)",
-            )
-            return
-        data = path.read_bytes()
     except OSError as exc:
         yield IngestError(display, f"cannot read: {exc.strerror or exc}")
         return
-    for item in expand(Blob(display, data), options.limits):
-        if isinstance(item, IngestError):
-            yield item
-        else:
-            yield from read_blob(item, options.limits, options.fields)
+    single = suffix_of(display) in SINGLE_DOCUMENT and not is_archive(display)
+    limit = limits.max_document_bytes if single else limits.max_file_bytes
+    if size > limit:
+        # Refused before reading: a 2 GB log file named .txt must not be loaded to learn that.
+        what = "one article (raise with --max-document-mb)" if single else "one file"
+        yield IngestError(
+            display, f"{size / MIB:.1f} MB is too large for {what}: limit {limit / MIB:g} MB"
+        )
+        return
+    try:
+        data = path.read_bytes()
+        for item in expand(Blob(display, data), limits):
+            if isinstance(item, IngestError):
+                yield item
+            else:
+                yield from read_blob(item, limits, options.fields)
+    except OSError as exc:
+        yield IngestError(display, f"cannot read: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not end the run
+        yield IngestError(display, f"reader failed on this file: {exc!r}; the rest is kept")
 
 
 def read_sources(
@@ -104,7 +113,7 @@ def process_batch(batch: Batch, options: IngestOptions) -> BatchResult:
         try:
             article = document_to_article(doc, options)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
-            article = IngestError(doc.source, f"cannot clean this document: {exc!r}")
+            article = IngestError(doc.source, f"cannot clean this document: {exc!r}", doc.line)
         if isinstance(article, IngestError):
             result.errors.append(article)
         else:
@@ -126,6 +135,7 @@ def document_to_article(doc: Document, options: IngestOptions) -> Article | Inge
             doc.source,
             f"only {words} words of article text after cleaning "
             f"({len(cleaned.removed)} lines removed as boilerplate or title)",
+            doc.line,
         )
     article = Article(
         id=content_id(cleaned.text),

@@ -76,6 +76,7 @@ def record_to_document(
         published=_first(record, fields.published),
         outlet=_first(record, fields.outlet),
         fmt=fmt,
+        line=line,
     )
 
 
