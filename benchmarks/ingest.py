@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsprism.api import build_options  # noqa: E402
 from newsprism.pipeline import run_analyze  # noqa: E402
+from newsprism.store import open_store  # noqa: E402
 
 DEFAULT_DATA = [
     ROOT.parent / "shared" / "data" / "geoparsing" / "GWN.xml",
@@ -62,7 +63,9 @@ def baseline(paths: list[Path]) -> float:
 
 def pipeline(directory: Path, db: Path, workers: int) -> tuple[float, int]:
     started = time.perf_counter()
-    summary = run_analyze([directory], db, build_options(), workers=workers, progress=False)
+    store = open_store(db)
+    summary = run_analyze([directory], store, build_options(), workers=workers, progress=False)
+    store.close()
     return time.perf_counter() - started, summary.new_articles
 
 

@@ -90,3 +90,36 @@ def test_bad_store_url_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot open the store" in result.output
     assert "Traceback" not in result.output
+
+
+def test_store_failure_mid_run_is_a_clear_error_and_keeps_what_was_stored(
+    examples_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from newsprism.store.store import Store
+
+    real_save = Store.save
+    calls = {"n": 0}
+
+    def failing_save(self, articles, sightings, errors):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return real_save(self, articles, sightings, errors)
+
+    monkeypatch.setattr("newsprism.pipeline.Store.save", failing_save)
+    monkeypatch.setattr("newsprism.ingest.process.BATCH_DOCUMENTS", 2)
+    db = tmp_path / "f.db"
+    result = runner.invoke(app, ["analyze", str(examples_dir), "--db", str(db)])
+    assert result.exit_code == 3
+    assert "run the same command again" in result.output
+    assert "Traceback" not in result.output
+    with open_corpus(db) as corpus:
+        kept = len(corpus)
+    assert 0 < kept < 10
+    monkeypatch.setattr("newsprism.pipeline.Store.save", real_save)
+    again = runner.invoke(app, ["analyze", str(examples_dir), "--db", str(db)])
+    assert again.exit_code == 0
+    with open_corpus(db) as corpus:
+        assert len(corpus) == 10

@@ -129,3 +129,10 @@ def test_kill_9_mid_run_then_rerun_completes(tmp_path: Path) -> None:
 def test_unreachable_postgres_gives_a_clear_error() -> None:
     with pytest.raises(StoreError, match="cannot open the store"):
         open_store("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_unwritable_store_path_gives_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot open the store"):
+        open_store(blocker / "sub" / "x.db")

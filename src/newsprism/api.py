@@ -91,7 +91,7 @@ def analyze(
         paths = [paths]
     options = build_options(outlet=outlet, fields=fields, max_document_mb=max_document_mb)
     store = open_store(db)
-    summary = run_analyze(paths, db, options, workers=workers, progress=progress, store=store)
+    summary = run_analyze(paths, store, options, workers=workers, progress=progress)
     return Corpus(store, summary)
 
 

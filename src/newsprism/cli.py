@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from newsprism.api import DEFAULT_DB, build_options
 from newsprism.engine.local import default_workers
@@ -74,7 +75,14 @@ def analyze(
     except (StoreError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    summary = run_analyze(paths, db, options, workers=workers, progress=progress, store=store)
+    try:
+        summary = run_analyze(paths, store, options, workers=workers, progress=progress)
+    except SQLAlchemyError as exc:
+        err.print(
+            f"[red]error:[/red] the store failed mid-run: {exc.__class__.__name__}: {exc}\n"
+            "What was stored before is kept; run the same command again to complete it."
+        )
+        raise typer.Exit(3) from exc
     _print_summary(summary)
     if report is not None:
         written = write_report(store, report)

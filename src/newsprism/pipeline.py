@@ -16,7 +16,7 @@ from newsprism.ingest.process import BatchResult, IngestOptions, process_batch, 
 from newsprism.ingest.sources import walk
 from newsprism.model import IngestError
 from newsprism.progress import ProgressReporter
-from newsprism.store import Store, open_store
+from newsprism.store import Store
 
 # Below this much input, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 256 * 1024
@@ -45,16 +45,14 @@ class RunSummary:
 
 def run_analyze(
     paths: Sequence[str | Path],
-    db: str | Path,
+    store: Store,
     options: IngestOptions | None = None,
     workers: int | None = None,
     near_duplicate_threshold: float = DEFAULT_THRESHOLD,
     progress: bool = True,
-    store: Store | None = None,
 ) -> RunSummary:
     options = options or IngestOptions()
     started = time.monotonic()
-    store = store or open_store(db)
     summary = RunSummary(store_url=store.url)
     files, walk_errors = walk(list(paths))
     summary.files = len(files)

@@ -90,8 +90,9 @@ def read_file(path: Path, display: str, options: IngestOptions) -> Iterator[Docu
 
 
 def read_sources(
-    files: list[tuple[Path, str]], options: IngestOptions, batch_size: int = BATCH_DOCUMENTS
+    files: list[tuple[Path, str]], options: IngestOptions, batch_size: int | None = None
 ) -> Iterator[Batch]:
+    batch_size = batch_size or BATCH_DOCUMENTS
     batch = Batch()
     for path, display in files:
         for item in read_file(path, display, options):

@@ -249,13 +249,12 @@ class Store:
 
 
 def open_store(target: str | Path) -> Store:
-    url = database_url(target)
-    engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
     try:
+        engine = create_engine(database_url(target), future=True)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
         return Store(engine)
-    except Exception as exc:
-        if isinstance(exc, StoreError):
-            raise
+    except StoreError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any driver or path failure, said in one line
         raise StoreError(f"cannot open the store at {target}: {exc}") from exc
