@@ -123,3 +123,20 @@ def test_store_failure_mid_run_is_a_clear_error_and_keeps_what_was_stored(
     assert again.exit_code == 0
     with open_corpus(db) as corpus:
         assert len(corpus) == 10
+
+
+def test_near_duplicate_threshold_option(examples_dir: Path, tmp_path: Path) -> None:
+    strict = runner.invoke(
+        app,
+        ["analyze", str(examples_dir), "--db", str(tmp_path / "a.db"), "--near-duplicate", "0.99"],
+    )
+    assert strict.exit_code == 0, strict.output
+    with open_corpus(tmp_path / "a.db") as corpus:
+        assert corpus.duplicate_groups() == []  # the syndicated copy differs by a few words
+    loose = runner.invoke(
+        app,
+        ["analyze", str(examples_dir), "--db", str(tmp_path / "b.db"), "--near-duplicate", "0.8"],
+    )
+    assert loose.exit_code == 0, loose.output
+    with open_corpus(tmp_path / "b.db") as corpus:
+        assert len(corpus.duplicate_groups()) == 1

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
 from newsprism.ingest.process import IngestOptions
 from newsprism.ingest.records import FieldMap
 from newsprism.ingest.sources import Limits
@@ -83,6 +84,7 @@ def analyze(
     workers: int | None = None,
     fields: dict[str, str] | None = None,
     max_document_mb: float | None = None,
+    near_duplicate_threshold: float = DEFAULT_THRESHOLD,
     progress: bool = False,
 ) -> Corpus:
     """Read, clean, deduplicate and store `paths` (files, directories, archives) into `db`
@@ -91,7 +93,14 @@ def analyze(
         paths = [paths]
     options = build_options(outlet=outlet, fields=fields, max_document_mb=max_document_mb)
     store = open_store(db)
-    summary = run_analyze(paths, store, options, workers=workers, progress=progress)
+    summary = run_analyze(
+        paths,
+        store,
+        options,
+        workers,
+        near_duplicate_threshold=near_duplicate_threshold,
+        progress=progress,
+    )
     return Corpus(store, summary)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from newsprism.api import DEFAULT_DB, build_options
 from newsprism.engine.local import default_workers
+from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
 from newsprism.pipeline import RunSummary, run_analyze
 from newsprism.show.export import FORMATS, export
 from newsprism.show.report import write_report
@@ -63,6 +64,15 @@ def analyze(
     max_document_mb: Annotated[
         float, typer.Option("--max-document-mb", help="Largest single article file to read.")
     ] = 5.0,
+    near_duplicate: Annotated[
+        float,
+        typer.Option(
+            "--near-duplicate",
+            min=0.1,
+            max=1.0,
+            help="Estimated word-shingle Jaccard similarity from which two articles are copies.",
+        ),
+    ] = DEFAULT_THRESHOLD,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit non-zero when any input had an error.")
     ] = False,
@@ -76,7 +86,14 @@ def analyze(
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     try:
-        summary = run_analyze(paths, store, options, workers=workers, progress=progress)
+        summary = run_analyze(
+            paths,
+            store,
+            options,
+            workers,
+            near_duplicate_threshold=near_duplicate,
+            progress=progress,
+        )
     except SQLAlchemyError as exc:
         err.print(
             f"[red]error:[/red] the store failed mid-run: {exc.__class__.__name__}: {exc}\n"

@@ -16,6 +16,7 @@ NUM_PERM = 128
 SCHEME = "affine32"
 SHINGLE_WORDS = 3
 DEFAULT_THRESHOLD = 0.5
+LSH_MAX_THRESHOLD = 0.8
 
 
 def fold_text(text: str) -> str:
@@ -61,7 +62,9 @@ class NearDuplicateIndex:
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.threshold = threshold
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        # The LSH only proposes candidates; the exact threshold is checked on each. Banding
+        # cannot be tuned for thresholds near 1 (datasketch needs at least two bands).
+        self._lsh = MinHashLSH(threshold=min(threshold, LSH_MAX_THRESHOLD), num_perm=NUM_PERM)
         self._roots: dict[str, str] = {}
         self._hashes: dict[str, MinHash] = {}
 

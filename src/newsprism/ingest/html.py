@@ -48,14 +48,14 @@ def read_html_page(source: str, html: str) -> Document:
         text = html_fragment_to_text(html)
     if not text.strip():
         raise NoText("no text found in the HTML page")
-    url = getattr(doc, "url", None) if doc is not None else None
     return Document(
         source=source,
         text=text,
-        title=(getattr(doc, "title", None) or None) if doc is not None else None,
-        url=url,
-        published=(getattr(doc, "date", None) or None) if doc is not None else None,
-        outlet=(getattr(doc, "sitename", None) or None) if doc is not None else None,
+        # getattr on None gives the default: metadata is simply absent when extraction failed
+        title=getattr(doc, "title", None) or None,
+        url=getattr(doc, "url", None) or None,
+        published=getattr(doc, "date", None) or None,
+        outlet=getattr(doc, "sitename", None) or None,
         fmt="html",
     )
 
