@@ -3,6 +3,7 @@ kill -9 leaves a consistent store that the next run completes."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -136,3 +137,17 @@ def test_unwritable_store_path_gives_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder", encoding="utf-8")
     with pytest.raises(StoreError, match="cannot open the store"):
         open_store(blocker / "sub" / "x.db")
+
+
+def test_long_sources_and_outlet_names_fit_both_stores(db_target: str, tmp_path: Path) -> None:
+    deep = tmp_path / "in" / ("d" * 200) / ("e" * 200) / ("f" * 200) / ("g" * 200) / ("h" * 200)
+    deep.mkdir(parents=True)
+    record = {
+        "text": "The ferry resumed service on Tuesday morning after the storm.",
+        "outlet": "X" * 5000,
+    }
+    (deep / "feed.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with analyze(tmp_path / "in", db=db_target, workers=1) as corpus:
+        [article] = corpus.articles()
+        assert len(article["source"]) > 1000
+        assert article["outlet"] == "X" * 200

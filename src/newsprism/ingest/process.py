@@ -32,6 +32,7 @@ from newsprism.model import Article, Document, IngestError
 
 BATCH_DOCUMENTS = 32
 MIB = 1024 * 1024
+MAX_OUTLET_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,9 @@ def _set_outlet(article: Article, doc: Document, tag: str | None, default: str |
     )
     for name, how in candidates:
         if name and name.strip():
-            article.outlet, article.outlet_source = " ".join(name.split()), how
+            # A record's "source" field can hold anything; no outlet name is this long.
+            article.outlet = " ".join(name.split())[:MAX_OUTLET_CHARS]
+            article.outlet_source = how
             return
 
 

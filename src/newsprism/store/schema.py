@@ -29,7 +29,7 @@ meta = Table(
 outlet = Table(
     "outlet",
     metadata,
-    Column("id", String(200), primary_key=True),  # slug of the name
+    Column("id", Text, primary_key=True),  # slug of the name
     Column("name", Text, nullable=False),
     Column("domain", Text),
 )
@@ -42,7 +42,7 @@ article = Table(
     Column("id", String(64), nullable=False, unique=True),
     Column("source", Text, nullable=False),
     Column("fmt", String(16), nullable=False),
-    Column("outlet_id", String(200)),
+    Column("outlet_id", Text),
     Column("outlet_source", String(16)),
     Column("url", Text),
     Column("title", Text),
@@ -72,8 +72,8 @@ sighting = Table(
     "sighting",
     metadata,
     Column("article_id", String(64), primary_key=True),
-    Column("source", String(1000), primary_key=True),
-    Column("outlet_id", String(200)),
+    Column("source", Text, primary_key=True),
+    Column("outlet_id", Text),
     Column("title", Text),
     Column("url", Text),
     Column("published", String(40)),
