@@ -715,3 +715,25 @@ def test_record_errors_after_cleaning_carry_their_line(tmp_path: Path) -> None:
     corpus = run_api([records], tmp_path / "l.db")
     [error] = corpus.summary.errors
     assert error.line == 2 and "only 2 words" in error.reason
+
+
+def test_xml_that_is_not_a_feed_is_a_clear_error(tmp_path: Path) -> None:
+    data = tmp_path / "dataset.xml"
+    data.write_text(
+        '<?xml version="1.0"?>\n<articles><article><feedid>1</feedid><text>'
+        + PIER
+        + "</text></article></articles>\n",
+        encoding="utf-8",
+    )
+    good = write_good(tmp_path, "good.txt", BRIDGE)
+    corpus = run_api([data, good], tmp_path / "x.db")
+    assert texts(corpus) == [BRIDGE]
+    [error] = errors_for(corpus.summary.errors, "dataset.xml")
+    assert "neither an RSS/Atom feed" in error.reason  # "<feedid>" is not an Atom "<feed>"
+
+
+def test_text_file_quoting_markup_stays_text(tmp_path: Path) -> None:
+    article = write_good(tmp_path, "quoted.txt", "<body> " + PIER)
+    corpus = run_api([article], tmp_path / "q.db")
+    [text] = texts(corpus)
+    assert text.startswith("<body> ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -10,10 +11,12 @@ import feedparser
 from newsprism.ingest.html import html_fragment_to_text
 from newsprism.model import Document, IngestError
 
+_FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:rdf|channel)[\s>/]")
+
 
 def looks_like_feed(head: str) -> bool:
-    head = head[:2048].lower()
-    return "<rss" in head or "<feed" in head or "<rdf:rdf" in head or "<channel" in head
+    # Whole element names: "<feedid>" in an XML data set is not an Atom "<feed>".
+    return _FEED_ROOT.search(head[:2048].lower()) is not None
 
 
 def read_feed(name: str, data: bytes) -> Iterator[Document | IngestError]:

@@ -34,15 +34,19 @@ def sniff(name: str, head: str) -> str:
         return "json"
     if suffix in {".csv", ".tsv"}:
         return "csv"
-    if suffix in FEED_SUFFIXES:
-        return "feed" if (suffix != ".xml" or looks_like_feed(start)) else "html"
-    if suffix in HTML_SUFFIXES:
-        return "html"
-    if start.startswith(("<!doctype html", "<html")) or "<body" in start:
-        return "html"
-    if start.startswith("<?xml") and looks_like_feed(start):
+    if suffix in FEED_SUFFIXES and (suffix != ".xml" or looks_like_feed(start)):
         return "feed"
+    if suffix in TEXT_SUFFIXES - {""}:
+        return "text"  # a .txt article that quotes "<body>" is still plain text
+    if suffix in HTML_SUFFIXES or _looks_like_html(start):
+        return "html"
+    if start.startswith("<?xml") or suffix == ".xml":
+        return "feed" if looks_like_feed(start) else "other-xml"
     return "text"
+
+
+def _looks_like_html(start: str) -> bool:
+    return start.startswith(("<!doctype html", "<html")) or "<html" in start or "<body" in start
 
 
 def read_blob(blob: Blob, limits: Limits, fields: FieldMap) -> Iterator[Document | IngestError]:
@@ -62,6 +66,13 @@ def read_blob(blob: Blob, limits: Limits, fields: FieldMap) -> Iterator[Document
             name,
             f"{len(data) / mib:.1f} MB is too large for {what} "
             f"(limit {round(limit / mib, 2):g} MB); {hint}",
+        )
+        return
+    if kind == "other-xml":
+        yield IngestError(
+            name,
+            "XML that is neither an RSS/Atom feed nor an XHTML page: not an article format "
+            "newsprism reads (convert it to JSONL with text, title, url and published fields)",
         )
         return
     if kind == "feed":

@@ -9,7 +9,8 @@ from typing import Any
 from newsprism.store import Store
 
 ARTICLE_FIELDS = (
-    "type", "id", "source", "outlet", "outlet_source", "domain", "url", "title", "title_source",
+    "type", "id", "source", "format", "outlet", "outlet_source", "domain", "url", "title",
+    "title_source",
     "published", "published_precision", "published_source", "language", "language_score",
     "dateline_place", "word_count", "duplicate_group", "duplicate_of", "duplicate_similarity",
     "seen_in", "removed", "text",
@@ -21,6 +22,7 @@ def article_records(store: Store) -> Iterator[dict[str, Any]]:
     for row in store.articles():
         row["type"] = "article"
         row["domain"] = row.pop("outlet_domain", None)
+        row["format"] = row.pop("fmt", None)
         yield {k: row.get(k) for k in ARTICLE_FIELDS}
 
 
