@@ -104,3 +104,10 @@ def test_short_runs_print_no_progress() -> None:
     reporter.advance()
     reporter.close()
     assert stream.getvalue() == ""
+
+
+def test_label_tables_get_no_language() -> None:
+    from newsprism.ingest.language import detect_language
+
+    table = "\n".join(f"69583317{i} Loaded_Language {i * 97} {i * 97 + 40}" for i in range(12))
+    assert detect_language(table)[0] == "und"

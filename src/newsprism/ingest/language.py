@@ -8,6 +8,7 @@ from functools import lru_cache
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 UNDETERMINED = "und"
+MIN_CONFIDENCE = 0.5
 _SAMPLE_CHARS = 2000  # plenty for a confident guess; the cost grows with the sample
 
 
@@ -22,4 +23,6 @@ def detect_language(text: str) -> tuple[str, float]:
     if len(re.findall(r"[^\W\d_]{2,}", sample)) < 3:
         return UNDETERMINED, 0.0
     lang, prob = _identifier().classify(sample)
+    if prob < MIN_CONFIDENCE:  # tables, code, label lists: no language worth claiming
+        return UNDETERMINED, round(float(prob), 4)
     return str(lang), round(float(prob), 4)
