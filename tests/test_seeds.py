@@ -93,6 +93,10 @@ def test_second_run_adds_nothing(seeds_dir: Path, tmp_path: Path) -> None:
         assert first.summary.new_articles == 5
     with analyze(seeds_dir, db=db, workers=1) as second:
         assert second.summary.new_articles == 0
-        assert second.summary.already_stored == 5
+        assert second.summary.unchanged_files == 5  # not even read again
         assert second.store.count("article") == 5
-        assert second.store.count("sighting") == 5
+    with analyze(seeds_dir, db=db, workers=1, rescan=True) as third:
+        assert third.summary.new_articles == 0
+        assert third.summary.already_stored == 5  # read again, recognised by content
+        assert third.store.count("article") == 5
+        assert third.store.count("sighting") == 5

@@ -151,3 +151,21 @@ def test_long_sources_and_outlet_names_fit_both_stores(db_target: str, tmp_path:
         [article] = corpus.articles()
         assert len(article["source"]) > 1000
         assert article["outlet"] == "X" * 200
+
+
+def test_unchanged_files_are_skipped_changed_ones_read_again(
+    db_target: str, tmp_path: Path
+) -> None:
+    write_articles(tmp_path / "in", 3)
+    with analyze(tmp_path / "in", db=db_target, workers=1) as first:
+        assert first.summary.new_articles == 3
+    changed = tmp_path / "in" / "story-0001.txt"
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\nA correction was added on Tuesday.\n",
+        encoding="utf-8",
+    )
+    with analyze(tmp_path / "in", db=db_target, workers=1) as second:
+        assert second.summary.unchanged_files == 2
+        assert second.summary.new_articles == 1  # the corrected version is a new article
+        assert second.store.count("article") == 4
+        assert second.store.count("source_file") == 3

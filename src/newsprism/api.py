@@ -86,9 +86,11 @@ def analyze(
     max_document_mb: float | None = None,
     near_duplicate_threshold: float = DEFAULT_THRESHOLD,
     progress: bool = False,
+    rescan: bool = False,
 ) -> Corpus:
     """Read, clean, deduplicate and store `paths` (files, directories, archives) into `db`
-    (a SQLite file or a PostgreSQL URL). Running it again on the same inputs adds nothing."""
+    (a SQLite file or a PostgreSQL URL). Running it again on the same inputs adds nothing, and
+    skips files read to the end before unless they changed or `rescan` is set."""
     if isinstance(paths, str | Path):
         paths = [paths]
     options = build_options(outlet=outlet, fields=fields, max_document_mb=max_document_mb)
@@ -100,6 +102,7 @@ def analyze(
         workers,
         near_duplicate_threshold=near_duplicate_threshold,
         progress=progress,
+        rescan=rescan,
     )
     return Corpus(store, summary)
 

@@ -73,6 +73,10 @@ def analyze(
             help="Estimated word-shingle Jaccard similarity from which two articles are copies.",
         ),
     ] = DEFAULT_THRESHOLD,
+    rescan: Annotated[
+        bool,
+        typer.Option("--rescan", help="Read every file again, even those unchanged since a run."),
+    ] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit non-zero when any input had an error.")
     ] = False,
@@ -122,7 +126,8 @@ def _print_summary(s: RunSummary) -> None:
     table.add_column("what")
     table.add_column("count", justify="right")
     rows = [
-        ("files read", s.files),
+        ("files given", s.files),
+        ("unchanged files skipped", s.unchanged_files),
         ("articles found", s.documents),
         ("new articles stored", s.new_articles),
         ("already in the store", s.already_stored),

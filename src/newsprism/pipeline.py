@@ -31,6 +31,7 @@ class RunSummary:
     already_stored: int = 0  # exact copies of articles stored by an earlier run
     exact_duplicates: int = 0  # exact copies of articles read earlier in this run
     near_duplicates: int = 0  # new articles that joined a near-duplicate group
+    unchanged_files: int = 0  # read to the end by an earlier run and not changed since
     errors: list[IngestError] = field(default_factory=list)
     languages: Counter[str] = field(default_factory=Counter)
     outlets: Counter[str] = field(default_factory=Counter)
@@ -40,7 +41,7 @@ class RunSummary:
 
     @property
     def nothing_readable(self) -> bool:
-        return self.documents == 0
+        return self.documents == 0 and self.unchanged_files == 0
 
 
 def run_analyze(
@@ -50,7 +51,10 @@ def run_analyze(
     workers: int | None = None,
     near_duplicate_threshold: float = DEFAULT_THRESHOLD,
     progress: bool = True,
+    rescan: bool = False,
 ) -> RunSummary:
+    """Analyze `paths` into `store`. Files an earlier run read to the end are skipped while
+    their size and modification time are unchanged, unless `rescan`."""
     options = options or IngestOptions()
     started = time.monotonic()
     summary = RunSummary(store_url=store.url)
@@ -76,7 +80,9 @@ def run_analyze(
         # decompressing its own copy.
         detect_language("warm up the language model before the workers fork")
     results = ordered_map(
-        partial(process_batch, options=options), read_sources(items, options), worker_count
+        partial(process_batch, options=options),
+        read_sources(items, options, done={} if rescan else store.completed_files()),
+        worker_count,
     )
     for result in results:
         summary.new_articles += _store_batch(
@@ -108,6 +114,7 @@ def _store_batch(
 ) -> int:
     """Match one batch against the near-duplicate index and store it in one transaction."""
     summary.documents += result.documents
+    summary.unchanged_files += result.skipped
     summary.errors.extend(result.errors)
     new_articles = []
     sightings = []
@@ -138,4 +145,4 @@ def _store_batch(
         new_articles.append(article)
         summary.languages[article.language or "und"] += 1
         summary.outlets[article.outlet or "(unknown)"] += 1
-    return store.save(new_articles, sightings, result.errors)
+    return store.save(new_articles, sightings, result.errors, result.completed)

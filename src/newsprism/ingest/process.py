@@ -43,14 +43,18 @@ class IngestOptions:
     min_words: int = 5
 
 
+FileStamp = tuple[str, int, int]  # (source path, size, mtime in ns)
+
+
 @dataclass
 class Batch:
-    """Documents for one worker call, with the read errors met on the way and how many input
-    files end with this batch (for progress)."""
+    """Documents for one worker call, with the read errors met on the way, the input files whose
+    last document is in this batch, and the unchanged files skipped since the previous batch."""
 
     documents: list[Document] = field(default_factory=list)
     errors: list[IngestError] = field(default_factory=list)
-    files_done: int = 0
+    completed: list[FileStamp] = field(default_factory=list)
+    skipped: int = 0
 
 
 @dataclass
@@ -58,7 +62,12 @@ class BatchResult:
     articles: list[Article] = field(default_factory=list)
     errors: list[IngestError] = field(default_factory=list)
     documents: int = 0
-    files_done: int = 0
+    completed: list[FileStamp] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def files_done(self) -> int:
+        return len(self.completed) + self.skipped
 
 
 def read_file(path: Path, display: str, options: IngestOptions) -> Iterator[Document | IngestError]:
@@ -90,12 +99,30 @@ def read_file(path: Path, display: str, options: IngestOptions) -> Iterator[Docu
         yield IngestError(display, f"reader failed on this file: {exc!r}; the rest is kept")
 
 
+def file_stamp(path: Path, display: str) -> FileStamp | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (display, stat.st_size, stat.st_mtime_ns)
+
+
 def read_sources(
-    files: list[tuple[Path, str]], options: IngestOptions, batch_size: int | None = None
+    files: list[tuple[Path, str]],
+    options: IngestOptions,
+    done: dict[str, tuple[int, int]] | None = None,
+    batch_size: int | None = None,
 ) -> Iterator[Batch]:
+    """Batches of documents from `files`. A file whose size and modification time match its
+    entry in `done` (files completed by an earlier run) is skipped without being read."""
     batch_size = batch_size or BATCH_DOCUMENTS
+    done = done or {}
     batch = Batch()
     for path, display in files:
+        stamp = file_stamp(path, display)
+        if stamp is not None and done.get(display) == stamp[1:]:
+            batch.skipped += 1
+            continue
         for item in read_file(path, display, options):
             if isinstance(item, IngestError):
                 batch.errors.append(item)
@@ -104,13 +131,16 @@ def read_sources(
                 if len(batch.documents) >= batch_size:
                     yield batch
                     batch = Batch()
-        batch.files_done += 1
-    if batch.documents or batch.errors or batch.files_done:
+        if stamp is not None:
+            batch.completed.append(stamp)
+    if batch.documents or batch.errors or batch.completed or batch.skipped:
         yield batch
 
 
 def process_batch(batch: Batch, options: IngestOptions) -> BatchResult:
-    result = BatchResult(errors=list(batch.errors), files_done=batch.files_done)
+    result = BatchResult(
+        errors=list(batch.errors), completed=batch.completed, skipped=batch.skipped
+    )
     for doc in batch.documents:
         try:
             article = document_to_article(doc, options)

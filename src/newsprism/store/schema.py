@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     Float,
@@ -87,4 +88,15 @@ ingest_error = Table(
     Column("line", Integer),
     Column("reason", Text, nullable=False),
     Column("first_seen", DateTime(timezone=True), nullable=False),
+)
+
+# Input files a run has read to the end, so the next run can skip them while unchanged. Written
+# in the same transaction as the file's last articles.
+source_file = Table(
+    "source_file",
+    metadata,
+    Column("path", Text, primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("completed_at", DateTime(timezone=True), nullable=False),
 )

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from newsprism.model import Article, IngestError
 from newsprism.store import schema
-from newsprism.store.schema import article, ingest_error, outlet, sighting
+from newsprism.store.schema import article, ingest_error, outlet, sighting, source_file
 
 
 class StoreError(RuntimeError):
@@ -91,8 +91,10 @@ class Store:
         articles: Iterable[Article],
         sightings: Iterable[dict[str, Any]],
         errors: Iterable[IngestError],
+        completed_files: Sequence[tuple[str, int, int]] = (),
     ) -> int:
-        """Store one source's results in one transaction; return how many articles were new."""
+        """Store one batch in one transaction; return how many articles were new.
+        `completed_files` (path, size, mtime_ns) are the files this batch finishes."""
         now = datetime.now(UTC)
         articles = list(articles)
         with self.engine.begin() as conn:
@@ -145,7 +147,23 @@ class Store:
             ]
             if error_rows:
                 conn.execute(self._insert_ignore(ingest_error), error_rows)
+            if completed_files:
+                paths = [path for path, _, _ in completed_files]
+                conn.execute(delete(source_file).where(source_file.c.path.in_(paths)))
+                conn.execute(
+                    insert(source_file),
+                    [
+                        {"path": p, "size": size, "mtime_ns": mtime, "completed_at": now}
+                        for p, size, mtime in dict.fromkeys(completed_files)
+                    ],
+                )
         return new
+
+    def completed_files(self) -> dict[str, tuple[int, int]]:
+        """Files read to the end by earlier runs: path → (size, mtime_ns)."""
+        query = select(source_file.c.path, source_file.c.size, source_file.c.mtime_ns)
+        with self.engine.connect() as conn:
+            return {row.path: (row.size, row.mtime_ns) for row in conn.execute(query)}
 
     @staticmethod
     def _existing_ids(conn: Connection, ids: list[str]) -> set[str]:
