@@ -63,9 +63,7 @@ def run_analyze(
     summary.errors.extend(walk_errors)
     store.save([], [], walk_errors)
 
-    index = NearDuplicateIndex(near_duplicate_threshold)
-    for article_id, sig, duplicate_of in store.signatures():
-        index.add(article_id, sig, duplicate_of)
+    index = _StoredIndex(store, near_duplicate_threshold)
     stored_before = store.known_ids()
     seen_this_run: set[str] = set()
 
@@ -107,7 +105,7 @@ def _size(path: Path) -> int:
 def _store_batch(
     result: BatchResult,
     store: Store,
-    index: NearDuplicateIndex,
+    index: _StoredIndex,
     stored_before: set[str],
     seen_this_run: set[str],
     summary: RunSummary,
@@ -136,13 +134,30 @@ def _store_batch(
             summary.exact_duplicates += 1
             continue
         seen_this_run.add(article.id)
-        match = index.match(article.minhash) if article.minhash else None
-        if match:
-            article.duplicate_of, article.duplicate_similarity = match
-            summary.near_duplicates += 1
         if article.minhash:
-            index.add(article.id, article.minhash, article.duplicate_of)
+            match = index.get().match(article.minhash)
+            if match:
+                article.duplicate_of, article.duplicate_similarity = match
+                summary.near_duplicates += 1
+            index.get().add(article.id, article.minhash, article.duplicate_of)
         new_articles.append(article)
         summary.languages[article.language or "und"] += 1
         summary.outlets[article.outlet or "(unknown)"] += 1
     return store.save(new_articles, sightings, result.errors, result.completed)
+
+
+class _StoredIndex:
+    """The near-duplicate index of the stored articles, loaded on first use: a re-run whose
+    files are all unchanged never pays for reading every signature."""
+
+    def __init__(self, store: Store, threshold: float) -> None:
+        self._store = store
+        self._threshold = threshold
+        self._index: NearDuplicateIndex | None = None
+
+    def get(self) -> NearDuplicateIndex:
+        if self._index is None:
+            self._index = NearDuplicateIndex(self._threshold)
+            for article_id, sig, duplicate_of in self._store.signatures():
+                self._index.add(article_id, sig, duplicate_of)
+        return self._index
