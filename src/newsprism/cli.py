@@ -189,6 +189,82 @@ def export_cmd(
     err.print(message)
 
 
+gazetteer_app = typer.Typer(help="The offline GeoNames gazetteer places are resolved with.")
+app.add_typer(gazetteer_app, name="gazetteer")
+GazetteerOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--gazetteer", help="Gazetteer file (default: $NEWSPRISM_GAZETTEER or the cache)."
+    ),
+]
+
+
+def _gazetteer(path: Path | None):  # noqa: ANN202
+    from newsprism.understand.gazetteer import Gazetteer
+
+    if path is not None:
+        return Gazetteer(path)
+    with err.status("building the default gazetteer (GeoNames cities1000, once)..."):
+        return Gazetteer.open_default()
+
+
+@gazetteer_app.command("load")
+def gazetteer_load(
+    table: Annotated[Path, typer.Argument(help="GeoNames table: SY.txt, SY.zip, allCountries.zip")],
+    alternate_names: Annotated[
+        Path | None,
+        typer.Option("--alternate-names", help="GeoNames alternateNamesV2.txt (or .zip) to add."),
+    ] = None,
+    gazetteer: GazetteerOption = None,
+) -> None:
+    """Add a full GeoNames dump, so villages resolve too."""
+    from newsprism.understand.gazetteer import (
+        GazetteerError,
+        read_alternate_names,
+        read_geonames_dump,
+    )
+
+    for given in (table, alternate_names):
+        if given is not None and not given.is_file():
+            err.print(f"[red]error:[/red] {given}: no such file")
+            raise typer.Exit(2)
+    gaz = _gazetteer(gazetteer)
+    try:
+        with err.status(f"loading {table}..."):
+            places = gaz.add(read_geonames_dump(table), source=table.name)
+        names = 0
+        if alternate_names is not None:
+            with err.status(f"loading {alternate_names}..."):
+                names = gaz.add_names(read_alternate_names(alternate_names))
+    except GazetteerError as exc:
+        err.print(f"[red]error:[/red] {exc}; places loaded before it are kept")
+        raise typer.Exit(2) from exc
+    finally:
+        gaz.close()
+    out.print(f"{places:,} places and {names:,} alternate names loaded into {gaz.path}")
+
+
+@gazetteer_app.command("lookup")
+def gazetteer_lookup(
+    name: Annotated[str, typer.Argument(help="A place name in any spelling.")],
+    gazetteer: GazetteerOption = None,
+) -> None:
+    """List the places a name can refer to, most likely first (before any context)."""
+    gaz = _gazetteer(gazetteer)
+    entries = gaz.lookup(name)
+    gaz.close()
+    if not entries:
+        out.print(f"no place called {name!r} in {gaz.path}")
+        raise typer.Exit(1)
+    table = Table("geonameid", "name", "country", "admin1", "lat", "lon", "population")
+    for e in entries:
+        table.add_row(
+            str(e.geonameid), e.name, e.country or "", e.admin1 or "",
+            f"{e.lat:.4f}", f"{e.lon:.4f}", f"{e.population:,}",
+        )  # fmt: skip
+    out.print(table)
+
+
 def _open_existing(db: str):  # noqa: ANN202
     if "://" not in db and not Path(db).exists():
         err.print(

@@ -1,0 +1,1 @@
+"""Understand: per-article analysis (places, actors, times, quantities, quotes)."""
