@@ -47,7 +47,7 @@ class GazetteerError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class GazetteerEntry:
+class Place:
     geonameid: int
     name: str
     lat: float
@@ -57,21 +57,20 @@ class GazetteerEntry:
     feature_class: str | None
     feature_code: str | None
     population: int
-    matched_main_name: bool
 
 
 @dataclass(frozen=True)
-class PlaceRow:
-    geonameid: int
-    name: str
-    lat: float
-    lon: float
-    country: str | None
-    admin1: str | None
-    feature_class: str | None
-    feature_code: str | None
-    population: int
-    names: tuple[str, ...]  # alternate names
+class GazetteerEntry(Place):
+    """A place found by a look-up."""
+
+    matched_main_name: bool = False
+
+
+@dataclass(frozen=True)
+class PlaceRow(Place):
+    """A place to load, with its alternate names."""
+
+    names: tuple[str, ...] = ()
 
 
 def default_path() -> Path:
