@@ -140,3 +140,18 @@ def test_near_duplicate_threshold_option(examples_dir: Path, tmp_path: Path) -> 
     assert loose.exit_code == 0, loose.output
     with open_corpus(tmp_path / "b.db") as corpus:
         assert len(corpus.duplicate_groups()) == 1
+
+
+def test_rescan_reads_unchanged_files_again(examples_dir: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "r.db")
+    assert runner.invoke(app, ["analyze", str(examples_dir), "--db", db]).exit_code == 0
+    skipped = runner.invoke(app, ["analyze", str(examples_dir), "--db", db])
+    rescanned = runner.invoke(app, ["analyze", str(examples_dir), "--db", db, "--rescan"])
+    assert skipped.exit_code == rescanned.exit_code == 0
+
+    def row(output: str, name: str) -> str:
+        return next(line for line in output.splitlines() if name in line)
+
+    assert row(skipped.output, "unchanged files skipped").split()[-2] == "8"
+    assert row(rescanned.output, "unchanged files skipped").split()[-2] == "0"
+    assert row(rescanned.output, "already in the store").split()[-2] == "10"

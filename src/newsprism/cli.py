@@ -97,6 +97,7 @@ def analyze(
             workers,
             near_duplicate_threshold=near_duplicate,
             progress=progress,
+            rescan=rescan,
         )
     except SQLAlchemyError as exc:
         err.print(
