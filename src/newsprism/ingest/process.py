@@ -25,13 +25,18 @@ from newsprism.ingest.provenance import (
     domain_of,
     parse_published,
 )
-from newsprism.ingest.readers import SINGLE_DOCUMENT, extract_page, read_blob, suffix_of
+from newsprism.ingest.readers import (
+    SINGLE_DOCUMENT,
+    extract_page,
+    read_blob,
+    size_error,
+    suffix_of,
+)
 from newsprism.ingest.records import FieldMap
 from newsprism.ingest.sources import Blob, Limits, expand, is_archive
 from newsprism.model import Article, Document, IngestError
 
 BATCH_DOCUMENTS = 32
-MIB = 1024 * 1024
 MAX_OUTLET_CHARS = 200
 
 
@@ -77,14 +82,11 @@ def read_file(path: Path, display: str, options: IngestOptions) -> Iterator[Docu
     except OSError as exc:
         yield IngestError(display, f"cannot read: {exc.strerror or exc}")
         return
+    # Refused before reading: a 2 GB log file named .txt must not be loaded to learn that.
     single = suffix_of(display) in SINGLE_DOCUMENT and not is_archive(display)
-    limit = limits.max_document_bytes if single else limits.max_file_bytes
-    if size > limit:
-        # Refused before reading: a 2 GB log file named .txt must not be loaded to learn that.
-        what = "one article (raise with --max-document-mb)" if single else "one file"
-        yield IngestError(
-            display, f"{size / MIB:.1f} MB is too large for {what}: limit {limit / MIB:g} MB"
-        )
+    too_large = size_error(display, size, single, limits)
+    if too_large:
+        yield too_large
         return
     try:
         data = path.read_bytes()

@@ -46,7 +46,22 @@ def sniff(name: str, head: str) -> str:
 
 
 def _looks_like_html(start: str) -> bool:
-    return start.startswith(("<!doctype html", "<html")) or "<html" in start or "<body" in start
+    return start.startswith("<!doctype html") or "<html" in start or "<body" in start
+
+
+def size_error(name: str, size: int, single: bool, limits: Limits) -> IngestError | None:
+    """The error for a source over its size limit (one article, or one record file), else None."""
+    limit = limits.max_document_bytes if single else limits.max_file_bytes
+    if size <= limit:
+        return None
+    # MiB, as --max-document-mb counts them: "--max-document-mb 5" reads "limit 5 MB".
+    mib = 1024 * 1024
+    what = "one article" if single else "one file"
+    hint = "split it, or raise the limit with --max-document-mb" if single else "split it"
+    return IngestError(
+        name,
+        f"{size / mib:.1f} MB is too large for {what} (limit {round(limit / mib, 2):g} MB); {hint}",
+    )
 
 
 def read_blob(blob: Blob, limits: Limits, fields: FieldMap) -> Iterator[Document | IngestError]:
@@ -55,18 +70,9 @@ def read_blob(blob: Blob, limits: Limits, fields: FieldMap) -> Iterator[Document
         yield IngestError(name, "empty file")
         return
     kind = sniff(name, data[:4096].decode("latin-1"))
-    single = kind in {"text", "html"}
-    limit = limits.max_document_bytes if single else limits.max_file_bytes
-    if len(data) > limit:
-        # MiB, as --max-document-mb counts them: "--max-document-mb 5" reads "limit 5 MB".
-        mib = 1024 * 1024
-        what = "one article" if single else "one file"
-        hint = "split it, or raise the limit with --max-document-mb" if single else "split it"
-        yield IngestError(
-            name,
-            f"{len(data) / mib:.1f} MB is too large for {what} "
-            f"(limit {round(limit / mib, 2):g} MB); {hint}",
-        )
+    too_large = size_error(name, len(data), kind in {"text", "html"}, limits)
+    if too_large:
+        yield too_large
         return
     if kind == "other-xml":
         yield IngestError(
