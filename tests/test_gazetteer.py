@@ -129,3 +129,14 @@ def test_a_gazetteer_built_with_other_keys_is_refused(tmp_path: Path) -> None:
         gaz.set_meta("key_version", "0")
     with pytest.raises(GazetteerError, match="delete it and load it again"):
         Gazetteer(path)
+    result = runner.invoke(app, ["gazetteer", "lookup", "Damascus", "--gazetteer", str(path)])
+    assert result.exit_code == 2
+    assert "delete it and load it again" in result.output and "Traceback" not in result.output
+
+
+def test_a_file_that_is_not_a_gazetteer_is_a_clear_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database file at all, just some text" * 40)
+    result = runner.invoke(app, ["gazetteer", "lookup", "Damascus", "--gazetteer", str(junk)])
+    assert result.exit_code == 2
+    assert "is not a newsprism gazetteer" in result.output and "Traceback" not in result.output

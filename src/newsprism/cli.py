@@ -201,12 +201,18 @@ GazetteerOption = Annotated[
 
 
 def _gazetteer(path: Path | None):  # noqa: ANN202
-    from newsprism.understand.gazetteer import Gazetteer
+    from newsprism.understand.gazetteer import Gazetteer, GazetteerError, default_path
 
-    if path is not None:
-        return Gazetteer(path)
-    with err.status("building the default gazetteer (GeoNames cities1000, once)..."):
-        return Gazetteer.open_default()
+    try:
+        if path is not None:
+            return Gazetteer(path)
+        if default_path().exists():
+            return Gazetteer.open_default()
+        with err.status("building the default gazetteer from GeoNames cities1000 (once)..."):
+            return Gazetteer.open_default()
+    except GazetteerError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
 
 
 @gazetteer_app.command("load")

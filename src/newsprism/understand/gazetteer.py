@@ -17,7 +17,7 @@ import os
 import sqlite3
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 
@@ -73,6 +73,10 @@ class PlaceRow(Place):
     names: tuple[str, ...] = ()
 
 
+# The place table's columns, in order: Place's fields, then the source.
+_PLACE_FIELDS = fields(Place)
+
+
 def default_path() -> Path:
     configured = os.environ.get("NEWSPRISM_GAZETTEER")
     if configured:
@@ -86,7 +90,11 @@ class Gazetteer:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path)
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise GazetteerError(f"{self.path} is not a newsprism gazetteer: {exc}") from exc
         keys = self.meta("key_version")
         if keys is None:
             self.set_meta("key_version", str(KEY_VERSION))
@@ -132,26 +140,14 @@ class Gazetteer:
         places: list[tuple] = []
         names: list[tuple] = []
         for row in rows:
-            places.append(
-                (
-                    row.geonameid,
-                    row.name,
-                    row.lat,
-                    row.lon,
-                    row.country,
-                    row.admin1,
-                    row.feature_class,
-                    row.feature_code,
-                    row.population,
-                    source,
-                )  # fmt: skip
-            )
+            places.append((*(getattr(row, f.name) for f in _PLACE_FIELDS), source))
             names.extend(_name_rows(row.geonameid, row.name, row.names))
             if len(places) >= _BATCH:
-                written += self._write(places, names)
+                self._write(places, names)
+                written += len(places)
                 places, names = [], []
-        written += self._write(places, names)
-        return written
+        self._write(places, names)
+        return written + len(places)
 
     def add_names(self, names: Iterable[tuple[int, str]]) -> int:
         """Add alternate names (geonameid, name) for places already in the gazetteer."""
@@ -162,11 +158,13 @@ class Gazetteer:
             if geonameid in known:
                 batch.extend(_name_rows(geonameid, None, (name,)))
             if len(batch) >= _BATCH:
-                added += self._write([], batch)
+                self._write([], batch)
+                added += len(batch)
                 batch = []
-        return added + self._write([], batch)
+        self._write([], batch)
+        return added + len(batch)
 
-    def _write(self, places: list[tuple], names: list[tuple]) -> int:
+    def _write(self, places: list[tuple], names: list[tuple]) -> None:
         with self._db:
             if places:
                 self._db.executemany(
@@ -178,7 +176,6 @@ class Gazetteer:
                     "DO UPDATE SET is_main = max(is_main, excluded.is_main)",
                     names,
                 )
-        return len(places) or len(names)
 
     def lookup(self, name: str, limit: int = 25) -> list[GazetteerEntry]:
         """Places that go by `name` under any spelling, main-name matches and the most populous
@@ -199,8 +196,10 @@ class Gazetteer:
 
 
 def _name_rows(geonameid: int, main: str | None, others: Iterable[str]) -> Iterator[tuple]:
+    named = [(main, 1)] if main is not None else []
+    named.extend((name, 0) for name in others)
     seen = set()
-    for name, is_main in [(main, 1)] * (main is not None) + [(n, 0) for n in others]:
+    for name, is_main in named:
         key, base = toponym_keys(name)
         # Latin-script names only: the articles newsprism reads are in English.
         if key and key.isascii() and key not in seen:
