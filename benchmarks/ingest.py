@@ -3,8 +3,8 @@ hashing the same texts, in one run.
 
     python benchmarks/ingest.py [XML ...] [--workers N] [--repeat K]
 
-XML files are GeoWebNews- or LGL-style (`<article>` elements with `<text>`, optional `<title>`,
-`<url>`/`<link>`, `<domain>`, `<dltime>`); the default is ../shared/data/geoparsing/{GWN,lgl}.xml.
+XML files are GeoWebNews- or LGL-style (`<article>` elements with `<text>` and an optional
+`<title>`); the default is ../shared/data/geoparsing/{GWN,lgl}.xml.
 Each article is written out as one .txt file (title line, blank line, text) so the run goes
 through the same readers a user's directory does. The figures are the last lines printed.
 """
@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from newsprism.api import build_options  # noqa: E402
+from newsprism.engine.local import default_workers  # noqa: E402
 from newsprism.pipeline import run_analyze  # noqa: E402
 from newsprism.store import open_store  # noqa: E402
 
@@ -81,8 +82,6 @@ def main() -> None:
     if missing:
         sys.exit(f"data file(s) not found: {', '.join(missing)} (pass XML files as arguments)")
     articles = load_articles(files)
-    from newsprism.engine.local import default_workers
-
     workers = args.workers or default_workers()
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "corpus"
