@@ -33,7 +33,9 @@ def test_every_expected_article_found(by_source: dict, expected: dict) -> None:
     assert set(expected["articles"]) <= set(by_source)
 
 
-@pytest.mark.parametrize("field", ["outlet", "title", "published", "language", "dateline_place"])
+@pytest.mark.parametrize(
+    "field", ["outlet", "title", "published", "published_source", "language", "dateline_place"]
+)
 def test_metadata(by_source: dict, expected: dict, field: str) -> None:
     for source, want in expected["articles"].items():
         if field not in want:

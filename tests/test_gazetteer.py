@@ -16,12 +16,17 @@ from newsprism.understand.toponyms import toponym_base_key, toponym_key
 runner = CliRunner()
 
 
-@pytest.fixture(scope="session")
-def default_gazetteer(tmp_path_factory: pytest.TempPathFactory):
-    path = tmp_path_factory.mktemp("gazetteer") / "default.sqlite"
+def build_default_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    """The default gazetteer, built once per test session (about 25 s) and shared by modules."""
+    path = tmp_path_factory.getbasetemp() / "default-gazetteer.sqlite"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NEWSPRISM_GAZETTEER", str(path))
-        gazetteer = Gazetteer.open_default()
+        return Gazetteer.open_default()
+
+
+@pytest.fixture(scope="session")
+def default_gazetteer(tmp_path_factory: pytest.TempPathFactory):
+    gazetteer = build_default_gazetteer(tmp_path_factory)
     yield gazetteer
     gazetteer.close()
 
@@ -70,6 +75,47 @@ def test_lookup_orders_by_main_name_then_population(default_gazetteer: Gazetteer
     first = default_gazetteer.lookup("Damascus")[0]
     assert (first.country, first.geonameid) == ("SY", 170654)
     assert abs(first.lat - 33.51) < 0.1 and abs(first.lon - 36.29) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "country", "admin1"),
+    [
+        ("United States", "PCLI", "US", None),
+        ("U.S.", "PCLI", "US", None),
+        ("Syria", "PCLI", "SY", None),
+        ("Ohio", "ADM1", "US", "OH"),
+        ("Rapides Parish", "ADM2", "US", "LA"),
+        ("Europe", "CONT", None, None),
+    ],
+)
+def test_default_has_countries_divisions_and_continents_with_points(
+    default_gazetteer: Gazetteer, name: str, code: str, country: str | None, admin1: str | None
+) -> None:
+    first = default_gazetteer.lookup(name)[0]
+    assert (first.feature_code, first.country, first.admin1) == (code, country, admin1)
+    assert -90 <= first.lat <= 90 and -180 <= first.lon <= 180
+
+
+def test_country_points_lie_inside_the_country(default_gazetteer: Gazetteer) -> None:
+    us = default_gazetteer.lookup("United States")[0]  # the contiguous states, not Alaska
+    assert 30 < us.lat < 45 and -105 < us.lon < -85
+    syria = default_gazetteer.lookup("Syria")[0]
+    assert 33 < syria.lat < 37 and 36 < syria.lon < 41
+
+
+def test_demonyms_and_state_codes_are_names(default_gazetteer: Gazetteer) -> None:
+    assert default_gazetteer.lookup("Syrian")[0].geonameid == 163843
+    assert any(e.feature_code == "ADM1" and e.admin1 == "SC"
+               for e in default_gazetteer.lookup("S.C."))  # fmt: skip
+
+
+def test_a_gazetteer_reopens_its_connection_after_fork(default_gazetteer: Gazetteer) -> None:
+    gaz = Gazetteer(default_gazetteer.path)
+    before = gaz._db
+    gaz._pid = -1  # as in a child process forked after the gazetteer was opened
+    assert gaz._db is not before
+    assert gaz.lookup("Damascus")[0].geonameid == 170654
+    gaz.close()
 
 
 def _geonames_row(gid: int, name: str, alternates: str, lat: float, lon: float, pop: int) -> str:

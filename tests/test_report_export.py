@@ -74,14 +74,21 @@ def test_jsonl_export_contract(store_with_hostile: Path, tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     types = {r["type"] for r in records}
-    assert types == {"article", "error"}
+    assert {"article", "error", "mention", "entity"} <= types
+    texts = {r["id"]: r["text"] for r in records if r["type"] == "article"}
     for r in records:
         assert r["id"]
         if r["type"] == "article":
             assert {"source", "outlet", "title", "published", "text"} <= set(r)
             assert r["text"].strip()
-        else:
+        elif r["type"] == "error":
             assert r["source"] and r["reason"]
+        elif r["type"] != "entity":  # a derived record: the span it came from
+            assert texts[r["article_id"]][r["start"] : r["end"]] == r["text"]
+        if r["type"] == "place":
+            assert {"lat", "lon"} <= set(r)
+        if r["type"] in ("quantity", "timeref"):
+            assert "value" in r
     hostile = next(r for r in records if r.get("outlet") == "X<script>")
     assert "<script>" in hostile["text"]  # exports keep the text as it is
 

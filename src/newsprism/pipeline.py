@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsprism.engine.local import default_workers, ordered_map
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD, NearDuplicateIndex
@@ -17,6 +18,9 @@ from newsprism.ingest.sources import walk
 from newsprism.model import IngestError
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
+
+if TYPE_CHECKING:
+    from newsprism.understand_stage import UnderstandSummary
 
 # Below this much input, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 256 * 1024
@@ -38,6 +42,7 @@ class RunSummary:
     seconds: float = 0.0
     total_articles: int = 0
     total_errors: int = 0
+    understanding: UnderstandSummary | None = None
 
     @property
     def nothing_readable(self) -> bool:
@@ -52,9 +57,13 @@ def run_analyze(
     near_duplicate_threshold: float = DEFAULT_THRESHOLD,
     progress: bool = True,
     rescan: bool = False,
+    understand: bool = True,
+    model: str | None = None,
 ) -> RunSummary:
     """Analyze `paths` into `store`. Files an earlier run read to the end are skipped while
-    their size and modification time are unchanged, unless `rescan`."""
+    their size and modification time are unchanged, unless `rescan`. Then, unless
+    `understand` is off, every stored article not yet understood goes through the
+    understanding stage (spaCy model `model`)."""
     options = options or IngestOptions()
     started = time.monotonic()
     summary = RunSummary(store_url=store.url)
@@ -89,6 +98,11 @@ def run_analyze(
         if result.files_done:
             reporter.advance(result.files_done)
     reporter.close()
+    if understand:
+        # Imported here: an ingest-only run never loads spaCy.
+        from newsprism.understand_stage import run_understand
+
+        summary.understanding = run_understand(store, workers, progress, model)
     summary.total_articles = store.count("article")
     summary.total_errors = store.count("ingest_error")
     summary.seconds = time.monotonic() - started

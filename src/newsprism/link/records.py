@@ -1,0 +1,160 @@
+"""One article's understanding as stored records, linked to the corpus's entities.
+
+Runs in the main process, in arrival order: actor mentions join the canonical entities of the
+whole corpus (EntityIndex), places join their GeoNames entity, quote speakers join the actor
+whose mention they are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from newsprism.link.entities import Entity, EntityIndex
+from newsprism.understand.article import ArticleUnderstanding
+from newsprism.understand.places import PlaceMention
+
+# Fields every span record carries as columns; the rest of a record goes in its `data`.
+SPAN_COLUMNS = ("id", "type", "article_id", "start", "end", "text", "entity_id")
+
+
+def record_id(kind: str, article_id: str, start: int, end: int, extra: str = "") -> str:
+    key = f"{kind}|{article_id}|{start}|{end}|{extra}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def place_entity_id(geonameid: int) -> str:
+    return f"geonames:{geonameid}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _row(kind: str, article_id: str, item: Any, entity_id: str | None = None, **extra: Any):
+    data = {k: _plain(v) for k, v in dataclasses.asdict(item).items()}
+    # The export contract reserves `type` for the record type: an actor's own type is renamed.
+    if "type" in data:
+        data["entity_type"] = data.pop("type")
+    data.update(extra)
+    start, end, text = data.pop("start"), data.pop("end"), data.pop("text")
+    value = data.get("value")
+    return {
+        "id": record_id(kind, article_id, start, end, str(data.get("speaker_start") or "")),
+        "type": kind,
+        "article_id": article_id,
+        "start": start,
+        "end": end,
+        "text": text,
+        "entity_id": entity_id,
+        "value": None if value is None else str(value),
+        "lat": data.get("lat"),
+        "lon": data.get("lon"),
+        "data": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+    }
+
+
+def link_article(
+    result: ArticleUnderstanding, index: EntityIndex, text: str
+) -> list[dict[str, Any]]:
+    """The span records of one article, with entity ids; `index` learns its actors."""
+    article_id = result.article_id
+    rows = []
+    actor_ids = index.link(article_id, result.actors, context=text)
+    for mention, entity_id in zip(result.actors, actor_ids, strict=True):
+        rows.append(_row("mention", article_id, mention, entity_id))
+    for place in result.places:
+        entity_id = place_entity_id(place.geonameid) if place.geonameid else None
+        rows.append(_row("place", article_id, place, entity_id))
+    for time in result.times:
+        rows.append(_row("timeref", article_id, time, anchor_source=result.anchor_source))
+    for quantity in result.quantities:
+        rows.append(_row("quantity", article_id, quantity))
+    spans = [(m.start, m.end, eid) for m, eid in zip(result.actors, actor_ids, strict=True)]
+    for attribution in result.attributions:
+        rows.append(
+            _row("attribution", article_id, attribution, _speaker_entity(attribution, spans))
+        )
+    return _unique(rows)
+
+
+def _speaker_entity(attribution: Any, spans: list[tuple[int, int, str]]) -> str | None:
+    if attribution.speaker_start is None or attribution.speaker_end is None:
+        return None
+    for start, end, entity_id in spans:
+        if start < attribution.speaker_end and attribution.speaker_start < end:
+            return entity_id
+    return None
+
+
+def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Two components may report the same span twice (e.g. a quote's two speakers): keep one
+    row per id so a re-run stays idempotent."""
+    return list({row["id"]: row for row in rows}.values())
+
+
+def actor_entity_rows(entities: Iterable[Entity]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": e.id,
+            "entity_type": e.type,
+            "name": e.name,
+            "aliases": json.dumps(sorted(e.aliases), ensure_ascii=False),
+            "roles": json.dumps(sorted(e.roles), ensure_ascii=False),
+            "geonameid": None,
+            "lat": None,
+            "lon": None,
+            "country": None,
+            "data": "{}",
+        }
+        for e in entities
+    ]
+
+
+def place_entity_rows(places: Iterable[PlaceMention]) -> list[dict[str, Any]]:
+    rows: dict[int, dict[str, Any]] = {}
+    aliases: dict[int, set[str]] = {}
+    for p in places:
+        if p.geonameid is None:
+            continue
+        aliases.setdefault(p.geonameid, set()).add(p.text)
+        rows[p.geonameid] = {
+            "id": place_entity_id(p.geonameid),
+            "entity_type": "place",
+            "name": p.name or p.text,
+            "aliases": "[]",
+            "roles": "[]",
+            "geonameid": p.geonameid,
+            "lat": p.lat,
+            "lon": p.lon,
+            "country": p.country,
+            "data": json.dumps(
+                {
+                    "admin1": p.admin1,
+                    "feature_class": p.feature_class,
+                    "feature_code": p.feature_code,
+                },
+                ensure_ascii=False,
+            ),
+        }
+    for geonameid, row in rows.items():
+        row["aliases"] = json.dumps(sorted(aliases[geonameid]), ensure_ascii=False)
+    return list(rows.values())
+
+
+def entity_from_row(row: dict[str, Any]) -> Entity:
+    return Entity(
+        id=row["id"],
+        name=row["name"],
+        type=row["entity_type"],
+        aliases=json.loads(row["aliases"]),
+        roles=json.loads(row["roles"]),
+    )

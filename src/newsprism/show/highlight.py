@@ -1,0 +1,91 @@
+"""Article text as HTML with the understanding's spans marked: actors, places, dates,
+quantities, and quoted or reported speech underneath them.
+
+Spans may nest or cross (a quote holds places and dates), so the text is cut at every span
+boundary and each piece is wrapped in the marks active over it: valid HTML for any overlap.
+Everything is escaped: article text is hostile input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+# Outer first: a quote's underline stays under the entity marks inside it.
+LAYER = {"attribution": 0, "quantity": 1, "timeref": 1, "place": 1, "mention": 1}
+
+
+@dataclass(frozen=True)
+class Mark:
+    start: int
+    end: int
+    kind: str  # record type: mention, place, timeref, quantity, attribution
+    note: str  # tooltip: what was understood
+    record_id: str
+
+
+def highlight(text: str, marks: Iterable[Mark]) -> Markup:
+    marks = sorted(
+        (m for m in marks if 0 <= m.start < m.end <= len(text)),
+        key=lambda m: (LAYER.get(m.kind, 1), m.start, -m.end),
+    )
+    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    parts: list[str] = []
+    for left, right in zip(cuts, cuts[1:], strict=False):
+        piece = str(escape(text[left:right]))
+        active = [m for m in marks if m.start <= left and right <= m.end]
+        # Of two overlapping entity marks (a place inside an actor's title), the first wins.
+        inner = _first_per_layer(active)
+        for m in reversed(inner):
+            piece = (
+                f'<mark class="k-{m.kind}" data-id="{m.record_id}" '
+                f'title="{escape(m.note)}">{piece}</mark>'
+            )
+        parts.append(piece)
+    return Markup("".join(parts))
+
+
+def _first_per_layer(active: list[Mark]) -> list[Mark]:
+    chosen: dict[int, Mark] = {}
+    for m in active:
+        chosen.setdefault(LAYER.get(m.kind, 1), m)
+    return [chosen[layer] for layer in sorted(chosen)]
+
+
+def mark_note(record: dict) -> str:
+    """The tooltip of one record: what newsprism understood of that span."""
+    kind = record["type"]
+    if kind == "place":
+        if record.get("geonameid"):
+            return (
+                f"place: {record.get('name')} ({record.get('country') or '?'}"
+                f"{', ' + record['admin1'] if record.get('admin1') else ''}) "
+                f"{record['lat']:.3f}, {record['lon']:.3f} · GeoNames {record['geonameid']} · "
+                f"confidence {record.get('confidence', 0):.2f}"
+            )
+        return "place: not found in the gazetteer"
+    if kind == "mention":
+        role = f" · role: {record['role']}" if record.get("role") else ""
+        meto = f" · stands for {record['metonymy_of']}" if record.get("metonymy_of") else ""
+        return f"{record.get('entity_type') or 'actor'}: {record.get('name')}{role}{meto}"
+    if kind == "timeref":
+        anchor = f" · anchored to {record['anchor']}" if record.get("anchor") else ""
+        span = ""
+        if record.get("first") and record.get("last") and record["first"] != record["last"]:
+            span = f" ({record['first']} to {record['last']})"
+        mod = f" {record['mod']}" if record.get("mod") else ""
+        return f"time: {record.get('value')}{mod}{span}{anchor}"
+    if kind == "quantity":
+        counts = f" {record['counts']}" if record.get("counts") else ""
+        pred = f" · {record['predicate']}" if record.get("predicate") else ""
+        unit = f" {record['unit']}" if record.get("unit") else ""
+        return f"quantity: {record.get('qualifier')} {record.get('value')}{unit}{counts}{pred}"
+    if kind == "attribution":
+        mode = "quote" if record.get("direct") else "reported"
+        return (
+            f"{mode} · source: {record.get('speaker') or 'unknown'} ({record.get('kind')}) · "
+            f"cue: {record.get('cue')}"
+        )
+    return kind

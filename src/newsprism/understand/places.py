@@ -1,0 +1,496 @@
+"""Places: which spans of an article name a place, and which GeoNames place each one is.
+
+Detection starts from spaCy's entities and fixes their types with the gazetteer and the words
+around them: a small model tags "Qamishli" ORG and "Ras al-Ayn" PERSON, so an ORG or PERSON span
+becomes a place only when the gazetteer knows the whole name *and* the sentence puts it where a
+place goes ("in", "near", "the town of"); a span led by a title ("Gen Mazloum Kobani") or used as a
+speaker never does. A proper noun the model missed is taken only in the same strong context.
+
+Resolution scores every gazetteer candidate on priors (population, main name rather than an
+alternate one, countries and states over towns of the same name) and on the article: the
+countries and states its other places point to, the dateline, "Town, State" qualifiers and the
+peoples it names (NORP). Two passes: the first picks each place on priors, the second re-scores
+with the others' picks as context. Look-ups are cached per process.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from newsprism.understand.gazetteer import Gazetteer, GazetteerEntry
+from newsprism.understand.toponyms import toponym_key
+
+PLACE_LABELS = {"GPE", "LOC"}
+# Labels a small model puts on places it mistypes; they become places only in place context.
+RETYPABLE_LABELS = {"ORG", "PERSON", "FAC", "NORP"}
+# Words after which a capitalised name is where something happens.
+_LOCATIVE = {
+    "in", "near", "from", "to", "into", "at", "outside", "around", "towards", "toward", "across",
+    "through", "via", "nearby", "between", "and", "or", "of", "inside", "within", "past", "beyond",
+    "neighbouring", "neighboring",
+}  # fmt: skip
+# People are talked to, heard from and met at: these are no evidence that a PERSON span is a place.
+_WEAK_FOR_PEOPLE = {"to", "from", "at", "via", "past"}
+# "the town of X", "X countryside": nouns that make a neighbouring name a place.
+_PLACE_NOUNS = {
+    "town", "city", "village", "province", "governorate", "region", "district", "countryside",
+    "border", "outskirts", "suburbs", "capital", "county", "state", "area", "crossing",
+    "towns", "cities", "villages", "provinces", "regions", "districts", "areas",
+}  # fmt: skip
+_TOWN_NOUNS = {"town", "city", "village", "towns", "cities", "villages", "capital"}
+_DIRECTIONS = re.compile(
+    r"^(?:north|south|east|west|central|northern|southern|eastern|western|"
+    r"north-?eastern|north-?western|south-?eastern|south-?western|northeast|northwest|"
+    r"southeast|southwest|upper|lower)\s+",
+    re.IGNORECASE,
+)
+_TITLES = {
+    "gen", "general", "mr", "mrs", "ms", "dr", "president", "minister", "commander", "col",
+    "colonel", "lt", "maj", "major", "capt", "captain", "sgt", "sheikh", "king", "prince",
+    "sen", "senator", "rep", "gov", "governor", "mayor", "judge", "prof", "sir", "lord", "imam",
+}  # fmt: skip
+_ORG_WORDS = {
+    "party", "forces", "force", "council", "army", "ministry", "congress", "university", "bank",
+    "company", "group", "front", "movement", "committee", "agency", "court", "police", "news",
+    "times", "post", "institute", "union", "brigade", "corps", "command", "office", "club",
+}  # fmt: skip
+_SPEECH = re.compile(r"\s*(?:,\s*)?(?:said|says|told|added|stated|tweeted|wrote)\b")
+# Trailing words that qualify a name without being in GeoNames' ("Raqqa province").
+_GENERIC_SUFFIXES = {"province", "governorate", "region", "city", "countryside", "area", "district"}
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\u2019-]{2,40}?)\s*(?:,|\(|\u2013|\u2014|-{1,2})")
+_ADMIN_CODES = {"PCLI", "CONT", "ADM1", "ADM2"}
+_TOWN_BEFORE = re.compile(r"\b(?:city|town|village|capital)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    geonameid: int | None
+    name: str | None
+    lat: float | None
+    lon: float | None
+    country: str | None
+    admin1: str | None
+    feature_class: str | None
+    feature_code: str | None
+    confidence: float
+    label: str
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+    candidates: tuple[GazetteerEntry, ...]
+    town_noun: bool = False  # "the city of X": a town, not the province of the same name
+    qualifier: int | None = None  # index of the mention that qualifies it ("Atlanta, Georgia")
+    scores: list[float] = field(default_factory=list)
+    best: int = -1
+    confidence: float = 0.0
+
+    @property
+    def pick(self) -> GazetteerEntry | None:
+        return self.candidates[self.best] if self.best >= 0 else None
+
+
+# --- look-ups --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=200_000)
+def _lookup(gazetteer: Gazetteer, name: str) -> tuple[GazetteerEntry, ...]:
+    return tuple(gazetteer.lookup(name))
+
+
+def candidates(gazetteer: Gazetteer, text: str) -> tuple[GazetteerEntry, ...]:
+    """Gazetteer entries for a mention, trying the forms news writes around the name: "the
+    United States", "Syria's", "Raqqa province"."""
+    forms = _name_forms(text)
+    for k, form in enumerate(forms):
+        found = _lookup(gazetteer, form)
+        if _is_code(text):
+            # "EU", "UK": codes, not towns that happen to be spelt so (Eu, France)
+            found = tuple(e for e in found if not e.matched_main_name or e.name.isupper()
+                          or e.feature_class == "A")  # fmt: skip
+        if k > 0 and _DIRECTIONS.match(text.strip()):
+            # "northern Syria" is a region of a country or state, "East Bank" no town Bank
+            found = tuple(e for e in found if e.feature_code in ("PCLI", "ADM1"))
+        if found:
+            return found
+    return ()
+
+
+def _is_code(text: str) -> bool:
+    bare = text.replace(".", "")
+    return 2 <= len(bare) <= 3 and bare.isupper()
+
+
+def _name_forms(text: str) -> list[str]:
+    name = re.sub(r"[\u2019']s$", "", text.strip()).strip()
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    forms = [name]
+    words = name.split()
+    if len(words) > 1 and words[-1].lower() in _GENERIC_SUFFIXES:
+        forms.append(" ".join(words[:-1]))
+    if name.endswith("s") and len(name) > 4:
+        forms.append(name[:-1])  # "Syrians": the demonym is a name of the country
+    bare = _DIRECTIONS.sub("", name)  # "northern Syria" (after "North Carolina" is tried whole)
+    if bare and bare != name:
+        forms.append(bare)
+    return forms
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+def _prior(entry: GazetteerEntry, m: _Mention, big_town_names: set[str]) -> float:
+    code = entry.feature_code
+    population = entry.population
+    if code in ("ADM1", "ADM2"):
+        # A division's population is that of all its towns, yet news names it less often
+        # than its main town ("Raqqa" is mostly the city).
+        population //= 10
+    score = 0.35 * math.log10(population + 1)
+    if entry.matched_main_name:
+        score += 0.6
+    if code in ("PCLI", "CONT"):
+        score += 2.5
+    elif code == "ADM1" and entry.matched_main_name:
+        # "New York" the city, not the state, when a big town has the same main name.
+        score += -0.5 if toponym_key(entry.name) in big_town_names else 1.5
+    elif code == "ADM2":
+        score += 0.3
+    if m.town_noun:
+        score += 1.0 if entry.feature_class == "P" else -1.0
+    if len(m.text) <= 4 and m.text.replace(".", "").isupper() and code != "PCLI":
+        score -= 2.0  # "US", "UK": codes, not the French village Us
+    return score
+
+
+def _score(
+    m: _Mention,
+    i: int,
+    mentions: list[_Mention],
+    dateline: GazetteerEntry | None,
+    demonym_countries: Counter[str],
+    big_town_names: set[str],
+) -> list[float]:
+    countries: Counter[str] = Counter(demonym_countries)
+    admins: Counter[tuple[str, str]] = Counter()
+    key = toponym_key(m.text)
+    total = sum(demonym_countries.values())
+    seen = {key}
+    for j, other in enumerate(mentions):
+        pick = other.pick
+        other_key = toponym_key(other.text)
+        if j == i or pick is None or other_key in seen:
+            continue  # each other name counts once: "US" 12 times is one piece of evidence
+        seen.add(other_key)
+        weight = other.confidence
+        total += weight
+        if pick.country:
+            countries[pick.country] += weight
+        if pick.country and pick.admin1 and pick.feature_code not in ("PCLI", "CONT"):
+            admins[(pick.country, pick.admin1)] += weight
+    if dateline is not None and dateline.country:
+        countries[dateline.country] += 2.0
+        total += 2.0
+        if dateline.admin1:
+            admins[(dateline.country, dateline.admin1)] += 1.0
+    qualifier = mentions[m.qualifier].pick if m.qualifier is not None and mentions else None
+    nearby = [o.pick for j, o in enumerate(mentions) if j != i and _is_local(o.pick)]
+    scores = []
+    for entry in m.candidates:
+        s = _prior(entry, m, big_town_names)
+        if total > 0 and entry.country and countries[entry.country] > 0:
+            s += 1.0 + 2.0 * countries[entry.country] / total
+            if entry.admin1 and entry.feature_code not in ("PCLI", "ADM1"):
+                s += 1.5 * admins[(entry.country, entry.admin1)] / total
+        if qualifier is not None and _within(entry, qualifier):
+            s += 3.0
+        if nearby and _is_local(entry):
+            # places an article names together tend to lie near each other
+            km = min(_approx_km(entry, other) for other in nearby if other is not None)
+            s += 1.5 * math.exp(-km / 150)
+        scores.append(s)
+    return scores
+
+
+def _is_local(entry: GazetteerEntry | None) -> bool:
+    return entry is not None and entry.feature_code not in ("PCLI", "CONT", "ADM1")
+
+
+def _approx_km(a: GazetteerEntry, b: GazetteerEntry) -> float:
+    """Equirectangular distance: exact enough below a few hundred km, and cheap."""
+    x = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    y = math.radians(b.lat - a.lat)
+    return 6371.0 * math.hypot(x, y)
+
+
+def _within(entry: GazetteerEntry, container: GazetteerEntry) -> bool:
+    if entry.geonameid == container.geonameid or entry.country != container.country:
+        return False
+    if container.feature_code == "PCLI":
+        return True
+    return container.feature_code == "ADM1" and entry.admin1 == container.admin1
+
+
+def _choose(m: _Mention, scores: list[float]) -> None:
+    m.scores = scores
+    if not scores:
+        m.best, m.confidence = -1, 0.0
+        return
+    top = max(scores)
+    m.best = scores.index(top)
+    weights = [math.exp(s - top) for s in scores]
+    m.confidence = 1.0 / sum(weights)
+
+
+def _big_town_names(mentions: list[_Mention]) -> set[str]:
+    return {
+        toponym_key(e.name)
+        for m in mentions
+        for e in m.candidates
+        if e.feature_class == "P" and e.matched_main_name and e.population >= 500_000
+    }
+
+
+def _resolve(
+    mentions: list[_Mention], dateline: GazetteerEntry | None, demonym_countries: Counter[str]
+) -> None:
+    big = _big_town_names(mentions)
+    empty: Counter[str] = Counter()
+    for i, m in enumerate(mentions):  # priors only
+        _choose(m, _score(m, i, [], None, empty, big))
+    for _ in range(2):  # then with the other places, the dateline and the peoples as context
+        scored = [_score(m, i, mentions, dateline, demonym_countries, big)
+                  for i, m in enumerate(mentions)]  # fmt: skip
+        for m, scores in zip(mentions, scored, strict=True):
+            _choose(m, scores)
+
+
+def _link_qualifiers(text: str, mentions: list[_Mention]) -> None:
+    """ "Atlanta, Georgia", "Alexandria, Va.": the second names the state or country the first is
+    in."""
+    by_start = {m.start: j for j, m in enumerate(mentions)}
+    for m in mentions:
+        gap = re.match(r",\s*", text[m.end : m.end + 4])
+        if gap is None:
+            continue
+        j = by_start.get(m.end + gap.end())
+        if j is not None and any(e.feature_code in ("ADM1", "PCLI")
+                                 for e in mentions[j].candidates):  # fmt: skip
+            m.qualifier = j
+
+
+def _to_mention(m: _Mention) -> PlaceMention:
+    e = m.pick
+    if e is None:
+        return PlaceMention(m.start, m.end, m.text, None, None, None, None, None, None, None,
+                            None, 0.0, m.label)  # fmt: skip
+    return PlaceMention(
+        start=m.start,
+        end=m.end,
+        text=m.text,
+        geonameid=e.geonameid if e.geonameid > 0 else None,
+        name=e.name,
+        lat=e.lat,
+        lon=e.lon,
+        country=e.country,
+        admin1=e.admin1,
+        feature_class=e.feature_class,
+        feature_code=e.feature_code,
+        confidence=round(m.confidence, 3),
+        label=m.label,
+    )
+
+
+def _dateline_entry(gazetteer: Gazetteer, dateline: str | None, text: str) -> GazetteerEntry | None:
+    """The dateline's place: given ("DAMASCUS"), else read off the text's start ("DAMASCUS, Oct
+    13 (Reuters) -")."""
+    if not dateline:
+        match = _DATELINE.match(text[:60])
+        dateline = match.group(1) if match else None
+    if not dateline:
+        return None
+    name = dateline.strip().title()
+    probe = _Mention(0, len(name), name, "DATELINE", candidates(gazetteer, name))
+    return max(probe.candidates, key=lambda e: _prior(e, probe, set()), default=None)
+
+
+def resolve_places(
+    text: str,
+    spans: list[tuple[int, int]],
+    gazetteer: Gazetteer,
+    dateline: str | None = None,
+    labels: Sequence[str] | None = None,
+) -> list[PlaceMention]:
+    """Resolve given place spans of `text` (one result per span, in order; geonameid None where
+    the gazetteer has no such place)."""
+    mentions = [
+        _Mention(
+            s,
+            e,
+            text[s:e],
+            labels[k] if labels else "GPE",
+            candidates(gazetteer, text[s:e]),
+            _town_noun_before(text, s),
+        )  # fmt: skip
+        for k, (s, e) in enumerate(spans)
+    ]
+    _link_qualifiers(text, mentions)
+    _resolve(mentions, _dateline_entry(gazetteer, dateline, text), Counter())
+    return [_to_mention(m) for m in mentions]
+
+
+# --- detection -------------------------------------------------------------------------------
+
+
+def _locative_before(doc, start: int, places: set[int], person: bool) -> bool:  # noqa: ANN001
+    """A place word just before token `start`: "in X", "near X", "the town of X", "Raqqa and X"."""
+    if start == 0:
+        return False
+    prev = doc[start - 1].lower_
+    if prev not in _LOCATIVE or (person and prev in _WEAK_FOR_PEOPLE):
+        return False
+    if prev in ("of", "and", "or"):
+        # weak alone: only "the town of X" and a list of places ("Raqqa and X")
+        return start >= 2 and (doc[start - 2].lower_ in _PLACE_NOUNS or start - 2 in places)
+    return True
+
+
+def _place_noun_after(doc, end: int) -> bool:  # noqa: ANN001
+    return end < len(doc) and doc[end].lower_ in _PLACE_NOUNS
+
+
+def _looks_like_person(doc, ent) -> bool:  # noqa: ANN001
+    if ent.start > 0:
+        prev = doc[ent.start - 1]
+        if prev.lower_.rstrip(".") in _TITLES:
+            return True
+        if prev.is_title and prev.pos_ == "PROPN" and not prev.ent_type_:
+            return True  # part of a longer name the model cut
+    return bool(_SPEECH.match(doc.text[ent.end_char : ent.end_char + 12]))
+
+
+def _said_names(doc) -> set[str]:  # noqa: ANN001
+    """Names used as speakers anywhere in the article ("Kobani said"): people, not places."""
+    return {
+        ent.text for ent in doc.ents if _SPEECH.match(doc.text[ent.end_char : ent.end_char + 12])
+    }
+
+
+def _retype(doc, ent, gazetteer: Gazetteer, said: set[str], places: set[int],  # noqa: ANN001
+            place_keys: set[str]) -> bool:  # fmt: skip
+    """Whether an ORG/PERSON/FAC span is a place the model mistyped: the gazetteer knows the
+    whole name and the sentence puts it where a place goes (or the article already used the same
+    name as a place: one sense per article)."""
+    words = {t.lower_ for t in ent}
+    if words & _ORG_WORDS or ent.text in said or ent.text.isupper():
+        return False
+    person = ent.label_ == "PERSON"
+    if person and _looks_like_person(doc, ent):
+        return False
+    context = (
+        _locative_before(doc, ent.start, places, person)
+        or _place_noun_after(doc, ent.end)
+        or toponym_key(ent.text) in place_keys
+    )
+    if not context:
+        return False
+    found = candidates(gazetteer, ent.text)
+    return any(e.matched_main_name or e.population >= 5000 for e in found)
+
+
+def _missed_spans(doc, places: set[int], gazetteer: Gazetteer) -> list[tuple[int, int]]:  # noqa: ANN001
+    """Proper nouns outside any entity, right after "in"/"near" etc., that the gazetteer knows
+    as a sizeable place or a division."""
+    spans = []
+    i = 0
+    while i < len(doc) - 1:
+        if doc[i].lower_ not in _LOCATIVE or doc[i].lower_ in ("of", "and", "or"):
+            i += 1
+            continue
+        j = i + 1
+        while (
+            j < len(doc)
+            and j not in places
+            and not doc[j].ent_type_
+            and (doc[j].pos_ == "PROPN" or (doc[j].text in ("-", "al") and j > i + 1))
+        ):
+            j += 1
+        if j > i + 1 and doc[i + 1].is_title:
+            found = candidates(gazetteer, doc[i + 1 : j].text)
+            if any(e.population >= 10_000 or e.feature_code in _ADMIN_CODES for e in found):
+                spans.append((i + 1, j))
+        i = max(j, i + 1)
+    return spans
+
+
+def _demonym_countries(doc, gazetteer: Gazetteer) -> Counter[str]:  # noqa: ANN001
+    """Countries of the peoples an article names ("Kurdish", "Turkish"): weak context."""
+    votes: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.label_ == "NORP":
+            for e in candidates(gazetteer, ent.text):
+                if e.feature_code == "PCLI" and e.country:
+                    votes[e.country] += 0.3
+                    break
+    return votes
+
+
+def _town_noun_before(text: str, start: int) -> bool:
+    return bool(_TOWN_BEFORE.search(text[max(0, start - 24) : start]))
+
+
+def _place_spans(doc, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:  # noqa: ANN001
+    """(start token, end token, label) of the spans that name places."""
+    said = _said_names(doc)
+    places: set[int] = set()
+    place_keys: set[str] = set()
+    spans: list[tuple[int, int, str]] = []
+    retypable = [e for e in doc.ents if e.label_ in RETYPABLE_LABELS - {"NORP"}]
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS:
+            place_keys.add(toponym_key(ent.text))
+    # Twice over the mistyped ones, so that a name made a place late in the article also makes
+    # its earlier mentions places ("Ras al-Ain is one of two towns..." ... "near Ras al-Ain").
+    decided: set[int] = set()
+    for _ in range(2):
+        for ent in doc.ents:
+            if ent.start in decided:
+                continue
+            if ent.label_ in PLACE_LABELS or (
+                ent in retypable and _retype(doc, ent, gazetteer, said, places, place_keys)
+            ):
+                decided.add(ent.start)
+                spans.append((ent.start, ent.end, ent.label_))
+                places.update(range(ent.start, ent.end))
+                place_keys.add(toponym_key(ent.text))
+    for start, end in _missed_spans(doc, places, gazetteer):
+        spans.append((start, end, "PROPN"))
+    return sorted(spans)
+
+
+def find_places(doc, gazetteer: Gazetteer, dateline: str | None = None) -> list[PlaceMention]:  # noqa: ANN001
+    """Places named in a parsed article, each resolved to a GeoNames place where the gazetteer
+    has one (geonameid None where it has not)."""
+    mentions = []
+    for start, end, label in _place_spans(doc, gazetteer):
+        span = doc[start:end]
+        found = candidates(gazetteer, span.text)
+        if label in PLACE_LABELS or found:
+            town = _town_noun_before(doc.text, span.start_char)
+            mentions.append(_Mention(span.start_char, span.end_char, span.text, label, found, town))
+    _link_qualifiers(doc.text, mentions)
+    _resolve(mentions, _dateline_entry(gazetteer, dateline, doc.text),
+             _demonym_countries(doc, gazetteer))  # fmt: skip
+    return [_to_mention(m) for m in mentions]

@@ -1,0 +1,133 @@
+"""The understanding run: stored articles not yet read → per-article understanding in parallel
+→ linking across the corpus in arrival order → store, one batch per transaction.
+
+Incremental: only articles this version of the stage has not read are processed; entities are
+loaded from the store and extended, never recomputed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+from typing import Any
+
+from newsprism.engine.local import default_workers, ordered_map
+from newsprism.link.entities import EntityIndex
+from newsprism.link.published import PublishedLinker
+from newsprism.link.records import (
+    actor_entity_rows,
+    entity_from_row,
+    link_article,
+    place_entity_rows,
+)
+from newsprism.progress import ProgressReporter
+from newsprism.store import Store
+from newsprism.understand.article import (
+    UNDERSTAND_VERSION,
+    ArticleInput,
+    ArticleUnderstanding,
+    understand_batch,
+)
+from newsprism.understand.nlp import load_nlp, model_name
+
+BATCH_ARTICLES = 16
+
+
+@dataclass
+class UnderstandSummary:
+    articles: int = 0
+    records: Counter[str] = field(default_factory=Counter)
+    inferred_dates: int = 0
+    seconds: float = 0.0
+
+
+def parse_published(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def run_understand(
+    store: Store,
+    workers: int | None = None,
+    progress: bool = True,
+    model: str | None = None,
+) -> UnderstandSummary:
+    started = time.monotonic()
+    summary = UnderstandSummary()
+    pending = store.pending_understanding(UNDERSTAND_VERSION)
+    if not pending:
+        return summary
+    worker_count = min(workers or default_workers(), max(1, len(pending) // BATCH_ARTICLES))
+    # Loaded here first so forked workers share the model's memory and no worker pays for
+    # loading it; a missing model fails once, before any work, with the install hint.
+    load_nlp(model)
+    index = EntityIndex.from_entities(
+        (entity_from_row(r) for r in store.entities() if r["entity_type"] != "place"),
+        links=store.mention_links(),
+    )
+    dates = PublishedLinker(store)
+    texts: dict[str, str] = {}
+    reporter = ProgressReporter(len(pending), "understanding", enabled=progress)
+    results = ordered_map(
+        partial(understand_batch, model=model), _inputs(store, pending, texts), worker_count
+    )
+    for batch in results:
+        rows: list[dict[str, Any]] = []
+        inferences = []
+        for result in batch:
+            text = texts.pop(result.article_id)
+            inference = dates.settle(result, text)
+            if inference:
+                inferences.append(inference)
+            rows += link_article(result, index, text)
+        entities = actor_entity_rows(index.changed()) + place_entity_rows(
+            p for result in batch for p in result.places
+        )
+        store.save_understanding(
+            [r.article_id for r in batch],
+            rows,
+            entities,
+            inferences,
+            UNDERSTAND_VERSION,
+            model_name(model),
+            merges=index.merged(),
+        )
+        summary.articles += len(batch)
+        summary.records.update(r["type"] for r in rows)
+        summary.inferred_dates += sum(1 for i in inferences if i.get("best"))
+        reporter.advance(len(batch))
+    reporter.close()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _inputs(
+    store: Store, pending: list[str], texts: dict[str, str]
+) -> Iterator[list[ArticleInput]]:
+    for i in range(0, len(pending), BATCH_ARTICLES):
+        batch = []
+        for row in store.understanding_inputs(pending[i : i + BATCH_ARTICLES]):
+            texts[row["id"]] = row["text"]
+            published = (
+                None if row["published_source"] == "inferred" else row["published"]
+            )
+            batch.append(
+                ArticleInput(
+                    id=row["id"],
+                    text=row["text"],
+                    published=parse_published(published),
+                    dateline=row["dateline_place"],
+                )
+            )
+        yield batch
+
+
+__all__ = ["ArticleUnderstanding", "UnderstandSummary", "run_understand"]

@@ -1,0 +1,313 @@
+"""Actor mentions (titles split off, metonymy, groups) and their linking across articles.
+
+Fixture sentences are written for these tests; the seed test reads ../shared/corpus/seeds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsprism.link.entities import Entity, EntityIndex
+from newsprism.understand.actors import ActorMention, find_actors
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from newsprism.understand.nlp import load_nlp
+
+    return load_nlp()
+
+
+def actors(nlp, text: str, places: tuple[str, ...] = ()) -> list[ActorMention]:
+    doc = nlp(text)
+    spans = []
+    for place in places:
+        start = text.find(place)
+        while start >= 0:
+            spans.append((start, start + len(place)))
+            start = text.find(place, start + 1)
+    return find_actors(doc, place_spans=spans)
+
+
+def by_name(mentions: list[ActorMention]) -> dict[str, ActorMention]:
+    return {m.name: m for m in mentions}
+
+
+# --- titles and roles -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            "Turkish President Recep Tayyip Erdogan spoke to reporters in the capital on Monday.",
+            "Recep Tayyip Erdogan",
+            "Turkish President",
+        ),
+        (
+            "US Defense Secretary Mark Esper told reporters that the convoy would leave soon.",
+            "Mark Esper",
+            "US Defense Secretary",
+        ),
+        (
+            "The Turkish dictator Erdogan has vowed to press on with the offensive.",
+            "Erdogan",
+            "Turkish dictator",
+        ),
+        (
+            "Pentagon spokesman Jonathan Hoffman said the troops were safe.",
+            "Jonathan Hoffman",
+            "Pentagon spokesman",
+        ),
+        (
+            "Brett McGurk, the US special presidential envoy, resigned on Friday.",
+            "Brett McGurk",
+            "US special presidential envoy",
+        ),
+    ],
+)
+def test_title_is_split_from_the_name(nlp, text: str, name: str, role: str) -> None:
+    mention = by_name(actors(nlp, text))[name]
+    assert mention.type == "person"
+    assert mention.role == role
+    assert text[mention.name_start : mention.name_end] == name
+    assert text[mention.start : mention.end].startswith(role) or mention.text.endswith(role)
+
+
+def test_general_named_after_a_town_stays_a_person(nlp) -> None:
+    text = "Gen Mazloum Kobani said his fighters would hold the line near Kobani."
+    mentions = actors(nlp, text, places=("Kobani",))
+    people = [m for m in mentions if m.type == "person"]
+    assert [(m.name, m.role) for m in people] == [("Mazloum Kobani", "Gen")]
+    assert all(m.name != "Kobani" for m in mentions)  # the town itself is no actor
+
+
+# --- places as actors -------------------------------------------------------------------------
+
+
+def test_capital_acting_is_its_government_and_a_capital_as_place_is_not(nlp) -> None:
+    text = (
+        "Ankara said on Monday that the operation would continue. "
+        "A delegation flew to Ankara on Tuesday."
+    )
+    mentions = actors(nlp, text, places=("Ankara",))
+    assert [(m.name, m.type, m.metonymy_of, m.start) for m in mentions] == [
+        ("Ankara", "government", "Turkey", 0)
+    ]
+
+
+def test_capital_metonymy_as_subject_and_as_backer(nlp) -> None:
+    text = "Washington has abandoned its allies. Damascus-backed militias entered the town."
+    found = {(m.name, m.metonymy_of) for m in actors(nlp, text, places=("Washington", "Damascus"))}
+    assert {("Washington", "United States"), ("Damascus", "Syria")} <= found
+
+
+def test_country_acting_is_an_actor_and_a_country_as_place_is_not(nlp) -> None:
+    text = "Turkey launched the offensive after the troops withdrew from Syria."
+    mentions = actors(nlp, text, places=("Turkey", "Syria"))
+    assert [(m.name, m.type) for m in mentions] == [("Turkey", "country")]
+
+
+# --- groups and organizations -----------------------------------------------------------------
+
+
+def test_demonym_groups_but_not_demonym_adjectives(nlp) -> None:
+    text = "Kurdish fighters pulled back from Kurdish areas as American troops left their bases."
+    mentions = actors(nlp, text)
+    assert [(m.name, m.type) for m in mentions] == [
+        ("Kurdish fighters", "group"),
+        ("American troops", "group"),
+    ]
+
+
+def test_acronym_defined_in_parentheses_is_found_again(nlp) -> None:
+    text = (
+        "The Syrian Observatory for Human Rights (SOHR) reported new clashes. "
+        "Later, SOHR said twelve people had died."
+    )
+    names = [m.name for m in actors(nlp, text) if m.type == "organization"]
+    assert names == ["Syrian Observatory for Human Rights", "SOHR", "SOHR"]
+
+
+def test_well_known_aliases_with_footnote_marks(nlp) -> None:
+    text = "The coalition fought Daesh* for years; ISIS cells remain in the desert."
+    mentions = actors(nlp, text)
+    assert [(m.name, m.type) for m in mentions] == [
+        ("Daesh", "organization"),
+        ("ISIS", "organization"),
+    ]
+
+
+# --- linking ----------------------------------------------------------------------------------
+
+
+def mention(
+    name: str, kind: str = "person", role: str | None = None, start: int = 0, of: str | None = None
+) -> ActorMention:
+    return ActorMention(start, start + len(name), name, name, start, start + len(name), role,
+                        kind, of)  # fmt: skip
+
+
+def test_surname_links_to_full_name_within_and_across_articles() -> None:
+    index = EntityIndex()
+    first = index.link("a1", [mention("Donald Trump", start=0), mention("Trump", start=40)])
+    assert first[0] == first[1]
+    (later,) = index.link("a2", [mention("Trump", role="President")])
+    assert later == first[0]
+    assert index.entities()[0].aliases == ["Donald Trump", "Trump"]
+    assert index.entities()[0].roles == ["President"]
+
+
+def test_lone_surname_seen_first_becomes_the_full_name_and_keeps_its_id() -> None:
+    index = EntityIndex()
+    (early,) = index.link("a1", [mention("Erdogan", role="Turkish dictator")])
+    (full,) = index.link("a2", [mention("Recep Tayyip Erdogan", role="Turkish President")])
+    assert full == early
+    (entity,) = index.entities()
+    assert entity.name == "Recep Tayyip Erdogan"
+    assert entity.roles == ["Turkish dictator", "Turkish President"]
+
+
+def test_ambiguous_surname_across_articles_is_not_guessed() -> None:
+    index = EntityIndex()
+    donald, melania = index.link(
+        "a1", [mention("Donald Trump"), mention("Melania Trump", start=20)]
+    )
+    (lone,) = index.link("a2", [mention("Trump")])
+    assert lone not in (donald, melania)
+    # ... but within an article the full name written there decides.
+    ids = index.link("a3", [mention("Melania Trump"), mention("Trump", start=30)])
+    assert ids == [melania, melania]
+
+
+def test_spelling_variant_needs_support_besides_the_spelling() -> None:
+    index = EntityIndex()
+    (assad,) = index.link("a1", [mention("Bashar al-Assad", role="Syrian President")])
+    (unsupported,) = index.link("a2", [mention("Asad")])
+    assert unsupported != assad
+    (by_role,) = index.link("a3", [mention("Assad Hassan")])  # another person altogether
+    assert by_role != assad
+
+    index = EntityIndex()
+    (assad,) = index.link("a1", [mention("Bashar al-Assad", role="Syrian President")])
+    (titled,) = index.link("a2", [mention("Asad", role="President")])
+    assert titled == assad
+
+
+def test_spelling_variant_supported_by_the_company_it_keeps() -> None:
+    index = EntityIndex()
+    crowd = [mention("Vladimir Putin", start=30), mention("Hassan Rouhani", start=60)]
+    (assad, *_) = index.link("a1", [mention("Bashar al-Assad"), *crowd])
+    ids = index.link("a2", [mention("Asad"), *crowd])
+    assert ids[0] == assad
+    assert "Asad" in index.entities()[0].aliases
+
+
+def test_similar_group_names_never_merge() -> None:
+    index = EntityIndex()
+    kurds, turks = index.link("a1", [mention("Kurds", "group"), mention("Turks", "group", start=9)])
+    assert kurds != turks
+    fighters, troops = index.link(
+        "a2",
+        [mention("Kurdish fighters", "group"), mention("Kurd-led forces", "group", start=30)],
+    )
+    assert fighters == troops != kurds
+
+
+def test_capital_country_and_government_are_one_state_actor() -> None:
+    index = EntityIndex()
+    ids = index.link(
+        "a1",
+        [
+            mention("Ankara", "government", of="Turkey"),
+            mention("Turkey", "country", start=20),
+            mention("Turkish government", "government", start=40),
+        ],
+    )
+    assert len(set(ids)) == 1
+    assert index.entities()[0].name == "Turkey"
+
+
+def test_acronyms_link_by_initials_and_aliases() -> None:
+    index = EntityIndex()
+    sdf, acronym = index.link(
+        "a1",
+        [mention("Syrian Democratic Forces", "organization"), mention("SDF", "organization", 40)],
+    )
+    assert sdf == acronym
+    (later,) = index.link("a2", [mention("SDF", "organization")])
+    assert later == sdf
+    names = ["ISIS", "Daesh", "Islamic State", "ISIL", "Isis"]
+    ids = index.link("a3", [mention(n, "organization", start=20 * i) for i, n in enumerate(names)])
+    assert len(set(ids)) == 1 and ids[0] != sdf
+
+
+def test_parenthesized_definition_merges_and_the_older_id_survives() -> None:
+    index = EntityIndex()
+    (acronym,) = index.link("a1", [mention("FRELIMO", "organization")])
+    (name,) = index.link("a2", [mention("Mozambique Liberation Front", "organization")])
+    assert acronym != name
+    text = "The Mozambique Liberation Front (FRELIMO) won."
+    start = text.index("FRELIMO")
+    ids = index.link(
+        "a3",
+        [
+            mention("Mozambique Liberation Front", "organization", start=4),
+            mention("FRELIMO", "organization", start=start),
+        ],
+        context=text,
+    )
+    assert ids == [acronym, acronym]
+    assert index.merged() == {name: acronym}
+    (entity,) = index.entities()
+    assert entity.name == "Mozambique Liberation Front"
+
+
+def test_rebuilt_index_links_new_articles_to_stored_ids() -> None:
+    index = EntityIndex()
+    index.link("a1", [mention("Recep Tayyip Erdogan"), mention("SDF", "organization", 30)])
+    stored = [Entity(e.id, e.name, e.type, list(e.aliases), list(e.roles)) for e in index.changed()]
+    assert index.changed() == []
+
+    rebuilt = EntityIndex.from_entities(stored)
+    ids = rebuilt.link("a2", [mention("Erdogan"), mention("Hakan Fidan", start=20)])
+    assert ids[0] == next(e.id for e in stored if e.type == "person")
+    assert ids[1] not in {e.id for e in stored}  # a new id, never a reused one
+    assert {e.id for e in rebuilt.changed()} == set(ids)
+
+
+# --- the seed articles ------------------------------------------------------------------------
+
+
+def test_seed_variants_land_on_one_entity_each(nlp, seeds_dir: Path) -> None:
+    index = EntityIndex()
+    linked: list[tuple[ActorMention, str]] = []
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        mentions = find_actors(nlp(text))
+        linked += zip(mentions, index.link(path.name, mentions, context=text), strict=True)
+
+    def ids_for(*words: str) -> set[str]:
+        return {eid for m, eid in linked if any(w in m.name for w in words)}
+
+    erdogan = ids_for("Erdogan", "Erodogan")
+    assert len(erdogan) == 1
+    assert len(ids_for("SDF", "Syrian Democratic Forces")) == 1
+    isis = {eid for m, eid in linked if m.name in {"ISIS", "Isis", "Daesh", "Islamic State"}}
+    assert len(isis) == 1
+    assert len(ids_for("Trump")) == 1
+    assert len(ids_for("Esper")) == 1
+
+    people = {
+        name: ids_for(name) for name in ("Erdogan", "Trump", "Esper", "Mattis", "McGurk", "Assad")
+    }
+    found = {name: ids for name, ids in people.items() if ids}
+    assert all(len(ids) == 1 for ids in found.values())
+    distinct = {next(iter(ids)) for ids in found.values()}
+    assert len(distinct) == len(found), "two different people merged"
+    seen_forms = {m.name for m, _ in linked}
+    if "Erodogan" in seen_forms:
+        entity = next(e for e in index.entities() if e.id in erdogan)
+        assert "Erodogan" in entity.aliases

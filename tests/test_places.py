@@ -1,0 +1,184 @@
+"""Places: detection from spaCy entities with the model's typing errors fixed, and resolution to
+GeoNames in context. Fixture sentences are our own."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from newsprism.understand.gazetteer import Gazetteer
+from newsprism.understand.places import PlaceMention, find_places, resolve_places
+from newsprism.understand.toponyms import toponym_base_key
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory):
+    # The same file as test_gazetteer's: the default is built once per session (about 25 s).
+    path = tmp_path_factory.getbasetemp() / "default-gazetteer.sqlite"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSPRISM_GAZETTEER", str(path))
+        gaz = Gazetteer.open_default()
+    yield gaz
+    gaz.close()
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from newsprism.understand.nlp import load_nlp
+
+    return load_nlp()
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)  # fmt: skip
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def _resolve(text: str, names: list[str], gazetteer: Gazetteer, **kw) -> list[PlaceMention]:
+    spans = [(text.index(n), text.index(n) + len(n)) for n in names]
+    return resolve_places(text, spans, gazetteer, **kw)
+
+
+def _by_text(places: list[PlaceMention]) -> dict[str, PlaceMention]:
+    return {p.text: p for p in places}
+
+
+SYRIA_TEXT = (
+    "Kurdish fighters pulled back from Ras al-Ayn and Tal Abyad on Sunday, while convoys left "
+    "Ein Al-Arab, which Kurds call Kobani, for al-Tabqah. Residents of Qamishli said the roads "
+    "to Ras al-Ain were closed."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "geonameid"),
+    [
+        ("Ras al-Ayn", 165509),
+        ("Tal Abyad", 163750),
+        ("Ein Al-Arab", 172256),
+        ("Kobani", 172256),
+        ("al-Tabqah", 172374),
+        ("Qamishli", 173377),
+        ("Ras al-Ain", 165509),
+    ],
+)
+def test_seed_name_variants_resolve_in_context(
+    gazetteer: Gazetteer, name: str, geonameid: int
+) -> None:
+    names = ["Ras al-Ayn", "Tal Abyad", "Ein Al-Arab", "Kobani", "al-Tabqah", "Qamishli",
+             "Ras al-Ain"]  # fmt: skip
+    places = _by_text(_resolve(SYRIA_TEXT, names, gazetteer))
+    assert places[name].geonameid == geonameid
+    assert places[name].country == "SY" and 0 < places[name].confidence <= 1
+
+
+def test_a_state_next_to_its_city_is_the_state(gazetteer: Gazetteer) -> None:
+    text = "The company moved from Atlanta, Georgia to a plant elsewhere in Georgia."
+    spans = [(23, 30), (32, 39), (text.rindex("Georgia"), len(text) - 1)]
+    first, _, last = resolve_places(text, spans, gazetteer)
+    assert first.country == "US" and first.admin1 == "GA"
+    assert (last.feature_code, last.country) == ("ADM1", "US")
+
+
+def test_the_country_georgia_among_its_neighbours(gazetteer: Gazetteer) -> None:
+    text = "Talks between Georgia and Russia resumed in Tbilisi and Moscow."
+    georgia = _resolve(text, ["Georgia", "Russia", "Tbilisi", "Moscow"], gazetteer)[0]
+    assert (georgia.feature_code, georgia.country) == ("PCLI", "GE")
+
+
+def test_the_dateline_decides_an_ambiguous_town(gazetteer: Gazetteer) -> None:
+    text = "ALEXANDRIA, La. (AP) - Firefighters in Alexandria put out a blaze on Monday."
+    without = _resolve(text.split(" - ", 1)[1], ["Alexandria"], gazetteer)[0]
+    assert without.country == "EG"  # the big one, by population alone
+    within = _by_text(_resolve(text, ["Alexandria put"], gazetteer, dateline="ALEXANDRIA, La."))
+    # the span covers a word past the name: nothing is found, and nothing breaks
+    assert within["Alexandria put"].geonameid is None
+    text2 = "Firefighters in Alexandria put out a blaze near Pineville, Louisiana."
+    local = _resolve(text2, ["Alexandria", "Pineville", "Louisiana"], gazetteer)[0]
+    assert (local.country, local.admin1) == ("US", "LA")
+
+
+def test_countries_by_code_demonym_and_with_article(gazetteer: Gazetteer) -> None:
+    text = "US troops left; the United States said Syrians and Americans were safe in the UK."
+    names = ["US", "the United States", "Syrians", "Americans", "UK"]
+    found = [p.country for p in _resolve(text, names, gazetteer)]
+    assert found == ["US", "US", "SY", "US", "GB"]
+
+
+def test_unknown_names_come_back_unresolved(gazetteer: Gazetteer) -> None:
+    place = _resolve("They met in Zzyzxqland.", ["Zzyzxqland"], gazetteer)[0]
+    assert place.geonameid is None and place.lat is None and place.confidence == 0.0
+
+
+# --- detection with spaCy ----------------------------------------------------------------------
+
+
+def test_mistyped_places_become_places(nlp, gazetteer: Gazetteer) -> None:
+    text = (
+        "Protesters marched in Qamishli on Monday. Troops withdrew from the area between "
+        "Ras al-Ayn and Tal Abyad towns, and a convoy reached the town of al-Tabqah."
+    )
+    places = _by_text(find_places(nlp(text), gazetteer))
+    for name, geonameid in [("Qamishli", 173377), ("Ras al-Ayn", 165509),
+                            ("Tal Abyad", 163750), ("al-Tabqah", 172374)]:  # fmt: skip
+        assert name in places, f"{name} not found: {sorted(places)}"
+        assert places[name].geonameid == geonameid
+
+
+def test_no_person_becomes_a_place(nlp, gazetteer: Gazetteer) -> None:
+    text = ("Gen Mazloum Kobani said his forces would hold the line. Kobani told reporters in "
+            "Hasakah that talks with Damascus would continue.")  # fmt: skip
+    doc = nlp(text)
+    places = find_places(doc, gazetteer)
+    assert not any("Mazloum" in p.text for p in places)
+    assert not any(p.text == "Kobani" for p in places)
+    assert any(p.text == "Damascus" and p.geonameid == 170654 for p in places)
+
+
+def test_places_carry_spans_labels_and_coordinates(nlp, gazetteer: Gazetteer) -> None:
+    text = "DAMASCUS, Oct 13 - Shelling was reported near Latakia and in Idlib province."
+    doc = nlp(text)
+    places = find_places(doc, gazetteer)
+    for p in places:
+        assert text[p.start : p.end] == p.text and p.label
+    latakia = _by_text(places)["Latakia"]
+    assert latakia.country == "SY" and latakia.lat is not None and latakia.lon is not None
+
+
+# --- the seed articles ---------------------------------------------------------------------------
+
+# Places in the seed articles that GeoNames cities1000 has, by their GeoNames ids.
+SEED_PLACES = {
+    "Qamishli": 173377, "Ras al-Ayn": 165509, "Ras al-Ain": 165509, "Tal Abyad": 163750,
+    "Ein Al-Arab": 172256, "Kobani": 172256, "al-Tabqah": 172374, "Damascus": 170654,
+    "Raqqa": 172955, "Hasakah": 173811, "Latakia": 173576, "Ankara": 323786,
+    "Moscow": 524901,
+}  # fmt: skip
+SEED_PEOPLE = ["Mazloum", "Erdogan", "Trump", "Esper", "Assad", "Mattis", "McGurk", "Khalaf"]
+
+
+def test_seed_places_resolve_within_25_km_and_no_person_is_a_place(
+    seeds_dir: Path, nlp, gazetteer: Gazetteer
+) -> None:
+    points = {}
+    for name, geonameid in SEED_PLACES.items():
+        entry = next(e for e in gazetteer.lookup(name) if e.geonameid == geonameid)
+        points[toponym_base_key(name)] = (entry.lat, entry.lon)
+    expected: set[str] = set()
+    found: set[str] = set()
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        expected |= {toponym_base_key(n) for n in SEED_PLACES if n in text}
+        for place in find_places(nlp(text), gazetteer):
+            assert not any(person in place.text for person in SEED_PEOPLE), place
+            key = toponym_base_key(place.text)
+            if key in points:
+                assert place.lat is not None and place.lon is not None, place
+                km = _km(place.lat, place.lon, *points[key])
+                assert km <= 25, f"{place.text} in {path.name}: {place.name} is {km:.0f} km off"
+                found.add(key)
+    assert expected - found == set(), f"not found as places: {expected - found}"
