@@ -94,7 +94,7 @@ def main() -> None:
     bare_seconds = bare(texts, args.model)
     our_seconds, counts = ours(texts, args.model)
     print("records: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    print(f"command: python benchmarks/throughput.py {' '.join(map(str, args.paths))}")
+    print(f"command: python {' '.join(sys.argv)}")
     print(f"bare nlp.pipe: {bare_seconds:.1f} s, {len(texts) / bare_seconds:.1f} articles/s")
     print(f"understanding: {our_seconds:.1f} s, {len(texts) / our_seconds:.1f} articles/s")
     print(f"ratio (bare / understanding): {bare_seconds / our_seconds:.2f}")

@@ -165,3 +165,38 @@ def test_understanding_on_postgresql(db_target: str, corpus_dir: Path) -> None:
     with analyze(corpus_dir, db=db_target, workers=1) as corpus:
         assert corpus.summary.understanding.articles == 2
         assert corpus.records("place") and corpus.entities()
+
+
+def test_a_run_cut_short_is_completed_by_the_next(tmp_path: Path, monkeypatch) -> None:
+    """Each batch of understood articles is one transaction: after a failure mid-run the
+    store holds whole batches only, and the next run reads just the rest."""
+    from newsprism.store import Store
+    from newsprism.understand_stage import BATCH_ARTICLES
+
+    root = tmp_path / "many"
+    root.mkdir()
+    for n in range(BATCH_ARTICLES + 4):
+        (root / f"report-{n:02d}.txt").write_text(
+            f"Convoy {n} reaches Qamishli\n\nA convoy of {n + 3} trucks reached Qamishli on "
+            f"Monday, officials said. Residents in Hasakah reported {n + 10} families displaced.\n",
+            "utf-8",
+        )
+    db = tmp_path / "cut.db"
+    real_save = Store.save_understanding
+    calls = []
+
+    def save_then_fail(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "save_understanding", save_then_fail)
+    with pytest.raises(RuntimeError, match="power cut"):
+        analyze(root, db=db, workers=1)
+    monkeypatch.setattr(Store, "save_understanding", real_save)
+    with open_corpus(db) as corpus:
+        assert len({q["article_id"] for q in corpus.records("quantity")}) == BATCH_ARTICLES
+    with analyze(root, db=db, workers=1) as corpus:
+        assert corpus.summary.understanding.articles == 4
+        assert len({q["article_id"] for q in corpus.records("quantity")}) == BATCH_ARTICLES + 4

@@ -242,7 +242,7 @@ def _gazetteer(path: Path | None):  # noqa: ANN202
             return Gazetteer(path)
         if default_path().exists():
             return Gazetteer.open_default()
-        with err.status("building the default gazetteer from GeoNames cities1000 (once)..."):
+        with err.status("building the default GeoNames gazetteer (once, about 30 s)..."):
             return Gazetteer.open_default()
     except GazetteerError as exc:
         err.print(f"[red]error:[/red] {exc}")

