@@ -72,7 +72,7 @@ def link_article(
     for mention, entity_id in zip(result.actors, actor_ids, strict=True):
         rows.append(_row("mention", article_id, mention, entity_id))
     for place in result.places:
-        entity_id = place_entity_id(place.geonameid) if place.geonameid else None
+        entity_id = place_entity_id(place.geonameid) if _is_named_place(place) else None
         rows.append(_row("place", article_id, place, entity_id))
     for time in result.times:
         rows.append(_row("timeref", article_id, time, anchor_source=result.anchor_source))
@@ -101,6 +101,12 @@ def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list({row["id"]: row for row in rows}.values())
 
 
+def _is_named_place(place: PlaceMention) -> bool:
+    """The gazetteer knows this very name. A street placed at its article's focus town shares
+    the town's coordinates but is not the town: it joins no place entity."""
+    return place.geonameid is not None and place.resolution == "gazetteer"
+
+
 def actor_entity_rows(entities: Iterable[Entity]) -> list[dict[str, Any]]:
     return [
         {
@@ -123,7 +129,7 @@ def place_entity_rows(places: Iterable[PlaceMention]) -> list[dict[str, Any]]:
     rows: dict[int, dict[str, Any]] = {}
     aliases: dict[int, set[str]] = {}
     for p in places:
-        if p.geonameid is None:
+        if not _is_named_place(p):
             continue
         aliases.setdefault(p.geonameid, set()).add(p.text)
         rows[p.geonameid] = {

@@ -78,11 +78,11 @@ def understand_batch(
         result = results[i]
         places = find_places(doc, gazetteer, dateline=batch[i].dateline)
         # A name the gazetteer does not know is no evidence of a place ("Erodogan" tagged GPE):
-        # only resolved places keep actors from a span, and an unresolved one that an actor
-        # claims is dropped.
-        resolved = [(p.start, p.end) for p in places if p.geonameid is not None]
-        actors = find_actors(doc, place_spans=resolved)
-        places = [p for p in places if p.geonameid is not None or not _overlaps(p, actors)]
+        # only places found under their own name keep actors from a span, and any other that
+        # an actor claims is dropped.
+        named = [(p.start, p.end) for p in places if p.resolution == "gazetteer"]
+        actors = find_actors(doc, place_spans=named)
+        places = [p for p in places if p.resolution == "gazetteer" or not _overlaps(p, actors)]
         result.places += _shifted(places, offset)
         result.actors += _shifted(actors, offset)
         result.quantities += _shifted(find_quantities(doc), offset)

@@ -10,7 +10,13 @@ Resolution scores every gazetteer candidate on priors (population, main name rat
 alternate one, countries and states over towns of the same name) and on the article: the
 countries and states its other places point to, the dateline, "Town, State" qualifiers and the
 peoples it names (NORP). Two passes: the first picks each place on priors, the second re-scores
-with the others' picks as context. Look-ups are cached per process.
+with the others' picks as context. Then the article's focus (its country, the state most of its
+places are in, the most mentioned town there) breaks ties between namesakes by log distance
+(local news names local places), and a name the gazetteer lacks (a street, a building, a river)
+or whose only namesakes are small towns far away is put at the focus with low confidence and
+`resolution="contained-in-focus"`. AP state abbreviations ("Ky.", "W. Va.") name US states, and
+peoples of countries and continents ("Syrian", "European") are places too. Look-ups are cached
+per process.
 """
 
 from __future__ import annotations
@@ -36,6 +42,12 @@ _LOCATIVE = {
 }  # fmt: skip
 # People are talked to, heard from and met at: these are no evidence that a PERSON span is a place.
 _WEAK_FOR_PEOPLE = {"to", "from", "at", "via", "past"}
+# Verbs whose direct object is a place ("fled Qamishli", "entered Ras al-Ain"): enough to make a
+# mistyped ORG a place the gazetteer knows, never a PERSON (one can "leave Trump").
+_PLACE_VERBS = {
+    "flee", "enter", "reach", "capture", "shell", "storm", "besiege", "bomb", "evacuate",
+    "encircle", "surround", "liberate", "recapture", "overrun", "invade",
+}  # fmt: skip
 # "the town of X", "X countryside": nouns that make a neighbouring name a place.
 _PLACE_NOUNS = {
     "town", "city", "village", "province", "governorate", "region", "district", "countryside",
@@ -59,7 +71,10 @@ _ORG_WORDS = {
     "company", "group", "front", "movement", "committee", "agency", "court", "police", "news",
     "times", "post", "institute", "union", "brigade", "corps", "command", "office", "club",
 }  # fmt: skip
-_SPEECH = re.compile(r"\s*(?:,\s*)?(?:said|says|told|added|stated|tweeted|wrote)\b")
+_SPEECH = re.compile(
+    r"\s*(?:,\s*)?(?:said|says|told|added|stated|tweeted|wrote|called\s+(?:for|on)|urged|warned"
+    r"|announced|claimed|insisted|denied|accused|stressed)\b"
+)
 # Trailing words that qualify a name without being in GeoNames' ("Raqqa province").
 _GENERIC_SUFFIXES = {"province", "governorate", "region", "city", "countryside", "area", "district"}
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\u2019-]{2,40}?)\s*(?:,|\(|\u2013|\u2014|-{1,2})")
@@ -71,6 +86,7 @@ _NEAR_FOCUS_WEIGHT = 0.3
 _NEAR_FOCUS_LEVEL = 1
 # A town this small whose name an article uses far from where the article is, is a namesake.
 _STRAY_POPULATION = 20_000
+_STRAY_KM = 250  # farther than this from the focus and from every other town: a stray namesake
 _WORD = re.compile(r"[^\W_]+")
 _NAME_CONNECTORS = {
     "of", "the", "and", "on", "upon", "de", "du", "des", "la", "le", "les", "del", "di", "da",
@@ -364,15 +380,17 @@ def _focus(mentions: list[_Mention], dateline: GazetteerEntry | None) -> Gazette
         return None
     countries: Counter[str | None] = Counter()
     states: Counter[tuple[str | None, str]] = Counter()
+    biggest: Counter[tuple[str | None, str]] = Counter()  # ties go to the state of bigger places
     for e, w in weighted:
         countries[e.country] += w
         if e.admin1 and _level(e) >= 1:
             states[(e.country, e.admin1)] += 2 * w if _level(e) == 1 else w
+            biggest[(e.country, e.admin1)] = max(biggest[(e.country, e.admin1)], e.population)
     country = countries.most_common(1)[0][0]
     inside = [(e, w) for e, w in weighted if e.country == country]
-    in_country = [k for k, _ in states.most_common() if k[0] == country]
+    in_country = [k for k in states if k[0] == country]
     if in_country:
-        state = in_country[0][1]
+        state = max(in_country, key=lambda k: (states[k], biggest[k]))[1]
         inside = [(e, w) for e, w in inside if e.admin1 == state]
     votes: Counter[int] = Counter()
     entries: dict[int, GazetteerEntry] = {}
@@ -390,24 +408,62 @@ def _contain_unknown_names(mentions: list[_Mention], dateline: GazetteerEntry | 
     So do names whose only namesakes are small towns far from that area (a "Washington
     Square" in a New Orleans story is a square there, not the town in Pennsylvania)."""
     focus = _focus(mentions, dateline)
-    if focus is None:
+    if focus is None or (_level(focus) < 1 and _country_share(mentions, focus) < 2 / 3):
+        # A country focus only when the article is plainly about that one country: better no
+        # point than a wrong one (Al-Tanf is not in the United States because a story about
+        # Syria names the US most).
         return
     for m in mentions:
         if not _looks_like_name(m.text):
             continue
-        if m.pick is None or _stray(m.pick, focus):
+        local = [o.pick for o in mentions if o is not m and _is_local(o.pick)]
+        if m.pick is not None and _stray(m.pick, focus, local):
+            _pick_namesake_near_the_others(m, mentions)
+        if m.pick is None or _stray(m.pick, focus, local):
             m.best = -1
             m.contained_in = focus
             m.confidence = _CONTAINED_CONFIDENCE
 
 
-def _stray(entry: GazetteerEntry, focus: GazetteerEntry) -> bool:
-    """A small town outside the article's country, or far outside its state."""
+def _pick_namesake_near_the_others(m: _Mention, mentions: list[_Mention]) -> None:
+    """A stray pick may hide the right namesake: "Ras al-Ain" first finds a Moroccan village
+    while the Syrian town lies next to the article's Tal Abyad. Take the best-scored namesake
+    the town another name of the article was put at."""
+    key = toponym_key(m.text)
+    others = [o.pick for o in mentions if toponym_key(o.text) != key and _is_local(o.pick)]
+    near = [
+        k
+        for k, e in enumerate(m.candidates)
+        if _is_local(e) and any(_approx_km(e, o) <= _STRAY_KM for o in others if o is not None)
+    ]
+    if near:
+        m.best = max(near, key=lambda k: m.scores[k])
+
+
+def _country_share(mentions: list[_Mention], focus: GazetteerEntry) -> float:
+    countries = [m.pick.country for m in mentions if m.pick is not None and m.pick.country]
+    return countries.count(focus.country) / len(countries) if countries else 0.0
+
+
+def _stray(
+    entry: GazetteerEntry, focus: GazetteerEntry, local: list[GazetteerEntry | None]
+) -> bool:
+    """A small town outside the article's country, or far outside its state, and far from
+    every other town the article names: a border town next to the towns around it is where
+    the story is (Ras al-Ayn in Syria in a story told from Turkey), not a stray namesake."""
     if entry.feature_class != "P" or entry.population >= _STRAY_POPULATION:
+        return False
+    if any(
+        other is not None and other.geonameid != entry.geonameid
+        and _approx_km(entry, other) <= _STRAY_KM
+        for other in local
+    ):  # fmt: skip
         return False
     if entry.country != focus.country:
         return True
-    return _level(focus) >= 1 and entry.admin1 != focus.admin1 and _approx_km(entry, focus) > 250
+    return (
+        _level(focus) >= 1 and entry.admin1 != focus.admin1 and _approx_km(entry, focus) > _STRAY_KM
+    )
 
 
 def _looks_like_name(text: str) -> bool:
@@ -498,6 +554,8 @@ def _locative_before(doc, start: int, places: set[int], person: bool) -> bool:  
     """A place word just before token `start`: "in X", "near X", "the town of X", "Raqqa and X"."""
     if start == 0:
         return False
+    if not person and doc[start - 1].lemma_.lower() in _PLACE_VERBS:
+        return True
     prev = doc[start - 1].lower_
     if prev not in _LOCATIVE or (person and prev in _WEAK_FOR_PEOPLE):
         return False
@@ -511,25 +569,23 @@ def _place_noun_after(doc, end: int) -> bool:  # noqa: ANN001
     return end < len(doc) and doc[end].lower_ in _PLACE_NOUNS
 
 
-def _looks_like_person(doc, ent) -> bool:  # noqa: ANN001
+def _looks_like_person(doc, ent, text: str) -> bool:  # noqa: ANN001
     if ent.start > 0:
         prev = doc[ent.start - 1]
         if prev.lower_.rstrip(".") in _TITLES:
             return True
         if prev.is_title and prev.pos_ == "PROPN" and not prev.ent_type_:
             return True  # part of a longer name the model cut
-    return bool(_SPEECH.match(doc.text[ent.end_char : ent.end_char + 12]))
+    return bool(_SPEECH.match(text[ent.end_char : ent.end_char + 12]))
 
 
-def _said_names(doc) -> set[str]:  # noqa: ANN001
+def _said_names(doc, text: str) -> set[str]:  # noqa: ANN001
     """Names used as speakers anywhere in the article ("Kobani said"): people, not places."""
-    return {
-        ent.text for ent in doc.ents if _SPEECH.match(doc.text[ent.end_char : ent.end_char + 12])
-    }
+    return {ent.text for ent in doc.ents if _SPEECH.match(text[ent.end_char : ent.end_char + 12])}
 
 
 def _retype(doc, ent, gazetteer: Gazetteer, said: set[str], places: set[int],  # noqa: ANN001
-            place_keys: set[str]) -> bool:  # fmt: skip
+            place_keys: set[str], text: str) -> bool:  # fmt: skip
     """Whether an ORG/PERSON/FAC span is a place the model mistyped: the gazetteer knows the
     whole name and the sentence puts it where a place goes (or the article already used the same
     name as a place: one sense per article)."""
@@ -537,7 +593,7 @@ def _retype(doc, ent, gazetteer: Gazetteer, said: set[str], places: set[int],  #
     if words & _ORG_WORDS or ent.text in said or ent.text.isupper():
         return False
     person = ent.label_ == "PERSON"
-    if person and _looks_like_person(doc, ent):
+    if person and _looks_like_person(doc, ent, text):
         return False
     context = (
         _locative_before(doc, ent.start, places, person)
@@ -591,9 +647,9 @@ def _town_noun_before(text: str, start: int) -> bool:
     return bool(_TOWN_BEFORE.search(text[max(0, start - 24) : start]))
 
 
-def _place_spans(doc, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:  # noqa: ANN001
+def _place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, str]]:  # noqa: ANN001
     """(start token, end token, label) of the spans that name places."""
-    said = _said_names(doc)
+    said = _said_names(doc, text)
     places: set[int] = set()
     place_keys: set[str] = set()
     spans: list[tuple[int, int, str]] = []
@@ -608,29 +664,56 @@ def _place_spans(doc, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:  # no
         for ent in doc.ents:
             if ent.start in decided:
                 continue
-            if ent.label_ in PLACE_LABELS or (
-                ent in retypable and _retype(doc, ent, gazetteer, said, places, place_keys)
+            if (ent.label_ in PLACE_LABELS and not _speaker_not_place(ent, said, gazetteer)) or (
+                ent in retypable and _retype(doc, ent, gazetteer, said, places, place_keys, text)
             ):
                 decided.add(ent.start)
                 spans.append((ent.start, ent.end, ent.label_))
                 places.update(range(ent.start, ent.end))
                 place_keys.add(toponym_key(ent.text))
+    for ent in doc.ents:
+        # "Syrian", "European": a people or an adjective of a country or continent points to it
+        if (
+            ent.label_ == "NORP"
+            and ent.start not in places
+            and _names_a_country(gazetteer, ent.text)
+        ):
+            spans.append((ent.start, ent.end, "NORP"))
+            places.update(range(ent.start, ent.end))
     for start, end in _missed_spans(doc, places, gazetteer):
         spans.append((start, end, "PROPN"))
     return sorted(spans)
 
 
+def _speaker_not_place(ent, said: set[str], gazetteer: Gazetteer) -> bool:  # noqa: ANN001
+    """A GPE the model found that speaks ("Khalil called for...") and that the gazetteer knows
+    only under another main name (Hebron, whose Arabic name is al-Khalil) is a person. A
+    capital or country that speaks ("Damascus said") stays a place, for metonymy."""
+    if ent.text not in said:
+        return False
+    return not any(
+        e.matched_main_name or e.feature_code in _ADMIN_CODES or e.feature_code == "PPLC"
+        for e in candidates(gazetteer, ent.text)
+    )
+
+
+def _names_a_country(gazetteer: Gazetteer, text: str) -> bool:
+    return any(e.feature_code in ("PCLI", "CONT") for e in candidates(gazetteer, text))
+
+
 def find_places(doc, gazetteer: Gazetteer, dateline: str | None = None) -> list[PlaceMention]:  # noqa: ANN001
     """Places named in a parsed article, each resolved to a GeoNames place where the gazetteer
-    has one (geonameid None where it has not)."""
+    has one, else to the article's focus place (`resolution="contained-in-focus"`, confidence
+    0.3 at most), else left unresolved (geonameid None)."""
     mentions = []
-    for start, end, label in _place_spans(doc, gazetteer):
+    text = doc.text  # spaCy rebuilds it on every access: once per article
+    for start, end, label in _place_spans(doc, gazetteer, text):
         span = doc[start:end]
         found = candidates(gazetteer, span.text)
         if label in PLACE_LABELS or found:
-            town = _town_noun_before(doc.text, span.start_char)
+            town = _town_noun_before(text, span.start_char)
             mentions.append(_Mention(span.start_char, span.end_char, span.text, label, found, town))
-    _link_qualifiers(doc.text, mentions)
-    _resolve(mentions, _dateline_entry(gazetteer, dateline, doc.text),
+    _link_qualifiers(text, mentions)
+    _resolve(mentions, _dateline_entry(gazetteer, dateline, text),
              _demonym_countries(doc, gazetteer))  # fmt: skip
     return [_to_mention(m) for m in mentions]
