@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,26 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSPRISM_SHARED", ROOT.parent / "shared"))
 EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_gazetteer_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One default gazetteer for the whole test session (built once, about 30 s), the same for
+    every test and for the CLI runs they start: results never depend on a developer's cache,
+    where `gazetteer load` may have added a full GeoNames dump."""
+    path = tmp_path_factory.getbasetemp() / "default-gazetteer.sqlite"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSPRISM_GAZETTEER", str(path))
+        yield path
+
+
+@pytest.fixture(scope="session")
+def default_gazetteer(session_gazetteer_path: Path):
+    from newsprism.understand.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.open_default()
+    yield gazetteer
+    gazetteer.close()
 
 
 @pytest.fixture(scope="session")

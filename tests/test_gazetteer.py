@@ -16,21 +16,6 @@ from newsprism.understand.toponyms import toponym_base_key, toponym_key
 runner = CliRunner()
 
 
-def build_default_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
-    """The default gazetteer, built once per test session (about 25 s) and shared by modules."""
-    path = tmp_path_factory.getbasetemp() / "default-gazetteer.sqlite"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NEWSPRISM_GAZETTEER", str(path))
-        return Gazetteer.open_default()
-
-
-@pytest.fixture(scope="session")
-def default_gazetteer(tmp_path_factory: pytest.TempPathFactory):
-    gazetteer = build_default_gazetteer(tmp_path_factory)
-    yield gazetteer
-    gazetteer.close()
-
-
 @pytest.mark.parametrize(
     ("a", "b"),
     [

@@ -14,14 +14,8 @@ from newsprism.understand.toponyms import toponym_base_key
 
 
 @pytest.fixture(scope="module")
-def gazetteer(tmp_path_factory: pytest.TempPathFactory):
-    # The same file as test_gazetteer's: the default is built once per session (about 25 s).
-    path = tmp_path_factory.getbasetemp() / "default-gazetteer.sqlite"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NEWSPRISM_GAZETTEER", str(path))
-        gaz = Gazetteer.open_default()
-    yield gaz
-    gaz.close()
+def gazetteer(default_gazetteer: Gazetteer) -> Gazetteer:
+    return default_gazetteer
 
 
 @pytest.fixture(scope="module")
