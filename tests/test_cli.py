@@ -13,7 +13,9 @@ from newsprism.cli import app
 runner = CliRunner()
 
 
-def test_analyze_prints_summary_and_writes_report(examples_dir: Path, tmp_path: Path) -> None:
+def test_analyze_prints_summary_and_writes_report(
+    expected: dict, examples_dir: Path, tmp_path: Path
+) -> None:
     db, report = tmp_path / "e.db", tmp_path / "e.html"
     result = runner.invoke(
         app, ["analyze", str(examples_dir), "--db", str(db), "--report", str(report)]
@@ -26,7 +28,7 @@ def test_analyze_prints_summary_and_writes_report(examples_dir: Path, tmp_path: 
     again = runner.invoke(app, ["analyze", str(examples_dir), "--db", str(db)])
     assert again.exit_code == 0
     with open_corpus(db) as corpus:
-        assert len(corpus) == 10
+        assert len(corpus) == expected["articles_stored"]
 
 
 def test_strict_fails_on_input_errors(examples_dir: Path, tmp_path: Path) -> None:
@@ -93,7 +95,7 @@ def test_bad_store_url_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_store_failure_mid_run_is_a_clear_error_and_keeps_what_was_stored(
-    examples_dir: Path, tmp_path: Path, monkeypatch
+    expected: dict, examples_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
@@ -117,12 +119,12 @@ def test_store_failure_mid_run_is_a_clear_error_and_keeps_what_was_stored(
     assert "Traceback" not in result.output
     with open_corpus(db) as corpus:
         kept = len(corpus)
-    assert 0 < kept < 10
+    assert 0 < kept < expected["articles_stored"]
     monkeypatch.setattr("newsprism.pipeline.Store.save", real_save)
     again = runner.invoke(app, ["analyze", str(examples_dir), "--db", str(db)])
     assert again.exit_code == 0
     with open_corpus(db) as corpus:
-        assert len(corpus) == 10
+        assert len(corpus) == expected["articles_stored"]
 
 
 def test_near_duplicate_threshold_option(examples_dir: Path, tmp_path: Path) -> None:
@@ -142,7 +144,9 @@ def test_near_duplicate_threshold_option(examples_dir: Path, tmp_path: Path) -> 
         assert len(corpus.duplicate_groups()) == 1
 
 
-def test_rescan_reads_unchanged_files_again(examples_dir: Path, tmp_path: Path) -> None:
+def test_rescan_reads_unchanged_files_again(
+    expected: dict, examples_dir: Path, tmp_path: Path
+) -> None:
     db = str(tmp_path / "r.db")
     assert runner.invoke(app, ["analyze", str(examples_dir), "--db", db]).exit_code == 0
     skipped = runner.invoke(app, ["analyze", str(examples_dir), "--db", db])
@@ -152,6 +156,9 @@ def test_rescan_reads_unchanged_files_again(examples_dir: Path, tmp_path: Path) 
     def row(output: str, name: str) -> str:
         return next(line for line in output.splitlines() if name in line)
 
-    assert row(skipped.output, "unchanged files skipped").split()[-2] == "8"
+    files = sum(1 for p in examples_dir.rglob("*") if p.is_file() and p.suffix != ".md")
+    assert row(skipped.output, "unchanged files skipped").split()[-2] == str(files)
     assert row(rescanned.output, "unchanged files skipped").split()[-2] == "0"
-    assert row(rescanned.output, "already in the store").split()[-2] == "10"
+    assert row(rescanned.output, "already in the store").split()[-2] == str(
+        expected["articles_stored"]
+    )

@@ -57,8 +57,11 @@ def test_report_escapes_article_text(report_html: str) -> None:
     assert report_html.count("<script>") == 1
 
 
-def test_report_shows_articles_groups_removed_lines_and_errors(report_html: str) -> None:
-    assert report_html.count('<article class="article"') == 11
+def test_report_shows_articles_groups_removed_lines_and_errors(
+    report_html: str, expected: dict
+) -> None:
+    # the examples and the one hostile article
+    assert report_html.count('<article class="article"') == expected["articles_stored"] + 1
     assert "Near-duplicates and syndicated copies" in report_html
     assert "removed line(s)" in report_html
     assert "<details" in report_html  # removed boilerplate collapsed
@@ -93,14 +96,14 @@ def test_jsonl_export_contract(store_with_hostile: Path, tmp_path: Path) -> None
     assert "<script>" in hostile["text"]  # exports keep the text as it is
 
 
-def test_csv_export(store_with_hostile: Path, tmp_path: Path) -> None:
+def test_csv_export(store_with_hostile: Path, tmp_path: Path, expected: dict) -> None:
     result = CliRunner().invoke(
         app, ["export", "--format", "csv", "--out", str(tmp_path), "--db", str(store_with_hostile)]
     )
     assert result.exit_code == 0, result.output
     with (tmp_path / "article.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 11
+    assert len(rows) == expected["articles_stored"] + 1
     assert all(json.loads(r["removed"]) is not None for r in rows)
     assert (tmp_path / "error.csv").exists()
 

