@@ -479,6 +479,9 @@ def test_state_round_trip_then_add(embedder: Any) -> None:
     index, _ = crosscheck(embedder, *docs[:-1])
     restored = ClaimIndex.from_state(index.to_state(), embedder=embedder)
     assert partition(restored) == partition(index)
+    first = docs[0].claims()[0]
+    assert np.array_equal(restored.vector_of(first.id), index.vector_of(first.id))
+    assert restored.groups_of_articles({"a-ledger"}) == {index.group_of_claim(first.id)}
     index.add(docs[-1].claims())
     restored.add(docs[-1].claims())
     assert partition(restored) == partition(index)
@@ -552,3 +555,8 @@ def test_seeds_agency_claim_rests_on_one_source(seeds_crosscheck: Any) -> None:
     index, articles = seeds_crosscheck
     v = verdict(group_with(index, _seed(articles, "003"), "at least 40 trucks"), articles)
     assert v.verdict == "single-source" and "SANA" in v.reason
+
+
+def test_article_without_text_or_records_has_no_claims() -> None:
+    assert extract_claims({"id": "empty", "text": ""}, []) == []
+    assert extract_claims({"id": "bare", "text": "Nothing was counted here."}, []) == []

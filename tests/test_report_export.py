@@ -86,6 +86,10 @@ def test_jsonl_export_contract(store_with_hostile: Path, tmp_path: Path) -> None
             assert r["text"].strip()
         elif r["type"] == "error":
             assert r["source"] and r["reason"]
+        elif r["type"] == "claim":  # a claim group: its verdict and evidence spans
+            assert r["verdict"] and r["evidence"]
+            for e in r["evidence"]:
+                assert texts[e["article_id"]][e["start"] : e["end"]] == e["text"]
         elif r["type"] != "entity":  # a derived record: the span it came from
             assert texts[r["article_id"]][r["start"] : r["end"]] == r["text"]
         if r["type"] == "place":

@@ -39,7 +39,8 @@ class Corpus:
 
     def records(self, type: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
         """Records as exported (see the export contract), optionally of one `type`: one of
-        RECORD_TYPES (article, entity, mention, place, timeref, quantity, attribution, error)."""
+        RECORD_TYPES (article, entity, mention, place, timeref, quantity, attribution, claim,
+        error)."""
         return list(records(self.store, type))
 
     def entities(self) -> list[dict[str, Any]]:
@@ -47,6 +48,11 @@ class Corpus:
 
     def places(self) -> list[dict[str, Any]]:
         return self.records("place")
+
+    def claims(self, verdict: str | None = None) -> list[dict[str, Any]]:
+        """Claim groups across the corpus, optionally only those with one `verdict`
+        (corroborated, contradicted, single-source, unattributed)."""
+        return [c for c in self.records("claim") if verdict is None or c["verdict"] == verdict]
 
     def to_dataframe(self, type: str = "article") -> pd.DataFrame:  # noqa: A002
         import pandas as pd

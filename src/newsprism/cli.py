@@ -168,6 +168,19 @@ def _print_summary(s: RunSummary) -> None:
             ),
             ("publication dates inferred", u.inferred_dates),
         ]
+    c = s.crosscheck
+    if c is not None:
+        rows += [
+            ("claims grouped", c.claims),
+            (
+                "claim groups changed: corroborated / contradicted / single-source / "
+                "unattributed",
+                " / ".join(
+                    str(c.verdicts[k])
+                    for k in ("corroborated", "contradicted", "single-source", "unattributed")
+                ),
+            ),
+        ]
     for name, value in rows:
         table.add_row(name, str(value))
     table.add_row(

@@ -20,6 +20,7 @@ from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 
 if TYPE_CHECKING:
+    from newsprism.crosscheck_stage import CrosscheckSummary
     from newsprism.understand_stage import UnderstandSummary
 
 # Below this much input, starting worker processes costs more than it saves.
@@ -43,6 +44,7 @@ class RunSummary:
     total_articles: int = 0
     total_errors: int = 0
     understanding: UnderstandSummary | None = None
+    crosscheck: CrosscheckSummary | None = None
 
     @property
     def nothing_readable(self) -> bool:
@@ -63,7 +65,8 @@ def run_analyze(
     """Analyze `paths` into `store`. Files an earlier run read to the end are skipped while
     their size and modification time are unchanged, unless `rescan`. Then, unless
     `understand` is off, every stored article not yet understood goes through the
-    understanding stage (spaCy model `model`)."""
+    understanding stage (spaCy model `model`), and their claims are cross-checked against the
+    corpus."""
     options = options or IngestOptions()
     started = time.monotonic()
     summary = RunSummary(store_url=store.url)
@@ -103,6 +106,9 @@ def run_analyze(
         from newsprism.understand_stage import run_understand
 
         summary.understanding = run_understand(store, workers, progress, model)
+        from newsprism.crosscheck_stage import run_crosscheck
+
+        summary.crosscheck = run_crosscheck(store, progress)
     summary.total_articles = store.count("article")
     summary.total_errors = store.count("ingest_error")
     summary.seconds = time.monotonic() - started

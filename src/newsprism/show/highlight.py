@@ -26,14 +26,23 @@ class Mark:
     record_id: str
 
 
-def highlight(text: str, marks: Iterable[Mark]) -> Markup:
+def highlight(
+    text: str, marks: Iterable[Mark], anchors: dict[int, list[str]] | None = None
+) -> Markup:
+    """`anchors`: element ids to place at text positions, so that a link can point at a span
+    (the evidence of a claim)."""
+    anchors = anchors or {}
     marks = sorted(
         (m for m in marks if 0 <= m.start < m.end <= len(text)),
         key=lambda m: (LAYER.get(m.kind, 1), m.start, -m.end),
     )
-    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    cuts = sorted(
+        {0, len(text), *(m.start for m in marks), *(m.end for m in marks)}
+        | {p for p in anchors if 0 <= p < len(text)}
+    )
     parts: list[str] = []
     for left, right in zip(cuts, cuts[1:], strict=False):
+        parts += [f'<span class="anchor" id="{escape(i)}"></span>' for i in anchors.get(left, [])]
         piece = str(escape(text[left:right]))
         active = [m for m in marks if m.start <= left and right <= m.end]
         # Of two overlapping entity marks (a place inside an actor's title), the first wins.

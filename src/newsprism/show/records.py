@@ -29,6 +29,10 @@ ENTITY_FIELDS = (
     "type", "id", "entity_type", "name", "aliases", "roles", "geonameid", "lat", "lon", "country",
     "admin1", "feature_class", "feature_code",
 )  # fmt: skip
+CLAIM_FIELDS = (
+    "type", "id", "kind", "verdict", "independent_outlets", "first_seen", "statement", "reason",
+    "sources", "evidence", "articles",
+)  # fmt: skip
 SPAN_FIELDS = ("type", "id", "article_id", "start", "end", "text", "entity_id")
 # An actor mention's own `type` (person, organization...) is exported as `entity_type`.
 # Each span record type and the component record it is made from.
@@ -93,6 +97,13 @@ def span_records(
         yield {**{k: row[k] for k in SPAN_FIELDS}, **data}
 
 
+def claim_records(store: Store) -> Iterator[dict[str, Any]]:
+    """Claim groups: what is claimed, the verdict, and the evidence for and against (each an
+    article span with its outlet and stance: asserts, reports-as-said-by, disputes)."""
+    for row in sorted(store.claim_groups(), key=lambda g: (g["first_seen"] or "", g["id"])):
+        yield {**{k: row.get(k) for k in CLAIM_FIELDS}, "type": "claim"}
+
+
 def _span_reader(kind: str) -> Callable[[Store], Iterator[dict[str, Any]]]:
     return lambda store: span_records(store, kind)
 
@@ -101,6 +112,7 @@ READERS: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
     "article": article_records,
     "entity": entity_records,
     **{kind: _span_reader(kind) for kind in SPAN_SOURCES},
+    "claim": claim_records,
     "error": error_records,
 }
 RECORD_TYPES = tuple(READERS)
@@ -109,7 +121,12 @@ RECORD_TYPES = tuple(READERS)
 def record_fields(kind: str) -> tuple[str, ...]:
     if kind in SPAN_SOURCES:
         return span_fields(kind)
-    return {"article": ARTICLE_FIELDS, "entity": ENTITY_FIELDS, "error": ERROR_FIELDS}[kind]
+    return {
+        "article": ARTICLE_FIELDS,
+        "entity": ENTITY_FIELDS,
+        "claim": CLAIM_FIELDS,
+        "error": ERROR_FIELDS,
+    }[kind]
 
 
 def records(store: Store, kind: str | None = None) -> Iterator[dict[str, Any]]:

@@ -12,11 +12,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsprism import __version__
 from newsprism.show.highlight import Mark, highlight, mark_note
-from newsprism.show.records import entity_records, span_records
+from newsprism.show.records import claim_records, entity_records, span_records
 from newsprism.show.svgmap import MapPoint, svg_map
 from newsprism.store import Store
 
 KIND_ORDER = ("mention", "place", "timeref", "quantity", "attribution")
+MAX_CLAIMS = 300  # the report lists claims told by two articles or more; the rest are exported
+VERDICT_ORDER = {"contradicted": 0, "corroborated": 1, "single-source": 2, "unattributed": 3}
 TOP_ENTITIES = 60
 
 
@@ -64,6 +66,14 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
     by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in span_records(store):
         by_article[record["article_id"]].append(record)
+    claims = sorted(
+        claim_records(store),
+        key=lambda c: (VERDICT_ORDER.get(c["verdict"], 9), -c["independent_outlets"], c["id"]),
+    )
+    anchors: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for c in claims:
+        for e in c["evidence"]:
+            anchors[e["article_id"]][e["start"]].append(f"c-{e['claim_id']}")
     mention_counts: Counter[str] = Counter()
     place_points: dict[int, MapPoint] = {}
     for a in articles:
@@ -72,6 +82,7 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
         a["highlighted"] = highlight(
             a["text"],
             (Mark(r["start"], r["end"], r["type"], mark_note(r), r["id"]) for r in found),
+            anchors.get(a["id"]),
         )
         points = []
         for r in a["records"]["place"]:
@@ -89,7 +100,12 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
     for e in entities:
         e["mentions"] = mention_counts.get(e["id"], 0)
     entities.sort(key=lambda e: (-e["mentions"], e["name"]))
+    titles = {a["id"]: a.get("title") or a["source"] for a in articles}
+    shown = [c for c in claims if len(c["articles"]) > 1 or c["verdict"] == "contradicted"]
     return {
+        "claims": shown[:MAX_CLAIMS],
+        "claims_left_out": len(claims) - len(shown[:MAX_CLAIMS]),
+        "claim_titles": titles,
         "entities": entities[:TOP_ENTITIES],
         "entity_count": len(entities),
         "corpus_map": svg_map(list(place_points.values()), width=900, title="every place"),

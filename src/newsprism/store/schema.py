@@ -163,3 +163,43 @@ published_inference = Table(
     Column("best", String(10)),
     Column("evidence", Text, nullable=False),  # JSON list of reasons
 )
+
+# -- cross-checking: claims and the groups they form across outlets --------------------------
+claim = Table(
+    "claim",
+    metadata,
+    # seq keeps the order claims were grouped in: the grouping index is rebuilt in that order.
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(64), nullable=False, unique=True),
+    Column("article_id", String(64), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("group_id", String(72), nullable=False),
+    # the sentence embedding (float32): groups grow without embedding old claims again
+    Column("vector", LargeBinary),
+    Column("data", Text, nullable=False),  # the claim's fields, JSON
+)
+Index("ix_claim_article", claim.c.article_id)
+Index("ix_claim_group", claim.c.group_id)
+
+claim_group = Table(
+    "claim_group",
+    metadata,
+    Column("id", String(72), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("independent_outlets", Integer, nullable=False),
+    Column("first_seen", String(40)),
+    Column("data", Text, nullable=False),  # evidence for and against, reason, sources: JSON
+)
+Index("ix_claim_group_verdict", claim_group.c.verdict)
+
+# Articles whose claims have been grouped, with the version of the cross-checking stage.
+crosschecked = Table(
+    "crosschecked",
+    metadata,
+    Column("article_id", String(64), primary_key=True),
+    Column("version", String(16), nullable=False),
+)

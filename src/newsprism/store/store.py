@@ -19,6 +19,9 @@ from newsprism.model import Article, IngestError
 from newsprism.store import schema
 from newsprism.store.schema import (
     article,
+    claim,
+    claim_group,
+    crosschecked,
     entity,
     ingest_error,
     outlet,
@@ -341,6 +344,78 @@ class Store:
                 (article.c.duplicate_of == group) | (article.c.id == group)
             )
             return [i for i in conn.execute(query).scalars() if i != article_id]
+
+    # -- cross-checking ----------------------------------------------------------------------
+
+    def pending_crosscheck(self, version: str) -> list[str]:
+        """Understood articles whose claims this version of cross-checking has not grouped, in
+        arrival order. Claims grouped by another version are dropped first: groups are only
+        comparable when one version made them all."""
+        with self.engine.begin() as conn:
+            stale = conn.execute(
+                select(func.count()).select_from(crosschecked).where(
+                    crosschecked.c.version != version
+                )
+            ).scalar_one()
+            if stale:
+                for table in (claim, claim_group, crosschecked):
+                    conn.execute(delete(table))
+            done = select(crosschecked.c.article_id)
+            query = (
+                select(article.c.id)
+                .join(understood, understood.c.article_id == article.c.id)
+                .where(article.c.id.not_in(done))
+                .order_by(article.c.seq)
+            )
+            return list(conn.execute(query).scalars())
+
+    def article_meta(self) -> dict[str, dict[str, Any]]:
+        """Outlet, date, title and near-duplicate group of every article (no text)."""
+        query = select(
+            article.c.id, article.c.title, article.c.published, article.c.duplicate_of,
+            article.c.source, outlet.c.name.label("outlet"),
+        ).select_from(article.outerjoin(outlet, article.c.outlet_id == outlet.c.id))  # fmt: skip
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        originals = {r["duplicate_of"] for r in rows if r["duplicate_of"]}
+        for r in rows:
+            r["duplicate_group"] = r["duplicate_of"] or (r["id"] if r["id"] in originals else None)
+        return {r["id"]: r for r in rows}
+
+    def stored_claims(self) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
+        """(claim fields, group id, embedding) in the order the claims were grouped."""
+        query = select(claim.c.data, claim.c.group_id, claim.c.vector).order_by(claim.c.seq)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                yield json.loads(row.data), row.group_id, row.vector
+
+    def save_crosscheck(
+        self,
+        article_ids: Sequence[str],
+        claims: Sequence[dict[str, Any]],
+        groups: Sequence[dict[str, Any]],
+        version: str,
+    ) -> None:
+        """One batch of articles' claims and the groups they changed, in one transaction."""
+        with self.engine.begin() as conn:
+            if claims:
+                conn.execute(self._insert_ignore(claim), list(claims))
+            for chunk in _chunked([g["id"] for g in groups]):
+                conn.execute(delete(claim_group).where(claim_group.c.id.in_(chunk)))
+            if groups:
+                conn.execute(insert(claim_group), list(groups))
+            if article_ids:
+                conn.execute(
+                    self._insert_ignore(crosschecked),
+                    [{"article_id": a, "version": version} for a in dict.fromkeys(article_ids)],
+                )
+
+    def claim_groups(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(claim_group))]
+        for r in rows:
+            r.update(json.loads(r.pop("data")))
+        return rows
 
     def completed_files(self) -> dict[str, tuple[int, int]]:
         """Files read to the end by earlier runs: path → (size, mtime_ns)."""

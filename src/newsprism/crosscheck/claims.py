@@ -1,0 +1,437 @@
+"""Claims: what an article asserts, each tied to its evidence span in the article text.
+
+A claim is built from the understanding stage's records of one article:
+- numeric: one per counted quantity ("about 1,000 troops ... withdrawn"), the most checkable;
+- event: a sentence with no quantity that tells an action of a known class, with an actor;
+- attributed: what a speaker is reported to have said, when it is neither of the above.
+Each carries the measure (counted thing, action), the value with its qualifier and bounds, the
+time and place it is about, and whom the article attributes it to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from newsprism.crosscheck.lexicon import NEGATION_RE, action_class, actions_in, count_class
+
+NUMERIC, EVENT, ATTRIBUTED = "numeric", "event", "attributed"
+
+# Speakers whose kind says nothing about who they are do not make a source.
+ANONYMOUS_KINDS = {"anonymous", "unknown", None}
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    kind: str
+    subject: str | None = None
+    predicate: str | None = None
+    counts: str | None = None
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    qualifier: str | None = None
+    unit: str | None = None
+    time_first: str | None = None
+    time_last: str | None = None
+    place: str | None = None
+    source: str | None = None
+    source_kind: str | None = None
+    # beyond the agreed API: what matching needs
+    actions: tuple[str, ...] = ()  # every action class told in the evidence span
+    country: str | None = None  # ISO country of `place`
+    time_source: str | None = None  # "text" (a date in the span) or "published" (article date)
+    negated: bool = False  # the span denies rather than asserts
+    value_text: str | None = None  # the quantity as written ("about 1,000 troops")
+    source_name: str | None = None  # the speaker as written, for display
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        out = asdict(self)
+        out["actions"] = list(self.actions)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Claim:
+        data = dict(data)
+        data["actions"] = tuple(data.get("actions") or ())
+        return cls(**data)
+
+
+def claim_id(article_id: str, kind: str, start: int, end: int, anchor: str = "") -> str:
+    raw = f"{article_id}|{kind}|{start}|{end}|{anchor}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:20]
+
+
+# --- sentences and clauses ---------------------------------------------------------------
+
+_ABBREV = r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bGen)(?<!\bSt)(?<!\bNo)"
+_SENTENCE_END = re.compile(_ABBREV + r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n\s*")
+# Clause breaks used only to share one sentence between several quantities.
+_CLAUSE_BREAK = re.compile(
+    r"\s*(?:;|:|\s[–—-]\s|,\s*(?=(?:but|while|whereas|although|coinciding|after|as|which|"
+    r"and|days|weeks|when)\b))\s*"
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.start() + len(match.group(0).rstrip())
+        _append_trimmed(spans, text, start, end)
+        start = match.end()
+    _append_trimmed(spans, text, start, len(text))
+    return spans
+
+
+def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def _clause_for(
+    text: str, sentence: tuple[int, int], target: tuple[int, int], others: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """The part of `sentence` that holds `target` and none of `others` (other quantities of
+    the same sentence), cut at clause breaks; the whole sentence when it holds one."""
+    s_start, s_end = sentence
+    inside = [
+        o for o in others if s_start <= o[0] < s_end and o != target and not _overlaps(o, target)
+    ]
+    if not inside:
+        return sentence
+    start, end = s_start, s_end
+    for match in _CLAUSE_BREAK.finditer(text, s_start, s_end):
+        b_start, b_end = match.start(), match.end()
+        if b_end <= target[0] and any(o[1] <= b_start for o in inside):
+            start = max(start, b_end)
+        if b_start >= target[1] and any(o[0] >= b_end for o in inside):
+            end = min(end, b_start)
+    return start, end
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+# --- per-article context -------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    article: dict[str, Any]
+    text: str
+    sentences: list[tuple[int, int]]
+    starts: list[int]
+    by_type: dict[str, list[dict[str, Any]]]
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        i = max(0, bisect_right(self.starts, pos) - 1)
+        return self.sentences[i]
+
+    def within(self, kind: str, span: tuple[int, int]) -> list[dict[str, Any]]:
+        return [
+            r for r in self.by_type.get(kind, []) if span[0] <= r["start"] and r["end"] <= span[1]
+        ]
+
+
+def _context(article: dict[str, Any], records: list[dict[str, Any]]) -> _Context:
+    text = article.get("text") or ""
+    sentences = sentence_spans(text) or [(0, len(text))]
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        if r.get("article_id") in (None, article["id"]):
+            by_type.setdefault(r.get("type", ""), []).append(r)
+    for rs in by_type.values():
+        rs.sort(key=lambda r: r.get("start") or 0)
+    return _Context(article, text, sentences, [s for s, _ in sentences], by_type)
+
+
+# --- the claim's time, place, subject and source ---------------------------------------------
+
+
+def _published_window(article: dict[str, Any]) -> tuple[str | None, str | None]:
+    published = article.get("published")
+    if not published:
+        return None, None
+    day = str(published)[:10]
+    return day, day
+
+
+def _claim_time(ctx: _Context, span: tuple[int, int]) -> tuple[str | None, str | None, str | None]:
+    """Dates the span itself names win; else the article's date stands for 'around then'."""
+    refs = [
+        r
+        for r in ctx.within("timeref", span)
+        if r.get("first") and r.get("kind") in ("date", "time")
+    ]
+    if refs:
+        return min(r["first"] for r in refs), max(r["last"] or r["first"] for r in refs), "text"
+    first, last = _published_window(ctx.article)
+    return first, last, ("published" if first else None)
+
+
+# A place is what a claim is about when the text puts it after a locative preposition ("from
+# northern Syria", "out of Syria", "in Afghanistan"); "US" in "US troops" or "Turkish" are
+# actors, not where things happened.
+_LOCATIVE = re.compile(
+    r"\b(?:in|into|from|out\s+of|to|at|near|across|inside|toward|towards|within|through|"
+    r"around|outside|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _claim_place(
+    ctx: _Context, span: tuple[int, int], anchor: int, exclude: tuple[int, int] | None = None
+) -> tuple[str | None, str | None]:
+    """The locative place nearest the quantity or action inside the span (a sentence that names
+    both Afghanistan and Syria is split into clauses before this)."""
+    places = [
+        p
+        for p in ctx.within("place", span)
+        if (p.get("geonameid") or p.get("country"))
+        and p.get("label") != "NORP"
+        and not (exclude and _overlaps((p["start"], p["end"]), exclude))
+        and _LOCATIVE.search(ctx.text[max(span[0], p["start"] - 40) : p["start"]])
+    ]
+    if not places:
+        return None, None
+    best = min(places, key=lambda p: abs(p["start"] - anchor))
+    place = str(best["geonameid"]) if best.get("geonameid") else None
+    return place, best.get("country")
+
+
+def _claim_subject(
+    ctx: _Context, span: tuple[int, int], target: tuple[int, int] | None
+) -> str | None:
+    """The actor told by the counted phrase itself ("US troops" -> United States (forces)),
+    else None: guessing the grammatical subject of a long sentence does more harm than good."""
+    mentions = ctx.within("mention", span)
+    if target is not None:
+        inside = [m for m in mentions if _overlaps((m["start"], m["end"]), target)]
+        if inside:
+            m = inside[0]
+            return m.get("entity_id") or m.get("name")
+        return None
+    if mentions:
+        m = mentions[0]
+        return m.get("entity_id") or m.get("name")
+    return None
+
+
+Source = tuple[str | None, str | None, str | None]  # key, kind, name as written
+
+
+def _claim_source(ctx: _Context, span: tuple[int, int]) -> Source:
+    """The speaker of an attribution covering the span's middle; None = the outlet's voice."""
+    middle = (span[0] + span[1]) // 2
+    for a in ctx.by_type.get("attribution", []):
+        covers_middle = a["start"] <= middle <= a["end"]
+        covers_half = _overlaps((a["start"], a["end"]), span) and (
+            a["end"] - a["start"] >= (span[1] - span[0]) // 2
+        )
+        if covers_middle or covers_half:
+            return _source_of(a)
+    return None, None, None
+
+
+def _source_of(a: dict[str, Any]) -> Source:
+    return _source_key(a), a.get("kind"), a.get("speaker")
+
+
+def _source_key(attribution: dict[str, Any]) -> str | None:
+    if attribution.get("kind") in ANONYMOUS_KINDS:
+        return None
+    if attribution.get("entity_id"):
+        return attribution["entity_id"]
+    speaker = (attribution.get("speaker") or "").strip()
+    return speaker or None
+
+
+def _negated(text: str) -> bool:
+    return bool(NEGATION_RE.search(text))
+
+
+# --- extraction ---------------------------------------------------------------------------
+
+
+def extract_claims(article: dict[str, Any], records: list[dict[str, Any]]) -> list[Claim]:
+    """Claims of one article from its span records (quantity, timeref, place, mention,
+    attribution). Spans index `article['text']`."""
+    ctx = _context(article, records)
+    claims = _numeric_claims(ctx)
+    covered = {ctx.sentence_of(c.start) for c in claims}
+    events = _event_claims(ctx, covered)
+    covered |= {(c.start, c.end) for c in events}
+    return claims + events + _attributed_claims(ctx, claims + events)
+
+
+def _is_claimable_quantity(q: dict[str, Any]) -> bool:
+    # A bare number with neither a counted thing nor a unit cannot be compared with anything.
+    has_value = any(q.get(k) is not None for k in ("value", "low", "high"))
+    return has_value and bool(q.get("counts_lemma") or q.get("unit"))
+
+
+def _numeric_claims(ctx: _Context) -> list[Claim]:
+    quantities = [q for q in ctx.by_type.get("quantity", []) if _is_claimable_quantity(q)]
+    spans = [(q["start"], q["end"]) for q in quantities]
+    out = []
+    for q in quantities:
+        target = (q["start"], q["end"])
+        span = _clause_for(ctx.text, ctx.sentence_of(q["start"]), target, spans)
+        out.append(_numeric_claim(ctx, q, span))
+    return out
+
+
+def _numeric_claim(ctx: _Context, q: dict[str, Any], span: tuple[int, int]) -> Claim:
+    text = ctx.text[span[0] : span[1]]
+    predicate = action_class(q.get("predicate"))
+    actions = actions_in(text)
+    if predicate:
+        actions.add(predicate)
+    time_first, time_last, time_source = _claim_time(ctx, span)
+    place, country = _claim_place(ctx, span, q["start"], (q["start"], q["end"]))
+    source, source_kind, source_name = _claim_source(ctx, span)
+    article_id = ctx.article["id"]
+    return Claim(
+        id=claim_id(article_id, NUMERIC, span[0], span[1], f"{q['start']}:{q['end']}"),
+        article_id=article_id,
+        start=span[0],
+        end=span[1],
+        text=text,
+        kind=NUMERIC,
+        subject=_claim_subject(ctx, span, (q["start"], q["end"])),
+        predicate=predicate,
+        counts=count_class(q.get("counts_lemma")),
+        value=q.get("value"),
+        low=q.get("low"),
+        high=q.get("high"),
+        qualifier=q.get("qualifier"),
+        unit=q.get("unit"),
+        time_first=time_first,
+        time_last=time_last,
+        place=place,
+        source=source,
+        source_kind=source_kind,
+        actions=tuple(sorted(actions)),
+        country=country,
+        time_source=time_source,
+        negated=_negated(text),
+        value_text=q.get("text"),
+        source_name=source_name,
+    )
+
+
+def _event_claims(ctx: _Context, covered: set[tuple[int, int]]) -> list[Claim]:
+    """Sentences that tell an action of a known class and name who or where."""
+    out = []
+    for span in ctx.sentences:
+        if span in covered:
+            continue
+        text = ctx.text[span[0] : span[1]]
+        actions = actions_in(text)
+        if not actions or len(text) < 25:
+            continue
+        subject = _claim_subject(ctx, span, None)
+        place, country = _claim_place(ctx, span, span[0])
+        if subject is None and place is None:
+            continue
+        out.append(_span_claim(ctx, EVENT, span, actions, subject, place, country))
+    return out
+
+
+def _attributed_claims(ctx: _Context, taken: list[Claim]) -> list[Claim]:
+    out = []
+    for a in ctx.by_type.get("attribution", []):
+        span = (a["start"], a["end"])
+        if span[1] - span[0] < 25 or any(_overlaps(span, (c.start, c.end)) for c in taken):
+            continue
+        text = ctx.text[span[0] : span[1]]
+        place, country = _claim_place(ctx, span, span[0])
+        out.append(
+            _span_claim(
+                ctx,
+                ATTRIBUTED,
+                span,
+                actions_in(text),
+                _claim_subject(ctx, span, None),
+                place,
+                country,
+                source=_source_of(a),
+            )
+        )
+    return out
+
+
+def _span_claim(
+    ctx: _Context,
+    kind: str,
+    span: tuple[int, int],
+    actions: set[str],
+    subject: str | None,
+    place: str | None,
+    country: str | None,
+    source: Source | None = None,
+) -> Claim:
+    text = ctx.text[span[0] : span[1]]
+    time_first, time_last, time_source = _claim_time(ctx, span)
+    src, src_kind, src_name = source if source is not None else _claim_source(ctx, span)
+    article_id = ctx.article["id"]
+    return Claim(
+        id=claim_id(article_id, kind, span[0], span[1]),
+        article_id=article_id,
+        start=span[0],
+        end=span[1],
+        text=text,
+        kind=kind,
+        subject=subject,
+        predicate=min(actions) if len(actions) == 1 else None,
+        time_first=time_first,
+        time_last=time_last,
+        place=place,
+        source=src,
+        source_kind=src_kind,
+        actions=tuple(sorted(actions)),
+        country=country,
+        time_source=time_source,
+        negated=_negated(text),
+        source_name=src_name,
+    )
+
+
+# --- helpers shared with matching and verdicts ---------------------------------------------
+
+
+def parse_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def time_window(claim: Claim, slack_days: int) -> tuple[date, date] | None:
+    first, last = parse_day(claim.time_first), parse_day(claim.time_last)
+    if first is None:
+        return None
+    last = last or first
+    if claim.time_source == "published":
+        # an article reports what happened up to a few days before it came out
+        return first - timedelta(days=slack_days), last
+    return first, last

@@ -1,0 +1,351 @@
+"""Incremental grouping of claims across articles: structure first, then meaning.
+
+Two claims may share a group only if they speak of the same measure (counted-thing class, unit,
+action class), of compatible actors, places and times. Among such candidates, found through an
+approximate-nearest-neighbour index over claim embeddings, a claim joins the group of its most
+similar compatible neighbour when the cosine passes the threshold for its kind. Adding claims
+never revisits old assignments, so the cost of adding an article depends on its own claims and
+on the index search (logarithmic in HNSW), not on the size of the corpus.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from newsprism.crosscheck.claims import ATTRIBUTED, EVENT, NUMERIC, Claim, time_window
+from newsprism.crosscheck.embed import Embedder, default_embedder
+
+# Cosine thresholds for all-MiniLM-L6-v2 over claim sentences. A numeric claim has already
+# passed the structural gate (same counted thing, same action class, compatible value, time and
+# place), so meaning only has to confirm the topic: unrelated news sentences sit below ~0.3,
+# two outlets wording the same fact differently land around 0.4-0.7. Event and attributed
+# claims have little structure to lean on, so they need near-paraphrases.
+DEFAULT_THRESHOLDS = {NUMERIC: 0.35, EVENT: 0.62, ATTRIBUTED: 0.72}
+NEIGHBOURS = 24  # candidates looked at per claim; groups are small, so a few dozen is plenty
+GROUP_SLACK_DAYS = 7  # published-date fallback: a report covers what happened in the week before
+SAME_TIME_SLACK_DAYS = 2  # values disagreeing only count as rivals when told of the same days
+# Exact figures in news are rounded: two plain numbers within 5% tell the same thing.
+EXACT_TOLERANCE = 0.05
+
+
+@dataclass
+class ClaimGroup:
+    id: str
+    kind: str
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def article_ids(self) -> list[str]:
+        return list(dict.fromkeys(c.article_id for c in self.claims))
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    group_id: str
+    claim_id: str
+    change: str  # "created" (a new group) or "joined" (an existing one)
+
+
+# --- value and structure comparisons -----------------------------------------------------
+
+
+def value_range(claim: Claim) -> tuple[float, float] | None:
+    """The values a quantity allows: 'at least 114' -> [114, inf), 'about 1,000' -> [900, 1100]."""
+    if claim.value is None and claim.low is None and claim.high is None:
+        return None
+    low = claim.low if claim.low is not None else None
+    high = claim.high if claim.high is not None else None
+    if claim.qualifier in (None, "exact") or (low is None and high is None):
+        v = claim.value if claim.value is not None else (low if low is not None else high)
+        assert v is not None
+        return v * (1 - EXACT_TOLERANCE), v * (1 + EXACT_TOLERANCE)
+    return (low if low is not None else float("-inf")), (high if high is not None else float("inf"))
+
+
+def values_agree(a: Claim, b: Claim) -> bool | None:
+    """True when some value satisfies both claims, False when none does, None if not numeric."""
+    ra, rb = value_range(a), value_range(b)
+    if ra is None or rb is None:
+        return None
+    return ra[0] <= rb[1] and rb[0] <= ra[1]
+
+
+def _windows_gap(a: Claim, b: Claim, slack: int) -> int | None:
+    wa, wb = time_window(a, slack), time_window(b, slack)
+    if wa is None or wb is None:
+        return None
+    return _gap(wa, wb)
+
+
+def _gap(wa: tuple[date, date], wb: tuple[date, date]) -> int:
+    if wa[1] < wb[0]:
+        return (wb[0] - wa[1]).days
+    if wb[1] < wa[0]:
+        return (wa[0] - wb[1]).days
+    return 0
+
+
+def times_compatible(a: Claim, b: Claim) -> bool:
+    gap = _windows_gap(a, b, GROUP_SLACK_DAYS)
+    return gap is None or gap <= 1
+
+
+def same_time(a: Claim, b: Claim) -> bool:
+    """Both claims are known to be about the same days (needed to call values contradictory:
+    a toll of 120 on Monday and 140 on Friday is an update, not a dispute)."""
+    gap = _windows_gap(a, b, SAME_TIME_SLACK_DAYS)
+    return gap is not None and gap == 0
+
+
+def same_measure(a: Claim, b: Claim) -> bool:
+    """Same counted thing and unit, and a shared action class when both tell an action (a bare
+    "5,000 troops are there" can stand beside "5,000 troops were deployed")."""
+    if (a.kind == NUMERIC) != (b.kind == NUMERIC):
+        return False
+    if a.kind == NUMERIC and (
+        a.counts != b.counts or a.unit != b.unit or (a.counts is None and a.unit is None)
+    ):
+        return False
+    return bool(set(a.actions) & set(b.actions)) or not (a.actions and b.actions)
+
+
+def scope_compatible(a: Claim, b: Claim) -> bool:
+    if a.subject and b.subject and a.subject != b.subject:
+        return False
+    return not (a.country and b.country and a.country != b.country)
+
+
+def shares_anchor(a: Claim, b: Claim) -> bool:
+    """Claims without a figure need something concrete in common, the same actor or the same
+    place, before their wording is compared: "US soldiers retreated from Kobani" and "a US convoy
+    retreated near Qamishli" read alike but are two events."""
+    return bool((a.subject and a.subject == b.subject) or (a.place and a.place == b.place))
+
+
+def structurally_compatible(a: Claim, b: Claim) -> bool:
+    if not (same_measure(a, b) and scope_compatible(a, b) and times_compatible(a, b)):
+        return False
+    return a.kind == NUMERIC or shares_anchor(a, b)
+
+
+def can_join(claim: Claim, members: list[Claim]) -> bool:
+    """A numeric claim joins a group if its value agrees with some member, or if it disagrees
+    with members known to speak of the same days (then it is a rival figure, kept in the group
+    so that the contradiction shows). A disagreeing figure of unknown or other time is more
+    likely another moment of the story, so it starts its own group."""
+    if claim.kind != NUMERIC:
+        return True
+    if any(values_agree(claim, m) is not False for m in members):
+        return True
+    # one article giving two figures speaks of two things, it does not contradict itself
+    return any(same_time(claim, m) and m.article_id != claim.article_id for m in members)
+
+
+# --- the vector index ---------------------------------------------------------------------
+
+
+class _VectorIndex:
+    """usearch HNSW when installed, else exact search in NumPy (fine up to ~10^5 claims)."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self._buffer = np.zeros((1024, dim), dtype=np.float32)  # grown by doubling
+        self._size = 0
+        try:
+            from usearch.index import Index
+        except ImportError:
+            self.ann = None
+        else:
+            # f16 halves memory and time; exact cosines come from the f32 copy kept here.
+            # expansion values trade a little recall for speed; the search asks for 24.
+            self.ann = Index(
+                ndim=dim, metric="cos", dtype="f16", expansion_add=64, expansion_search=48
+            )
+
+    @property
+    def vectors(self) -> np.ndarray:
+        return self._buffer[: self._size]
+
+    def __len__(self) -> int:
+        return self._size
+
+    def add(self, vectors: np.ndarray) -> None:
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
+        if not len(vectors):
+            return
+        needed = self._size + len(vectors)
+        if needed > len(self._buffer):
+            grown = np.zeros((max(needed, 2 * len(self._buffer)), self.dim), dtype=np.float32)
+            grown[: self._size] = self.vectors
+            self._buffer = grown
+        keys = np.arange(self._size, needed, dtype=np.uint64)
+        self._buffer[self._size : needed] = vectors
+        self._size = needed
+        if self.ann is not None:
+            self.ann.add(keys, vectors, threads=1)
+
+    def search(self, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
+        """(position, cosine) of the nearest stored vectors, best first."""
+        if not self._size:
+            return []
+        count = min(count, self._size)
+        if self.ann is None:
+            sims = self.vectors @ vector
+            best = np.argsort(-sims)[:count]
+            return [(int(i), float(sims[i])) for i in best]
+        matches = self.ann.search(vector, count, threads=1)
+        # the exact cosine from the stored vectors, so that thresholds don't depend on the
+        # index's reduced-precision distance
+        return [(int(k), float(self.vectors[int(k)] @ vector)) for k in matches.keys]
+
+
+# --- the grouping -------------------------------------------------------------------------
+
+
+class ClaimIndex:
+    """Claims and their groups, grown one article at a time."""
+
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        dim: int | None = None,
+        thresholds: dict[str, float] | None = None,
+        neighbours: int = NEIGHBOURS,
+    ) -> None:
+        self.embedder = embedder if embedder is not None else default_embedder()
+        self.dim = dim or self.embedder.dim
+        self.thresholds = dict(getattr(self.embedder, "thresholds", None) or DEFAULT_THRESHOLDS)
+        self.thresholds.update(thresholds or {})
+        self.neighbours = neighbours
+        self.claims: list[Claim] = []
+        self.group_of: list[str] = []  # group id per claim, by position
+        self._groups: dict[str, ClaimGroup] = {}
+        self._position: dict[str, int] = {}
+        self._by_article: dict[str, list[int]] = {}  # claim positions per article
+        self.articles: dict[str, dict[str, Any]] = {}
+        self._index = _VectorIndex(self.dim)
+
+    def __len__(self) -> int:
+        return len(self.claims)
+
+    def add(
+        self, claims: list[Claim], article_meta: dict[str, dict[str, Any]] | None = None
+    ) -> list[GroupChange]:
+        """Assign each claim to an existing group or a new one. Claims already in the index
+        (same id) are skipped, so re-adding an article changes nothing."""
+        self.articles.update({k: _meta(v) for k, v in (article_meta or {}).items()})
+        fresh = list({c.id: c for c in claims if c.id not in self._position}.values())
+        if not fresh:
+            return []
+        texts = list(dict.fromkeys(c.text for c in fresh))  # clauses shared by two figures
+        encoded = dict(zip(texts, self.embedder.encode(texts), strict=True))
+        vectors = [encoded[c.text] for c in fresh]
+        return [self._add_one(c, v) for c, v in zip(fresh, vectors, strict=True)]
+
+    def _add_one(self, claim: Claim, vector: np.ndarray) -> GroupChange:
+        group_id = self._best_group(claim, vector)
+        change = "joined"
+        if group_id is None:
+            group_id = "g" + claim.id
+            self._groups[group_id] = ClaimGroup(group_id, claim.kind)
+            change = "created"
+        self._remember(claim, group_id)
+        self._groups[group_id].claims.append(claim)
+        self._index.add(vector[None, :])
+        return GroupChange(group_id, claim.id, change)
+
+    def _best_group(self, claim: Claim, vector: np.ndarray) -> str | None:
+        threshold = self.thresholds[claim.kind]
+        best: tuple[float, str] | None = None
+        for pos, cosine in self._index.search(vector, self.neighbours):
+            if cosine < threshold:
+                continue
+            other = self.claims[pos]
+            if not structurally_compatible(claim, other):
+                continue
+            group_id = self.group_of[pos]
+            if best is not None and best[0] >= cosine:
+                continue
+            if can_join(claim, self._groups[group_id].claims):
+                best = (cosine, group_id)
+        return best[1] if best else None
+
+    def _remember(self, claim: Claim, group_id: str) -> None:
+        self._position[claim.id] = len(self.claims)
+        self._by_article.setdefault(claim.article_id, []).append(len(self.claims))
+        self.claims.append(claim)
+        self.group_of.append(group_id)
+
+    def groups(self) -> list[ClaimGroup]:
+        return list(self._groups.values())
+
+    def group(self, group_id: str) -> ClaimGroup:
+        return self._groups[group_id]
+
+    def group_of_claim(self, claim_id: str) -> str:
+        return self.group_of[self._position[claim_id]]
+
+    def vector_of(self, claim_id: str) -> np.ndarray:
+        """The claim's embedding, as stored (so that a reload need not embed it again)."""
+        return self._index.vectors[self._position[claim_id]].copy()
+
+    def groups_of_articles(self, article_ids: Iterable[str]) -> set[str]:
+        """Ids of the groups holding a claim of any of `article_ids`."""
+        return {self.group_of[i] for a in set(article_ids) for i in self._by_article.get(a, ())}
+
+    # --- persistence: claims, assignments and vectors; the ANN index is rebuilt on load ---
+
+    def to_state(self) -> dict[str, Any]:
+        vectors = self._index.vectors.astype(np.float32)
+        return {
+            "version": 1,
+            "embedder": _embedder_name(self.embedder),
+            "dim": self.dim,
+            "thresholds": self.thresholds,
+            "claims": [c.to_dict() for c in self.claims],
+            "groups": list(self.group_of),
+            "vectors": base64.b64encode(vectors.tobytes()).decode("ascii"),
+            "articles": self.articles,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], embedder: Embedder | None = None) -> ClaimIndex:
+        index = cls(embedder=embedder)
+        same_model = state.get("embedder") == _embedder_name(index.embedder)
+        if same_model:
+            index.thresholds.update(state.get("thresholds") or {})
+        claims = [Claim.from_dict(c) for c in state["claims"]]
+        raw = state.get("vectors")
+        if raw and same_model and state.get("dim") == index.dim:
+            vectors = np.frombuffer(base64.b64decode(raw), dtype=np.float32)
+            vectors = vectors.reshape(-1, index.dim)
+        else:  # no vectors, or another model's: embed again (the groups stay as stored)
+            vectors = index.embedder.encode([c.text for c in claims])
+        index.restore(claims, state["groups"], vectors)
+        index.articles.update(state.get("articles") or {})
+        return index
+
+    def restore(
+        self, claims: Iterable[Claim], group_ids: Iterable[str], vectors: np.ndarray
+    ) -> None:
+        """Load stored claims with their group assignments (in the order they were added)."""
+        for claim, group_id in zip(claims, group_ids, strict=True):
+            group = self._groups.setdefault(group_id, ClaimGroup(group_id, claim.kind))
+            self._remember(claim, group_id)
+            group.claims.append(claim)
+        self._index.add(np.asarray(vectors, dtype=np.float32))
+
+
+def _embedder_name(embedder: Embedder) -> str:
+    return str(getattr(embedder, "name", type(embedder).__name__))
+
+
+def _meta(article: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "outlet", "published", "duplicate_group", "duplicate_of", "title", "domain")
+    return {k: article.get(k) for k in keys if k in article}

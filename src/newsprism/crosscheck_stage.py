@@ -1,0 +1,165 @@
+"""The cross-checking run: the claims of every understood article not yet grouped, added one
+article at a time to the corpus's claim groups; the verdicts of the groups they touch are
+recomputed and stored, one batch of articles per transaction.
+
+Incremental: the grouping index is rebuilt from the stored claims and their embeddings (no
+claim is embedded or grouped twice), and adding an article only searches it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from newsprism.crosscheck import Claim, ClaimGroup, ClaimIndex, Embedder, extract_claims, verdict
+from newsprism.crosscheck.verdicts import Verdict
+from newsprism.progress import ProgressReporter
+from newsprism.show.records import span_records
+from newsprism.store import Store
+
+# Bump when claims or grouping change: every group is then rebuilt from the stored records.
+CROSSCHECK_VERSION = "1"
+BATCH_ARTICLES = 32
+# What a group says, taken from its first supporting claim.
+STATEMENT_FIELDS = (
+    "subject", "predicate", "counts", "value", "low", "high", "qualifier", "unit",
+    "time_first", "time_last", "place", "country",
+)  # fmt: skip
+
+
+@dataclass
+class CrosscheckSummary:
+    articles: int = 0
+    claims: int = 0
+    verdicts: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def load_index(store: Store, embedder: Embedder | None = None) -> ClaimIndex:
+    """The claim groups of the store, ready to take new claims."""
+    index = ClaimIndex(embedder=embedder)
+    claims, groups, vectors = [], [], []
+    for data, group_id, vector in store.stored_claims():
+        claims.append(Claim.from_dict(data))
+        groups.append(group_id)
+        vectors.append(vector)
+    if claims:
+        if all(v is not None and len(v) == 4 * index.dim for v in vectors):
+            matrix = np.vstack([np.frombuffer(v, dtype=np.float32) for v in vectors])
+        else:  # stored by another model: embed again, keep the groups
+            matrix = index.embedder.encode([c.text for c in claims])
+        index.restore(claims, groups, matrix)
+    return index
+
+
+def run_crosscheck(
+    store: Store, progress: bool = True, embedder: Embedder | None = None
+) -> CrosscheckSummary:
+    started = time.monotonic()
+    summary = CrosscheckSummary()
+    pending = store.pending_crosscheck(CROSSCHECK_VERSION)
+    if not pending:
+        return summary
+    articles = store.article_meta()
+    index = load_index(store, embedder)
+    copies = copy_groups_of(articles)
+    reporter = ProgressReporter(len(pending), "cross-checking", enabled=progress)
+    for i in range(0, len(pending), BATCH_ARTICLES):
+        batch = pending[i : i + BATCH_ARTICLES]
+        claim_rows, touched = add_articles(store, index, batch, articles, copies)
+        group_rows = []
+        for group_id in touched:
+            group = index.group(group_id)
+            judged = verdict(group, articles)
+            group_rows.append(group_row(group, judged))
+            summary.verdicts[judged.verdict] += 1
+        store.save_crosscheck(batch, claim_rows, group_rows, CROSSCHECK_VERSION)
+        summary.articles += len(batch)
+        summary.claims += len(claim_rows)
+        reporter.advance(len(batch))
+    reporter.close()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def add_articles(
+    store: Store,
+    index: ClaimIndex,
+    article_ids: list[str],
+    articles: dict[str, dict[str, Any]],
+    copy_groups: dict[str, set[str]],
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """Extract and group the claims of `article_ids`: their rows to store, and the ids of the
+    groups whose verdict may have changed."""
+    rows: list[dict[str, Any]] = []
+    touched: set[str] = set()
+    for row in store.understanding_inputs(article_ids):
+        article = {**articles.get(row["id"], {}), **row}
+        records = list(span_records(store, article_id=row["id"]))
+        claims = {c.id: c for c in extract_claims(article, records)}
+        for change in index.add(list(claims.values()), {row["id"]: articles.get(row["id"], {})}):
+            touched.add(change.group_id)
+            c = claims[change.claim_id]
+            rows.append(
+                {
+                    "id": c.id,
+                    "article_id": c.article_id,
+                    "start": c.start,
+                    "end": c.end,
+                    "text": c.text,
+                    "kind": c.kind,
+                    "group_id": change.group_id,
+                    "vector": index.vector_of(c.id).astype(np.float32).tobytes(),
+                    "data": json.dumps(c.to_dict(), ensure_ascii=False),
+                }
+            )
+        # A copy of an older article changes who is independent in that article's groups too.
+        copies = copy_groups.get((articles.get(row["id"]) or {}).get("duplicate_group") or "")
+        if copies:
+            touched |= index.groups_of_articles(copies)
+    return rows, touched
+
+
+def copy_groups_of(articles: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
+    """The members of each near-duplicate group, by the group's original."""
+    groups: dict[str, set[str]] = {}
+    for article_id, meta in articles.items():
+        if meta.get("duplicate_group"):
+            groups.setdefault(meta["duplicate_group"], set()).add(article_id)
+    return groups
+
+
+def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
+    lead = next(
+        (c for c in group.claims if c.id in {e.claim_id for e in judged.for_evidence}),
+        group.claims[0],
+    )
+    statement = {k: getattr(lead, k) for k in STATEMENT_FIELDS}
+    statement["text"] = lead.value_text or lead.text
+    evidence = [
+        {**asdict(e), "stance": "reports-as-said-by" if e.source else "asserts"}
+        for e in judged.for_evidence
+    ] + [{**asdict(e), "stance": "disputes"} for e in judged.against_evidence]
+    return {
+        "id": group.id,
+        "kind": group.kind,
+        "verdict": judged.verdict,
+        "independent_outlets": judged.independent_outlets,
+        "first_seen": judged.first_seen,
+        "data": json.dumps(
+            {
+                "statement": statement,
+                "reason": judged.reason,
+                "sources": judged.sources,
+                "evidence": evidence,
+                "articles": group.article_ids,
+            },
+            ensure_ascii=False,
+            default=str,
+        ),
+    }
