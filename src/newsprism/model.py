@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 
@@ -89,3 +90,13 @@ class Article:
         if best is None:
             return 0
         return best[1] + best[2]
+
+
+def iso_day(value: str | None) -> date | None:
+    """The calendar day an ISO date or timestamp ("2019-10-13T08:00:00+03:00") starts with."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

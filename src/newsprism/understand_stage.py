@@ -12,7 +12,6 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from functools import partial
 from typing import Any
 
@@ -25,6 +24,7 @@ from newsprism.link.records import (
     link_article,
     place_entity_rows,
 )
+from newsprism.model import iso_day
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 from newsprism.understand.article import (
@@ -46,15 +46,6 @@ class UnderstandSummary:
     records: Counter[str] = field(default_factory=Counter)
     inferred_dates: int = 0
     seconds: float = 0.0
-
-
-def parse_published(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def run_understand(
@@ -130,7 +121,7 @@ def _inputs(
                 ArticleInput(
                     id=row["id"],
                     text=row["text"],
-                    published=parse_published(published),
+                    published=iso_day(published),
                     dateline=row["dateline_place"],
                 )
             )

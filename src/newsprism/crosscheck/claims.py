@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from newsprism.crosscheck.lexicon import NEGATION_RE, action_class, actions_in, count_class
+from newsprism.model import iso_day
 
 NUMERIC, EVENT, ATTRIBUTED = "numeric", "event", "attributed"
 
@@ -417,17 +418,8 @@ def _span_claim(
 # --- helpers shared with matching and verdicts ---------------------------------------------
 
 
-def parse_day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def time_window(claim: Claim, slack_days: int) -> tuple[date, date] | None:
-    first, last = parse_day(claim.time_first), parse_day(claim.time_last)
+    first, last = iso_day(claim.time_first), iso_day(claim.time_last)
     if first is None:
         return None
     last = last or first

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from newsprism.model import iso_day
 from newsprism.store import Store
 from newsprism.understand.article import ArticleUnderstanding, resolve_times
 from newsprism.understand.published import combine_estimates
@@ -22,9 +23,8 @@ class PublishedLinker:
             return []
         related = []
         for sibling, published in self._store.dated_articles(siblings).items():
-            try:
-                day = date.fromisoformat(published[:10])
-            except ValueError:
+            day = iso_day(published)
+            if day is None:
                 continue
             related.append((day, f"a copy of this article ({sibling[:12]}) is dated {day}"))
         return related
