@@ -141,10 +141,19 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
     )
     statement = {k: getattr(lead, k) for k in STATEMENT_FIELDS}
     statement["text"] = lead.value_text or lead.text
+    # the speaker as written ("SANA", "a senior Kurdish official"), for people to read
+    names = {c.id: c.source_name for c in group.claims}
     evidence = [
-        {**asdict(e), "stance": "reports-as-said-by" if e.source else "asserts"}
+        {
+            **asdict(e),
+            "source_name": names.get(e.claim_id),
+            "stance": "reports-as-said-by" if e.source else "asserts",
+        }
         for e in judged.for_evidence
-    ] + [{**asdict(e), "stance": "disputes"} for e in judged.against_evidence]
+    ] + [
+        {**asdict(e), "source_name": names.get(e.claim_id), "stance": "disputes"}
+        for e in judged.against_evidence
+    ]
     return {
         "id": group.id,
         "kind": group.kind,
