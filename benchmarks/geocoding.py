@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     print()
     print("\n".join(lines))
-    files = " ".join(str(f) for f in argv or []) if argv else ""
+    files = " ".join(str(f) for f in (sys.argv[1:] if argv is None else argv))
     print(f"rerun: .venv/bin/python benchmarks/geocoding.py {files}".rstrip())
     return 0
 
