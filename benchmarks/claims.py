@@ -121,24 +121,29 @@ def build_index(
     seeds: list[tuple[dict[str, Any], list[Claim]]], articles: int, embedder: TableEmbedder
 ) -> tuple[ClaimIndex, dict[str, dict[str, Any]]]:
     rng = random.Random(articles)
+    noise = np.random.default_rng(articles)
     index = ClaimIndex(embedder=embedder)
-    claims, groups, vectors, meta = [], [], [], {}
-    for copy in range(articles // len(seeds) + 1):
-        for article, seed_claims in seeds:
-            if len(meta) >= articles:
-                break
+    claims: list[Claim] = []
+    groups: list[str] = []
+    blocks: list[np.ndarray] = []
+    meta: dict[str, dict[str, Any]] = {}
+    copy = 0
+    while len(meta) < articles:
+        copy_claims = []
+        for article, seed_claims in seeds[: articles - len(meta)]:
             article_id = f"{article['id']}-{copy}"
             meta[article_id] = {"outlet": f"outlet-{rng.randrange(400)}", "published": None}
-            for c in seed_claims:
-                moved = perturbed(c, copy, rng)
-                vector = embedder.table[c.text] + np.float32(0.05) * np.asarray(
-                    [rng.gauss(0, 1) for _ in range(embedder.dim)], dtype=np.float32
-                ) / np.sqrt(embedder.dim)
-                claims.append(moved)
-                groups.append("g" + moved.id)
-                vectors.append(vector / np.linalg.norm(vector))
+            copy_claims += [perturbed(c, copy, rng) for c in seed_claims]
+        if copy_claims:
+            base = np.vstack([embedder.table[c.text] for c in copy_claims])
+            # nudged, so that copies are near their original but not identical to it
+            moved = base + noise.normal(0, 0.05 / np.sqrt(embedder.dim), base.shape)
+            blocks.append(moved / np.linalg.norm(moved, axis=1, keepdims=True))
+            claims += copy_claims
+            groups += ["g" + c.id for c in copy_claims]
+        copy += 1
     if claims:
-        index.restore(claims, groups, np.vstack(vectors).astype(np.float32))
+        index.restore(claims, groups, np.vstack(blocks).astype(np.float32))
     return index, meta
 
 

@@ -27,6 +27,7 @@ from newsprism.crosscheck.embed import Embedder, default_embedder
 # two outlets wording the same fact differently land around 0.4-0.7. Event and attributed
 # claims have little structure to lean on, so they need near-paraphrases.
 DEFAULT_THRESHOLDS = {NUMERIC: 0.35, EVENT: 0.62, ATTRIBUTED: 0.72}
+BULK_ADD = 1000  # vectors added at once from which the index is built on every core
 NEIGHBOURS = 24  # candidates looked at per claim; groups are small, so a few dozen is plenty
 GROUP_SLACK_DAYS = 7  # published-date fallback: a report covers what happened in the week before
 SAME_TIME_SLACK_DAYS = 2  # values disagreeing only count as rivals when told of the same days
@@ -188,7 +189,9 @@ class _VectorIndex:
         self._buffer[self._size : needed] = vectors
         self._size = needed
         if self.ann is not None:
-            self.ann.add(keys, vectors, threads=1)
+            # A bulk load (the stored claims at the start of a run) has the machine to itself:
+            # all cores (0); one article's few claims stay on one thread beside the workers.
+            self.ann.add(keys, vectors, threads=0 if len(vectors) > BULK_ADD else 1)
 
     def search(self, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
         """(position, cosine) of the nearest stored vectors, best first."""
