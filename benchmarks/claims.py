@@ -135,7 +135,7 @@ def build_index(
             meta[article_id] = {"outlet": f"outlet-{rng.randrange(400)}", "published": None}
             copy_claims += [perturbed(c, copy, rng) for c in seed_claims]
         if copy_claims:
-            base = np.vstack([embedder.table[c.text] for c in copy_claims])
+            base = np.vstack([embedder.table[c.meaning_text] for c in copy_claims])
             # nudged, so that copies are near their original but not identical to it
             moved = base + noise.normal(0, 0.05 / np.sqrt(embedder.dim), base.shape)
             blocks.append(moved / np.linalg.norm(moved, axis=1, keepdims=True))
@@ -181,7 +181,7 @@ def main() -> None:
     seeds = []
     for item in seeded:
         claims = extract_claims(item["article"], item["records"])
-        embedder.seed([c.text for c in claims])
+        embedder.seed([c.meaning_text for c in claims])
         seeds.append((item["article"], claims))
     per_claims = sum(len(c) for _, c in seeds) / len(seeds)
     print(f"{per_claims:.1f} claims per article; embedder {type(embedder.real).__name__}")

@@ -418,6 +418,186 @@ def test_explicit_denial_contradicts(embedder: Any) -> None:
     assert v.reason.startswith("denied")
 
 
+def test_a_lower_bound_between_two_rival_figures_sides_with_neither(embedder: Any) -> None:
+    # "at least 12" agrees with 12 and with 19; 12 and 19 disagree: the contradiction is
+    # between them, and the lower bound is never evidence against either
+    at_least = toll(
+        "t1",
+        "Gazette",
+        "At least 12 people were killed in Kharkiv on Sunday.",
+        "At least 12 people",
+        12,
+        "people",
+        "at least",
+        12,
+        None,
+    )
+    nineteen = toll(
+        "t2",
+        "Courier",
+        "Nineteen people were killed in Kharkiv on Sunday, doctors said.",
+        "Nineteen people",
+        19,
+        "people",
+    )
+    twelve = toll(
+        "t3",
+        "Tribune",
+        "Twelve people were killed in Kharkiv on Sunday, the governor said.",
+        "Twelve people",
+        12,
+        "people",
+    )
+    index, articles = crosscheck(embedder, at_least, nineteen, twelve)
+    group = group_with(index, "t1", "At least 12")
+    assert group is group_with(index, "t2", "Nineteen") is group_with(index, "t3", "Twelve")
+    v = verdict(group, articles)
+    assert v.verdict == "contradicted"
+    for_ids = {e.article_id for e in v.for_evidence}
+    against_ids = {e.article_id for e in v.against_evidence}
+    assert "t1" in for_ids and "t1" not in against_ids
+    assert {"t2", "t3"} <= for_ids | against_ids and not for_ids & against_ids - {"t1"}
+
+
+def test_a_denial_in_the_same_sentence_as_an_assertion_denies_only_its_own_figure(
+    embedder: Any,
+) -> None:
+    text = (
+        "The agency said on Monday that 12 people died in Kharkiv and rejected reports of "
+        "19 deaths as unverified."
+    )
+    agency = (
+        Doc("agency", text, "Tribune", "2026-02-10")
+        .quantity("12 people", 12, "people", "die")
+        .quantity("19 deaths", 19, "death", "reject")
+        .place("Kharkiv", *KHARKIV)
+        .date("Monday", "2026-02-09")
+    )
+    twelve, nineteen = sorted(agency.claims(), key=lambda c: c.start)
+    assert twelve.text.endswith("died in Kharkiv") and not twelve.negated
+    assert nineteen.text.startswith("rejected reports of 19 deaths") and nineteen.negated
+    # "said on Monday" is when it was said, not when they died
+    assert twelve.time_source == "published"
+    assert twelve.context == nineteen.context == text
+    paper = toll(
+        "paper",
+        "Courier",
+        "Nineteen people were killed in Kharkiv on Sunday.",
+        "Nineteen people",
+        19,
+        "people",
+    )
+    index, articles = crosscheck(embedder, paper, agency)
+    v = verdict(group_with(index, "paper", "Nineteen"), articles)
+    assert v.verdict == "contradicted"
+    assert {e.text for e in v.against_evidence} >= {nineteen.text}
+    assert "denied" in v.reason
+
+
+def test_denying_a_figure_nobody_reports_contradicts_nothing(embedder: Any) -> None:
+    text = "The ministry rejected claims that 500 civilians were killed in Kharkiv on Sunday."
+    denial = (
+        Doc("deny", text, "Tribune", "2026-02-10")
+        .quantity("500 civilians", 500, "civilian", "kill")
+        .place("Kharkiv", *KHARKIV)
+        .date("Sunday", "2026-02-08")
+    )
+    low = toll(
+        "t2",
+        "Courier",
+        "The shelling of Kharkiv on Sunday killed 140 civilians.",
+        "140 civilians",
+        140,
+        "civilian",
+    )
+    index, articles = crosscheck(embedder, low, denial)
+    for g in index.groups():
+        assert verdict(g, articles).verdict != "contradicted"
+
+
+def test_killed_and_injured_figures_of_one_sentence_are_two_measures(embedder: Any) -> None:
+    text = (
+        "At least 82 people were killed and more than 1,700 injured in Kharkiv on Sunday, "
+        "officials said."
+    )
+    both = (
+        Doc("both", text, "Gazette", "2026-02-10")
+        .quantity("At least 82 people", 82, "people", "kill", "at least", 82, None)
+        # the parser hangs "injured" on "killed": the figure's own word says what it counts
+        .quantity("more than 1,700 injured", 1700, "injured", "kill", "more than", 1700, None)
+        .place("Kharkiv", *KHARKIV)
+    )
+    killed, injured = sorted(both.claims(), key=lambda c: c.start)
+    assert killed.actions == ("kill",) and injured.actions == ("wound",)
+    wounded = (
+        Doc("t2", "About 1,800 people were wounded in Kharkiv on Sunday.", "Courier", "2026-02-10")
+        .quantity("About 1,800 people", 1800, "people", "wound", "about", 1620, 1980)
+        .place("Kharkiv", *KHARKIV)
+        .date("Sunday", "2026-02-08")
+    )
+    dead = toll(
+        "t3", "Tribune", "More than 100 people were killed in Kharkiv on Sunday.",
+        "More than 100 people", 100, "people", "more than", 100, None,
+    )
+    index, _ = crosscheck(embedder, both, wounded, dead)
+
+    def of(article_id: str, figure: str) -> Any:
+        # both figures of "both" share one sentence: find the group by the figure itself
+        return next(
+            g for g in index.groups()
+            if any(c.article_id == article_id and figure in (c.value_text or "") for c in g.claims)
+        )  # fmt: skip
+
+    assert of("t2", "1,800") is of("both", "1,700 injured")
+    assert of("t3", "100 people") is of("both", "82 people")
+    assert of("t2", "1,800") is not of("t3", "100 people")
+
+
+def test_a_group_is_never_a_chain_of_look_alikes(embedder: Any) -> None:
+    # every member must be compatible with every other: a figure whose scope differs from
+    # one member does not join through another member
+    nairobi = (
+        Doc("n", "Forty people were killed in Nairobi on Friday.", "Gazette", "2026-02-10")
+        .quantity("Forty people", 40, "people", "kill")
+        .place("Nairobi", 184745, "KE")
+    )
+    unplaced = (
+        Doc("u", "At least 40 people were killed on Friday.", "Courier", "2026-02-10")
+        .quantity("At least 40 people", 40, "people", "kill", "at least", 40, None)
+    )
+    dar = (
+        Doc("d", "At least 45 people were killed in Dar es Salaam.", "Tribune", "2026-02-10")
+        .quantity("At least 45 people", 45, "people", "kill", "at least", 45, None)
+        .place("Dar es Salaam", 160263, "TZ")
+    )
+    index, _ = crosscheck(embedder, nairobi, unplaced, dar)
+    assert group_with(index, "n", "Forty") is group_with(index, "u", "40 people")
+    assert group_with(index, "d", "45 people") is not group_with(index, "n", "Forty")
+
+
+def test_a_figure_about_two_countries_is_a_scope_of_its_own() -> None:
+    text = "The bombings in Kenya and Tanzania killed 224 people, officials said."
+    doc = (
+        Doc("kt", text, "Gazette", "1998-08-12")
+        .quantity("224 people", 224, "people", "kill")
+        .place("Kenya", 192950, "KE")
+        .place("Tanzania", 149590, "TZ")
+    )
+    (claim,) = doc.claims()
+    assert claim.country == "KE+TZ" and claim.place is None
+
+
+def test_a_country_naming_whose_embassy_is_not_where_it_happened() -> None:
+    text = "A bomb outside the U.S. embassy killed 40 people on Friday."
+    doc = (
+        Doc("e", text, "Gazette", "1998-08-08")
+        .quantity("40 people", 40, "people", "kill")
+        .place("U.S.", 6252001, "US")
+    )
+    (claim,) = doc.claims()
+    assert claim.country is None
+
+
 def test_unattributed_single_outlet(embedder: Any) -> None:
     index, articles = crosscheck(embedder, withdraw_about_1000())
     v = verdict(group_with(index, "a-ledger", "1,000 troops"), articles)

@@ -23,6 +23,9 @@ SENTENCES = [
     "Ankara deployed nearly 6,000 troops and up to 50 tanks; fewer than 20 soldiers stayed.",
     "A dozen soldiers and some 2,000 American forces would be pulled out.",
     "In 2019, on October 9, the talks lasted 24 hours; one of the officers read page 5.",
+    "Families in the valley have counted 19 dead, and 40 injured are in hospital.",
+    "About 1,000 troops had been deployed in the north, but were suddenly withdrawn.",
+    "The bombs killed 257 people and injured more than 5,500.",
 ]
 
 
@@ -177,3 +180,17 @@ def test_seed_articles(seeds_dir: Path):
     assert {(120.0, "km", "exact"), (75.0, "mi", "exact"), (30.0, "km", "more than")} <= units
     # no year, date or "one of" slipped in
     assert not [q for q in quantities if q.value in (2017.0, 2019.0, 9.0) and q.counts is None]
+
+
+def test_adjectives_used_as_nouns_count_people(found):
+    dead = _one(found, 13, "19 dead")
+    injured = _one(found, 13, "40 injured")
+    assert (dead.value, dead.counts_lemma) == (19, "dead")
+    assert (injured.value, injured.counts_lemma) == (40, "injured")
+
+
+def test_a_verb_sharing_the_counted_subject_is_kept_but_not_one_sharing_an_object(found):
+    troops = _one(found, 14, "About 1,000 troops")
+    assert troops.predicate == "deploy" and troops.coordinated == ("withdraw",)
+    killed = _one(found, 15, "257 people")
+    assert killed.predicate == "kill" and killed.coordinated == ()

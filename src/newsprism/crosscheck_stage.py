@@ -23,7 +23,7 @@ from newsprism.show.records import span_records
 from newsprism.store import Store
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
-CROSSCHECK_VERSION = "1"
+CROSSCHECK_VERSION = "2"
 BATCH_ARTICLES = 32
 # What a group says, taken from its first supporting claim.
 STATEMENT_FIELDS = (
@@ -52,7 +52,7 @@ def load_index(store: Store, embedder: Embedder | None = None) -> ClaimIndex:
         if all(v is not None and len(v) == 4 * index.dim for v in vectors):
             matrix = np.vstack([np.frombuffer(v, dtype=np.float32) for v in vectors])
         else:  # stored by another model: embed again, keep the groups
-            matrix = index.embedder.encode([c.text for c in claims])
+            matrix = index.embedder.encode([c.meaning_text for c in claims])
         index.restore(claims, groups, matrix)
     return index
 
@@ -135,10 +135,9 @@ def copy_groups_of(articles: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
 
 
 def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
-    lead = next(
-        (c for c in group.claims if c.id in {e.claim_id for e in judged.for_evidence}),
-        group.claims[0],
-    )
+    # the claim the supporting side was built around states the group
+    pivot = judged.for_evidence[0].claim_id if judged.for_evidence else None
+    lead = next((c for c in group.claims if c.id == pivot), group.claims[0])
     statement = {k: getattr(lead, k) for k in STATEMENT_FIELDS}
     statement["text"] = lead.value_text or lead.text
     # the speaker as written ("SANA", "a senior Kurdish official"), for people to read

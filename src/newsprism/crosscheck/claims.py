@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from newsprism.crosscheck.lexicon import NEGATION_RE, action_class, actions_in, count_class
+from newsprism.crosscheck.lexicon import (
+    ACTION_CLASSES,
+    NEGATION_RE,
+    action_class,
+    actions_in,
+    count_class,
+)
 from newsprism.model import iso_day
 
 NUMERIC, EVENT, ATTRIBUTED = "numeric", "event", "attributed"
@@ -48,12 +54,21 @@ class Claim:
     source: str | None = None
     source_kind: str | None = None
     # beyond the agreed API: what matching needs
-    actions: tuple[str, ...] = ()  # every action class told in the evidence span
+    # what happened to what is counted: the quantity's own verb or counted word, else every
+    # action class told in the evidence span
+    actions: tuple[str, ...] = ()
     country: str | None = None  # ISO country of `place`
     time_source: str | None = None  # "text" (a date in the span) or "published" (article date)
     negated: bool = False  # the span denies rather than asserts
     value_text: str | None = None  # the quantity as written ("about 1,000 troops")
     source_name: str | None = None  # the speaker as written, for display
+    # the whole sentence when the evidence is one clause of it: what meaning is judged on
+    # ("rejected reports of 19 deaths" alone does not say which deaths)
+    context: str | None = None
+
+    @property
+    def meaning_text(self) -> str:
+        return self.context or self.text
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -79,9 +94,12 @@ def claim_id(article_id: str, kind: str, start: int, end: int, anchor: str = "")
 _ABBREV = r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bGen)(?<!\bSt)(?<!\bNo)"
 _SENTENCE_END = re.compile(_ABBREV + r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n\s*")
 # Clause breaks used only to share one sentence between several quantities.
+# A denial coordinated with an assertion ("said 12 died and rejected reports of 19 deaths")
+# is its own clause even without a comma: the denial must not reach the asserted figure.
 _CLAUSE_BREAK = re.compile(
     r"\s*(?:;|:|\s[–—-]\s|,\s*(?=(?:but|while|whereas|although|coinciding|after|as|which|"
-    r"and|days|weeks|when)\b))\s*"
+    r"and|days|weeks|when)\b)|\s(?:and|but)\s+(?=(?:den(?:y|ies|ied)|reject|dismiss|refut|"
+    r"rebut|disput)\w*\b))\s*"
 )
 
 
@@ -179,12 +197,23 @@ def _claim_time(ctx: _Context, span: tuple[int, int]) -> tuple[str | None, str |
     refs = [
         r
         for r in ctx.within("timeref", span)
-        if r.get("first") and r.get("kind") in ("date", "time")
+        if r.get("first")
+        and r.get("kind") in ("date", "time")
+        and not _STATEMENT_TIME.search(ctx.text[max(span[0], r["start"] - 60) : r["start"]])
     ]
     if refs:
         return min(r["first"] for r in refs), max(r["last"] or r["first"] for r in refs), "text"
     first, last = _published_window(ctx.article)
     return first, last, ("published" if first else None)
+
+
+# "said on Sunday that 12 people died": Sunday is when it was said, not when they died; a
+# date right after a reporting verb is left out of the claim's time.
+_STATEMENT_TIME = re.compile(
+    r"\b(?:said|says|told(?:\s+\w+){0,3}?|announced|stated|reported|added|confirmed|claimed|"
+    r"insisted|tweeted|wrote|denied|rejected|declared|warned)\s+(?:(?:on|late|early|last|this)\s+)?$",
+    re.IGNORECASE,
+)
 
 
 # A place is what a claim is about when the text puts it after a locative preposition ("from
@@ -193,6 +222,15 @@ def _claim_time(ctx: _Context, span: tuple[int, int]) -> tuple[str | None, str |
 _LOCATIVE = re.compile(
     r"\b(?:in|into|from|out\s+of|to|at|near|across|inside|toward|towards|within|through|"
     r"around|outside|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+# "outside the U.S. embassies", "near Turkish positions": a place name modifying an
+# institution is whose it is, not where things happened.
+_MODIFIER_HEAD = re.compile(
+    r"\s+(?:embass(?:y|ies)|consulates?|troops|forces|soldiers|military|army|officials?|"
+    r"government|citizens|nationals|envoys?|ambassadors?|positions|bases?|diplomats?)\b",
     re.IGNORECASE,
 )
 
@@ -209,9 +247,15 @@ def _claim_place(
         and p.get("label") != "NORP"
         and not (exclude and _overlaps((p["start"], p["end"]), exclude))
         and _LOCATIVE.search(ctx.text[max(span[0], p["start"] - 40) : p["start"]])
+        and not _MODIFIER_HEAD.match(ctx.text, p["end"])
     ]
     if not places:
         return None, None
+    countries = sorted({p["country"] for p in places if p.get("country")})
+    if len(countries) > 1:
+        # "in Kenya and Tanzania": the figure is about both, a scope of its own that neither
+        # "in Nairobi" nor "in Dar es Salaam" shares
+        return None, "+".join(countries)
     best = min(places, key=lambda p: abs(p["start"] - anchor))
     place = str(best["geonameid"]) if best.get("geonameid") else None
     return place, best.get("country")
@@ -294,17 +338,54 @@ def _numeric_claims(ctx: _Context) -> list[Claim]:
     out = []
     for q in quantities:
         target = (q["start"], q["end"])
-        span = _clause_for(ctx.text, ctx.sentence_of(q["start"]), target, spans)
-        out.append(_numeric_claim(ctx, q, span))
+        sentence = ctx.sentence_of(q["start"])
+        span = _clause_for(ctx.text, sentence, target, spans)
+        out.append(_numeric_claim(ctx, q, span, sentence))
     return out
 
 
-def _numeric_claim(ctx: _Context, q: dict[str, Any], span: tuple[int, int]) -> Claim:
+# Verbs that carry a figure without telling what happened to what it counts ("the toll stands
+# at 19", "officials put the number at 40", "rejected reports of 19 deaths").
+LIGHT_VERBS = frozenset(
+    "be have say tell report count put estimate reach include confirm reject deny dismiss "
+    "number total stand give make rise climb bring".split()
+)
+
+
+_PARTICIPLE_AFTER = re.compile(r"[ \t]+(\w+(?:ed|en|wn))\b")
+
+# Counted nouns that say what happened: "claimed 217 lives" counts the dead.
+FATE_OF_COUNTED = {"life": "kill", "casualty": "kill", "body": "kill"}
+
+
+def _measure_actions(q: dict[str, Any], predicate: str | None, text: str) -> set[str]:
+    """What happened to what the quantity counts, told by the quantity itself: its own verb
+    ("82 were killed") or its counted word ("1,700 injured", "19 deaths"). Other verbs of the
+    clause ("82 were killed and 1,700 injured") belong to other figures."""
+    # "100 were killed and more than 1,000 others wounded": the verb left out after "and" is
+    # the participle right after the figure, whatever the parser attached it to
+    gapped = _PARTICIPLE_AFTER.match(text, q.get("end") or 0)
+    if gapped and actions_in(gapped.group(1)):
+        return actions_in(gapped.group(1))
+    counted = q.get("counts_lemma") or ""
+    own = {FATE_OF_COUNTED[counted]} if counted in FATE_OF_COUNTED else actions_in(counted)
+    if own:  # "82 were killed and 1,700 injured": the verb the parser gives is "killed"
+        return own
+    verbs = [predicate, *(action_class(v) for v in q.get("coordinated") or ())]
+    own |= {v for v in verbs if v and (v in ACTION_CLASSES or v not in LIGHT_VERBS)}
+    return own
+
+
+def _numeric_claim(
+    ctx: _Context,
+    q: dict[str, Any],
+    span: tuple[int, int],
+    sentence: tuple[int, int],
+) -> Claim:
     text = ctx.text[span[0] : span[1]]
+    context = ctx.text[sentence[0] : sentence[1]] if span != sentence else None
     predicate = action_class(q.get("predicate"))
-    actions = actions_in(text)
-    if predicate:
-        actions.add(predicate)
+    actions = _measure_actions(q, predicate, ctx.text) or actions_in(text)
     time_first, time_last, time_source = _claim_time(ctx, span)
     place, country = _claim_place(ctx, span, q["start"], (q["start"], q["end"]))
     source, source_kind, source_name = _claim_source(ctx, span)
@@ -335,6 +416,7 @@ def _numeric_claim(ctx: _Context, q: dict[str, Any], span: tuple[int, int]) -> C
         negated=_negated(text),
         value_text=q.get("text"),
         source_name=source_name,
+        context=context,
     )
 
 

@@ -18,7 +18,11 @@ COUNT_CLASSES: dict[str, tuple[str, ...]] = {
     ).split(),
     "civilian": "civilian noncombatant".split(),
     # "19 deaths", "19 dead", "19 fatalities": 19 people, counted by what happened to them
-    "person": "people person individual resident inhabitant citizen death dead fatality".split(),
+    # "40 injured" is people too; the action class (wound) keeps it apart from the dead
+    "person": (
+        "people person individual resident inhabitant citizen death dead fatality wounded "
+        "injured other life casualty victim"
+    ).split(),
     "refugee": "refugee migrant evacuee".split(),
     "vehicle": "vehicle truck convoy tank armoured armored humvee lorry".split(),
     "aircraft": "aircraft plane jet warplane helicopter drone".split(),

@@ -136,12 +136,25 @@ def structurally_compatible(a: Claim, b: Claim) -> bool:
 
 
 def can_join(claim: Claim, members: list[Claim]) -> bool:
-    """A numeric claim joins a group if its value agrees with some member, or if it disagrees
-    with members known to speak of the same days (then it is a rival figure, kept in the group
-    so that the contradiction shows). A disagreeing figure of unknown or other time is more
-    likely another moment of the story, so it starts its own group."""
+    """A claim joins a group only if it is structurally compatible with every member: one group
+    is one measure, scope and time, not a chain of look-alikes (killed ~ killed-and-injured ~
+    injured). A numeric claim also needs a value that agrees with some member, or one that
+    disagrees with members known to speak of the same days (then it is a rival figure, kept in
+    the group so that the contradiction shows). A disagreeing figure of unknown or other time
+    is more likely another moment of the story, so it starts its own group."""
+    if not all(structurally_compatible(claim, m) for m in members):
+        return False
     if claim.kind != NUMERIC:
         return True
+    # one article giving two different figures speaks of two things ("more than 100 died in
+    # Nairobi ... six were killed in Dar es Salaam")
+    if any(
+        m.article_id == claim.article_id
+        and not (m.negated or claim.negated)
+        and values_agree(claim, m) is False
+        for m in members
+    ):
+        return False
     if any(values_agree(claim, m) is not False for m in members):
         return True
     # one article giving two figures speaks of two things, it does not contradict itself
@@ -246,9 +259,10 @@ class ClaimIndex:
         fresh = list({c.id: c for c in claims if c.id not in self._position}.values())
         if not fresh:
             return []
-        texts = list(dict.fromkeys(c.text for c in fresh))  # clauses shared by two figures
+        # one encoding per distinct sentence: two figures of one sentence share it
+        texts = list(dict.fromkeys(c.meaning_text for c in fresh))
         encoded = dict(zip(texts, self.embedder.encode(texts), strict=True))
-        vectors = [encoded[c.text] for c in fresh]
+        vectors = [encoded[c.meaning_text] for c in fresh]
         return [self._add_one(c, v) for c, v in zip(fresh, vectors, strict=True)]
 
     def _add_one(self, claim: Claim, vector: np.ndarray) -> GroupChange:
@@ -329,7 +343,7 @@ class ClaimIndex:
             vectors = np.frombuffer(base64.b64decode(raw), dtype=np.float32)
             vectors = vectors.reshape(-1, index.dim)
         else:  # no vectors, or another model's: embed again (the groups stay as stored)
-            vectors = index.embedder.encode([c.text for c in claims])
+            vectors = index.embedder.encode([c.meaning_text for c in claims])
         index.restore(claims, state["groups"], vectors)
         index.articles.update(state.get("articles") or {})
         return index

@@ -95,24 +95,40 @@ def verdict(group: ClaimGroup, articles: dict[str, dict[str, Any]]) -> Verdict:
 
 
 def _split(claims: list[Claim], key: Callable[[Claim], str]) -> tuple[list[Claim], list[Claim]]:
-    """The claims that agree with the best-supported one, and those that dispute them: rival
-    figures for the same days, and explicit denials."""
+    """The claims that agree with each other and have the most independent sources behind
+    them, and those that dispute them: rival figures for the same days, and explicit denials
+    of a figure the supporting side allows. Agreement is not transitive ("at least 12" agrees
+    with 12 and with 19, which disagree), so the supporting side is a set of claims that all
+    agree pairwise."""
     positive = [c for c in claims if not c.negated] or list(claims)
     denials = [c for c in claims if c.negated and c not in positive]
-    pivot = max(
-        positive, key=lambda c: (len({key(o) for o in _agreeing(c, positive)}), -positive.index(c))
+    supporting = max(
+        (_consistent_with(pivot, positive) for pivot in positive),
+        key=lambda side: (len({key(c) for c in side}), len(side)),
     )
-    supporting = _agreeing(pivot, positive)
     rivals = [
-        c for c in positive if c not in supporting and any(same_time(c, s) for s in supporting)
+        c
+        for c in positive
+        if c not in supporting
+        and any(same_time(c, s) and values_agree(c, s) is False for s in supporting)
     ]
-    return supporting, rivals + denials
+    disputing = [
+        d
+        for d in denials
+        if d.kind != NUMERIC or any(values_agree(d, s) is not False for s in supporting)
+    ]
+    return supporting, rivals + disputing
 
 
-def _agreeing(pivot: Claim, claims: list[Claim]) -> list[Claim]:
+def _consistent_with(pivot: Claim, claims: list[Claim]) -> list[Claim]:
+    """`pivot` and, greedily, every claim that agrees with all those taken before it."""
     if pivot.kind != NUMERIC:
         return list(claims)
-    return [c for c in claims if c is pivot or values_agree(pivot, c) is not False]
+    side = [pivot]
+    for c in claims:
+        if c is not pivot and all(values_agree(c, m) is not False for m in side):
+            side.append(c)
+    return side
 
 
 def _evidence_maker(articles: dict[str, dict[str, Any]]) -> Callable[[Claim], Evidence]:
@@ -152,15 +168,23 @@ def _who(c: Claim, articles: dict[str, dict[str, Any]]) -> str:
 def _contradiction_reason(
     supporting: list[Claim], against: list[Claim], articles: dict[str, dict[str, Any]]
 ) -> str:
-    a, b = supporting[0], against[0]
-    if b.negated and not a.negated:
-        return f"denied: {_who(b, articles)} disputes what {_who(a, articles)} reports"
+    a = supporting[0]
     told_a = a.value_text or a.text[:80]
-    told_b = b.value_text or b.text[:80]
-    return (
-        f"incompatible figures for the same measure, place and time: "
-        f"\u201c{told_a}\u201d ({_who(a, articles)}) vs \u201c{told_b}\u201d ({_who(b, articles)})"
-    )
+    reasons = []
+    rival = next((c for c in against if not c.negated), None)
+    if rival is not None:
+        told_b = rival.value_text or rival.text[:80]
+        reasons.append(
+            f"incompatible figures for the same measure, place and time: \u201c{told_a}\u201d "
+            f"({_who(a, articles)}) vs \u201c{told_b}\u201d ({_who(rival, articles)})"
+        )
+    denial = next((c for c in against if c.negated), None)
+    if denial is not None:
+        reasons.append(
+            f"denied: {_who(denial, articles)} disputes what {_who(a, articles)} reports "
+            f"(\u201c{denial.text[:80]}\u201d)"
+        )
+    return "; ".join(reasons)
 
 
 def _corroboration_reason(

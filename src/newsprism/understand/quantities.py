@@ -43,6 +43,9 @@ class Quantity:
     predicate: str | None  # lemma of the governing predicate: "kill", "pull out"
     predicate_start: int | None
     predicate_end: int | None
+    # verbs coordinated with the predicate that share its subject: "1,000 troops had been
+    # deployed ... but were withdrawn" -> ("withdraw",)
+    coordinated: tuple[str, ...] = ()
 
 
 # --- lexicon --------------------------------------------------------------------------------
@@ -320,6 +323,10 @@ def _skip(toks: Toks, number: _Number) -> bool:
     return False
 
 
+# Adjectives that news uses as nouns after a number: "19 dead", "40 injured".
+NOMINAL_ADJECTIVES = frozenset({"dead", "wounded", "injured", "missing", "homeless", "displaced"})
+
+
 def _counted_by_nummod(token: Token) -> bool:
     head = token.head
     return (
@@ -359,6 +366,8 @@ def _counted(
         return anchor.head, False
     if _lower(toks, number.end) == "of" or number.kind in ("fraction", "vague"):
         return _of_object(anchor), True
+    if not measure and _lower(toks, number.end) in NOMINAL_ADJECTIVES:
+        return toks[number.end], False  # "19 dead", "40 injured": people, named by their fate
     return None, False
 
 
@@ -377,6 +386,8 @@ def _counts_text(doc: Doc, noun: Token, number: Toks) -> str:
 
 
 def _counts_lemma(noun: Token) -> str:
+    if noun.lower_ in NOMINAL_ADJECTIVES:
+        return noun.lower_
     lemma = noun.lemma_.lower()
     if noun.tag_ == "NNPS" and lemma.endswith("s") and not lemma.endswith("ss"):
         lemma = lemma[:-1]  # spaCy keeps plural proper nouns: "Kurds" -> "kurd"
@@ -492,7 +503,8 @@ def _build(toks: Toks, text: str, number: _Number) -> Quantity | None:
     if noun is not None and last.i < noun.i <= last.i + 9:
         last = noun  # the phrase runs to what it counts: "about 1,000 US troops"
     # "hundreds of civilians were killed": "hundreds" is the subject, not "civilians"
-    predicate = _predicate(anchor if via_of or noun is None else noun)
+    head = anchor if via_of or noun is None else noun
+    predicate = _predicate(head)
     if _enumeration(tokens, noun, unit, predicate):
         return None
     doc = anchor.doc
@@ -511,6 +523,26 @@ def _build(toks: Toks, text: str, number: _Number) -> Quantity | None:
         predicate=predicate[0] if predicate else None,
         predicate_start=predicate[1] if predicate else None,
         predicate_end=predicate[2] if predicate else None,
+        # a shared subject carries over to the next verb, an object does not ("the bombs
+        # killed 257 people and injured 5,500")
+        coordinated=_coordinated(doc, predicate) if head.dep_ in ("nsubj", "nsubjpass") else (),
+    )
+
+
+def _coordinated(doc: Doc, predicate: tuple[str, int, int] | None) -> tuple[str, ...]:
+    if predicate is None:
+        return ()
+    span = doc.char_span(predicate[1], predicate[2], alignment_mode="expand")
+    if span is None or span.root.pos_ not in ("VERB", "AUX"):
+        return ()
+    verb = span.root
+    own_subject = ("nsubj", "nsubjpass", "expl")
+    return tuple(
+        c.lemma_.lower()
+        for c in verb.conjuncts
+        if c.pos_ == "VERB"
+        and c.i > verb.i
+        and not any(ch.dep_ in own_subject for ch in c.children)
     )
 
 
