@@ -129,18 +129,25 @@ def locate(text: str, item: dict[str, Any]) -> tuple[int, int] | None:
     return None
 
 
+def figure_spans(c: Claim, text: str) -> list[tuple[int, int]]:
+    """Where the claim's quantity as written stands inside its clause (once, usually)."""
+    written = c.value_text or ""
+    spans = []
+    at = text.find(written, c.start, c.end) if written else -1
+    while at >= 0:
+        spans.append((at, at + len(written)))
+        at = text.find(written, at + 1, c.end)
+    return spans
+
+
 def claim_of(item: Item, claims: list[Claim], text: str) -> Claim | None:
     """The numeric claim whose quantity is the item: its clause holds the item and its
     quantity as written overlaps it."""
     for c in claims:
         if c.kind != "numeric" or not (c.start <= item.start and item.end <= c.end):
             continue
-        written = c.value_text or ""
-        at = text.find(written, c.start, c.end) if written else -1
-        while at >= 0:
-            if at < item.end and item.start < at + len(written):
-                return c
-            at = text.find(written, at + 1, c.end)
+        if any(s < item.end and item.start < e for s, e in figure_spans(c, text)):
+            return c
     return None
 
 
@@ -195,9 +202,7 @@ def candidates(corpus: Any, stored: dict[str, dict[str, Any]], out: Path) -> Non
         if c.kind != "numeric" or c.article_id not in by_id:
             continue
         text = stored[by_id[c.article_id]]["text"]
-        at = text.find(c.value_text or "", c.start, c.end)
-        start = at if at >= 0 else c.start
-        end = start + len(c.value_text or "") if at >= 0 else c.end
+        start, end = (figure_spans(c, text) or [(c.start, c.end)])[0]
         rows.append({
             "article": by_id[c.article_id], "start": start, "end": end,
             "sha1": span_hash(text[start:end]), "quantity": text[start:end],

@@ -365,8 +365,9 @@ def _measure_actions(q: dict[str, Any], predicate: str | None, text: str) -> set
     # "100 were killed and more than 1,000 others wounded": the verb left out after "and" is
     # the participle right after the figure, whatever the parser attached it to
     gapped = _PARTICIPLE_AFTER.match(text, q.get("end") or 0)
-    if gapped and actions_in(gapped.group(1)):
-        return actions_in(gapped.group(1))
+    told_after = actions_in(gapped.group(1)) if gapped else set()
+    if told_after:
+        return told_after
     counted = q.get("counts_lemma") or ""
     own = {FATE_OF_COUNTED[counted]} if counted in FATE_OF_COUNTED else actions_in(counted)
     if own:  # "82 were killed and 1,700 injured": the verb the parser gives is "killed"

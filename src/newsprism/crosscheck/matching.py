@@ -283,9 +283,6 @@ class ClaimIndex:
         for pos, cosine in self._index.search(vector, self.neighbours):
             if cosine < threshold:
                 continue
-            other = self.claims[pos]
-            if not structurally_compatible(claim, other):
-                continue
             group_id = self.group_of[pos]
             if best is not None and best[0] >= cosine:
                 continue

@@ -525,17 +525,15 @@ def _build(toks: Toks, text: str, number: _Number) -> Quantity | None:
         predicate_end=predicate[2] if predicate else None,
         # a shared subject carries over to the next verb, an object does not ("the bombs
         # killed 257 people and injured 5,500")
-        coordinated=_coordinated(doc, predicate) if head.dep_ in ("nsubj", "nsubjpass") else (),
+        coordinated=_coordinated(head.head) if head.dep_ in ("nsubj", "nsubjpass") else (),
     )
 
 
-def _coordinated(doc: Doc, predicate: tuple[str, int, int] | None) -> tuple[str, ...]:
-    if predicate is None:
+def _coordinated(verb: Token) -> tuple[str, ...]:
+    """Later verbs conjoined with `verb` (the predicate a subject hangs on) and without a
+    subject of their own."""
+    if verb.pos_ not in ("VERB", "AUX"):
         return ()
-    span = doc.char_span(predicate[1], predicate[2], alignment_mode="expand")
-    if span is None or span.root.pos_ not in ("VERB", "AUX"):
-        return ()
-    verb = span.root
     own_subject = ("nsubj", "nsubjpass", "expl")
     return tuple(
         c.lemma_.lower()
