@@ -682,6 +682,25 @@ def test_minilm_embeds_meaning(minilm: MiniLMEmbedder) -> None:
     assert v[0] @ v[1] > 0.45 and v[0] @ v[2] < 0.15
 
 
+def test_minilm_stays_in_float32_and_close_to_exact_gelu(
+    minilm: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A float64 constant once ran every layer in double precision (twice the cost); the tanh
+    GELU must give the vectors of BERT's exact (erf) GELU for matching purposes."""
+    from scipy.special import erf
+
+    import newsprism.crosscheck.embed as embed
+
+    texts = ["About 1,000 US troops are leaving northern Syria, officials said on Sunday.", "Hi."]
+    ids = np.array([e.ids for e in minilm.tokenizer.encode_batch(texts)])
+    mask = np.array([e.attention_mask for e in minilm.tokenizer.encode_batch(texts)], "float32")
+    assert minilm._forward(ids, mask).dtype == np.float32
+    fast = minilm.encode(texts)
+    monkeypatch.setattr(embed, "_gelu", lambda x: 0.5 * x * (1.0 + erf(x / np.sqrt(2.0))))
+    exact = minilm.encode(texts)
+    assert np.all(np.sum(fast * exact, axis=1) > 0.9999)
+
+
 # --- the seeds ----------------------------------------------------------------------------------
 
 
