@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsprism.crosscheck.framing import naming_matrix
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
 from newsprism.ingest.process import IngestOptions
 from newsprism.ingest.records import FieldMap
@@ -39,8 +40,8 @@ class Corpus:
 
     def records(self, type: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
         """Records as exported (see the export contract), optionally of one `type`: one of
-        RECORD_TYPES (article, entity, mention, place, timeref, quantity, attribution, claim,
-        error)."""
+        RECORD_TYPES (article, entity, mention, place, timeref, quantity, attribution, label,
+        claim, error)."""
         return list(records(self.store, type))
 
     def entities(self) -> list[dict[str, Any]]:
@@ -53,6 +54,17 @@ class Corpus:
         """Claim groups across the corpus, optionally only those with one `verdict`
         (corroborated, contradicted, single-source, unattributed)."""
         return [c for c in self.records("claim") if verdict is None or c["verdict"] == verdict]
+
+    def labels(self, entity_id: str | None = None) -> list[dict[str, Any]]:
+        """How articles name actors (titles, epithets, descriptions, scare quotes, "so-called"),
+        optionally only the labels of one actor."""
+        labels = self.records("label")
+        return [r for r in labels if entity_id is None or r["entity_id"] == entity_id]
+
+    def naming_matrix(self) -> dict[str, Any]:
+        """Actors x outlets: the phrases each outlet uses for each actor, with counts, whether
+        loaded and the evidence spans; columns carry each outlet's loaded-label profile."""
+        return naming_matrix(self.labels(), self.articles(), self.entities())
 
     def to_dataframe(self, type: str = "article") -> pd.DataFrame:  # noqa: A002
         import pandas as pd

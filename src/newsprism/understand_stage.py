@@ -73,9 +73,10 @@ def run_understand(
     )
     dates = PublishedLinker(store)
     texts: dict[str, str] = {}
+    titles: dict[str, str | None] = {}
     reporter = ProgressReporter(len(pending), "understanding", enabled=progress)
     results = ordered_map(
-        partial(understand_batch, model=model), _inputs(store, pending, texts), worker_count
+        partial(understand_batch, model=model), _inputs(store, pending, texts, titles), worker_count
     )
     for batch in results:
         rows: list[dict[str, Any]] = []
@@ -85,7 +86,7 @@ def run_understand(
             inference = dates.settle(result, text)
             if inference:
                 inferences.append(inference)
-            rows += link_article(result, index, text)
+            rows += link_article(result, index, text, titles.pop(result.article_id, None))
         entities = actor_entity_rows(index.changed()) + place_entity_rows(
             p for result in batch for p in result.places
         )
@@ -108,12 +109,13 @@ def run_understand(
 
 
 def _inputs(
-    store: Store, pending: list[str], texts: dict[str, str]
+    store: Store, pending: list[str], texts: dict[str, str], titles: dict[str, str | None]
 ) -> Iterator[list[ArticleInput]]:
     for i in range(0, len(pending), BATCH_ARTICLES):
         batch = []
         for row in store.understanding_inputs(pending[i : i + BATCH_ARTICLES]):
             texts[row["id"]] = row["text"]
+            titles[row["id"]] = row.get("title")
             published = (
                 None if row["published_source"] == "inferred" else row["published"]
             )
@@ -123,6 +125,7 @@ def _inputs(
                     text=row["text"],
                     published=iso_day(published),
                     dateline=row["dateline_place"],
+                    title=row.get("title"),
                 )
             )
         yield batch

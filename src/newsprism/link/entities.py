@@ -33,6 +33,7 @@ from newsprism.understand.actors import (
     GOVERNMENT,
     GOVERNMENT_NOUNS,
     GROUP,
+    OCCUPIER_NOUNS,
     ORGANIZATION,
     PEOPLE_NOUNS,
     PERSON,
@@ -97,7 +98,7 @@ def group_parts(name: str) -> tuple[str, str]:
         words[0] if words else name,
     )  # fmt: skip
     last = fold(words[-1]) if words else ""
-    if last in FORCE_NOUNS:
+    if last in FORCE_NOUNS or last in OCCUPIER_NOUNS:
         kind = "forces"
     elif last in PEOPLE_NOUNS or nation_of.get(last) == nation:
         kind = "people"  # a bare "Kurds" is the people

@@ -63,12 +63,29 @@ def _row(kind: str, article_id: str, item: Any, entity_id: str | None = None, **
 
 
 def link_article(
-    result: ArticleUnderstanding, index: EntityIndex, text: str
+    result: ArticleUnderstanding, index: EntityIndex, text: str, title: str | None = None
 ) -> list[dict[str, Any]]:
-    """The span records of one article, with entity ids; `index` learns its actors."""
+    """The span records of one article, with entity ids; `index` learns its actors (the
+    title's with the text's, so that a headline's "Erdogan" is the text's Recep Tayyip
+    Erdogan: title offsets are moved past the text for that)."""
     article_id = result.article_id
     rows = []
-    actor_ids = index.link(article_id, result.actors, context=text)
+    title_actors = result.title_actors if title else []
+    shift = len(text) + 2
+    moved = [
+        dataclasses.replace(
+            m, start=m.start + shift, end=m.end + shift,
+            name_start=m.name_start + shift, name_end=m.name_end + shift,
+        )
+        for m in title_actors
+    ]  # fmt: skip
+    context = f"{text}\n\n{title}" if title_actors else text
+    all_ids = index.link(article_id, result.actors + moved, context=context)
+    actor_ids = all_ids[: len(result.actors)]
+    title_entity_at = {
+        (m.start, m.end): eid
+        for m, eid in zip(title_actors, all_ids[len(result.actors) :], strict=True)
+    }
     for mention, entity_id in zip(result.actors, actor_ids, strict=True):
         rows.append(_row("mention", article_id, mention, entity_id))
     for place in result.places:
@@ -79,6 +96,11 @@ def link_article(
     for quantity in result.quantities:
         rows.append(_row("quantity", article_id, quantity))
     spans = [(m.start, m.end, eid) for m, eid in zip(result.actors, actor_ids, strict=True)]
+    entity_at = {(start, end): eid for start, end, eid in spans}
+    for label in result.labels:
+        where = title_entity_at if label.field == "title" else entity_at
+        entity_id = where.get((label.actor_start, label.actor_end))
+        rows.append(_row("label", article_id, label, entity_id))
     for attribution in result.attributions:
         rows.append(
             _row("attribution", article_id, attribution, _speaker_entity(attribution, spans))

@@ -12,6 +12,7 @@ from typing import Any
 
 from newsprism.store import Store
 from newsprism.understand.actors import ActorMention
+from newsprism.understand.labels import Label
 from newsprism.understand.places import PlaceMention
 from newsprism.understand.quantities import Quantity
 from newsprism.understand.quotes import Attribution
@@ -42,6 +43,7 @@ SPAN_SOURCES: dict[str, type] = {
     "timeref": TimeRef,
     "quantity": Quantity,
     "attribution": Attribution,
+    "label": Label,
 }
 EXTRA_FIELDS = {"timeref": ("anchor_source",)}
 

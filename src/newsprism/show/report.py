@@ -11,12 +11,15 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsprism import __version__
+from newsprism.crosscheck.framing import naming_matrix
 from newsprism.show.highlight import Mark, highlight, mark_note
 from newsprism.show.records import claim_records, entity_records, span_records
 from newsprism.show.svgmap import MapPoint, svg_map
 from newsprism.store import Store
 
 KIND_ORDER = ("mention", "place", "timeref", "quantity", "attribution")
+MATRIX_ROWS = 60  # actors shown in the report's naming matrix; the API and exports hold all
+MATRIX_COLUMNS = 24  # outlets (or articles of unknown outlet) shown side by side
 MAX_CLAIMS = 300  # the report lists claims told by two articles or more; the rest are exported
 VERDICT_ORDER = {"contradicted": 0, "corroborated": 1, "single-source": 2, "unattributed": 3}
 TOP_ENTITIES = 60
@@ -74,6 +77,10 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
     for c in claims:
         for e in c["evidence"]:
             anchors[e["article_id"]][e["start"]].append(f"c-{e['claim_id']}")
+    labels = [r for found in by_article.values() for r in found if r["type"] == "label"]
+    for label in labels:
+        if label.get("field") != "title":
+            anchors[label["article_id"]][label["start"]].append(f"l-{label['id']}")
     mention_counts: Counter[str] = Counter()
     place_points: dict[int, MapPoint] = {}
     for a in articles:
@@ -81,7 +88,12 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
         a["records"] = {k: [r for r in found if r["type"] == k] for k in KIND_ORDER}
         a["highlighted"] = highlight(
             a["text"],
-            (Mark(r["start"], r["end"], r["type"], mark_note(r), r["id"]) for r in found),
+            # labels overlap the actor marks they name: they get anchors, not marks
+            (
+                Mark(r["start"], r["end"], r["type"], mark_note(r), r["id"])
+                for r in found
+                if r["type"] in KIND_ORDER
+            ),
             anchors.get(a["id"]),
         )
         points = []
@@ -96,13 +108,16 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
             )  # fmt: skip
         a["map"] = svg_map(points, width=420, title=f"places in {a.get('title') or a['source']}")
         mention_counts.update(r["entity_id"] for r in a["records"]["mention"] if r["entity_id"])
-    entities = [e for e in entity_records(store) if e["entity_type"] != "place"]
+    entity_list = list(entity_records(store))
+    matrix = naming_matrix(labels, articles, entity_list)
+    entities = [e for e in entity_list if e["entity_type"] != "place"]
     for e in entities:
         e["mentions"] = mention_counts.get(e["id"], 0)
     entities.sort(key=lambda e: (-e["mentions"], e["name"]))
     titles = {a["id"]: a.get("title") or a["source"] for a in articles}
     shown = [c for c in claims if len(c["articles"]) > 1 or c["verdict"] == "contradicted"]
     return {
+        "naming": _shown_matrix(matrix),
         "claims": shown[:MAX_CLAIMS],
         "claims_left_out": len(claims) - len(shown[:MAX_CLAIMS]),
         "claim_titles": titles,
@@ -111,6 +126,22 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
         "corpus_map": svg_map(list(place_points.values()), width=900, title="every place"),
         "place_count": len(place_points),
         "understood": bool(by_article),
+    }
+
+
+def _shown_matrix(matrix: dict[str, Any]) -> dict[str, Any]:
+    """The report's part of the matrix: the columns with the most labels, the actors named in
+    the most of them; the whole matrix is in the API and the `label` exports."""
+    loaded_rows = [r for r in matrix["rows"] if r["entity_id"] is not None]
+    counts = Counter(cid for r in loaded_rows for cid in r["cells"])
+    columns = sorted(matrix["columns"], key=lambda c: -counts[c["id"]])[:MATRIX_COLUMNS]
+    keep = {c["id"] for c in columns}
+    rows = [r for r in matrix["rows"] if keep & set(r["cells"])][:MATRIX_ROWS]
+    return {
+        "columns": columns,
+        "rows": rows,
+        "rows_left_out": len(matrix["rows"]) - len(rows),
+        "columns_left_out": len(matrix["columns"]) - len(columns),
     }
 
 

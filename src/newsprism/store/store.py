@@ -284,7 +284,7 @@ class Store:
     def understanding_inputs(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         cols = (
             article.c.id, article.c.text, article.c.published, article.c.published_source,
-            article.c.dateline_place, article.c.duplicate_of,
+            article.c.dateline_place, article.c.duplicate_of, article.c.title,
         )  # fmt: skip
         order = {article_id: n for n, article_id in enumerate(ids)}
         found = []

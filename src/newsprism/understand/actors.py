@@ -77,11 +77,23 @@ FORCE_NOUNS = set(
 )
 PEOPLE_NOUNS = set("people residents civilians population community villagers".split())
 GOVERNMENT_NOUNS = set("government administration authorities regime leadership".split())
+# Troops named by what the outlet thinks of them ("American occupiers"): the same forces.
+OCCUPIER_NOUNS = set("occupiers occupier invaders invader aggressors crusaders".split())
 _OTHER_GROUP_NOUNS = set(
-    """rebels insurgents separatists militants jihadists terrorists extremists proxies allies
-    officials diplomats protesters refugees prisoners""".split()
+    """rebels insurgents separatists militants jihadists jihadis terrorists extremists proxies
+    allies officials diplomats protesters refugees prisoners mercenaries gunmen""".split()
 )
-_GROUP_NOUNS = FORCE_NOUNS | PEOPLE_NOUNS | GOVERNMENT_NOUNS | _OTHER_GROUP_NOUNS
+_GROUP_NOUNS = (
+    FORCE_NOUNS | OCCUPIER_NOUNS | PEOPLE_NOUNS | GOVERNMENT_NOUNS | _OTHER_GROUP_NOUNS
+)
+# Fighters named through their patron: "Ankara-backed militants", "Turkish-proxy jihadists",
+# "Turkey and its jihadist proxies" are one actor, the patron's proxy forces.
+PROXY_KIND = "proxy forces"
+_PATRON_MARKERS = set("backed proxy sponsored supported funded paid".split())
+_PROXY_HEADS = FORCE_NOUNS | _OTHER_GROUP_NOUNS - {"officials", "diplomats", "refugees"}
+# What a name in scare quotes must be to name an actor: ‘international coalition’.
+_QUOTED_ACTOR_HEADS = set("coalition alliance opposition rebels regime government".split())
+_QUOTE_PAIRS = {"\u2018": "\u2019", "\u201c": "\u201d", '"': '"', "'": "'"}
 # Heads that make a proper name a place or a thing, not an actor ("Rukban camp", "Patriot
 # missile systems", "province of Hasakah").
 _PLACE_NOUNS = set(
@@ -231,7 +243,9 @@ def find_actors(doc, place_spans: Iterable[tuple[int, int]] = ()) -> list[ActorM
         if mention is not None:
             found.append(mention)
     found.extend(_alias_mentions(doc, lex))
+    found.extend(_proxy_mentions(doc, lex))
     found.extend(_group_mentions(doc, lex))
+    found.extend(_quoted_actor_mentions(doc))
     kept = _drop_overlaps(found)
     return _settle_types(kept, doc)
 
@@ -557,7 +571,11 @@ def _group_mentions(doc, lex: Lexicon) -> list[ActorMention]:
     """Demonym groups: "Kurdish fighters", "US troops", "Kurd-led forces", "Syrian government"."""
     out = []
     for tok in doc:
-        if tok.lower_ not in _GROUP_NOUNS or tok.pos_ != "NOUN":
+        # a Title Case headline makes the noun a PROPN ("Fleeing American Occupiers"); only
+        # nouns no organization is named after are taken then ("Syrian Democratic Forces" is)
+        if tok.lower_ not in _GROUP_NOUNS or not (
+            tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.lower_ in OCCUPIER_NOUNS)
+        ):
             continue
         first = _nation_modifier(tok, lex)
         if first is None:
@@ -565,6 +583,87 @@ def _group_mentions(doc, lex: Lexicon) -> list[ActorMention]:
         kind = GOVERNMENT if tok.lower_ in GOVERNMENT_NOUNS else GROUP
         span = doc[first : tok.i + 1]
         out.append(_make(span, span, None, kind))
+    return out
+
+
+def _proxy_mentions(doc, lex: Lexicon) -> list[ActorMention]:
+    """Fighters named through their patron, as one group per patron: "Turkey (proxy forces)"."""
+    out = []
+    for tok in doc:
+        if tok.lower_ not in _PROXY_HEADS or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        found = _patron(tok, lex)
+        if found is None:
+            continue
+        # the mention starts after "Turkey-backed", which stays a mention of its own (the
+        # backer); the label of the whole phrase is made from the parse (labels.py)
+        patron, start = found
+        span = doc[start : tok.i + 1]
+        if any(t.is_space for t in span):
+            continue
+        out.append(
+            ActorMention(
+                start=span.start_char, end=span.end_char, text=span.text,
+                name=f"{patron} ({PROXY_KIND})", name_start=span.start_char,
+                name_end=span.end_char, role=None, type=GROUP, metonymy_of=None,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _patron(noun, lex: Lexicon) -> tuple[str, int] | None:
+    """The country behind "X-backed <noun>", "X-proxy <noun>", "X and its <...> proxies", and
+    where the words naming the fighters themselves start."""
+    doc = noun.doc
+    for child in noun.lefts:
+        marker = child if child.lower_ in _PATRON_MARKERS else None
+        if marker is None:
+            continue
+        # the patron is written right before the marker, joined by a hyphen ("Turkey-backed")
+        if marker.i >= 2 and doc[marker.i - 1].text == "-":
+            country = _country_named(doc, marker.i - 2, lex)
+            if country is not None:
+                return country, marker.i + 1
+    owned = any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in noun.lefts)
+    if noun.lower_ in ("proxies", "proxy") and owned and noun.dep_ == "conj":
+        country = _country_named(doc, noun.head.i, lex)  # "Turkey and its jihadist proxies"
+        if country is not None:
+            first = min((c.i for c in noun.lefts if c.dep_ != "poss"), default=noun.i)
+            return country, max(first, next(c.i for c in noun.lefts if c.dep_ == "poss") + 1)
+    return None
+
+
+def _country_named(doc, end: int, lex: Lexicon) -> str | None:
+    """The country a name or demonym ending at token `end` stands for ("Ankara" -> Turkey)."""
+    for start in range(max(end - 2, 0), end + 1):
+        key = fold(doc[start : end + 1].text)
+        country = lex.nation_of.get(key) or lex.capital_of.get(key)
+        if country is not None and country not in lex.peoples:
+            return country
+    return None
+
+
+def _quoted_actor_mentions(doc) -> list[ActorMention]:
+    """A group named in scare quotes, which the model does not see as a name: the
+    ‘international coalition’. Its quotes are the outlet's comment on it (see labels)."""
+    out = []
+    for tok in doc:
+        close = _QUOTE_PAIRS.get(tok.text)
+        if close is None:
+            continue
+        end = next(
+            (t.i for t in doc[tok.i + 1 : tok.i + 6] if t.text == close or t.text == "\u2019"),
+            None,
+        )
+        if end is None or end == tok.i + 1:
+            continue
+        inner = doc[tok.i + 1 : end]
+        if (
+            inner[-1].lower_ in _QUOTED_ACTOR_HEADS
+            and all(t.pos_ in ("ADJ", "NOUN", "PROPN") for t in inner)
+            and not any(t.is_space for t in inner)
+        ):
+            out.append(_make(inner, inner, None, ORGANIZATION))
     return out
 
 

@@ -1,4 +1,5 @@
-"""Understanding one article: the spaCy pass, then places, actors, times, quantities and quotes.
+"""Understanding one article: the spaCy pass, then places, actors, labels, times, quantities and
+quotes.
 
 This is the per-article hot path and runs in worker processes: each process loads the model and
 opens the gazetteer once, then reads batches of articles with `nlp.pipe`.
@@ -14,6 +15,7 @@ from typing import Any
 
 from newsprism.understand.actors import ActorMention, find_actors
 from newsprism.understand.gazetteer import Gazetteer
+from newsprism.understand.labels import Label, find_labels
 from newsprism.understand.nlp import load_nlp
 from newsprism.understand.places import PlaceMention, find_places
 from newsprism.understand.published import PublishedEstimate, infer_published
@@ -22,14 +24,15 @@ from newsprism.understand.quotes import Attribution, find_attributions
 from newsprism.understand.times import TimeRef, find_times
 
 # Bump when a component changes what it finds: stored articles are then read again.
-UNDERSTAND_VERSION = "2"
+UNDERSTAND_VERSION = "3"
 # spaCy's parser needs about 1 GB per 100,000 words; longer texts are read in pieces cut at
 # paragraph breaks, and the spans shifted back.
 MAX_CHUNK_CHARS = 100_000
+_TITLE = -1
 # Every field that holds a character offset into the text, in any component's record.
 _OFFSET_FIELDS = (
     "start", "end", "name_start", "name_end", "speaker_start", "speaker_end",
-    "predicate_start", "predicate_end",
+    "predicate_start", "predicate_end", "actor_start", "actor_end",
 )  # fmt: skip
 
 
@@ -39,6 +42,7 @@ class ArticleInput:
     text: str
     published: date | None  # the anchor for relative dates when known
     dateline: str | None
+    title: str | None = None  # headlines carry the strongest labels ("Fleeing American Occupiers")
 
 
 @dataclass
@@ -46,6 +50,10 @@ class ArticleUnderstanding:
     article_id: str
     places: list[PlaceMention] = field(default_factory=list)
     actors: list[ActorMention] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    # actors of the title, offsets into the title: linked with the text's, stored only as the
+    # actors its labels name
+    title_actors: list[ActorMention] = field(default_factory=list)
     times: list[TimeRef] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
@@ -72,10 +80,20 @@ def understand_batch(
     nlp = load_nlp(model)
     gazetteer = process_gazetteer()
     pieces = [(i, start, chunk) for i, a in enumerate(batch) for start, chunk in _chunks(a.text)]
+    # a title is read as a piece of its own, marked by offset -1
+    pieces += [(i, _TITLE, a.title) for i, a in enumerate(batch) if a.title and a.title.strip()]
     results = [ArticleUnderstanding(a.id) for a in batch]
     docs = nlp.pipe((chunk for _, _, chunk in pieces), batch_size=16)
     for (i, offset, _), doc in zip(pieces, docs, strict=True):
         result = results[i]
+        if offset == _TITLE:
+            title_actors = find_actors(doc)
+            result.title_actors = title_actors
+            result.labels += [
+                dataclasses.replace(label, field="title")
+                for label in find_labels(doc, title_actors)
+            ]
+            continue
         places = find_places(doc, gazetteer, dateline=batch[i].dateline)
         # A name the gazetteer does not know is no evidence of a place ("Erodogan" tagged GPE):
         # only places found under their own name keep actors from a span, and any other that
@@ -85,6 +103,7 @@ def understand_batch(
         places = [p for p in places if p.resolution == "gazetteer" or not _overlaps(p, actors)]
         result.places += _shifted(places, offset)
         result.actors += _shifted(actors, offset)
+        result.labels += _shifted(find_labels(doc, actors), offset)
         result.quantities += _shifted(find_quantities(doc), offset)
         result.attributions += _shifted(find_attributions(doc), offset)
     for article, result in zip(batch, results, strict=True):
