@@ -692,8 +692,9 @@ def test_minilm_stays_in_float32_and_close_to_exact_gelu(
     import newsprism.crosscheck.embed as embed
 
     texts = ["About 1,000 US troops are leaving northern Syria, officials said on Sunday.", "Hi."]
-    ids = np.array([e.ids for e in minilm.tokenizer.encode_batch(texts)])
-    mask = np.array([e.attention_mask for e in minilm.tokenizer.encode_batch(texts)], "float32")
+    encoded = minilm.tokenizer.encode_batch(texts)
+    ids = np.array([e.ids for e in encoded])
+    mask = np.array([e.attention_mask for e in encoded], "float32")
     assert minilm._forward(ids, mask).dtype == np.float32
     fast = minilm.encode(texts)
     monkeypatch.setattr(embed, "_gelu", lambda x: 0.5 * x * (1.0 + erf(x / np.sqrt(2.0))))

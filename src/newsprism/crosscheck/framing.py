@@ -23,11 +23,16 @@ _KIND_ORDER = {"epithet": 0, "scare-quote": 1, "so-called": 2, "descriptor": 3, 
 
 @dataclass
 class Phrase:
-    label: str  # as written most often
     kind: str
     loaded: bool
     loaded_terms: list[str]
+    spellings: Counter[str] = field(default_factory=Counter)
     evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """As written most often."""
+        return self.spellings.most_common(1)[0][0]
 
     @property
     def count(self) -> int:
@@ -87,7 +92,6 @@ def naming_matrix(
         column_of_article[a["id"]] = cid
     names = {e["id"]: e for e in entities}
     cells: dict[str, dict[str, dict[str, Phrase]]] = defaultdict(lambda: defaultdict(dict))
-    spellings: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
     for label in labels:
         cid = column_of_article.get(label["article_id"])
         if cid is None:
@@ -97,9 +101,9 @@ def naming_matrix(
         phrase = cells[row][cid].get(key)
         if phrase is None:
             phrase = cells[row][cid][key] = Phrase(
-                label["label"], label["kind"], label["loaded"], list(label["loaded_terms"])
+                label["kind"], label["loaded"], list(label["loaded_terms"])
             )
-        spellings[(row, cid, key)][label["label"]] += 1
+        phrase.spellings[label["label"]] += 1
         phrase.evidence.append({k: label.get(k) for k in EVIDENCE_FIELDS})
         if label["loaded"]:
             columns[cid].loaded_labels += 1
@@ -109,8 +113,6 @@ def naming_matrix(
         entity = names.get(row, {})
         out_cells = {}
         for cid, phrases in by_column.items():
-            for key, phrase in phrases.items():
-                phrase.label = spellings[(row, cid, key)].most_common(1)[0][0]
             ordered = sorted(
                 phrases.values(),
                 key=lambda p: (not p.loaded, _KIND_ORDER.get(p.kind, 9), -p.count, p.label),

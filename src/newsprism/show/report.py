@@ -132,8 +132,8 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
 def _shown_matrix(matrix: dict[str, Any]) -> dict[str, Any]:
     """The report's part of the matrix: the columns with the most labels, the actors named in
     the most of them; the whole matrix is in the API and the `label` exports."""
-    loaded_rows = [r for r in matrix["rows"] if r["entity_id"] is not None]
-    counts = Counter(cid for r in loaded_rows for cid in r["cells"])
+    actor_rows = [r for r in matrix["rows"] if r["entity_id"] is not None]
+    counts = Counter(cid for r in actor_rows for cid in r["cells"])
     columns = sorted(matrix["columns"], key=lambda c: -counts[c["id"]])[:MATRIX_COLUMNS]
     keep = {c["id"] for c in columns}
     rows = [r for r in matrix["rows"] if keep & set(r["cells"])][:MATRIX_ROWS]

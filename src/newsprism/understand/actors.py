@@ -93,7 +93,7 @@ _PATRON_MARKERS = set("backed proxy sponsored supported funded paid".split())
 _PROXY_HEADS = FORCE_NOUNS | _OTHER_GROUP_NOUNS - {"officials", "diplomats", "refugees"}
 # What a name in scare quotes must be to name an actor: ‘international coalition’.
 _QUOTED_ACTOR_HEADS = set("coalition alliance opposition rebels regime government".split())
-_QUOTE_PAIRS = {"\u2018": "\u2019", "\u201c": "\u201d", '"': '"', "'": "'"}
+QUOTE_PAIRS = {"\u2018": "\u2019", "\u201c": "\u201d", '"': '"', "'": "'"}
 # Heads that make a proper name a place or a thing, not an actor ("Rukban camp", "Patriot
 # missile systems", "province of Hasakah").
 _PLACE_NOUNS = set(
@@ -615,21 +615,21 @@ def _patron(noun, lex: Lexicon) -> tuple[str, int] | None:
     """The country behind "X-backed <noun>", "X-proxy <noun>", "X and its <...> proxies", and
     where the words naming the fighters themselves start."""
     doc = noun.doc
-    for child in noun.lefts:
-        marker = child if child.lower_ in _PATRON_MARKERS else None
-        if marker is None:
-            continue
+    for marker in noun.lefts:
         # the patron is written right before the marker, joined by a hyphen ("Turkey-backed")
-        if marker.i >= 2 and doc[marker.i - 1].text == "-":
+        if marker.lower_ in _PATRON_MARKERS and marker.i >= 2 and doc[marker.i - 1].text == "-":
             country = _country_named(doc, marker.i - 2, lex)
             if country is not None:
                 return country, marker.i + 1
-    owned = any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in noun.lefts)
-    if noun.lower_ in ("proxies", "proxy") and owned and noun.dep_ == "conj":
+    owner = next((c for c in noun.lefts if c.dep_ == "poss"), None)
+    if (
+        noun.lower_ in ("proxies", "proxy") and noun.dep_ == "conj"
+        and owner is not None and owner.lower_ in ("its", "their")
+    ):  # fmt: skip
         country = _country_named(doc, noun.head.i, lex)  # "Turkey and its jihadist proxies"
         if country is not None:
             first = min((c.i for c in noun.lefts if c.dep_ != "poss"), default=noun.i)
-            return country, max(first, next(c.i for c in noun.lefts if c.dep_ == "poss") + 1)
+            return country, max(first, owner.i + 1)
     return None
 
 
@@ -648,7 +648,7 @@ def _quoted_actor_mentions(doc) -> list[ActorMention]:
     ‘international coalition’. Its quotes are the outlet's comment on it (see labels)."""
     out = []
     for tok in doc:
-        close = _QUOTE_PAIRS.get(tok.text)
+        close = QUOTE_PAIRS.get(tok.text)
         if close is None:
             continue
         end = next(

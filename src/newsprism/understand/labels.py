@@ -26,6 +26,7 @@ from newsprism.understand.actors import (
     GROUP,
     ORGANIZATION,
     PERSON,
+    QUOTE_PAIRS,
     ActorMention,
 )
 from newsprism.understand.loaded import is_loaded
@@ -55,7 +56,7 @@ _DESCRIPTION_TARGETS = {
 }  # fmt: skip
 _DESCRIPTION_WINDOW = 3  # sentences back in which a description's antecedent is looked for
 _EDGE_DEPS = {"det", "poss", "nummod", "quantmod", "predet", "case", "punct", "cc", "prep"}
-_QUOTES = "\u2018\u2019\u201c\u201d\"'"
+_QUOTES = frozenset(QUOTE_PAIRS) | frozenset(QUOTE_PAIRS.values())
 
 
 @dataclass(frozen=True, order=True)
