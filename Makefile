@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-slow lint bench clean
+.PHONY: install demo test test-slow lint bench techniques-model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ test-slow: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+
+# Rebuild the persuasion-technique model shipped in src/newsprism/understand/technique_model/
+# from the PTC corpus (../shared/data/ptc; PTC=... for another copy): CPU only, ~10 minutes.
+PTC ?= ../shared/data/ptc
+techniques-model: $(STAMP)
+	$(BIN)/python -m pip install -q 'torch==2.13.0'
+	OMP_NUM_THREADS=1 $(BIN)/python -m newsprism.training.techniques --ptc $(PTC)
+	$(BIN)/python benchmarks/techniques.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py

@@ -17,7 +17,7 @@ from newsprism.crosscheck import (
     extract_claims,
     verdict,
 )
-from newsprism.crosscheck.embed import model_dir
+from newsprism.encoders.minilm import model_dir
 
 # --- building articles and their records by hand -----------------------------------------
 
@@ -536,8 +536,15 @@ def test_killed_and_injured_figures_of_one_sentence_are_two_measures(embedder: A
         .date("Sunday", "2026-02-08")
     )
     dead = toll(
-        "t3", "Tribune", "More than 100 people were killed in Kharkiv on Sunday.",
-        "More than 100 people", 100, "people", "more than", 100, None,
+        "t3",
+        "Tribune",
+        "More than 100 people were killed in Kharkiv on Sunday.",
+        "More than 100 people",
+        100,
+        "people",
+        "more than",
+        100,
+        None,
     )
     index, _ = crosscheck(embedder, both, wounded, dead)
 
@@ -561,10 +568,9 @@ def test_a_group_is_never_a_chain_of_look_alikes(embedder: Any) -> None:
         .quantity("Forty people", 40, "people", "kill")
         .place("Nairobi", 184745, "KE")
     )
-    unplaced = (
-        Doc("u", "At least 40 people were killed on Friday.", "Courier", "2026-02-10")
-        .quantity("At least 40 people", 40, "people", "kill", "at least", 40, None)
-    )
+    unplaced = Doc(
+        "u", "At least 40 people were killed on Friday.", "Courier", "2026-02-10"
+    ).quantity("At least 40 people", 40, "people", "kill", "at least", 40, None)
     dar = (
         Doc("d", "At least 45 people were killed in Dar es Salaam.", "Tribune", "2026-02-10")
         .quantity("At least 45 people", 45, "people", "kill", "at least", 45, None)
@@ -689,7 +695,7 @@ def test_minilm_stays_in_float32_and_close_to_exact_gelu(
     GELU must give the vectors of BERT's exact (erf) GELU for matching purposes."""
     from scipy.special import erf
 
-    import newsprism.crosscheck.embed as embed
+    import newsprism.encoders.minilm as encoder
 
     texts = ["About 1,000 US troops are leaving northern Syria, officials said on Sunday.", "Hi."]
     encoded = minilm.tokenizer.encode_batch(texts)
@@ -697,7 +703,7 @@ def test_minilm_stays_in_float32_and_close_to_exact_gelu(
     mask = np.array([e.attention_mask for e in encoded], "float32")
     assert minilm._forward(ids, mask).dtype == np.float32
     fast = minilm.encode(texts)
-    monkeypatch.setattr(embed, "_gelu", lambda x: 0.5 * x * (1.0 + erf(x / np.sqrt(2.0))))
+    monkeypatch.setattr(encoder, "gelu", lambda x: 0.5 * x * (1.0 + erf(x / np.sqrt(2.0))))
     exact = minilm.encode(texts)
     assert np.all(np.sum(fast * exact, axis=1) > 0.9999)
 

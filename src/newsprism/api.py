@@ -41,7 +41,7 @@ class Corpus:
     def records(self, type: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
         """Records as exported (see the export contract), optionally of one `type`: one of
         RECORD_TYPES (article, entity, mention, place, timeref, quantity, attribution, label,
-        claim, error)."""
+        technique, claim, error)."""
         return list(records(self.store, type))
 
     def entities(self) -> list[dict[str, Any]]:
@@ -61,10 +61,19 @@ class Corpus:
         labels = self.records("label")
         return [r for r in labels if entity_id is None or r["entity_id"] == entity_id]
 
+    def techniques(self, technique: str | None = None) -> list[dict[str, Any]]:
+        """Persuasion-technique spans (SemEval-2020 Task 11 techniques, with the classifier's
+        probability and the runners-up), optionally of one `technique`."""
+        found = self.records("technique")
+        return [r for r in found if technique is None or r["technique"] == technique]
+
     def naming_matrix(self) -> dict[str, Any]:
         """Actors x outlets: the phrases each outlet uses for each actor, with counts, whether
-        loaded and the evidence spans; columns carry each outlet's loaded-label profile."""
-        return naming_matrix(self.labels(), self.articles(), self.entities())
+        loaded and the evidence spans; columns carry each outlet's framing profile (loaded
+        labels and persuasion techniques per 1,000 words)."""
+        return naming_matrix(
+            self.labels(), self.articles(), self.entities(), self.techniques()
+        )
 
     def to_dataframe(self, type: str = "article") -> pd.DataFrame:  # noqa: A002
         import pandas as pd

@@ -1,10 +1,11 @@
-"""How each outlet names each actor: the naming matrix, and each outlet's loaded naming.
+"""How each outlet names each actor: the naming matrix, and each outlet's framing profile
+(loaded naming, persuasion techniques per 1,000 words).
 
-Built from the stored `label` records at read time: a sum over labels, so a new article costs
-its own labels, and nothing is stored twice. Rows are canonical actors (a label's `entity_id`);
-columns are outlets, or, for an article whose outlet is unknown, the article itself, named by
-its title or file name. A cell lists the phrases that outlet used for that actor, each with its
-count, whether it is loaded and why, and its evidence spans.
+Built from the stored `label` and `technique` records at read time: a sum over records, so a new
+article costs its own, and nothing is stored twice. Rows are canonical actors (a label's
+`entity_id`); columns are outlets, or, for an article whose outlet is unknown, the article
+itself, named by its title or file name. A cell lists the phrases that outlet used for that
+actor, each with its count, whether it is loaded and why, and its evidence spans.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import PurePath
 from typing import Any
 
 EVIDENCE_FIELDS = ("id", "article_id", "start", "end", "text", "refers_by", "field")
+TECHNIQUE_EVIDENCE_FIELDS = ("id", "article_id", "start", "end", "text", "technique", "field")
 NO_ACTOR = "(no actor)"  # labels such as "so-called fight" that name no actor
 _KIND_ORDER = {"epithet": 0, "scare-quote": 1, "so-called": 2, "descriptor": 3, "title": 4}
 
@@ -54,14 +56,26 @@ class Column:
     words: int = 0
     loaded_labels: int = 0
     loaded_terms: Counter[str] = field(default_factory=Counter)
+    techniques: Counter[str] = field(default_factory=Counter)
+    technique_evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    def per_thousand_words(self, count: int) -> float:
+        return round(1000 * count / self.words, 2) if self.words else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        per_thousand = 1000 * self.loaded_labels / self.words if self.words else 0.0
+        total = sum(self.techniques.values())
         return {
             "id": self.id, "name": self.name, "outlet": self.outlet, "articles": self.articles,
             "words": self.words, "loaded_labels": self.loaded_labels,
-            "loaded_labels_per_1000_words": round(per_thousand, 2),
+            "loaded_labels_per_1000_words": self.per_thousand_words(self.loaded_labels),
             "top_loaded_terms": self.loaded_terms.most_common(10),
+            "techniques": total,
+            "techniques_per_1000_words": self.per_thousand_words(total),
+            "technique_counts": [
+                {"technique": name, "count": n, "per_1000_words": self.per_thousand_words(n)}
+                for name, n in self.techniques.most_common()
+            ],
+            "technique_evidence": self.technique_evidence,
         }  # fmt: skip
 
 
@@ -78,10 +92,12 @@ def naming_matrix(
     labels: Iterable[dict[str, Any]],
     articles: Iterable[dict[str, Any]],
     entities: Iterable[dict[str, Any]],
+    techniques: Iterable[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """{"columns": [...], "rows": [{"entity_id", "name", "entity_type", "cells": {column id:
     [phrase, ...]}, "loaded": n}]}: rows with the most outlets first; in a cell, loaded
-    phrases first, then by count."""
+    phrases first, then by count. Each column is an outlet's framing profile: its loaded
+    labels and its persuasion techniques, counted and per 1,000 words, with evidence."""
     columns: dict[str, Column] = {}
     column_of_article: dict[str, str] = {}
     for a in articles:
@@ -108,6 +124,13 @@ def naming_matrix(
         if label["loaded"]:
             columns[cid].loaded_labels += 1
             columns[cid].loaded_terms.update(label["loaded_terms"])
+    for technique in techniques:
+        cid = column_of_article.get(technique["article_id"])
+        if cid is not None:
+            columns[cid].techniques[technique["technique"]] += 1
+            columns[cid].technique_evidence.append(
+                {k: technique.get(k) for k in TECHNIQUE_EVIDENCE_FIELDS}
+            )
     rows = []
     for row, by_column in cells.items():
         entity = names.get(row, {})
@@ -129,6 +152,7 @@ def naming_matrix(
         )
     rows.sort(key=lambda r: (r["entity_id"] is None, -len(r["cells"]), -r["loaded"], r["name"]))
     used = {cid for r in rows for cid in r["cells"]}
+    used |= {c.id for c in columns.values() if c.techniques}
     ordered_columns = [c.to_dict() for c in columns.values() if c.id in used]
     return {"columns": ordered_columns, "rows": rows}
 

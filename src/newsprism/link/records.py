@@ -39,6 +39,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _id_extra(data: dict[str, Any]) -> str:
+    """What tells apart two records of one kind on the same span: a quote's speaker; the
+    headline (a title record's offsets are into the title, and may equal a text record's)."""
+    extra = str(data.get("speaker_start") or "")
+    return extra + "|title" if data.get("field") == "title" else extra
+
+
 def _row(kind: str, article_id: str, item: Any, entity_id: str | None = None, **extra: Any):
     data = {k: _plain(v) for k, v in dataclasses.asdict(item).items()}
     # The export contract reserves `type` for the record type: an actor's own type is renamed.
@@ -48,7 +55,7 @@ def _row(kind: str, article_id: str, item: Any, entity_id: str | None = None, **
     start, end, text = data.pop("start"), data.pop("end"), data.pop("text")
     value = data.get("value")
     return {
-        "id": record_id(kind, article_id, start, end, str(data.get("speaker_start") or "")),
+        "id": record_id(kind, article_id, start, end, _id_extra(data)),
         "type": kind,
         "article_id": article_id,
         "start": start,
@@ -101,6 +108,8 @@ def link_article(
         where = title_entity_at if label.field == "title" else entity_at
         entity_id = where.get((label.actor_start, label.actor_end))
         rows.append(_row("label", article_id, label, entity_id))
+    for technique in result.techniques:
+        rows.append(_row("technique", article_id, technique))
     for attribution in result.attributions:
         rows.append(
             _row("attribution", article_id, attribution, _speaker_entity(attribution, spans))

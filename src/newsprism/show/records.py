@@ -16,6 +16,7 @@ from newsprism.understand.labels import Label
 from newsprism.understand.places import PlaceMention
 from newsprism.understand.quantities import Quantity
 from newsprism.understand.quotes import Attribution
+from newsprism.understand.techniques import Technique
 from newsprism.understand.times import TimeRef
 
 ARTICLE_FIELDS = (
@@ -44,6 +45,7 @@ SPAN_SOURCES: dict[str, type] = {
     "quantity": Quantity,
     "attribution": Attribution,
     "label": Label,
+    "technique": Technique,
 }
 EXTRA_FIELDS = {"timeref": ("anchor_source",)}
 

@@ -20,6 +20,7 @@ from newsprism.store import Store
 KIND_ORDER = ("mention", "place", "timeref", "quantity", "attribution")
 MATRIX_ROWS = 60  # actors shown in the report's naming matrix; the API and exports hold all
 MATRIX_COLUMNS = 24  # outlets (or articles of unknown outlet) shown side by side
+MAX_PROFILES = 60  # outlets whose framing profile the report shows
 MAX_CLAIMS = 300  # the report lists claims told by two articles or more; the rest are exported
 VERDICT_ORDER = {"contradicted": 0, "corroborated": 1, "single-source": 2, "unattributed": 3}
 TOP_ENTITIES = 60
@@ -81,11 +82,19 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
     for label in labels:
         if label.get("field") != "title":
             anchors[label["article_id"]][label["start"]].append(f"l-{label['id']}")
+    techniques = [r for found in by_article.values() for r in found if r["type"] == "technique"]
+    for technique in techniques:
+        if technique.get("field") != "title":
+            anchors[technique["article_id"]][technique["start"]].append(f"t-{technique['id']}")
     mention_counts: Counter[str] = Counter()
     place_points: dict[int, MapPoint] = {}
     for a in articles:
         found = by_article.get(a["id"], [])
         a["records"] = {k: [r for r in found if r["type"] == k] for k in KIND_ORDER}
+        a["techniques"] = sorted(
+            (r for r in found if r["type"] == "technique"),
+            key=lambda r: (r.get("field") != "title", r["start"]),
+        )
         a["highlighted"] = highlight(
             a["text"],
             # labels overlap the actor marks they name: they get anchors, not marks
@@ -109,7 +118,7 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
         a["map"] = svg_map(points, width=420, title=f"places in {a.get('title') or a['source']}")
         mention_counts.update(r["entity_id"] for r in a["records"]["mention"] if r["entity_id"])
     entity_list = list(entity_records(store))
-    matrix = naming_matrix(labels, articles, entity_list)
+    matrix = naming_matrix(labels, articles, entity_list, techniques)
     entities = [e for e in entity_list if e["entity_type"] != "place"]
     for e in entities:
         e["mentions"] = mention_counts.get(e["id"], 0)
@@ -118,6 +127,7 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
     shown = [c for c in claims if len(c["articles"]) > 1 or c["verdict"] == "contradicted"]
     return {
         "naming": _shown_matrix(matrix),
+        "profiles": _profiles(matrix),
         "claims": shown[:MAX_CLAIMS],
         "claims_left_out": len(claims) - len(shown[:MAX_CLAIMS]),
         "claim_titles": titles,
@@ -143,6 +153,20 @@ def _shown_matrix(matrix: dict[str, Any]) -> dict[str, Any]:
         "rows_left_out": len(matrix["rows"]) - len(rows),
         "columns_left_out": len(matrix["columns"]) - len(columns),
     }
+
+
+def _profiles(matrix: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each outlet's framing profile, the most technique-dense first; each technique count
+    links to its first instance."""
+    columns = [c for c in matrix["columns"] if c["techniques"] or c["loaded_labels"]]
+    columns.sort(key=lambda c: (-c["techniques_per_1000_words"], -c["loaded_labels"], c["name"]))
+    for column in columns:
+        first: dict[str, dict[str, Any]] = {}
+        for evidence in column["technique_evidence"]:
+            first.setdefault(evidence["technique"], evidence)
+        for entry in column["technique_counts"]:
+            entry["first"] = first.get(entry["technique"])
+    return columns[:MAX_PROFILES]
 
 
 def render_report(store: Store) -> str:

@@ -1,5 +1,5 @@
-"""Understanding one article: the spaCy pass, then places, actors, labels, times, quantities and
-quotes.
+"""Understanding one article: the spaCy pass, then places, actors, labels, times, quantities,
+quotes and persuasion techniques.
 
 This is the per-article hot path and runs in worker processes: each process loads the model and
 opens the gazetteer once, then reads batches of articles with `nlp.pipe`.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,14 +22,21 @@ from newsprism.understand.places import PlaceMention, find_places
 from newsprism.understand.published import PublishedEstimate, infer_published
 from newsprism.understand.quantities import Quantity, find_quantities
 from newsprism.understand.quotes import Attribution, find_attributions
+from newsprism.understand.techniques import (
+    Technique,
+    TechniqueModelError,
+    TechniqueTagger,
+    load_tagger,
+)
 from newsprism.understand.times import TimeRef, find_times
 
 # Bump when a component changes what it finds: stored articles are then read again.
-UNDERSTAND_VERSION = "3"
+UNDERSTAND_VERSION = "4"
 # spaCy's parser needs about 1 GB per 100,000 words; longer texts are read in pieces cut at
 # paragraph breaks, and the spans shifted back.
 MAX_CHUNK_CHARS = 100_000
 _TITLE = -1
+TECHNIQUES_ENV = "NEWSPRISM_TECHNIQUES"  # "0": skip the technique tagger (it costs ~ a spaCy pass)
 # Every field that holds a character offset into the text, in any component's record.
 _OFFSET_FIELDS = (
     "start", "end", "name_start", "name_end", "speaker_start", "speaker_end",
@@ -57,6 +65,7 @@ class ArticleUnderstanding:
     times: list[TimeRef] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
+    techniques: list[Technique] = field(default_factory=list)
     anchor: date | None = None
     anchor_source: str | None = None  # "published" or "inferred"
     estimate: PublishedEstimate | None = None  # only for articles without a publication date
@@ -74,6 +83,24 @@ def process_gazetteer() -> Gazetteer:
     return _gazetteer[1]
 
 
+_tagger: tuple[int, TechniqueTagger | None] | None = None
+
+
+def process_tagger() -> TechniqueTagger | None:
+    """The persuasion-technique tagger, loaded once per process; None (with one warning) where
+    its model is missing or $NEWSPRISM_TECHNIQUES is 0, and the rest of the stage goes on."""
+    global _tagger
+    if _tagger is None or _tagger[0] != os.getpid():
+        tagger = None
+        if os.environ.get(TECHNIQUES_ENV, "1") != "0":
+            try:
+                tagger = load_tagger()
+            except (TechniqueModelError, ModuleNotFoundError, OSError) as error:
+                warnings.warn(f"persuasion techniques are not tagged: {error}", stacklevel=2)
+        _tagger = (os.getpid(), tagger)
+    return _tagger[1]
+
+
 def understand_batch(
     batch: list[ArticleInput], model: str | None = None
 ) -> list[ArticleUnderstanding]:
@@ -83,9 +110,13 @@ def understand_batch(
     # a title is read as a piece of its own, marked by offset -1
     pieces += [(i, _TITLE, a.title) for i, a in enumerate(batch) if a.title and a.title.strip()]
     results = [ArticleUnderstanding(a.id) for a in batch]
+    tagger = process_tagger()
     docs = nlp.pipe((chunk for _, _, chunk in pieces), batch_size=16)
-    for (i, offset, _), doc in zip(pieces, docs, strict=True):
+    for (i, offset, chunk), doc in zip(pieces, docs, strict=True):
         result = results[i]
+        if tagger is not None:
+            found = tagger.tag(chunk, doc, field="title" if offset == _TITLE else "text")
+            result.techniques += found if offset == _TITLE else _shifted(found, offset)
         if offset == _TITLE:
             title_actors = find_actors(doc)
             result.title_actors = title_actors

@@ -1,0 +1,1 @@
+"""Training of the models newsprism ships (needs the `train` extra: torch, CPU build)."""

@@ -1,0 +1,475 @@
+"""Train the persuasion-technique tagger shipped in newsprism/understand/technique_model/.
+
+    make techniques-model            # installs torch (CPU build) into the venv, then runs:
+    python -m newsprism.training.techniques --ptc ../shared/data/ptc
+
+CPU only, one thread, about 10 minutes on this project's 2-core machines; deterministic seeds.
+Data: the PTC training articles of our split (training/ptc.py); the validation articles are
+never read here, so `benchmarks/techniques.py` measures on text the model has not seen.
+
+Span identification: all-MiniLM-L6-v2's first two layers, fine-tuned as a word-piece tagger
+(binary: inside a technique span or not) over the windows the tagger reads at inference, with a
+linear head over the last states and spaCy's token vectors; the word-embedding matrix stays
+frozen (half the step time, and the package need not carry it: 23 MB). The epoch and the
+decoding knobs (threshold, smoothing, minimum length) are chosen on the tune part.
+Technique classification: logistic regression over understand.techniques.SpanVectoriser
+features of the gold spans; C chosen on the tune part, then refitted on all training articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsprism.encoders.minilm import HIDDEN, load_safetensors, model_dir
+from newsprism.training.ptc import (
+    PTCArticle,
+    default_split,
+    gold_spans,
+    gold_techniques,
+    si_scores,
+    tc_micro_f1,
+)
+from newsprism.understand.techniques import (
+    MAX_PIECES,
+    MODEL_DIR,
+    TECHNIQUES,
+    SpanVectoriser,
+    TokenView,
+    cue_features,
+    decode,
+    line_around,
+    piece_tokenizers,
+    piece_vectors,
+    span_states,
+    token_probabilities,
+    windows,
+)
+
+SEED = 0
+TENSOR_WIDTH = 96  # en_core_web_sm's token vectors
+DECODING_GRID = {
+    "threshold": [round(float(t), 3) for t in np.arange(0.05, 0.8, 0.025)],
+    "smooth": [0, 1, 2],
+    "min_tokens": [1, 2, 3],
+}
+C_GRID = [0.25, 0.5, 1.0, 2.0]
+
+
+@dataclass
+class Window:
+    article_id: str
+    ids: np.ndarray
+    labels: np.ndarray  # 1 where the piece overlaps a gold span
+    offsets: np.ndarray  # character offsets in the article; [CLS]/[SEP] (0, 0)
+    vectors: np.ndarray  # spaCy token vector under each piece
+
+
+@dataclass
+class Parsed:
+    article: PTCArticle
+    view: TokenView
+    ranges: list[tuple[int, int]]
+    windows: list[Window]
+
+
+def parse(articles: Sequence[PTCArticle], nlp: Any, tokenizers: tuple[Any, Any]) -> list[Parsed]:
+    lines, pieces = tokenizers
+    out = []
+    docs = nlp.pipe((a.text for a in articles), batch_size=16)
+    for article, doc in zip(articles, docs, strict=True):
+        view = TokenView.of(doc, TENSOR_WIDTH)
+        ranges = windows(article.text, [s.start_char for s in doc.sents], lines)
+        inside = np.zeros(len(article.text) + 1, np.int64)
+        for span in article.spans:
+            inside[span.start : span.end] = 1
+        cumulative = np.concatenate([[0], np.cumsum(inside)])
+        encodings = pieces.encode_batch([article.text[a:b] for a, b in ranges])
+        items = []
+        for (a, _), enc in zip(ranges, encodings, strict=True):
+            offsets = np.array(enc.offsets, np.int64).reshape(-1, 2) + a
+            offsets[0] = offsets[-1] = 0
+            labels = (cumulative[offsets[:, 1]] - cumulative[offsets[:, 0]] > 0).astype(np.float32)
+            labels[0] = labels[-1] = 0
+            items.append(
+                Window(article.id, np.array(enc.ids), labels, offsets, piece_vectors(view, offsets))
+            )
+        out.append(Parsed(article, view, ranges, items))
+    return out
+
+
+def build_model(torch: Any, layers: int, base: dict[str, np.ndarray]) -> Any:
+    nn = torch.nn
+
+    class Layer(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            d = HIDDEN
+            self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+            self.ln1, self.ln2 = nn.LayerNorm(d, eps=1e-12), nn.LayerNorm(d, eps=1e-12)
+            self.i, self.out = nn.Linear(d, 4 * d), nn.Linear(4 * d, d)
+            self.drop = nn.Dropout(0.1)
+
+        def forward(self, x: Any, bias: Any) -> Any:
+            n, t, d = x.shape
+            hd = d // 12
+
+            def heads(v: Any) -> Any:
+                return v.view(n, t, 12, hd).transpose(1, 2)
+
+            s = heads(self.q(x)) @ heads(self.k(x)).transpose(-1, -2) * hd**-0.5 + bias
+            ctx = (s.softmax(-1) @ heads(self.v(x))).transpose(1, 2).reshape(n, t, d)
+            x = self.ln1(self.drop(self.o(ctx)) + x)
+            inner = nn.functional.gelu(self.i(x), approximate="tanh")  # as the NumPy pass
+            return self.ln2(self.drop(self.out(inner)) + x)
+
+    class Tagger(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.word = nn.Embedding(30522, HIDDEN)
+            self.pos = nn.Embedding(512, HIDDEN)
+            self.typ = nn.Embedding(2, HIDDEN)
+            self.ln = nn.LayerNorm(HIDDEN, eps=1e-12)
+            self.layers = nn.ModuleList(Layer() for _ in range(layers))
+            self.head = nn.Linear(HIDDEN + TENSOR_WIDTH, 1)
+            self.drop = nn.Dropout(0.1)
+
+        def forward(self, ids: Any, mask: Any, vectors: Any) -> tuple[Any, Any]:
+            x = self.word(ids) + self.pos.weight[: ids.shape[1]] + self.typ.weight[0]
+            x = self.drop(self.ln(x))
+            bias = (1.0 - mask)[:, None, None, :] * -1e9
+            for layer in self.layers:
+                x = layer(x, bias)
+            logits = self.head(self.drop(torch.cat([x, vectors], -1))).squeeze(-1)
+            return logits, x
+
+    model = Tagger()
+    model.load_state_dict(_to_torch(torch, base, layers), strict=False)
+    model.word.weight.requires_grad_(False)
+    return model
+
+
+_LINEAR = {
+    "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+    "o": "attention.output.dense", "i": "intermediate.dense", "out": "output.dense",
+}  # fmt: skip
+_NORMS = {"ln1": "attention.output.LayerNorm", "ln2": "output.LayerNorm"}
+_EMBEDDINGS = {
+    "word.weight": "embeddings.word_embeddings.weight",
+    "pos.weight": "embeddings.position_embeddings.weight",
+    "typ.weight": "embeddings.token_type_embeddings.weight",
+    "ln.weight": "embeddings.LayerNorm.weight",
+    "ln.bias": "embeddings.LayerNorm.bias",
+}
+
+
+def _name_pairs(layers: int) -> list[tuple[str, str, bool]]:
+    """(torch name, checkpoint name, is a linear weight stored (in, out) by the NumPy pass)."""
+    pairs = [(t, c, False) for t, c in _EMBEDDINGS.items()]
+    for i in range(layers):
+        p = f"encoder.layer.{i}."
+        for attr, name in _LINEAR.items():
+            pairs.append((f"layers.{i}.{attr}.weight", p + name + ".weight", True))
+            pairs.append((f"layers.{i}.{attr}.bias", p + name + ".bias", False))
+        for attr, name in _NORMS.items():
+            pairs.append((f"layers.{i}.{attr}.weight", p + name + ".weight", False))
+            pairs.append((f"layers.{i}.{attr}.bias", p + name + ".bias", False))
+    return pairs
+
+
+def _to_torch(torch: Any, base: dict[str, np.ndarray], layers: int) -> dict[str, Any]:
+    out = {}
+    for torch_name, name, linear in _name_pairs(layers):
+        array = base[name].T if linear else base[name]
+        out[torch_name] = torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
+    return out
+
+
+def export_weights(model: Any, layers: int) -> dict[str, np.ndarray]:
+    """The NumPy pass's layout, without the frozen word embeddings; float16 to halve the file
+    (the tagger computes in float32; the difference moves no span on the tune part)."""
+    state = {k: v.detach().numpy() for k, v in model.state_dict().items()}
+    out = {}
+    for torch_name, name, linear in _name_pairs(layers):
+        if torch_name == "word.weight":
+            continue
+        array = state[torch_name].T if linear else state[torch_name]
+        if name.endswith("position_embeddings.weight"):
+            array = array[:MAX_PIECES]
+        out[name] = np.ascontiguousarray(array).astype(np.float16)
+    out["head.weight"] = state["head.weight"][0].astype(np.float16)
+    out["head.bias"] = state["head.bias"].astype(np.float32)
+    return out
+
+
+def _batch(torch: Any, chunk: Sequence[Window]) -> tuple[Any, Any, Any, Any, Any]:
+    width = max(len(w.ids) for w in chunk)
+    ids = np.zeros((len(chunk), width), np.int64)
+    mask = np.zeros((len(chunk), width), np.float32)
+    labels = np.zeros((len(chunk), width), np.float32)
+    vectors = np.zeros((len(chunk), width, TENSOR_WIDTH), np.float32)
+    scored = np.zeros((len(chunk), width), np.float32)
+    for row, w in enumerate(chunk):
+        n = len(w.ids)
+        ids[row, :n], mask[row, :n], labels[row, :n] = w.ids, 1, w.labels
+        vectors[row, :n] = w.vectors
+        scored[row, 1 : n - 1] = 1  # not [CLS] / [SEP]
+    return tuple(torch.from_numpy(a) for a in (ids, mask, labels, vectors, scored))  # type: ignore[return-value]
+
+
+def predict(torch: Any, model: Any, parsed: Sequence[Parsed]) -> list[tuple[np.ndarray, Any]]:
+    """Per article: (token probabilities, (last states, piece offsets)) from the torch model."""
+    model.eval()
+    out = []
+    with torch.no_grad():
+        for p in parsed:
+            states, offsets, probs = [], [], []
+            for begin in range(0, len(p.windows), 32):
+                chunk = p.windows[begin : begin + 32]
+                ids, mask, _, vectors, _ = _batch(torch, chunk)
+                logits, hidden = model(ids, mask, vectors)
+                pr = torch.sigmoid(logits).numpy()
+                for row, w in enumerate(chunk):
+                    n = len(w.ids)
+                    probs.append(pr[row, 1 : n - 1])
+                    offsets.append(w.offsets[1 : n - 1])
+                    states.append(hidden[row, 1 : n - 1].numpy())
+            if probs:
+                pieces, offs = np.concatenate(probs), np.concatenate(offsets)
+                hidden_states = np.concatenate(states)
+            else:
+                pieces, offs = np.zeros(0, np.float32), np.zeros((0, 2), np.int64)
+                hidden_states = np.zeros((0, HIDDEN), np.float32)
+            out.append((token_probabilities(p.view, pieces, offs), (hidden_states, offs)))
+    return out
+
+
+def choose_decoding(
+    parsed: Sequence[Parsed], token_probs: Sequence[np.ndarray]
+) -> tuple[dict[str, Any], float]:
+    gold = gold_spans([p.article for p in parsed])
+    best: tuple[float, dict[str, Any]] = (-1.0, {})
+    for threshold in DECODING_GRID["threshold"]:
+        for smooth in DECODING_GRID["smooth"]:
+            for min_tokens in DECODING_GRID["min_tokens"]:
+                knobs = {"threshold": threshold, "smooth": smooth, "min_tokens": min_tokens}
+                predicted = {
+                    p.article.id: decode(probs, p.view, p.ranges, **knobs)
+                    for p, probs in zip(parsed, token_probs, strict=True)
+                }
+                f1 = si_scores(predicted, gold)[2]
+                if f1 > best[0]:
+                    best = (f1, knobs)
+    return best[1], best[0]
+
+
+def train_span_tagger(
+    torch: Any, fit: list[Parsed], tune: list[Parsed], args: argparse.Namespace
+) -> tuple[Any, dict[str, Any], float]:
+    base = load_safetensors(model_dir() / "model.safetensors")
+    torch.manual_seed(SEED)
+    rng = np.random.default_rng(SEED)
+    model = build_model(torch, args.layers, base)
+    examples = [w for p in fit for w in p.windows]
+    head = list(model.head.parameters())
+    body = [p for n, p in model.named_parameters() if not n.startswith("head.") and p.requires_grad]
+    optimiser = torch.optim.AdamW(
+        [{"params": body, "lr": args.lr}, {"params": head, "lr": 1e-3}], weight_decay=0.01
+    )
+    steps = args.epochs * ((len(examples) + args.batch - 1) // args.batch)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimiser, max_lr=[args.lr, 1e-3], total_steps=steps, pct_start=0.1
+    )
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none", pos_weight=torch.tensor(2.0))
+    best: tuple[float, dict[str, Any] | None, dict[str, Any]] = (-1.0, None, {})
+    started = time.process_time()
+    for epoch in range(args.epochs):
+        model.train()
+        # batches of similar length (little padding), in shuffled order
+        order = sorted(range(len(examples)), key=lambda i: len(examples[i].ids) + rng.integers(8))
+        batches = [order[b : b + args.batch] for b in range(0, len(order), args.batch)]
+        rng.shuffle(batches)
+        for step, batch in enumerate(batches):
+            ids, mask, labels, vectors, scored = _batch(torch, [examples[i] for i in batch])
+            logits, _ = model(ids, mask, vectors)
+            loss = (loss_fn(logits, labels) * scored).sum() / scored.sum()
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            if step % 100 == 0:
+                _say(
+                    f"epoch {epoch + 1}/{args.epochs} step {step}/{len(batches)} "
+                    f"loss {loss.item():.3f} ({time.process_time() - started:.0f} s CPU)"
+                )
+        token_probs = [probs for probs, _ in predict(torch, model, tune)]
+        knobs, f1 = choose_decoding(tune, token_probs)
+        _say(f"epoch {epoch + 1}: tune-part SI F1 {f1:.3f} with {knobs}")
+        if f1 > best[0]:
+            state = {k: v.clone() for k, v in model.state_dict().items()}
+            best = (f1, state, knobs)
+    model.load_state_dict(best[1])
+    return model, best[2], best[0]
+
+
+def span_items(
+    parsed: Sequence[Parsed], outputs: Sequence[tuple[np.ndarray, Any]]
+) -> tuple[list[Any], list[list[str]]]:
+    """Per article: the classifier's feature inputs for its gold spans; labels per span."""
+    items, labels = [], []
+    for p, (_, (states, offsets)) in zip(parsed, outputs, strict=True):
+        by_span: dict[tuple[int, int], list[str]] = {}
+        for key, techniques in gold_techniques([p.article]).items():
+            by_span[(key[1], key[2])] = techniques
+        spans = list(by_span)
+        if not spans:
+            continue
+        items.append((p, spans, span_states(states, offsets, spans)))
+        labels += list(by_span.values())
+    return items, labels
+
+
+def fit_classifier(items: Sequence[Any], labels: list[list[str]], c: float) -> dict[str, Any]:
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+
+    phrases, lines, cues, vectors = [], [], [], []
+    for p, spans, states in items:
+        text = p.article.text
+        phrases += [text[s:e] for s, e in spans]
+        lines += [line_around(text, s, e) for s, e in spans]
+        cues.append(cue_features(text, spans, p.view))
+        vectors.append(states)
+    words, chars, line = SpanVectoriser.vectorisers()
+    words.fit(phrases)
+    chars.fit(phrases)
+    line.fit(lines)
+    all_cues = np.concatenate(cues)
+    mean, scale = all_cues.mean(0), all_cues.std(0)
+    scale[scale == 0] = 1.0
+    vectoriser = SpanVectoriser(words, chars, line, mean, scale)
+    x = sp.vstack(
+        [vectoriser.transform(p.article.text, spans, p.view, states) for p, spans, states in items]
+    ).tocsr()
+    rows = [i for i, ls in enumerate(labels) for _ in ls]
+    targets = [t for ls in labels for t in ls]
+    classifier = LogisticRegression(C=c, max_iter=2000)
+    classifier.fit(x[rows], targets)
+    return {"vectoriser": vectoriser, "classifier": classifier}
+
+
+def classify_f1(model: dict[str, Any], items: Sequence[Any], labels: list[list[str]]) -> float:
+    predicted, gold = {}, {}
+    k = 0
+    for p, spans, states in items:
+        x = model["vectoriser"].transform(p.article.text, spans, p.view, states)
+        probs = model["classifier"].predict_proba(x)
+        for (s, e), row in zip(spans, probs, strict=True):
+            n = len(labels[k])
+            ranked = np.argsort(-row)[:n]
+            predicted[(p.article.id, s, e)] = [str(model["classifier"].classes_[j]) for j in ranked]
+            gold[(p.article.id, s, e)] = labels[k]
+            k += 1
+    return tc_micro_f1(predicted, gold)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ptc", type=Path, default=Path("../shared/data/ptc"))
+    parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--spacy-model", default=None, help="default: newsprism's spaCy model")
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument(
+        "--limit", type=int, default=None, help="first N articles of each part (a quick check)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        import torch
+    except ImportError:
+        print(
+            "training needs torch (CPU build): `make techniques-model` installs it, or "
+            "`pip install torch==2.13.0`",
+            file=sys.stderr,
+        )
+        return 2
+    from newsprism.understand.nlp import load_nlp, model_name
+
+    torch.set_num_threads(1)
+    if not (args.ptc / "train-articles").is_dir():
+        print(
+            f"{args.ptc}: no PTC corpus there (train-articles/, train-labels-TC/)", file=sys.stderr
+        )
+        return 2
+    wall, cpu = time.monotonic(), time.process_time()
+    split = {k: v[: args.limit] for k, v in default_split(args.ptc).items()}
+    nlp = load_nlp(args.spacy_model)
+    tokenizers = piece_tokenizers()
+    _say(f"parsing {len(split['train'])} training articles with spaCy")
+    fit, tune = parse(split["fit"], nlp, tokenizers), parse(split["tune"], nlp, tokenizers)
+    _say(f"fit part: {len(fit)} articles, {sum(len(p.windows) for p in fit)} windows")
+    model, decoding, tune_si = train_span_tagger(torch, fit, tune, args)
+
+    _say("technique classifier: choosing C on the tune part")
+    fit_items, fit_labels = span_items(fit, predict(torch, model, fit))
+    tune_items, tune_labels = span_items(tune, predict(torch, model, tune))
+    scores = {}
+    for c in C_GRID:
+        scores[c] = classify_f1(fit_classifier(fit_items, fit_labels, c), tune_items, tune_labels)
+        _say(f"  C={c}: tune-part TC micro-F1 {scores[c]:.3f}")
+    best_c = max(scores, key=scores.__getitem__)
+    final = fit_classifier(fit_items + tune_items, fit_labels + tune_labels, best_c)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(args.out / "span_tagger.npz", **export_weights(model, args.layers))
+    classifier = final["classifier"]
+    np.savez_compressed(
+        args.out / "classifier.npz",
+        coef=classifier.coef_.astype(np.float16),
+        intercept=classifier.intercept_.astype(np.float32),
+        **final["vectoriser"].arrays("x_"),
+    )
+    import sklearn
+
+    meta = {
+        "task": "SemEval-2020 Task 11: span identification + technique classification",
+        "classes": [str(c) for c in classifier.classes_],
+        "decoding": decoding,
+        "layers": args.layers,
+        "spacy_model": model_name(args.spacy_model),
+        "trained_on": "PTC training split (training/ptc.py: every 5th article by id held out)",
+        "tune_part": {"si_f1": round(tune_si, 4), "tc_micro_f1": round(scores[best_c], 4)},
+        "settings": {
+            "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "C": best_c,
+            "seed": SEED, "frozen_word_embeddings": True,
+        },
+        "versions": {"torch": torch.__version__, "scikit-learn": sklearn.__version__},
+        "training_seconds": {
+            "wall": round(time.monotonic() - wall), "cpu": round(time.process_time() - cpu)
+        },
+    }  # fmt: skip
+    missing = set(TECHNIQUES) - set(meta["classes"])
+    if missing:
+        _say(f"warning: no training example of {sorted(missing)}")
+    (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    _say(f"model written to {args.out} ({meta['training_seconds']})")
+    return 0
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

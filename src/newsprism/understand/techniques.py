@@ -1,0 +1,532 @@
+"""Persuasion techniques at span level: the 14 techniques of SemEval-2020 Task 11.
+
+Two steps, as in the task. Span identification: the first two layers of all-MiniLM-L6-v2,
+fine-tuned as a word-piece tagger (newsprism/training/techniques.py), read each line of the
+article (long lines in sentence-aligned windows); a linear head over their last states and
+spaCy's own token vectors (`doc.tensor`, computed by the pass that already ran) gives each word
+piece the probability of lying inside a technique; runs of tokens above the tuned threshold,
+inside one window, are the spans. Technique classification: a logistic regression over the
+span's words and character n-grams, its line's words, hand-made cues (length, how often the
+phrase recurs, punctuation, position) and the mean of the tagger's states over the span.
+
+Inference is NumPy and scikit-learn's vectorisers only; the shipped weights are in
+`technique_model/` (no word-embedding matrix: the frozen one is read from the MiniLM package).
+Two layers because the tagger must cost no more than the spaCy pass (one layer ~ 80 ms for a
+1,100-piece article on one core; the spaCy pass ~ 200 ms): benchmarks/techniques.py measures it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsprism.encoders.minilm import HIDDEN, BertLayers, load_safetensors, model_dir
+
+TECHNIQUES = (
+    "Loaded_Language",
+    "Name_Calling,Labeling",
+    "Repetition",
+    "Doubt",
+    "Exaggeration,Minimisation",
+    "Appeal_to_fear-prejudice",
+    "Causal_Oversimplification",
+    "Flag-Waving",
+    "Appeal_to_Authority",
+    "Slogans",
+    "Black-and-White_Fallacy",
+    "Whataboutism,Straw_Men,Red_Herring",
+    "Thought-terminating_Cliches",
+    "Bandwagon,Reductio_ad_hitlerum",
+)
+MODEL_DIR = Path(__file__).parent / "technique_model"
+MODEL_ENV = "NEWSPRISM_TECHNIQUE_MODEL"
+MAX_PIECES = 128  # per window, [CLS] and [SEP] included: the length the tagger was trained on
+TRIM = frozenset(".,:;")  # the task's gold spans were trimmed of these at their edges
+WORD_JOINERS = "-'\u2019"
+_SPECIAL = 2
+
+
+class TechniqueModelError(RuntimeError):
+    """The technique model is missing or does not fit this installation."""
+
+
+@dataclass(frozen=True)
+class Technique:
+    start: int
+    end: int
+    text: str
+    technique: str
+    score: float  # the classifier's probability for this technique
+    span_score: float  # the tagger's mean probability that the span's tokens carry a technique
+    alternatives: list[list[Any]] = field(default_factory=list)  # [[technique, probability]]
+    field: str = "text"  # "title" when found in the headline (offsets into the title)
+
+
+@dataclass(frozen=True)
+class TokenView:
+    """What the tagger needs of a spaCy doc: token character spans, texts and vectors."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    texts: list[str]
+    tensor: np.ndarray  # (tokens, width) float32
+
+    @classmethod
+    def of(cls, doc: Any, width: int) -> TokenView:
+        tensor = getattr(doc, "tensor", None)
+        if tensor is None or tensor.ndim != 2 or tensor.shape[1] != width:
+            # a spaCy model without the small model's 96-wide token vectors (a transformer
+            # pipeline): the head then reads MiniLM alone, a little less accurately
+            tensor = np.zeros((len(doc), width), np.float32)
+        return cls(
+            np.array([t.idx for t in doc], dtype=np.int64),
+            np.array([t.idx + len(t.text) for t in doc], dtype=np.int64),
+            [t.text for t in doc],
+            np.asarray(tensor, dtype=np.float32),
+        )
+
+
+# --- windows and word pieces: shared with training ---------------------------------------------
+
+
+def lines_of(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def windows(text: str, sentence_starts: Sequence[int], tokenizer: Any) -> list[tuple[int, int]]:
+    """Character ranges the tagger reads one at a time: each line, or where a line has more
+    than MAX_PIECES word pieces, its sentences packed into windows that fit (a sentence longer
+    than that is cut)."""
+    lines = lines_of(text)
+    encodings = tokenizer.encode_batch([text[a:b] for a, b in lines], add_special_tokens=False)
+    limit = MAX_PIECES - _SPECIAL
+    starts_set = set(sentence_starts)
+    out = []
+    for (a, b), enc in zip(lines, encodings, strict=True):
+        offsets = enc.offsets
+        if len(offsets) <= limit:
+            out.append((a, b))
+            continue
+        i = 0
+        while i < len(offsets):
+            j = min(i + limit, len(offsets))
+            if j < len(offsets):
+                cuts = [k for k in range(i + 1, j + 1) if a + offsets[k][0] in starts_set]
+                j = cuts[-1] if cuts else j
+            out.append((a + offsets[i][0], a + offsets[j - 1][1]))
+            i = j
+    return out
+
+
+def piece_tokenizers() -> tuple[Any, Any]:
+    """MiniLM's word-piece tokenizer twice: whole lines, to cut them into windows; windows,
+    with [CLS]/[SEP] and a safety cut at MAX_PIECES."""
+    from tokenizers import Tokenizer
+
+    path = str(model_dir() / "tokenizer.json")
+    lines, windows_ = Tokenizer.from_file(path), Tokenizer.from_file(path)
+    for tokenizer in (lines, windows_):
+        tokenizer.no_padding()
+    lines.no_truncation()
+    windows_.enable_truncation(MAX_PIECES)
+    return lines, windows_
+
+
+def piece_token_index(view: TokenView, piece_starts: np.ndarray) -> np.ndarray:
+    """The spaCy token holding each word piece (the first token ending after its start)."""
+    index = np.searchsorted(view.ends, piece_starts, side="right")
+    return np.clip(index, 0, max(len(view.starts) - 1, 0))
+
+
+def piece_vectors(view: TokenView, offsets: np.ndarray) -> np.ndarray:
+    """spaCy's vector of the token under each piece; zeros for [CLS]/[SEP] (empty offsets)."""
+    if not len(view.starts):
+        return np.zeros((len(offsets), view.tensor.shape[1]), np.float32)
+    out = view.tensor[piece_token_index(view, offsets[:, 0])]
+    out[offsets[:, 1] <= offsets[:, 0]] = 0
+    return out
+
+
+def token_probabilities(
+    view: TokenView, piece_probs: np.ndarray, offsets: np.ndarray
+) -> np.ndarray:
+    """Each spaCy token's probability: the highest of the word pieces overlapping it."""
+    probs = np.zeros(len(view.starts), np.float32)
+    if not len(offsets):
+        return probs
+    lo = np.searchsorted(view.ends, offsets[:, 0], side="right")
+    hi = np.searchsorted(view.starts, offsets[:, 1], side="left")
+    single = hi - lo == 1
+    np.maximum.at(probs, lo[single], piece_probs[single])
+    for p, a, b in zip(piece_probs[~single], lo[~single], hi[~single], strict=True):
+        if b > a:
+            probs[a:b] = np.maximum(probs[a:b], p)
+    return probs
+
+
+def decode(
+    probs: np.ndarray,
+    view: TokenView,
+    window_ranges: Sequence[tuple[int, int]],
+    threshold: float,
+    smooth: int = 0,
+    min_tokens: int = 1,
+) -> list[tuple[int, int]]:
+    """Spans: runs of tokens at or above `threshold` within one window, widened to whole
+    words, edge punctuation and spaces trimmed (as the gold was), shorter than `min_tokens`
+    dropped. One span per run: the task's measure would reward cutting a run into pieces, and
+    we do not game it."""
+    if smooth:
+        kernel = np.ones(2 * smooth + 1) / (2 * smooth + 1)
+        probs = np.convolve(probs, kernel, mode="same")
+    window_starts = np.array([a for a, _ in window_ranges], dtype=np.int64)
+    window_of = np.searchsorted(window_starts, view.starts, side="right") - 1
+    texts = view.texts
+
+    def blank(k: int) -> bool:
+        return not texts[k].strip() or texts[k] in TRIM
+
+    def trimmed(a: int, b: int) -> tuple[int, int]:
+        while a <= b and blank(a):
+            a += 1
+        while b >= a and blank(b):
+            b -= 1
+        return a, b
+
+    def one_word(k: int) -> bool:
+        """Tokens k and k + 1 are written as one word ("war" "-" "torn", "they" "'re")."""
+        if view.ends[k] != view.starts[k + 1]:
+            return False
+        left, right = texts[k], texts[k + 1]
+        if not left or not right:
+            return False
+        return (left[-1].isalnum() and (right[0].isalnum() or right[0] in WORD_JOINERS)) or (
+            left in WORD_JOINERS and right[0].isalnum()
+        )
+
+    spans = []
+    i, n, floor = 0, len(probs), 0  # floor: the first token after the last span
+    while i < n:
+        if probs[i] < threshold or not texts[i].strip():
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and probs[j + 1] >= threshold and window_of[j + 1] == window_of[i]:
+            j += 1
+        a, b = trimmed(i, j)
+        if b >= a and b - a + 1 >= min_tokens:
+            # then widened to whole words: the model scores word pieces, and half a word
+            # ("-torn" of "war-torn") reads as noise
+            while a > floor and one_word(a - 1):
+                a -= 1
+            while b + 1 < n and one_word(b):
+                b += 1
+            a, b = trimmed(a, b)
+            spans.append((int(view.starts[a]), int(view.ends[b])))
+        i = floor = max(j, b) + 1
+    return spans
+
+
+# --- technique classification features: shared with training ----------------------------------
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def line_around(text: str, start: int, end: int) -> str:
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return text[a : b if b >= 0 else len(text)]
+
+
+def cue_features(text: str, spans: Sequence[tuple[int, int]], view: TokenView) -> np.ndarray:
+    """Hand-made cues per span: size, how often its phrase recurs in the article and among the
+    article's spans (Repetition), punctuation, whether it is in the first line (the headline in
+    the task's data), quotes around; then spaCy's mean token vector over the span."""
+    lower = text.lower()
+    first_break = text.find("\n")
+    among_spans = Counter(_words(text[s:e]) for s, e in spans)
+    rows = []
+    for s, e in spans:
+        phrase = text[s:e]
+        normal = _words(phrase)
+        occurrences = lower.count(phrase.lower()) if phrase.strip() else 0
+        normal_occurrences = lower.count(normal) if normal else 0
+        lo = np.searchsorted(view.ends, s, side="right")
+        hi = np.searchsorted(view.starts, e, side="left")
+        vector = (
+            view.tensor[lo:hi].mean(0) if hi > lo else np.zeros(view.tensor.shape[1], np.float32)
+        )
+        line = line_around(text, s, e)
+        n_words = len(phrase.split())
+        cues = [
+            np.log1p(len(phrase)),
+            np.log1p(n_words),
+            float(n_words == 1),
+            float(n_words <= 3),
+            np.log1p(occurrences),
+            float(occurrences > 1),
+            np.log1p(normal_occurrences),
+            np.log1p(max(among_spans[normal] - 1, 0)),
+            float(among_spans[normal] > 1),
+            float("!" in phrase),
+            float("?" in phrase),
+            float("?" in line),
+            float("!" in line),
+            float(first_break < 0 or s < first_break),
+            len(phrase) / max(len(line), 1),
+            float(phrase[:1].isupper()),
+            float('"' in line or "\u201c" in line),
+        ]
+        rows.append(np.concatenate([np.array(cues, np.float32), vector]))
+    width = 17 + view.tensor.shape[1]
+    return np.array(rows, dtype=np.float32).reshape(len(rows), width)
+
+
+def span_states(
+    states: np.ndarray, offsets: np.ndarray, spans: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    """Mean of the tagger's last states over the word pieces inside each span, L2-normalised
+    (computed anyway by span identification, so classification gets them for free)."""
+    out = np.zeros((len(spans), states.shape[1] if states.ndim == 2 else HIDDEN), np.float32)
+    for i, (s, e) in enumerate(spans):
+        inside = (offsets[:, 0] < e) & (offsets[:, 1] > s)
+        if inside.any():
+            out[i] = states[inside].mean(0)
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+class SpanVectoriser:
+    """The classifier's input: TF-IDF of the span's words (1-2-grams) and characters (2-5-grams
+    within words), TF-IDF of its line's words, scaled cues, the tagger's span vector.
+    Fitted by training; rebuilt here from plain arrays (no pickles in the package)."""
+
+    WEIGHTS = {"line": 0.5, "cues": 0.3}
+
+    def __init__(self, words: Any, chars: Any, line: Any, mean: np.ndarray, scale: np.ndarray):
+        self.words, self.chars, self.line = words, chars, line
+        self.mean, self.scale = mean, scale
+
+    @staticmethod
+    def vectorisers() -> tuple[Any, Any, Any]:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        return (
+            TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
+                max_features=100_000,
+            ),
+            TfidfVectorizer(ngram_range=(1, 1), min_df=2, sublinear_tf=True),
+        )  # fmt: skip
+
+    def transform(
+        self, text: str, spans: Sequence[tuple[int, int]], view: TokenView, vectors: np.ndarray
+    ) -> Any:
+        import scipy.sparse as sp
+
+        phrases = [text[s:e] for s, e in spans]
+        lines = [line_around(text, s, e) for s, e in spans]
+        cues = (cue_features(text, spans, view) - self.mean) / self.scale
+        return sp.hstack(
+            [
+                self.words.transform(phrases),
+                self.chars.transform(phrases),
+                self.WEIGHTS["line"] * self.line.transform(lines),
+                sp.csr_matrix(cues * self.WEIGHTS["cues"]),
+                sp.csr_matrix(vectors),
+            ]
+        ).tocsr()
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {f"{prefix}mean": self.mean, f"{prefix}scale": self.scale}
+        for name in ("words", "chars", "line"):
+            vec = getattr(self, name)
+            terms = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
+            out[f"{prefix}{name}_terms"] = np.array(terms, dtype=str)
+            out[f"{prefix}{name}_idf"] = vec.idf_.astype(np.float32)
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: Any, prefix: str) -> SpanVectoriser:
+        built = []
+        for name, vec in zip(("words", "chars", "line"), cls.vectorisers(), strict=True):
+            terms = [str(t) for t in arrays[f"{prefix}{name}_terms"]]
+            vec.set_params(vocabulary={t: i for i, t in enumerate(terms)}, max_features=None)
+            vec.idf_ = arrays[f"{prefix}{name}_idf"].astype(np.float64)
+            built.append(vec)
+        return cls(*built, arrays[f"{prefix}mean"], arrays[f"{prefix}scale"])
+
+
+# --- the tagger ----------------------------------------------------------------------------------
+
+
+@dataclass
+class TaggedText:
+    spans: list[tuple[int, int]]
+    span_scores: list[float]
+    states: np.ndarray  # last hidden state per word piece (all windows)
+    offsets: np.ndarray  # character offsets of those pieces in the text
+
+
+def _meta(where: Path) -> dict[str, Any]:
+    meta_path = where / "meta.json"
+    if not meta_path.exists():
+        raise TechniqueModelError(
+            f"{where}: no technique model (meta.json missing); build one with "
+            "`make techniques-model`"
+        )
+    return json.loads(meta_path.read_text(encoding="utf-8"))
+
+
+class SpanTagger:
+    """Span identification: the fine-tuned MiniLM layers and their head, and the decoding."""
+
+    def __init__(self, weights: dict[str, np.ndarray], decoding: dict[str, Any]) -> None:
+        base = model_dir()
+        self.tokenizer, self.window_tokenizer = piece_tokenizers()
+        weights = dict(weights)
+        word = "embeddings.word_embeddings.weight"
+        if word not in weights:  # frozen in training: read from the MiniLM package
+            weights[word] = load_safetensors(base / "model.safetensors")[word]
+        self.head_weight = weights.pop("head.weight").astype(np.float32)
+        self.head_bias = float(weights.pop("head.bias")[0])
+        self.encoder = BertLayers(weights)
+        self.tensor_width = len(self.head_weight) - HIDDEN
+        self.decoding = dict(decoding)
+
+    @classmethod
+    def load(cls, where: Path) -> SpanTagger:
+        meta = _meta(where)
+        with np.load(where / "span_tagger.npz") as stored:
+            weights = {k: stored[k].astype(np.float32) for k in stored.files}
+        return cls(weights, meta["decoding"])
+
+    # span identification
+    def identify(self, text: str, doc: Any, view: TokenView | None = None) -> TaggedText:
+        view = view or TokenView.of(doc, self.tensor_width)
+        ranges = windows(text, [s.start_char for s in doc.sents], self.tokenizer)
+        states, offsets, probs = self._run_windows(text, ranges, view)
+        token_probs = token_probabilities(view, probs, offsets)
+        spans = decode(token_probs, view, ranges, **self.decoding)
+        scores = []
+        for s, e in spans:
+            lo = np.searchsorted(view.ends, s, side="right")
+            hi = np.searchsorted(view.starts, e, side="left")
+            scores.append(float(token_probs[lo:hi].mean()) if hi > lo else 0.0)
+        return TaggedText(spans, scores, states, offsets)
+
+    def _run_windows(
+        self, text: str, ranges: Sequence[tuple[int, int]], view: TokenView, batch: int = 16
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not ranges:
+            empty = np.zeros((0, 2), np.int64)
+            return np.zeros((0, HIDDEN), np.float32), empty, np.zeros(0, np.float32)
+        encodings = self.window_tokenizer.encode_batch([text[a:b] for a, b in ranges])
+        order = sorted(range(len(ranges)), key=lambda i: len(encodings[i].ids))
+        states, offsets, probs = [], [], []
+        for begin in range(0, len(order), batch):
+            chunk = order[begin : begin + batch]
+            width = max(len(encodings[i].ids) for i in chunk)
+            ids = np.zeros((len(chunk), width), np.int64)
+            mask = np.zeros((len(chunk), width), np.float32)
+            extra = np.zeros((len(chunk), width, self.tensor_width), np.float32)
+            piece_offsets = []
+            for row, i in enumerate(chunk):
+                enc = encodings[i]
+                n = len(enc.ids)
+                ids[row, :n], mask[row, :n] = enc.ids, 1
+                o = np.array(enc.offsets, dtype=np.int64).reshape(-1, 2) + ranges[i][0]
+                o[0] = o[-1] = 0  # [CLS], [SEP]
+                piece_offsets.append(o)
+                extra[row, :n] = piece_vectors(view, o)
+            hidden = self.encoder.forward(ids, mask)
+            logits = (
+                hidden @ self.head_weight[:HIDDEN]
+                + extra @ self.head_weight[HIDDEN:]
+                + self.head_bias
+            )
+            for row, o in enumerate(piece_offsets):
+                n = len(o)
+                states.append(hidden[row, 1 : n - 1])
+                offsets.append(o[1 : n - 1])
+                probs.append(1 / (1 + np.exp(-logits[row, 1 : n - 1])))
+        return np.concatenate(states), np.concatenate(offsets), np.concatenate(probs)
+
+
+class TechniqueTagger:
+    """Spans, then a technique for each."""
+
+    def __init__(self, model_dir_: Path | None = None) -> None:
+        where = Path(model_dir_ or MODEL_DIR)
+        self.meta = _meta(where)
+        self.spans = SpanTagger.load(where)
+        self.tensor_width = self.spans.tensor_width
+        with np.load(where / "classifier.npz") as clf:
+            self.vectoriser = SpanVectoriser.from_arrays(clf, "x_")
+            self.coef = clf["coef"].astype(np.float32)
+            self.intercept = clf["intercept"].astype(np.float32)
+        self.classes = list(self.meta["classes"])
+
+    def identify(self, text: str, doc: Any, view: TokenView | None = None) -> TaggedText:
+        return self.spans.identify(text, doc, view)
+
+    def classify(
+        self,
+        text: str,
+        doc: Any,
+        spans: Sequence[tuple[int, int]],
+        tagged: TaggedText | None = None,
+        view: TokenView | None = None,
+    ) -> np.ndarray:
+        """Probabilities (spans x classes) for given spans (the tagger's, or gold ones)."""
+        if not spans:
+            return np.zeros((0, len(self.classes)), np.float32)
+        view = view or TokenView.of(doc, self.tensor_width)
+        tagged = tagged or self.identify(text, doc, view)
+        vectors = span_states(tagged.states, tagged.offsets, spans)
+        x = self.vectoriser.transform(text, spans, view, vectors)
+        logits = np.asarray(x @ self.coef.T) + self.intercept
+        logits -= logits.max(1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(1, keepdims=True)
+
+    def tag(self, text: str, doc: Any, field: str = "text") -> list[Technique]:
+        view = TokenView.of(doc, self.tensor_width)
+        tagged = self.identify(text, doc, view)
+        probs = self.classify(text, doc, tagged.spans, tagged, view)
+        out = []
+        for (s, e), span_score, p in zip(tagged.spans, tagged.span_scores, probs, strict=True):
+            ranked = np.argsort(-p)
+            out.append(
+                Technique(
+                    start=s, end=e, text=text[s:e], technique=self.classes[ranked[0]],
+                    score=round(float(p[ranked[0]]), 4), span_score=round(span_score, 4),
+                    alternatives=[[self.classes[k], round(float(p[k]), 4)] for k in ranked[1:3]],
+                    field=field,
+                )
+            )  # fmt: skip
+        return out
+
+
+@lru_cache(maxsize=2)
+def load_tagger(model_dir_: str | None = None) -> TechniqueTagger:
+    """One tagger per process (weights ~ 10 MB, loaded in well under a second): the model in
+    `model_dir_`, else in $NEWSPRISM_TECHNIQUE_MODEL, else the one shipped with newsprism."""
+    chosen = model_dir_ or os.environ.get(MODEL_ENV)
+    return TechniqueTagger(Path(chosen) if chosen else None)

@@ -1,0 +1,313 @@
+"""Persuasion techniques: the task's measures, the PTC reader, the tagger's windows and decoding,
+the shipped model on text of our own, its records in the pipeline, report and API, the
+benchmark on a PTC-format folder, and (with torch) the training script end to end."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsprism.training.ptc import (
+    PTCError,
+    every_fifth,
+    merge,
+    read_articles,
+    si_scores,
+    tc_micro_f1,
+)
+from newsprism.understand.nlp import load_nlp
+from newsprism.understand.techniques import (
+    MAX_PIECES,
+    TECHNIQUES,
+    SpanVectoriser,
+    TokenView,
+    decode,
+    load_tagger,
+    piece_tokenizers,
+    windows,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Our own text, written for these tests: a partisan op-ed in the register the PTC annotates.
+OPED = (
+    "Traitors in Washington Sell Out Our Heroes Again\n\n"
+    "The corrupt, cowardly bureaucrats in Washington have once again stabbed our brave soldiers "
+    "in the back.\n"
+    "Every patriot knows the truth: this disgraceful surrender will unleash a wave of terror on "
+    "our streets.\n"
+    "Either we stand up now or we lose our country forever.\n"
+    "So-called experts claim the deal is safe, but can anyone really believe these liars?\n"
+    "Make America strong again!\n"
+)
+
+
+# --- the task's measures ---------------------------------------------------------------------
+
+
+def test_si_measure_gives_partial_credit_and_merges_overlaps() -> None:
+    gold = {"a": [(0, 10), (5, 20), (30, 40)]}  # merged: (0, 20), (30, 40)
+    assert merge(gold["a"]) == [(0, 20), (30, 40)]
+    assert si_scores(gold, gold) == (1.0, 1.0, 1.0)
+    p, r, f = si_scores({"a": [(10, 30)]}, gold)
+    # one predicted span, half inside (0, 20): P = 10/20; R = (10/20 + 0) / 2
+    assert (p, r) == pytest.approx((0.5, 0.25)) and f == pytest.approx(1 / 3)
+    p, r, _ = si_scores({"a": [(0, 5), (3, 8), (35, 45)], "b": [(0, 4)]}, gold)
+    # (0, 8) wholly inside: 1; (35, 45) half: 0.5; b's span is wrong: 0 -> P = 1.5 / 3
+    assert (p, r) == pytest.approx((0.5, (8 / 20 + 5 / 10) / 2))
+    assert si_scores({}, gold) == (0.0, 0.0, 0.0)
+    assert merge([(0, 5), (5, 9)]) == [(0, 5), (5, 9)]  # touching spans are two spans
+
+
+def test_tc_measure_compares_a_spans_techniques_as_a_multiset() -> None:
+    gold = {("a", 0, 5): ["Doubt", "Slogans"], ("a", 9, 12): ["Repetition"]}
+    assert tc_micro_f1({("a", 0, 5): ["Slogans", "Doubt"], ("a", 9, 12): ["Doubt"]}, gold) == (
+        pytest.approx(2 / 3)
+    )
+    assert tc_micro_f1({}, gold) == 0.0
+
+
+def test_ptc_reader_sorts_by_id_splits_every_fifth_and_names_a_bad_line(tmp_path: Path) -> None:
+    articles, labels = tmp_path / "articles", tmp_path / "labels"
+    articles.mkdir()
+    labels.mkdir()
+    for i in (12, 3, 7, 100, 25, 40):
+        (articles / f"article{i}.txt").write_text(f"Text {i} is here.\n", encoding="utf-8")
+    (labels / "article3.labels").write_text("3\tDoubt\t0\t4\n3\t5\t6\n", encoding="utf-8")
+    found = read_articles(articles, labels)
+    assert [a.id for a in found] == ["3", "7", "12", "25", "40", "100"]
+    assert [(s.start, s.end, s.technique) for s in found[0].spans] == [
+        (0, 4, "Doubt"), (5, 6, None),
+    ]  # fmt: skip
+    rest, fifth = every_fifth(found)
+    assert [a.id for a in fifth] == ["3", "100"] and len(rest) == 4
+    (labels / "article7.labels").write_text("7\tDoubt\tzero\t4\n", encoding="utf-8")
+    with pytest.raises(PTCError, match=r"article7\.labels:1"):
+        read_articles(articles, labels)
+    with pytest.raises(PTCError, match="not a folder"):
+        read_articles(tmp_path / "nowhere")
+
+
+# --- windows and decoding ----------------------------------------------------------------------
+
+
+def test_long_lines_are_read_in_sentence_windows_that_fit_the_model() -> None:
+    nlp = load_nlp()
+    sentence = "The minister said the convoy reached the border crossing before dawn on Friday. "
+    text = "Short headline\n" + sentence * 30 + "\nA closing line."
+    doc = nlp(text)
+    lines, pieces = piece_tokenizers()
+    ranges = windows(text, [s.start_char for s in doc.sents], lines)
+    assert ranges[0] == (0, len("Short headline")) and text[slice(*ranges[-1])] == "A closing line."
+    long_windows = ranges[1:-1]
+    assert len(long_windows) > 1
+    starts = {s.start_char for s in doc.sents} | {len("Short headline\n")}
+    for a, b in long_windows:
+        assert a in starts  # cut where a sentence (or the line) begins
+        assert len(pieces.encode(text[a:b]).ids) <= MAX_PIECES
+    covered = "".join(text[a:b] for a, b in long_windows).replace(" ", "")
+    assert covered == (sentence * 30).replace(" ", "")  # nothing lost between windows
+
+
+def test_decoding_keeps_runs_inside_a_window_trims_punctuation_and_drops_short_runs() -> None:
+    nlp = load_nlp()
+    text = "They are evil, vile liars.\nThey lie."
+    doc = nlp(text)
+    view = TokenView.of(doc, 96)
+    probs = np.array([0.1, 0.2, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.1], np.float32)[
+        : len(doc)
+    ]
+    ranges = [(0, 26), (27, len(text))]
+    spans = decode(probs, view, ranges, threshold=0.5)
+    texts = [text[a:b] for a, b in spans]
+    assert texts[0] == "evil, vile liars"  # the final full stop is trimmed
+    assert all("\n" not in t for t in texts)  # never across a line
+    assert decode(probs, view, ranges, threshold=0.5, min_tokens=10) == []
+
+
+def test_decoded_spans_are_whole_words() -> None:
+    nlp = load_nlp()
+    text = "A war-torn land, they're told, lies in anti-ISIS ruins."
+    doc = nlp(text)
+    view = TokenView.of(doc, 96)
+    high = {"torn", "'re", "ISIS"}
+    probs = np.array([0.9 if t.text in high else 0.0 for t in doc], np.float32)
+    spans = decode(probs, view, [(0, len(text))], threshold=0.5)
+    assert [text[a:b] for a, b in spans] == ["war-torn", "they're", "anti-ISIS"]
+
+
+def test_classifier_vectoriser_survives_the_round_trip_through_plain_arrays() -> None:
+    nlp = load_nlp()
+    text = "Cowards and traitors run the country.\nThe vote is on Monday.\nCowards!"
+    doc = nlp(text)
+    view = TokenView.of(doc, 96)
+    spans = [(0, 19), (38, 60), (61, 68)]
+    words, chars, line = SpanVectoriser.vectorisers()
+    for v in (words, chars, line):
+        v.set_params(min_df=1)
+    phrases = [text[a:b] for a, b in spans]
+    words.fit(phrases)
+    chars.fit(phrases)
+    line.fit(phrases)
+    fitted = SpanVectoriser(words, chars, line, np.zeros(17 + 96, np.float32), np.ones(113))
+    vectors = np.ones((3, 384), np.float32)
+    rebuilt = SpanVectoriser.from_arrays(fitted.arrays("x_"), "x_")
+    before = fitted.transform(text, spans, view, vectors).toarray()
+    after = rebuilt.transform(text, spans, view, vectors).toarray()
+    assert np.allclose(before, after, atol=1e-6)
+    # "Cowards" said twice: the repetition cue sees it
+    assert fitted.transform(text, spans, view, vectors).shape[0] == 3
+
+
+# --- the shipped model ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return load_tagger()
+
+
+def test_shipped_model_knows_the_fourteen_techniques(tagger) -> None:
+    assert sorted(tagger.classes) == sorted(TECHNIQUES)
+    assert tagger.meta["layers"] == 2
+    assert (ROOT / "src/newsprism/understand/technique_model/span_tagger.npz").stat().st_size < (
+        12_000_000
+    )
+
+
+def test_shipped_model_finds_loaded_language_in_an_oped(tagger) -> None:
+    doc = load_nlp()(OPED)
+    found = tagger.tag(OPED, doc)
+    assert found, "an op-ed written to persuade must yield technique spans"
+    for t in found:
+        assert OPED[t.start : t.end] == t.text and t.technique in TECHNIQUES
+        assert 0 < t.score <= 1 and t.text.strip() == t.text
+    flagged = " ".join(t.text for t in found).lower()
+    assert any(w in flagged for w in ("corrupt", "cowardly", "traitors", "liars", "disgraceful"))
+    techniques = {t.technique for t in found}
+    assert techniques & {"Loaded_Language", "Name_Calling,Labeling"}
+
+
+def test_plain_reporting_yields_few_techniques(tagger) -> None:
+    plain = (
+        "The city council met on Tuesday to discuss the budget for the next fiscal year.\n"
+        "Members approved funding for two new bus routes and a library renovation.\n"
+        "The vote was seven to two, according to the council's published minutes.\n"
+    )
+    loaded = tagger.tag(OPED, load_nlp()(OPED))
+    calm = tagger.tag(plain, load_nlp()(plain))
+    assert len(calm) * 1000 / len(plain.split()) < len(loaded) * 1000 / len(OPED.split())
+
+
+# --- pipeline, API, report, exports ------------------------------------------------------------
+
+
+def test_techniques_are_stored_exported_and_profiled_per_outlet(tmp_path: Path) -> None:
+    from newsprism.api import analyze
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "oped.patriot-daily.txt").write_text(OPED, encoding="utf-8")
+    (src / "council.city-news.txt").write_text(
+        "Council approves budget\n\nThe city council approved the budget on Tuesday, "
+        "officials said.\n",
+        encoding="utf-8",
+    )
+    with analyze(src, db=tmp_path / "t.db", workers=1) as corpus:
+        techniques = corpus.techniques()
+        articles = {a["id"]: a for a in corpus.articles()}
+        assert techniques
+        for t in techniques:
+            body = articles[t["article_id"]]
+            source = body["title"] if t["field"] == "title" else body["text"]
+            assert source[t["start"] : t["end"]] == t["text"]
+            assert {"type", "id", "technique", "score", "alternatives"} <= set(t)
+        one = techniques[0]["technique"]
+        assert all(t["technique"] == one for t in corpus.techniques(one))
+        columns = {c["name"]: c for c in corpus.naming_matrix()["columns"]}
+        oped = next(c for name, c in columns.items() if "Traitors" in name or "patriot" in name)
+        assert oped["techniques"] > 0 and oped["techniques_per_1000_words"] > 0
+        assert sum(t["count"] for t in oped["technique_counts"]) == oped["techniques"]
+        report = corpus.report(tmp_path / "r.html").read_text(encoding="utf-8")
+        assert "Framing profile of each outlet" in report
+        anchor = next(t for t in techniques if t["field"] == "text")["id"]
+        assert f'id="t-{anchor}"' in report and f'href="#t-{anchor}"' in report
+        corpus.export("jsonl", tmp_path / "out.jsonl")
+    exported = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    assert '"type": "technique"' in exported or '"type":"technique"' in exported
+
+
+def test_analysis_goes_on_without_a_technique_model(tmp_path: Path, monkeypatch) -> None:
+    from newsprism.api import analyze
+    from newsprism.understand import article
+
+    monkeypatch.setenv("NEWSPRISM_TECHNIQUE_MODEL", str(tmp_path / "no-model"))
+    monkeypatch.setattr(article, "_tagger", None)
+    load_tagger.cache_clear()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(OPED, encoding="utf-8")
+    try:
+        with (
+            pytest.warns(UserWarning, match="no technique model"),
+            analyze(tmp_path / "in", db=tmp_path / "t.db", workers=1) as corpus,
+        ):
+            assert corpus.techniques() == []
+            assert "Washington" in [p["text"] for p in corpus.places()]  # the rest went on
+    finally:
+        monkeypatch.setattr(article, "_tagger", None)
+        load_tagger.cache_clear()
+
+
+# --- the benchmark and the training script -----------------------------------------------------
+
+
+def _ptc_folder(root: Path) -> tuple[Path, Path]:
+    articles, labels = root / "articles", root / "labels"
+    articles.mkdir(parents=True)
+    labels.mkdir()
+    (articles / "article1.txt").write_text(OPED, encoding="utf-8")
+    start = OPED.index("corrupt, cowardly bureaucrats")
+    (labels / "article1.labels").write_text(
+        f"1\tLoaded_Language\t{start}\t{start + len('corrupt, cowardly')}\n"
+        f"1\tSlogans\t{OPED.index('Make America')}\t{OPED.index('again!') + 5}\n",
+        encoding="utf-8",
+    )
+    return articles, labels
+
+
+def test_benchmark_scores_any_ptc_format_folder_and_ends_with_its_figures(tmp_path: Path) -> None:
+    articles, labels = _ptc_folder(tmp_path)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/techniques.py"), str(articles), str(labels)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    last = run.stdout.strip().splitlines()[-3:]
+    assert last[0].startswith("SI span F1") and "F1" in last[0]
+    assert last[1].startswith("TC micro-F1") and ", 2 lines)" in last[1]
+    assert last[2].startswith("cost:") and "ratio" in last[2]
+    bad = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/techniques.py"), str(tmp_path / "x"), str(labels)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "not a folder" in bad.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch")
+def test_training_script_builds_a_model_the_tagger_loads(shared_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "model"
+    run = subprocess.run(
+        [sys.executable, "-m", "newsprism.training.techniques", "--ptc",
+         str(shared_dir / "data/ptc"), "--out", str(out), "--limit", "4", "--epochs", "1"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    tagger = load_tagger(str(out))
+    found = tagger.tag(OPED, load_nlp()(OPED))
+    assert all(OPED[t.start : t.end] == t.text for t in found)
