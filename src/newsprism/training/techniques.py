@@ -11,7 +11,8 @@ Span identification: all-MiniLM-L6-v2's first two layers, fine-tuned as a word-p
 (binary: inside a technique span or not) over the windows the tagger reads at inference, with a
 linear head over the last states and spaCy's token vectors; the word-embedding matrix stays
 frozen (half the step time, and the package need not carry it: 23 MB). The epoch and the
-decoding knobs (threshold, smoothing, minimum length) are chosen on the tune part.
+decoding knobs (threshold, smoothing, minimum length) are chosen on the tune part; then the
+tagger is trained again on all training articles for that many epochs.
 Technique classification: logistic regression over understand.techniques.SpanVectoriser
 features of the gold spans; C chosen on the tune part, then refitted on all training articles.
 """
@@ -272,8 +273,14 @@ def choose_decoding(
 
 
 def train_span_tagger(
-    torch: Any, fit: list[Parsed], tune: list[Parsed], args: argparse.Namespace
-) -> tuple[Any, dict[str, Any], float]:
+    torch: Any,
+    fit: list[Parsed],
+    tune: list[Parsed] | None,
+    args: argparse.Namespace,
+    stop_after: int | None = None,
+) -> tuple[Any, dict[str, Any], float, int]:
+    """Fine-tune on `fit`; with `tune`, keep the epoch (and decoding) best on it; without,
+    stop after epoch `stop_after` of the same schedule (a refit on more data)."""
     base = load_safetensors(model_dir() / "model.safetensors")
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
@@ -289,7 +296,7 @@ def train_span_tagger(
         optimiser, max_lr=[args.lr, 1e-3], total_steps=steps, pct_start=0.1
     )
     loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none", pos_weight=torch.tensor(2.0))
-    best: tuple[float, dict[str, Any] | None, dict[str, Any]] = (-1.0, None, {})
+    best: tuple[float, Any, dict[str, Any], int] = (-1.0, None, {}, 0)
     started = time.process_time()
     for epoch in range(args.epochs):
         model.train()
@@ -311,14 +318,18 @@ def train_span_tagger(
                     f"epoch {epoch + 1}/{args.epochs} step {step}/{len(batches)} "
                     f"loss {loss.item():.3f} ({time.process_time() - started:.0f} s CPU)"
                 )
+        if tune is None:
+            if epoch + 1 == stop_after:
+                return model, {}, float("nan"), epoch + 1
+            continue
         token_probs = [probs for probs, _ in predict(torch, model, tune)]
         knobs, f1 = choose_decoding(tune, token_probs)
         _say(f"epoch {epoch + 1}: tune-part SI F1 {f1:.3f} with {knobs}")
         if f1 > best[0]:
             state = {k: v.clone() for k, v in model.state_dict().items()}
-            best = (f1, state, knobs)
+            best = (f1, state, knobs, epoch + 1)
     model.load_state_dict(best[1])
-    return model, best[2], best[0]
+    return model, best[2], best[0], best[3]
 
 
 def span_items(
@@ -392,6 +403,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument(
+        "--no-refit",
+        dest="refit",
+        action="store_false",
+        help="keep the weights trained on the fit part (skip the refit on all training articles)",
+    )
+    parser.add_argument(
         "--limit", type=int, default=None, help="first N articles of each part (a quick check)"
     )
     args = parser.parse_args(argv)
@@ -419,7 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _say(f"parsing {len(split['train'])} training articles with spaCy")
     fit, tune = parse(split["fit"], nlp, tokenizers), parse(split["tune"], nlp, tokenizers)
     _say(f"fit part: {len(fit)} articles, {sum(len(p.windows) for p in fit)} windows")
-    model, decoding, tune_si = train_span_tagger(torch, fit, tune, args)
+    model, decoding, tune_si, best_epoch = train_span_tagger(torch, fit, tune, args)
 
     _say("technique classifier: choosing C on the tune part")
     fit_items, fit_labels = span_items(fit, predict(torch, model, fit))
@@ -429,6 +446,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         scores[c] = classify_f1(fit_classifier(fit_items, fit_labels, c), tune_items, tune_labels)
         _say(f"  C={c}: tune-part TC micro-F1 {scores[c]:.3f}")
     best_c = max(scores, key=scores.__getitem__)
+    if args.refit:
+        # every choice is made: the weights now learn from the tune part too (+0.01-0.02 SI
+        # F1 in our runs, within run-to-run noise of about 0.015)
+        _say(f"refitting the span tagger on all {len(fit) + len(tune)} training articles")
+        model, _, _, _ = train_span_tagger(torch, fit + tune, None, args, stop_after=best_epoch)
+        fit_items, fit_labels = span_items(fit, predict(torch, model, fit))
+        tune_items, tune_labels = span_items(tune, predict(torch, model, tune))
     final = fit_classifier(fit_items + tune_items, fit_labels + tune_labels, best_c)
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -452,7 +476,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tune_part": {"si_f1": round(tune_si, 4), "tc_micro_f1": round(scores[best_c], 4)},
         "settings": {
             "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "C": best_c,
-            "seed": SEED, "frozen_word_embeddings": True,
+            "seed": SEED, "frozen_word_embeddings": True, "epochs_kept": best_epoch,
+            "refit_on_all_training_articles": args.refit,
         },
         "versions": {"torch": torch.__version__, "scikit-learn": sklearn.__version__},
         "training_seconds": {
