@@ -11,14 +11,13 @@ import re
 import warnings
 import zlib
 from collections.abc import Sequence
-from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
-from newsprism.encoders.minilm import BertLayers, load_safetensors, model_dir
+from newsprism.encoders.minilm import BertLayers, blas_threads, load_safetensors, model_dir
 
 # A claim's gist is in its first words, and the cost grows with every token (about 0.25 ms a
 # token on one core): 32 tokens (some 25 words) keep the figure, the counted thing and the verb
@@ -35,19 +34,6 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalised float32 row per text."""
         ...
-
-
-def _blas_threads(threads: int | None) -> Any:
-    """On a busy 2-core machine (pipeline workers running) BLAS threads made encoding 4x slower
-    than one thread, as they spin against the other work; on an idle one 2 threads gain ~20%.
-    One is the safe default; None leaves BLAS as it is."""
-    if threads is None:
-        return nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return nullcontext()
-    return threadpool_limits(limits=threads, user_api="blas")
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
@@ -98,7 +84,7 @@ class MiniLMEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        with _blas_threads(self.threads):
+        with blas_threads(self.threads):
             for begin in range(0, len(order), BATCH):
                 chunk = order[begin : begin + BATCH]
                 out[chunk] = self._encode_batch([texts[i] for i in chunk])
