@@ -37,7 +37,7 @@ PTC ?= ../shared/data/ptc
 techniques-model: $(STAMP)
 	$(BIN)/python -m pip install -q 'torch==2.13.0'
 	OMP_NUM_THREADS=1 $(BIN)/python -m newsprism.training.techniques --ptc $(PTC)
-	$(BIN)/python benchmarks/techniques.py
+	$(BIN)/python benchmarks/techniques.py --ptc $(PTC)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py

@@ -1,6 +1,6 @@
 """Persuasion-technique tagger on a set in the PTC format (SemEval-2020 Task 11).
 
-    python benchmarks/techniques.py [ARTICLES_DIR LABELS_DIR] [--model DIR]
+    python benchmarks/techniques.py [ARTICLES_DIR LABELS_DIR] [--model DIR] [--ptc DIR]
 
 Without folders: our validation split of ../shared/data/ptc (every 5th article by id, never
 seen in training; newsprism/training/ptc.py). ARTICLES_DIR holds article<ID>.txt files,
@@ -47,16 +47,19 @@ def main() -> int:
     parser.add_argument("articles_dir", nargs="?", type=Path)
     parser.add_argument("labels_dir", nargs="?", type=Path)
     parser.add_argument("--model", type=Path, default=None, help="a technique model folder")
+    parser.add_argument(
+        "--ptc", type=Path, default=DEFAULT_PTC, help="PTC corpus whose validation split is used"
+    )
     parser.add_argument("--spacy-model", default=None)
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     args = parser.parse_args()
     try:
         if args.articles_dir is None:
-            if not (DEFAULT_PTC / "train-articles").is_dir():
-                print(f"no folders given and no PTC corpus at {DEFAULT_PTC}", file=sys.stderr)
+            if not (args.ptc / "train-articles").is_dir():
+                print(f"no folders given and no PTC corpus at {args.ptc}", file=sys.stderr)
                 return 2
-            articles = default_split(DEFAULT_PTC)["validation"]
-            where = f"validation split of {DEFAULT_PTC.resolve()}"
+            articles = default_split(args.ptc)["validation"]
+            where = f"validation split of {args.ptc.resolve()}"
         else:
             if args.labels_dir is None:
                 parser.error("give LABELS_DIR with ARTICLES_DIR")
