@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 # Rebuild the persuasion-technique model shipped in src/newsprism/understand/technique_model/
-# from the PTC corpus (../shared/data/ptc; PTC=... for another copy): CPU only, ~10 minutes.
+# from the PTC corpus (../shared/data/ptc; PTC=... for another copy): CPU only, ~16 minutes.
 PTC ?= ../shared/data/ptc
 techniques-model: $(STAMP)
 	$(BIN)/python -m pip install -q 'torch==2.13.0'

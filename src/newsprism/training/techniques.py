@@ -3,7 +3,7 @@
     make techniques-model            # installs torch (CPU build) into the venv, then runs:
     python -m newsprism.training.techniques --ptc ../shared/data/ptc
 
-CPU only, one thread, about 10 minutes on this project's 2-core machines; deterministic seeds.
+CPU only, one thread, about 16 minutes on one core of this project's machines; deterministic seeds.
 Data: the PTC training articles of our split (training/ptc.py); the validation articles are
 never read here, so `benchmarks/techniques.py` measures on text the model has not seen.
 
