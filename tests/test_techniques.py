@@ -5,6 +5,7 @@ benchmark on a PTC-format folder, and (with torch) the training script end to en
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -238,8 +239,12 @@ def test_techniques_are_stored_exported_and_profiled_per_outlet(tmp_path: Path) 
         anchor = next(t for t in techniques if t["field"] == "text")["id"]
         assert f'id="t-{anchor}"' in report and f'href="#t-{anchor}"' in report
         corpus.export("jsonl", tmp_path / "out.jsonl")
-    exported = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
-    assert '"type": "technique"' in exported or '"type":"technique"' in exported
+        corpus.export("framing", tmp_path / "framing.json")
+    exported = [json.loads(line) for line in (tmp_path / "out.jsonl").open(encoding="utf-8")]
+    assert sum(r["type"] == "technique" for r in exported) == len(techniques)
+    document = json.loads((tmp_path / "framing.json").read_text(encoding="utf-8"))
+    profiles = {c["name"]: c for c in document["columns"]}
+    assert profiles[oped["name"]]["techniques_per_1000_words"] == oped["techniques_per_1000_words"]
 
 
 def test_analysis_goes_on_without_a_technique_model(tmp_path: Path, monkeypatch) -> None:

@@ -1,5 +1,6 @@
 """Exports other tools read: JSON Lines (every record, one a line), CSV (one file per record
-type) and GeoJSON (the places, one point feature per place mention)."""
+type), GeoJSON (the places, one point feature per place mention) and the framing document (the
+naming matrix with each outlet's framing profile, as `Corpus.naming_matrix()` gives it)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from newsprism.crosscheck.framing import naming_matrix
 from newsprism.show.records import RECORD_TYPES, record_fields, records, span_records
 from newsprism.store import Store
 
-FORMATS = ("jsonl", "csv", "geojson")
+FORMATS = ("jsonl", "csv", "geojson", "framing")
 
 
 def export_jsonl(store: Store, out: TextIO) -> int:
@@ -74,6 +76,16 @@ def geojson(store: Store) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def framing(store: Store) -> dict[str, Any]:
+    """{"columns": outlets with their framing profiles, "rows": actors x outlets}."""
+    return naming_matrix(
+        records(store, "label"),
+        records(store, "article"),
+        records(store, "entity"),
+        records(store, "technique"),
+    )
+
+
 def export(store: Store, fmt: str, out: str | Path | None) -> str:
     """Run an export; return a line saying what was written where."""
     if fmt not in FORMATS:
@@ -94,6 +106,12 @@ def export(store: Store, fmt: str, out: str | Path | None) -> str:
 def _write(store: Store, fmt: str, handle: TextIO) -> str:
     if fmt == "jsonl":
         return f"{export_jsonl(store, handle)} records"
+    if fmt == "framing":
+        document = framing(store)
+        json.dump(document, handle, ensure_ascii=False, indent=1, default=str)
+        handle.write("\n")
+        rows, columns = len(document["rows"]), len(document["columns"])
+        return f"naming matrix of {rows} actors x {columns} outlets"
     collection = geojson(store)
     json.dump(collection, handle, ensure_ascii=False)
     handle.write("\n")
