@@ -194,6 +194,14 @@ def test_shipped_model_finds_loaded_language_in_an_oped(tagger) -> None:
     assert techniques & {"Loaded_Language", "Name_Calling,Labeling"}
 
 
+def test_a_spacy_model_without_sentences_or_vectors_still_gets_spans(tagger) -> None:
+    import spacy
+
+    text = "The corrupt cowards in the capital sold our heroes out again. " * 40  # one long line
+    found = tagger.tag(text, spacy.blank("en")(text))
+    assert found and all(text[t.start : t.end] == t.text for t in found)
+
+
 def test_plain_reporting_yields_few_techniques(tagger) -> None:
     plain = (
         "The city council met on Tuesday to discuss the budget for the next fiscal year.\n"

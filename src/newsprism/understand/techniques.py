@@ -417,10 +417,13 @@ class SpanTagger:
             weights = {k: stored[k].astype(np.float32) for k in stored.files}
         return cls(weights, meta["decoding"])
 
-    # span identification
     def identify(self, text: str, doc: Any, view: TokenView | None = None) -> TaggedText:
         view = view or TokenView.of(doc, self.tensor_width)
-        ranges = windows(text, [s.start_char for s in doc.sents], self.tokenizer)
+        # a pipeline without a parser or sentencizer has no sentences: lines are then cut
+        # where they must be, at the piece limit
+        has_sents = doc.has_annotation("SENT_START")
+        starts = [s.start_char for s in doc.sents] if has_sents else []
+        ranges = windows(text, starts, self.tokenizer)
         states, offsets, probs = self._run_windows(text, ranges, view)
         token_probs = token_probabilities(view, probs, offsets)
         spans = decode(token_probs, view, ranges, **self.decoding)
@@ -465,7 +468,8 @@ class SpanTagger:
                 n = len(o)
                 states.append(hidden[row, 1 : n - 1])
                 offsets.append(o[1 : n - 1])
-                probs.append(1 / (1 + np.exp(-logits[row, 1 : n - 1])))
+                # the logistic function in its tanh form: no overflow for large logits
+                probs.append(0.5 + 0.5 * np.tanh(0.5 * logits[row, 1 : n - 1]))
         return np.concatenate(states), np.concatenate(offsets), np.concatenate(probs)
 
 
