@@ -103,10 +103,20 @@ class BertLayers:
     `load_safetensors` (the names of the Hugging Face checkpoint)."""
 
     def __init__(self, weights: Mapping[str, np.ndarray]) -> None:
-        self.w = weights
+        self.w = dict(weights)
         self.layers = 1 + max(
             int(k.split(".")[2]) for k in weights if k.startswith("encoder.layer.")
         )
+        # query, key and value as one (384, 1152) product: one BLAS call instead of three
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}.attention.self."
+            for part in ("weight", "bias"):
+                self.w[p + "qkv." + part] = np.ascontiguousarray(
+                    np.concatenate(
+                        [self.w[p + name + "." + part] for name in ("query", "key", "value")],
+                        axis=-1,
+                    )
+                )
 
     def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Final hidden states, (batch, tokens, 384) float32."""
@@ -135,9 +145,7 @@ class BertLayers:
         def split(v: np.ndarray) -> np.ndarray:
             return v.reshape(n, t, HEADS, hd).transpose(0, 2, 1, 3)
 
-        q = split(lin("attention.self.query", x))
-        k = split(lin("attention.self.key", x))
-        v = split(lin("attention.self.value", x))
+        q, k, v = (split(part) for part in np.split(lin("attention.self.qkv", x), 3, axis=-1))
         scores = q @ k.transpose(0, 1, 3, 2) * np.float32(hd**-0.5) + bias
         scores = np.exp(scores - scores.max(-1, keepdims=True))
         scores /= scores.sum(-1, keepdims=True)
