@@ -260,7 +260,7 @@ def test_analysis_goes_on_without_a_technique_model(tmp_path: Path, monkeypatch)
     from newsprism.understand import article
 
     monkeypatch.setenv("NEWSPRISM_TECHNIQUE_MODEL", str(tmp_path / "no-model"))
-    monkeypatch.setattr(article, "_tagger", None)
+    article.process_tagger.cache_clear()
     load_tagger.cache_clear()
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(OPED, encoding="utf-8")
@@ -272,7 +272,7 @@ def test_analysis_goes_on_without_a_technique_model(tmp_path: Path, monkeypatch)
             assert corpus.techniques() == []
             assert "Washington" in [p["text"] for p in corpus.places()]  # the rest went on
     finally:
-        monkeypatch.setattr(article, "_tagger", None)
+        article.process_tagger.cache_clear()
         load_tagger.cache_clear()
 
 

@@ -113,7 +113,7 @@ class BertLayers:
             for part in ("weight", "bias"):
                 self.w[p + "qkv." + part] = np.ascontiguousarray(
                     np.concatenate(
-                        [self.w[p + name + "." + part] for name in ("query", "key", "value")],
+                        [self.w.pop(p + name + "." + part) for name in ("query", "key", "value")],
                         axis=-1,
                     )
                 )

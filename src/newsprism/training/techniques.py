@@ -47,9 +47,11 @@ from newsprism.understand.techniques import (
     TokenView,
     cue_features,
     decode,
+    encode_windows,
     line_around,
     piece_tokenizers,
     piece_vectors,
+    sentence_starts,
     span_states,
     token_probabilities,
     windows,
@@ -88,21 +90,16 @@ def parse(articles: Sequence[PTCArticle], nlp: Any, tokenizers: tuple[Any, Any])
     docs = nlp.pipe((a.text for a in articles), batch_size=16)
     for article, doc in zip(articles, docs, strict=True):
         view = TokenView.of(doc, TENSOR_WIDTH)
-        ranges = windows(article.text, [s.start_char for s in doc.sents], lines)
+        ranges = windows(article.text, sentence_starts(doc), lines)
         inside = np.zeros(len(article.text) + 1, np.int64)
         for span in article.spans:
             inside[span.start : span.end] = 1
         cumulative = np.concatenate([[0], np.cumsum(inside)])
-        encodings = pieces.encode_batch([article.text[a:b] for a, b in ranges])
         items = []
-        for (a, _), enc in zip(ranges, encodings, strict=True):
-            offsets = np.array(enc.offsets, np.int64).reshape(-1, 2) + a
-            offsets[0] = offsets[-1] = 0
+        for ids, offsets in encode_windows(article.text, ranges, pieces):
             labels = (cumulative[offsets[:, 1]] - cumulative[offsets[:, 0]] > 0).astype(np.float32)
             labels[0] = labels[-1] = 0
-            items.append(
-                Window(article.id, np.array(enc.ids), labels, offsets, piece_vectors(view, offsets))
-            )
+            items.append(Window(article.id, ids, labels, offsets, piece_vectors(view, offsets)))
         out.append(Parsed(article, view, ranges, items))
     return out
 

@@ -12,6 +12,7 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from newsprism.encoders.minilm import blas_threads
@@ -84,22 +85,19 @@ def process_gazetteer() -> Gazetteer:
     return _gazetteer[1]
 
 
-_tagger: tuple[int, TechniqueTagger | None] | None = None
-
-
+@lru_cache(maxsize=1)
 def process_tagger() -> TechniqueTagger | None:
-    """The persuasion-technique tagger, loaded once per process; None (with one warning) where
-    its model is missing or $NEWSPRISM_TECHNIQUES is 0, and the rest of the stage goes on."""
-    global _tagger
-    if _tagger is None or _tagger[0] != os.getpid():
-        tagger = None
-        if os.environ.get(TECHNIQUES_ENV, "1") != "0":
-            try:
-                tagger = load_tagger()
-            except (TechniqueModelError, ModuleNotFoundError, OSError) as error:
-                warnings.warn(f"persuasion techniques are not tagged: {error}", stacklevel=2)
-        _tagger = (os.getpid(), tagger)
-    return _tagger[1]
+    """The persuasion-technique tagger, loaded once per process (plain arrays: unlike the
+    gazetteer's connection, a copy inherited across a fork is fine); None (with one warning)
+    where its model is missing or $NEWSPRISM_TECHNIQUES is 0, and the rest of the stage goes
+    on."""
+    if os.environ.get(TECHNIQUES_ENV, "1") == "0":
+        return None
+    try:
+        return load_tagger()
+    except (TechniqueModelError, ModuleNotFoundError, OSError) as error:
+        warnings.warn(f"persuasion techniques are not tagged: {error}", stacklevel=2)
+        return None
 
 
 def understand_batch(

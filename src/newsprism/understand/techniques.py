@@ -98,6 +98,17 @@ class TokenView:
             np.asarray(tensor, dtype=np.float32),
         )
 
+    def tokens_in(self, start: int, end: int) -> slice:
+        """The tokens overlapping characters start..end."""
+        lo = int(np.searchsorted(self.ends, start, side="right"))
+        return slice(lo, max(lo, int(np.searchsorted(self.starts, end, side="left"))))
+
+
+def sentence_starts(doc: Any) -> list[int]:
+    """Where the doc's sentences begin; none for a pipeline without a parser or sentencizer
+    (lines are then cut where they must be, at the piece limit)."""
+    return [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else []
+
 
 # --- windows and word pieces: shared with training ---------------------------------------------
 
@@ -148,6 +159,20 @@ def piece_tokenizers() -> tuple[Any, Any]:
     lines.no_truncation()
     windows_.enable_truncation(MAX_PIECES)
     return lines, windows_
+
+
+def encode_windows(
+    text: str, ranges: Sequence[tuple[int, int]], tokenizer: Any
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(word-piece ids, their character offsets in `text`) per window; [CLS] and [SEP] get
+    the empty offsets (0, 0)."""
+    encodings = tokenizer.encode_batch([text[a:b] for a, b in ranges])
+    out = []
+    for (a, _), enc in zip(ranges, encodings, strict=True):
+        offsets = np.array(enc.offsets, dtype=np.int64).reshape(-1, 2) + a
+        offsets[0] = offsets[-1] = 0
+        out.append((np.array(enc.ids, dtype=np.int64), offsets))
+    return out
 
 
 def piece_token_index(view: TokenView, piece_starts: np.ndarray) -> np.ndarray:
@@ -271,10 +296,11 @@ def cue_features(text: str, spans: Sequence[tuple[int, int]], view: TokenView) -
         normal = _words(phrase)
         occurrences = lower.count(phrase.lower()) if phrase.strip() else 0
         normal_occurrences = lower.count(normal) if normal else 0
-        lo = np.searchsorted(view.ends, s, side="right")
-        hi = np.searchsorted(view.starts, e, side="left")
+        tokens = view.tokens_in(s, e)
         vector = (
-            view.tensor[lo:hi].mean(0) if hi > lo else np.zeros(view.tensor.shape[1], np.float32)
+            view.tensor[tokens].mean(0)
+            if tokens.stop > tokens.start
+            else np.zeros(view.tensor.shape[1], np.float32)
         )
         line = line_around(text, s, e)
         n_words = len(phrase.split())
@@ -307,7 +333,7 @@ def span_states(
 ) -> np.ndarray:
     """Mean of the tagger's last states over the word pieces inside each span, L2-normalised
     (computed anyway by span identification, so classification gets them for free)."""
-    out = np.zeros((len(spans), states.shape[1] if states.ndim == 2 else HIDDEN), np.float32)
+    out = np.zeros((len(spans), states.shape[1]), np.float32)
     for i, (s, e) in enumerate(spans):
         inside = (offsets[:, 0] < e) & (offsets[:, 1] > s)
         if inside.any():
@@ -423,19 +449,14 @@ class SpanTagger:
 
     def identify(self, text: str, doc: Any, view: TokenView | None = None) -> TaggedText:
         view = view or TokenView.of(doc, self.tensor_width)
-        # a pipeline without a parser or sentencizer has no sentences: lines are then cut
-        # where they must be, at the piece limit
-        has_sents = doc.has_annotation("SENT_START")
-        starts = [s.start_char for s in doc.sents] if has_sents else []
-        ranges = windows(text, starts, self.tokenizer)
+        ranges = windows(text, sentence_starts(doc), self.tokenizer)
         states, offsets, probs = self._run_windows(text, ranges, view)
         token_probs = token_probabilities(view, probs, offsets)
         spans = decode(token_probs, view, ranges, **self.decoding)
         scores = []
         for s, e in spans:
-            lo = np.searchsorted(view.ends, s, side="right")
-            hi = np.searchsorted(view.starts, e, side="left")
-            scores.append(float(token_probs[lo:hi].mean()) if hi > lo else 0.0)
+            tokens = view.tokens_in(s, e)
+            scores.append(float(token_probs[tokens].mean()) if tokens.stop > tokens.start else 0.0)
         return TaggedText(spans, scores, states, offsets)
 
     def _run_windows(
@@ -444,22 +465,20 @@ class SpanTagger:
         if not ranges:
             empty = np.zeros((0, 2), np.int64)
             return np.zeros((0, HIDDEN), np.float32), empty, np.zeros(0, np.float32)
-        encodings = self.window_tokenizer.encode_batch([text[a:b] for a, b in ranges])
-        order = sorted(range(len(ranges)), key=lambda i: len(encodings[i].ids))
+        encoded = encode_windows(text, ranges, self.window_tokenizer)
+        order = sorted(range(len(ranges)), key=lambda i: len(encoded[i][0]))
         states, offsets, probs = [], [], []
         for begin in range(0, len(order), batch):
             chunk = order[begin : begin + batch]
-            width = max(len(encodings[i].ids) for i in chunk)
+            width = max(len(encoded[i][0]) for i in chunk)
             ids = np.zeros((len(chunk), width), np.int64)
             mask = np.zeros((len(chunk), width), np.float32)
             extra = np.zeros((len(chunk), width, self.tensor_width), np.float32)
             piece_offsets = []
             for row, i in enumerate(chunk):
-                enc = encodings[i]
-                n = len(enc.ids)
-                ids[row, :n], mask[row, :n] = enc.ids, 1
-                o = np.array(enc.offsets, dtype=np.int64).reshape(-1, 2) + ranges[i][0]
-                o[0] = o[-1] = 0  # [CLS], [SEP]
+                piece_ids, o = encoded[i]
+                n = len(piece_ids)
+                ids[row, :n], mask[row, :n] = piece_ids, 1
                 piece_offsets.append(o)
                 extra[row, :n] = piece_vectors(view, o)
             hidden = self.encoder.forward(ids, mask)
