@@ -72,7 +72,12 @@ class Column:
             "techniques": total,
             "techniques_per_1000_words": self.per_thousand_words(total),
             "technique_counts": [
-                {"technique": name, "count": n, "per_1000_words": self.per_thousand_words(n)}
+                {
+                    "technique": name, "count": n, "per_1000_words": self.per_thousand_words(n),
+                    "first": next(
+                        e for e in self.technique_evidence if e["technique"] == name
+                    ),
+                }
                 for name, n in self.techniques.most_common()
             ],
             "technique_evidence": self.technique_evidence,

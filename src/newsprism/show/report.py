@@ -20,6 +20,7 @@ from newsprism.store import Store
 KIND_ORDER = ("mention", "place", "timeref", "quantity", "attribution")
 MATRIX_ROWS = 60  # actors shown in the report's naming matrix; the API and exports hold all
 MATRIX_COLUMNS = 24  # outlets (or articles of unknown outlet) shown side by side
+ANCHOR_PREFIX = {"label": "l", "technique": "t"}  # the report's link targets, as in the template
 MAX_PROFILES = 60  # outlets whose framing profile the report shows
 MAX_CLAIMS = 300  # the report lists claims told by two articles or more; the rest are exported
 VERDICT_ORDER = {"contradicted": 0, "corroborated": 1, "single-source": 2, "unattributed": 3}
@@ -34,6 +35,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["paragraphs"] = lambda text: [p for p in text.split("\n\n") if p.strip()]
+    # "Name_Calling,Labeling" -> "Name Calling, Labeling"
+    env.filters["technique_name"] = lambda name: name.replace("_", " ").replace(",", ", ")
     return env
 
 
@@ -79,13 +82,13 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
         for e in c["evidence"]:
             anchors[e["article_id"]][e["start"]].append(f"c-{e['claim_id']}")
     labels = [r for found in by_article.values() for r in found if r["type"] == "label"]
-    for label in labels:
-        if label.get("field") != "title":
-            anchors[label["article_id"]][label["start"]].append(f"l-{label['id']}")
     techniques = [r for found in by_article.values() for r in found if r["type"] == "technique"]
-    for technique in techniques:
-        if technique.get("field") != "title":
-            anchors[technique["article_id"]][technique["start"]].append(f"t-{technique['id']}")
+    # labels and techniques overlap the marks: they get anchors in the text (a headline's
+    # are linked through their article)
+    for record in labels + techniques:
+        if record.get("field") != "title":
+            prefix = ANCHOR_PREFIX[record["type"]]
+            anchors[record["article_id"]][record["start"]].append(f"{prefix}-{record['id']}")
     mention_counts: Counter[str] = Counter()
     place_points: dict[int, MapPoint] = {}
     for a in articles:
@@ -160,12 +163,6 @@ def _profiles(matrix: dict[str, Any]) -> list[dict[str, Any]]:
     links to its first instance."""
     columns = [c for c in matrix["columns"] if c["techniques"] or c["loaded_labels"]]
     columns.sort(key=lambda c: (-c["techniques_per_1000_words"], -c["loaded_labels"], c["name"]))
-    for column in columns:
-        first: dict[str, dict[str, Any]] = {}
-        for evidence in column["technique_evidence"]:
-            first.setdefault(evidence["technique"], evidence)
-        for entry in column["technique_counts"]:
-            entry["first"] = first.get(entry["technique"])
     return columns[:MAX_PROFILES]
 
 
