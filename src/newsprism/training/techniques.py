@@ -39,6 +39,7 @@ from newsprism.training.ptc import (
     si_scores,
     tc_micro_f1,
 )
+from newsprism.understand.lines import line_around
 from newsprism.understand.techniques import (
     MAX_PIECES,
     MODEL_DIR,
@@ -48,7 +49,6 @@ from newsprism.understand.techniques import (
     cue_features,
     decode,
     encode_windows,
-    line_around,
     piece_tokenizers,
     piece_vectors,
     sentence_starts,

@@ -27,6 +27,8 @@ from importlib import resources
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from newsprism.understand.lines import line_around
+
 PERSON, ORGANIZATION, GROUP, GOVERNMENT, COUNTRY = (
     "person", "organization", "group", "government", "country",
 )  # fmt: skip
@@ -416,10 +418,7 @@ def _headline_noise(span, lex: Lexicon) -> bool:
     there, keep only names that look like organizations."""
     if len(span) < 2 or span[-1].lower_ in _ORG_CUES or fold(span.text) in lex.org_alias:
         return False
-    text = span.doc.text
-    line = text[
-        text.rfind("\n", 0, span.start_char) + 1 : text.find("\n", span.end_char) % (len(text) + 1)
-    ]
+    line = line_around(span.doc.text, span.start_char, span.end_char)
     words = re.findall(r"[^\W\d_][\w'\u2019-]*", line)
     capitalized = sum(1 for w in words if w[0].isupper())
     return len(words) >= 4 and capitalized >= 0.7 * len(words)

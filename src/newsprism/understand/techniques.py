@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from newsprism.encoders.minilm import HIDDEN, BertLayers, load_safetensors, model_dir
+from newsprism.understand.lines import line_around, lines_of
 
 TECHNIQUES = (
     "Loaded_Language",
@@ -111,15 +112,6 @@ def sentence_starts(doc: Any) -> list[int]:
 
 
 # --- windows and word pieces: shared with training ---------------------------------------------
-
-
-def lines_of(text: str) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
 
 
 def windows(text: str, sentence_starts: Sequence[int], tokenizer: Any) -> list[tuple[int, int]]:
@@ -275,12 +267,6 @@ def decode(
 
 def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
-
-
-def line_around(text: str, start: int, end: int) -> str:
-    a = text.rfind("\n", 0, start) + 1
-    b = text.find("\n", end)
-    return text[a : b if b >= 0 else len(text)]
 
 
 def cue_features(text: str, spans: Sequence[tuple[int, int]], view: TokenView) -> np.ndarray:
