@@ -536,15 +536,8 @@ def test_killed_and_injured_figures_of_one_sentence_are_two_measures(embedder: A
         .date("Sunday", "2026-02-08")
     )
     dead = toll(
-        "t3",
-        "Tribune",
-        "More than 100 people were killed in Kharkiv on Sunday.",
-        "More than 100 people",
-        100,
-        "people",
-        "more than",
-        100,
-        None,
+        "t3", "Tribune", "More than 100 people were killed in Kharkiv on Sunday.",
+        "More than 100 people", 100, "people", "more than", 100, None,
     )
     index, _ = crosscheck(embedder, both, wounded, dead)
 
@@ -568,9 +561,10 @@ def test_a_group_is_never_a_chain_of_look_alikes(embedder: Any) -> None:
         .quantity("Forty people", 40, "people", "kill")
         .place("Nairobi", 184745, "KE")
     )
-    unplaced = Doc(
-        "u", "At least 40 people were killed on Friday.", "Courier", "2026-02-10"
-    ).quantity("At least 40 people", 40, "people", "kill", "at least", 40, None)
+    unplaced = (
+        Doc("u", "At least 40 people were killed on Friday.", "Courier", "2026-02-10")
+        .quantity("At least 40 people", 40, "people", "kill", "at least", 40, None)
+    )
     dar = (
         Doc("d", "At least 45 people were killed in Dar es Salaam.", "Tribune", "2026-02-10")
         .quantity("At least 45 people", 45, "people", "kill", "at least", 45, None)
