@@ -35,7 +35,7 @@ lint: $(STAMP)
 # from the PTC corpus (../shared/data/ptc; PTC=... for another copy): CPU only, ~16 minutes.
 PTC ?= ../shared/data/ptc
 techniques-model: $(STAMP)
-	$(BIN)/python -m pip install -q 'torch==2.13.0'
+	$(BIN)/python -m pip install -q 'torch==2.13.0' 'onnx==1.23.2'  # = the extra `train`
 	OMP_NUM_THREADS=1 $(BIN)/python -m newsprism.training.techniques --ptc $(PTC)
 	$(BIN)/python benchmarks/techniques.py --ptc $(PTC)
 

@@ -12,8 +12,9 @@ Measures, as the task defines them (scorers in newsprism/training/ptc.py):
 - TC: micro-F1 of the technique given to each gold span (a span with k techniques gets the
   model's top k);
 - cost: CPU seconds of the tagger (spans + techniques on them) against the spaCy pass it reads
-  from, on the same texts, in the same run: both on one BLAS thread, interleaved in chunks of 8
-  articles so that load on the machine falls on both alike.
+  from, on the same texts, in the same run: both on one thread (BLAS; onnxruntime's session
+  is always one thread), interleaved in chunks of 8 articles so that load on the machine falls
+  on both alike.
 The figures are the last lines printed.
 """
 

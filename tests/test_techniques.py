@@ -26,6 +26,7 @@ from newsprism.understand.techniques import (
     MAX_PIECES,
     TECHNIQUES,
     SpanVectoriser,
+    TechniqueModelError,
     TokenView,
     decode,
     load_tagger,
@@ -34,6 +35,7 @@ from newsprism.understand.techniques import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+LAYERS = 2  # fine-tuned MiniLM layers in the shipped tagger
 
 # Our own text, written for these tests: a partisan op-ed in the register the PTC annotates.
 OPED = (
@@ -175,10 +177,19 @@ def tagger():
 
 def test_shipped_model_knows_the_fourteen_techniques(tagger) -> None:
     assert sorted(tagger.classes) == sorted(TECHNIQUES)
-    assert tagger.meta["layers"] == 2
-    assert (ROOT / "src/newsprism/understand/technique_model/span_tagger.npz").stat().st_size < (
-        12_000_000
-    )
+    assert tagger.meta["layers"] == LAYERS
+    shipped = ROOT / "src/newsprism/understand/technique_model"
+    assert (shipped / "span_tagger.onnx").stat().st_size < 12_000_000
+    assert not (shipped / "span_tagger.npz").exists()
+
+
+def test_a_model_folder_of_the_old_numpy_form_says_to_rebuild(tmp_path: Path) -> None:
+    shipped = ROOT / "src/newsprism/understand/technique_model"
+    for name in ("meta.json", "classifier.npz"):
+        (tmp_path / name).write_bytes((shipped / name).read_bytes())
+    np.savez(tmp_path / "span_tagger.npz", head_bias=np.zeros(1))
+    with pytest.raises(TechniqueModelError, match=r"no span_tagger\.onnx.*make techniques-model"):
+        load_tagger(str(tmp_path))
 
 
 def test_shipped_model_finds_loaded_language_in_an_oped(tagger) -> None:
@@ -276,6 +287,44 @@ def test_analysis_goes_on_without_a_technique_model(tmp_path: Path, monkeypatch)
         load_tagger.cache_clear()
 
 
+@pytest.mark.skipif(importlib.util.find_spec("onnx") is None, reason="needs onnx (training only)")
+def test_a_fused_skip_layer_norm_split_in_two_computes_the_same() -> None:
+    import onnx
+    import onnxruntime
+    from onnx import TensorProto, helper, numpy_helper
+
+    from newsprism.training.techniques import split_skip_layer_norms
+
+    rng = np.random.default_rng(0)
+    weights = {name: rng.normal(size=8).astype(np.float32) for name in ("gamma", "beta", "bias")}
+    node = helper.make_node(
+        "SkipLayerNormalization", ["x", "skip", "gamma", "beta", "bias"], ["y"],
+        domain="com.microsoft", epsilon=1e-12,
+    )  # fmt: skip
+    graph = helper.make_model(
+        helper.make_graph(
+            [node], "skip-layer-norm",
+            [helper.make_tensor_value_info(n, TensorProto.FLOAT, [2, 3, 8]) for n in ("x", "skip")],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3, 8])],
+            [numpy_helper.from_array(v, name) for name, v in weights.items()],
+        ),
+        opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)],
+    )  # fmt: skip
+    feeds = {n: rng.normal(size=(2, 3, 8)).astype(np.float32) for n in ("x", "skip")}
+
+    def run(model: object) -> np.ndarray:
+        session = onnxruntime.InferenceSession(model.SerializeToString())  # type: ignore[attr-defined]
+        return session.run(None, feeds)[0]
+
+    fused = run(graph)
+    split = split_skip_layer_norms(onnx.load_from_string(graph.SerializeToString()))
+    assert [n.op_type for n in split.graph.node] == ["Add", "Add", "LayerNormalization"]
+    assert np.allclose(run(split), fused, atol=1e-5)
+    total = feeds["x"] + feeds["skip"] + weights["bias"]
+    expected = (total - total.mean(-1, keepdims=True)) / total.std(-1, keepdims=True)
+    assert np.allclose(fused, expected * weights["gamma"] + weights["beta"], atol=1e-4)
+
+
 # --- the benchmark and the training script -----------------------------------------------------
 
 
@@ -312,7 +361,10 @@ def test_benchmark_scores_any_ptc_format_folder_and_ends_with_its_figures(tmp_pa
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch")
+@pytest.mark.skipif(
+    not (importlib.util.find_spec("torch") and importlib.util.find_spec("onnx")),
+    reason="training needs torch and onnx (`make techniques-model` installs them)",
+)
 def test_training_script_builds_a_model_the_tagger_loads(shared_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "model"
     run = subprocess.run(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from contextlib import nullcontext
 from importlib.util import find_spec
 from pathlib import Path
@@ -50,8 +50,9 @@ def model_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
-def load_safetensors(path: Path) -> dict[str, np.ndarray]:
-    """All float tensors as float32; linear weights transposed to contiguous (in, out)."""
+def load_safetensors(path: Path, names: Collection[str] | None = None) -> dict[str, np.ndarray]:
+    """The float tensors (all, or those in `names`) as float32; linear weights transposed to
+    contiguous (in, out)."""
     # The format is an 8-byte header length, a JSON header, then raw little-endian tensors.
     raw = path.read_bytes()
     (size,) = struct.unpack("<Q", raw[:8])
@@ -59,7 +60,7 @@ def load_safetensors(path: Path) -> dict[str, np.ndarray]:
     dtypes = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
     tensors = {}
     for name, info in header.items():
-        if name == "__metadata__":
+        if name == "__metadata__" or (names is not None and name not in names):
             continue
         begin, end = info["data_offsets"]
         data = np.frombuffer(raw, dtype=dtypes[info["dtype"]], count=-1, offset=8 + size + begin)

@@ -87,8 +87,8 @@ def process_gazetteer() -> Gazetteer:
 
 @lru_cache(maxsize=1)
 def process_tagger() -> TechniqueTagger | None:
-    """The persuasion-technique tagger, loaded once per process (plain arrays: unlike the
-    gazetteer's connection, a copy inherited across a fork is fine); None (with one warning)
+    """The persuasion-technique tagger, loaded once per process (a copy inherited across a
+    fork opens its own onnxruntime session on first use); None (with one warning)
     where its model is missing or $NEWSPRISM_TECHNIQUES is 0, and the rest of the stage goes
     on."""
     if os.environ.get(TECHNIQUES_ENV, "1") == "0":

@@ -9,10 +9,11 @@ inside one window, are the spans. Technique classification: a logistic regressio
 span's words and character n-grams, its line's words, hand-made cues (length, how often the
 phrase recurs, punctuation, position) and the mean of the tagger's states over the span.
 
-Inference is NumPy and scikit-learn's vectorisers only; the shipped weights are in
-`technique_model/` (no word-embedding matrix: the frozen one is read from the MiniLM package).
-Two layers because the tagger must cost no more than the spaCy pass (one layer ~ 80 ms for a
-1,100-piece article on one core; the spaCy pass ~ 200 ms): benchmarks/techniques.py measures it.
+The tagger's layers and head ship as an ONNX graph with int8 weights (`technique_model/`), run
+by onnxruntime on one thread; the frozen word-embedding matrix is read from the MiniLM package,
+the classifier is plain arrays for scikit-learn's vectorisers. Why int8: the tagger must cost no
+more than the spaCy pass (benchmarks/techniques.py measures it), and on one core int8 products
+take about 40% of NumPy's float32 ones; two layers then cost about a third of the spaCy pass.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from newsprism.encoders.minilm import HIDDEN, BertLayers, load_safetensors, model_dir
+from newsprism.encoders.minilm import HIDDEN, load_safetensors, model_dir
 from newsprism.understand.lines import line_around, lines_of
 
 TECHNIQUES = (
@@ -411,27 +412,48 @@ def _meta(where: Path) -> dict[str, Any]:
 
 
 class SpanTagger:
-    """Span identification: the fine-tuned MiniLM layers and their head, and the decoding."""
+    """Span identification: the fine-tuned MiniLM layers and their head (an int8 ONNX graph
+    run by onnxruntime on one thread), and the decoding."""
 
-    def __init__(self, weights: dict[str, np.ndarray], decoding: dict[str, Any]) -> None:
-        base = model_dir()
+    GRAPH = "span_tagger.onnx"
+
+    def __init__(self, graph: Path, decoding: dict[str, Any]) -> None:
         self.tokenizer, self.window_tokenizer = piece_tokenizers()
-        weights = dict(weights)
         word = "embeddings.word_embeddings.weight"
-        if word not in weights:  # frozen in training: read from the MiniLM package
-            weights[word] = load_safetensors(base / "model.safetensors")[word]
-        self.head_weight = weights.pop("head.weight").astype(np.float32)
-        self.head_bias = float(weights.pop("head.bias")[0])
-        self.encoder = BertLayers(weights)
-        self.tensor_width = len(self.head_weight) - HIDDEN
+        # frozen in training, so read from the MiniLM package rather than shipped again
+        self.word_vectors = load_safetensors(model_dir() / "model.safetensors", [word])[word]
+        self.graph = graph
+        self._session: tuple[int, Any] | None = None
+        widths = {i.name: i.shape[-1] for i in self.session.get_inputs()}
+        self.tensor_width = int(widths["vectors"])
         self.decoding = dict(decoding)
+
+    @property
+    def session(self) -> Any:
+        """The onnxruntime session of this process: one holds native state (allocators, thread
+        pools) that must not be used across a fork, so a forked worker opens its own."""
+        if self._session is None or self._session[0] != os.getpid():
+            import onnxruntime
+
+            options = onnxruntime.SessionOptions()
+            # one thread, as BLAS gets in the workers: each worker already has a core of its own
+            options.intra_op_num_threads = options.inter_op_num_threads = 1
+            session = onnxruntime.InferenceSession(
+                str(self.graph), options, providers=["CPUExecutionProvider"]
+            )
+            self._session = (os.getpid(), session)
+        return self._session[1]
 
     @classmethod
     def load(cls, where: Path) -> SpanTagger:
         meta = _meta(where)
-        with np.load(where / "span_tagger.npz") as stored:
-            weights = {k: stored[k].astype(np.float32) for k in stored.files}
-        return cls(weights, meta["decoding"])
+        graph = where / cls.GRAPH
+        if not graph.exists():
+            raise TechniqueModelError(
+                f"{where}: no {cls.GRAPH} (a model from before newsprism shipped the tagger as "
+                "an ONNX graph?); rebuild it with `make techniques-model`"
+            )
+        return cls(graph, meta["decoding"])
 
     def identify(self, text: str, doc: Any, view: TokenView | None = None) -> TaggedText:
         view = view or TokenView.of(doc, self.tensor_width)
@@ -467,18 +489,15 @@ class SpanTagger:
                 ids[row, :n], mask[row, :n] = piece_ids, 1
                 piece_offsets.append(o)
                 extra[row, :n] = piece_vectors(view, o)
-            hidden = self.encoder.forward(ids, mask)
-            logits = (
-                hidden @ self.head_weight[:HIDDEN]
-                + extra @ self.head_weight[HIDDEN:]
-                + self.head_bias
+            piece_probs, hidden = self.session.run(
+                ["probs", "hidden"],
+                {"words": self.word_vectors[ids], "mask": mask, "vectors": extra},
             )
             for row, o in enumerate(piece_offsets):
                 n = len(o)
                 states.append(hidden[row, 1 : n - 1])
                 offsets.append(o[1 : n - 1])
-                # the logistic function in its tanh form: no overflow for large logits
-                probs.append(0.5 + 0.5 * np.tanh(0.5 * logits[row, 1 : n - 1]))
+                probs.append(piece_probs[row, 1 : n - 1])
         return np.concatenate(states), np.concatenate(offsets), np.concatenate(probs)
 
 
