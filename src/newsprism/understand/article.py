@@ -15,7 +15,6 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from newsprism.encoders.minilm import blas_threads
 from newsprism.understand.actors import ActorMention, find_actors
 from newsprism.understand.gazetteer import Gazetteer
 from newsprism.understand.labels import Label, find_labels
@@ -38,7 +37,7 @@ UNDERSTAND_VERSION = "4"
 # paragraph breaks, and the spans shifted back.
 MAX_CHUNK_CHARS = 100_000
 _TITLE = -1
-TECHNIQUES_ENV = "NEWSPRISM_TECHNIQUES"  # "0": skip the technique tagger (it costs ~ a spaCy pass)
+TECHNIQUES_ENV = "NEWSPRISM_TECHNIQUES"  # "0": skip the technique tagger (~ 1/3 of a spaCy pass)
 # Every field that holds a character offset into the text, in any component's record.
 _OFFSET_FIELDS = (
     "start", "end", "name_start", "name_end", "speaker_start", "speaker_end",
@@ -111,34 +110,31 @@ def understand_batch(
     results = [ArticleUnderstanding(a.id) for a in batch]
     tagger = process_tagger()
     docs = nlp.pipe((chunk for _, _, chunk in pieces), batch_size=16)
-    # one BLAS thread for the technique tagger's MiniLM: the workers already use the cores
-    # (threads spinning against each other made MiniLM 4x slower)
-    with blas_threads(1):
-        for (i, offset, chunk), doc in zip(pieces, docs, strict=True):
-            result = results[i]
-            if tagger is not None:
-                found = tagger.tag(chunk, doc, field="title" if offset == _TITLE else "text")
-                result.techniques += found if offset == _TITLE else _shifted(found, offset)
-            if offset == _TITLE:
-                title_actors = find_actors(doc)
-                result.title_actors = title_actors
-                result.labels += [
-                    dataclasses.replace(label, field="title")
-                    for label in find_labels(doc, title_actors)
-                ]
-                continue
-            places = find_places(doc, gazetteer, dateline=batch[i].dateline)
-            # A name the gazetteer does not know is no evidence of a place ("Erodogan" tagged GPE):
-            # only places found under their own name keep actors from a span, and any other that
-            # an actor claims is dropped.
-            named = [(p.start, p.end) for p in places if p.resolution == "gazetteer"]
-            actors = find_actors(doc, place_spans=named)
-            places = [p for p in places if p.resolution == "gazetteer" or not _overlaps(p, actors)]
-            result.places += _shifted(places, offset)
-            result.actors += _shifted(actors, offset)
-            result.labels += _shifted(find_labels(doc, actors), offset)
-            result.quantities += _shifted(find_quantities(doc), offset)
-            result.attributions += _shifted(find_attributions(doc), offset)
+    for (i, offset, chunk), doc in zip(pieces, docs, strict=True):
+        result = results[i]
+        if tagger is not None:
+            found = tagger.tag(chunk, doc, field="title" if offset == _TITLE else "text")
+            result.techniques += found if offset == _TITLE else _shifted(found, offset)
+        if offset == _TITLE:
+            title_actors = find_actors(doc)
+            result.title_actors = title_actors
+            result.labels += [
+                dataclasses.replace(label, field="title")
+                for label in find_labels(doc, title_actors)
+            ]
+            continue
+        places = find_places(doc, gazetteer, dateline=batch[i].dateline)
+        # A name the gazetteer does not know is no evidence of a place ("Erodogan" tagged GPE):
+        # only places found under their own name keep actors from a span, and any other that
+        # an actor claims is dropped.
+        named = [(p.start, p.end) for p in places if p.resolution == "gazetteer"]
+        actors = find_actors(doc, place_spans=named)
+        places = [p for p in places if p.resolution == "gazetteer" or not _overlaps(p, actors)]
+        result.places += _shifted(places, offset)
+        result.actors += _shifted(actors, offset)
+        result.labels += _shifted(find_labels(doc, actors), offset)
+        result.quantities += _shifted(find_quantities(doc), offset)
+        result.attributions += _shifted(find_attributions(doc), offset)
     for article, result in zip(batch, results, strict=True):
         resolve_times(result, article.text, article.published)
     return results

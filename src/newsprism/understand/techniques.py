@@ -436,7 +436,7 @@ class SpanTagger:
             import onnxruntime
 
             options = onnxruntime.SessionOptions()
-            # one thread, as BLAS gets in the workers: each worker already has a core of its own
+            # one thread: each understanding worker already has a core of its own
             options.intra_op_num_threads = options.inter_op_num_threads = 1
             session = onnxruntime.InferenceSession(
                 str(self.graph), options, providers=["CPUExecutionProvider"]
@@ -445,15 +445,14 @@ class SpanTagger:
         return self._session[1]
 
     @classmethod
-    def load(cls, where: Path) -> SpanTagger:
-        meta = _meta(where)
+    def load(cls, where: Path, decoding: dict[str, Any]) -> SpanTagger:
         graph = where / cls.GRAPH
         if not graph.exists():
             raise TechniqueModelError(
                 f"{where}: no {cls.GRAPH} (a model from before newsprism shipped the tagger as "
                 "an ONNX graph?); rebuild it with `make techniques-model`"
             )
-        return cls(graph, meta["decoding"])
+        return cls(graph, decoding)
 
     def identify(self, text: str, doc: Any, view: TokenView | None = None) -> TaggedText:
         view = view or TokenView.of(doc, self.tensor_width)
@@ -507,7 +506,7 @@ class TechniqueTagger:
     def __init__(self, model_dir_: Path | None = None) -> None:
         where = Path(model_dir_ or MODEL_DIR)
         self.meta = _meta(where)
-        self.spans = SpanTagger.load(where)
+        self.spans = SpanTagger.load(where, self.meta["decoding"])
         self.tensor_width = self.spans.tensor_width
         with np.load(where / "classifier.npz") as clf:
             self.vectoriser = SpanVectoriser.from_arrays(clf, "x_")
@@ -558,7 +557,7 @@ class TechniqueTagger:
 
 @lru_cache(maxsize=2)
 def load_tagger(model_dir_: str | None = None) -> TechniqueTagger:
-    """One tagger per process (weights ~ 10 MB, loaded in well under a second): the model in
+    """One tagger per process (5.5 MB shipped, loaded in well under a second): the model in
     `model_dir_`, else in $NEWSPRISM_TECHNIQUE_MODEL, else the one shipped with newsprism."""
     chosen = model_dir_ or os.environ.get(MODEL_ENV)
     return TechniqueTagger(Path(chosen) if chosen else None)
