@@ -1,6 +1,7 @@
 """Persuasion-technique tagger on a set in the PTC format (SemEval-2020 Task 11).
 
     python benchmarks/techniques.py [ARTICLES_DIR LABELS_DIR] [--model DIR] [--ptc DIR]
+                                    [--all-layers]
 
 Without folders: our validation split of ../shared/data/ptc (every 5th article by id, never
 seen in training; newsprism/training/ptc.py). ARTICLES_DIR holds article<ID>.txt files,
@@ -14,7 +15,8 @@ Measures, as the task defines them (scorers in newsprism/training/ptc.py):
 - cost: CPU seconds of the tagger (spans + techniques on them) against the spaCy pass it reads
   from, on the same texts, in the same run: both on one thread (BLAS; onnxruntime's session
   is always one thread), interleaved in chunks of 8 articles so that load on the machine falls
-  on both alike.
+  on both alike; with the share of windows the exit gate let through to the upper layers
+  (`--all-layers` reads every window with all of them, to see what the gate costs).
 The figures are the last lines printed.
 """
 
@@ -53,6 +55,11 @@ def main() -> int:
     )
     parser.add_argument("--spacy-model", default=None)
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
+    parser.add_argument(
+        "--all-layers",
+        action="store_true",
+        help="read every window with all layers (no exit gate): what the gate costs in F1",
+    )
     args = parser.parse_args()
     try:
         if args.articles_dir is None:
@@ -76,6 +83,8 @@ def main() -> int:
     except TechniqueModelError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if args.all_layers:
+        tagger.spans.gate = 0.0
     nlp("Warm up the pipeline.")
     words = sum(len(a.text.split()) for a in articles)
     print(f"{len(articles)} articles ({words:,} words) from the {where}")
@@ -84,7 +93,7 @@ def main() -> int:
     classified: dict[tuple[str, int, int], list[str]] = {}
     gold_tc = gold_techniques(articles)
     spacy_cpu = tagger_cpu = 0.0
-    found = 0
+    found = seen = read = 0
     with threadpool_limits(limits=1, user_api="blas"):
         for begin in range(0, len(articles), CHUNK):
             chunk = articles[begin : begin + CHUNK]
@@ -92,9 +101,12 @@ def main() -> int:
             docs = list(nlp.pipe([a.text for a in chunk]))
             spacy_cpu += time.process_time() - started
             for article, doc in zip(chunk, docs, strict=True):
+                counts = tagger.spans.windows_seen, tagger.spans.windows_read
                 started = time.process_time()
                 techniques = tagger.tag(article.text, doc)
                 tagger_cpu += time.process_time() - started
+                seen += tagger.spans.windows_seen - counts[0]
+                read += tagger.spans.windows_read - counts[1]
                 found += len(techniques)
                 predicted[article.id] = [(t.start, t.end) for t in techniques]
                 # classification of the gold spans (not part of the cost: the task's TC input)
@@ -117,6 +129,10 @@ def main() -> int:
         print(f"TC micro-F1 (technique of each gold span, {lines} lines): {tc:.3f}")
     else:
         print("TC micro-F1: not scored (the labels give spans without techniques)")
+    print(
+        f"exit gate: {read:,} of {seen:,} windows read by all {tagger.meta['layers']} layers "
+        f"(the others by the first {tagger.meta['exit']['layer']})"
+    )
     ratio = tagger_cpu / spacy_cpu if spacy_cpu else float("nan")
     print(
         f"cost: spaCy pass {spacy_cpu:.1f} s CPU, technique tagger {tagger_cpu:.1f} s CPU "

@@ -23,6 +23,7 @@ from newsprism.training.ptc import (
 )
 from newsprism.understand.nlp import load_nlp
 from newsprism.understand.techniques import (
+    GRAPHS,
     MAX_PIECES,
     TECHNIQUES,
     SpanVectoriser,
@@ -31,11 +32,14 @@ from newsprism.understand.techniques import (
     decode,
     load_tagger,
     piece_tokenizers,
+    sentence_starts,
+    smoothed,
+    token_probabilities,
     windows,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYERS = 2  # fine-tuned MiniLM layers in the shipped tagger
+LAYERS = 6  # fine-tuned MiniLM layers in the shipped tagger
 
 # Our own text, written for these tests: a partisan op-ed in the register the PTC annotates.
 OPED = (
@@ -178,21 +182,136 @@ def tagger():
 def test_shipped_model_knows_the_fourteen_techniques(tagger) -> None:
     assert sorted(tagger.classes) == sorted(TECHNIQUES)
     assert tagger.meta["layers"] == LAYERS
+    assert 1 <= tagger.meta["exit"]["layer"] < LAYERS
     shipped = ROOT / "src/newsprism/understand/technique_model"
-    assert (shipped / "span_tagger.onnx").stat().st_size < 12_000_000
+    assert sum((shipped / name).stat().st_size for name in GRAPHS) < 16_000_000
     assert not (shipped / "span_tagger.npz").exists()
+    assert not (shipped / "span_tagger.onnx").exists()
 
 
-def test_a_model_folder_of_the_old_numpy_form_says_to_rebuild(tmp_path: Path) -> None:
+def test_a_model_folder_of_an_older_form_says_to_rebuild(tmp_path: Path) -> None:
     shipped = ROOT / "src/newsprism/understand/technique_model"
     for name in ("meta.json", "classifier.npz"):
         (tmp_path / name).write_bytes((shipped / name).read_bytes())
-    np.savez(tmp_path / "span_tagger.npz", head_bias=np.zeros(1))
-    with pytest.raises(TechniqueModelError, match=r"no span_tagger\.onnx.*make techniques-model"):
+    (tmp_path / "span_tagger.onnx").write_bytes((shipped / GRAPHS[0]).read_bytes())  # one graph
+    with pytest.raises(
+        TechniqueModelError, match=r"no span_tagger_lower\.onnx.*make techniques-model"
+    ):
         load_tagger(str(tmp_path))
 
 
-def test_shipped_model_finds_loaded_language_in_an_oped(tagger) -> None:
+def test_windows_the_gate_stops_carry_no_span_but_spans_to_classify_are_read_in_full(
+    tagger, monkeypatch
+) -> None:
+    doc = load_nlp()(OPED)
+    spans = [(t.start, t.end) for t in tagger.tag(OPED, doc)]
+    assert spans
+    read_by_gate = tagger.classify(OPED, doc, spans)
+    monkeypatch.setattr(tagger.spans, "gate", 2.0)  # above any probability: every window stops
+    assert tagger.identify(OPED, doc).spans == []
+    forced = tagger.classify(OPED, doc, spans)
+    # the same techniques: the windows holding the spans went through every layer regardless
+    assert (forced.argmax(1) == read_by_gate.argmax(1)).all()
+    assert np.abs(forced - read_by_gate).max() < 0.05
+
+
+def test_plain_reporting_lines_stop_at_the_exit_and_a_loaded_one_goes_on(tagger) -> None:
+    # bug: the gate read the exit head's output on [CLS] and [SEP] too, which it was never
+    # taught on, and every window went through all six layers
+    text = (
+        "The city council met on Tuesday to review the budget for the coming year.\n"
+        "Members approved funding for two new bus routes and a library renovation.\n"
+        "The meeting lasted three hours and was open to the public.\n"
+        "A vote on the parking plan was postponed until next month.\n"
+        "The clerk said the minutes would be published online by Friday.\n"
+        "These corrupt traitors want to destroy our great nation and must be stopped!"
+    )
+    seen, read = tagger.spans.windows_seen, tagger.spans.windows_read
+    found = tagger.tag(text, load_nlp()(text))
+    assert tagger.spans.windows_seen - seen == 6
+    assert 1 <= tagger.spans.windows_read - read <= 3
+    assert found and all(t.start >= text.index("These") for t in found)
+
+
+def test_the_gate_is_the_highest_that_skips_no_more_than_the_allowed_share_of_flagged_tokens():
+    from newsprism.training.techniques import gate_for
+
+    tops = np.array([0.9, 0.05, 0.5, 0.1, 0.2])  # each window's top exit probability
+    flagged = np.array([67, 0, 30, 1, 2])  # tokens the whole tagger flags in it (100 in all)
+    gate, share = gate_for(tops, flagged, 0.03)
+    assert 0.2 < gate <= 0.5 and share == 0.4  # stops the three lowest windows: 3 tokens lost
+    gate, share = gate_for(tops, flagged, 0.005)
+    assert 0.05 < gate <= 0.1 and share == 0.8  # only the window with nothing flagged stops
+    assert gate_for(tops, np.zeros(5, int), 0.03) == (0.0, 1.0)  # nothing to lose: read all
+
+
+def test_regate_chooses_the_gate_on_the_shipped_graphs_and_keeps_what_the_tagger_flags(
+    tmp_path: Path,
+) -> None:
+    from newsprism.training.techniques import GATE_LOSS, main
+
+    ptc = tmp_path / "ptc"
+    (ptc / "train-articles").mkdir(parents=True)
+    (ptc / "unlabeled-articles").mkdir()
+    plain = "The council met on Tuesday and approved the budget for the coming year."
+    for n, text in enumerate([OPED, plain, OPED.replace("\n", " ") + "\n" + plain]):
+        (ptc / "unlabeled-articles" / f"article{n}.txt").write_text(text, encoding="utf-8")
+    shipped = ROOT / "src/newsprism/understand/technique_model"
+    model = tmp_path / "model"
+    model.mkdir()
+    for item in shipped.iterdir():
+        (model / item.name).write_bytes(item.read_bytes())
+    meta = json.loads((model / "meta.json").read_text())
+    meta["exit"]["gate"] = 0.99  # a gate that would stop nearly everything
+    (model / "meta.json").write_text(json.dumps(meta))
+
+    assert main(["--ptc", str(ptc), "--out", str(model), "--regate"]) == 0
+    exit_ = json.loads((model / "meta.json").read_text())["exit"]
+    assert 0 < exit_["gate"] < 0.99 and exit_["chosen_on"] == "unlabeled-articles (3 articles)"
+    assert exit_["most_skipped_of_flagged"] == GATE_LOSS
+    regated = load_tagger(str(model)).spans
+    assert regated.gate == exit_["gate"]
+    knobs = meta["decoding"]
+
+    def flagged_tokens(gate: float) -> int:
+        regated.gate, count = gate, 0
+        for path in sorted((ptc / "unlabeled-articles").iterdir()):
+            text = path.read_text(encoding="utf-8")
+            doc = load_nlp()(text)
+            view = TokenView.of(doc, regated.tensor_width)
+            ranges = windows(text, sentence_starts(doc), regated.tokenizer)
+            _, offsets, piece_probs = regated.read_windows(text, ranges, view)
+            probs = smoothed(token_probabilities(view, piece_probs, offsets), knobs["smooth"])
+            words = np.array([bool(t.strip()) for t in view.texts])
+            count += int(((probs >= knobs["threshold"]) & words).sum())
+        return count
+
+    everything, kept = flagged_tokens(0.0), flagged_tokens(exit_["gate"])
+    assert everything > 0 and everything - kept <= GATE_LOSS * everything
+
+
+def test_regate_without_a_model_says_so(tmp_path: Path, capsys) -> None:
+    from newsprism.training.techniques import main
+
+    (tmp_path / "ptc" / "train-articles").mkdir(parents=True)
+    args = ["--ptc", str(tmp_path / "ptc"), "--out", str(tmp_path / "none"), "--regate"]
+    assert main(args) == 2
+    assert "no model with an exit gate there" in capsys.readouterr().err
+
+
+def test_the_refitted_taggers_threshold_flags_as_much_unlabeled_text_as_the_tuned_one() -> None:
+    from newsprism.training.techniques import matched_threshold
+
+    rng = np.random.default_rng(0)
+    before = rng.beta(1, 6, 20_000)
+    after = np.clip(before * 1.7, 0, 1)  # a surer model: the same ranking, higher scores
+    threshold = matched_threshold(before, after, 0.1)
+    assert threshold > 0.1
+    assert abs((after >= threshold).mean() - (before >= 0.1).mean()) < 0.002
+    assert matched_threshold(before, np.zeros(0), 0.1) == 0.1  # nothing to compare: kept
+
+
+def test_shipped_model_flags_every_line_of_an_oped(tagger) -> None:
     doc = load_nlp()(OPED)
     found = tagger.tag(OPED, doc)
     assert found, "an op-ed written to persuade must yield technique spans"
@@ -201,8 +320,24 @@ def test_shipped_model_finds_loaded_language_in_an_oped(tagger) -> None:
         assert 0 < t.score <= 1 and t.text.strip() == t.text
     flagged = " ".join(t.text for t in found).lower()
     assert any(w in flagged for w in ("corrupt", "cowardly", "traitors", "liars", "disgraceful"))
-    techniques = {t.technique for t in found}
-    assert techniques & {"Loaded_Language", "Name_Calling,Labeling"}
+    lines = [line for line in OPED.splitlines() if line.strip()]
+    assert all(any(t.text in line for t in found) for line in lines)
+    so_called = next(t for t in found if "So-called experts" in t.text)
+    assert so_called.technique == "Doubt"
+
+
+def test_shipped_model_names_a_quoted_epithet_in_plain_reporting(tagger) -> None:
+    text = (
+        "Lawmakers voted 52 to 48 on Thursday to approve the new border funding bill.\n"
+        "The measure provides $4.2 billion for additional staff and equipment at ports of entry.\n"
+        "Senator Mark Ellis called the plan \"a disgraceful giveaway to corrupt cronies\".\n"
+        "The White House said it expected the president to sign the bill next week."
+    )
+    found = tagger.tag(text, load_nlp()(text))
+    epithet = [t for t in found if "corrupt cronies" in t.text]
+    assert epithet and epithet[0].technique in {"Loaded_Language", "Name_Calling,Labeling"}
+    assert len(epithet[0].text) < 50, "the epithet, not the whole sentence"
+    assert not [t for t in found if "52 to 48" in t.text or "White House" in t.text]
 
 
 def test_a_spacy_model_without_sentences_or_vectors_still_gets_spans(tagger) -> None:
@@ -349,10 +484,11 @@ def test_benchmark_scores_any_ptc_format_folder_and_ends_with_its_figures(tmp_pa
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
-    last = run.stdout.strip().splitlines()[-3:]
+    last = run.stdout.strip().splitlines()[-4:]
     assert last[0].startswith("SI span F1") and "F1" in last[0]
     assert last[1].startswith("TC micro-F1") and ", 2 lines)" in last[1]
-    assert last[2].startswith("cost:") and "ratio" in last[2]
+    assert last[2].startswith("exit gate:") and "windows read by all 6 layers" in last[2]
+    assert last[3].startswith("cost:") and "ratio" in last[3]
     bad = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks/techniques.py"), str(tmp_path / "x"), str(labels)],
         capture_output=True, text=True, timeout=300,

@@ -3,17 +3,24 @@
     make techniques-model            # installs torch (CPU build) into the venv, then runs:
     python -m newsprism.training.techniques --ptc ../shared/data/ptc
 
-CPU only, one thread, about 16 minutes on one core of this project's machines; deterministic seeds.
+CPU only, one thread, about an hour on one core of this project's machines; deterministic seeds.
 Data: the PTC training articles of our split (training/ptc.py); the validation articles are
-never read here, so `benchmarks/techniques.py` measures on text the model has not seen.
+never read here, so `benchmarks/techniques.py` measures on text the model has not seen. The
+PTC's unlabeled articles (`unlabeled-articles/`, without it the tune part with its labels
+unread) serve only to compare the tagger's outputs with themselves (threshold, exit gate).
 
-Span identification: all-MiniLM-L6-v2's first two layers, fine-tuned as a word-piece tagger
+Span identification: all six layers of all-MiniLM-L6-v2, fine-tuned as a word-piece tagger
 (binary: inside a technique span or not) over the windows the tagger reads at inference, with a
 linear head over the last states and spaCy's token vectors; the word-embedding matrix stays
 frozen (no gradient for its 12M numbers, and the package need not carry it: 23 MB). The epoch
 and the decoding knobs (threshold, smoothing, minimum length) are chosen on the tune part; then
-the tagger is trained again on all training articles for that many epochs, and exported as an
-ONNX graph with int8 weights (what the package runs: `export_onnx`).
+the tagger is trained again on all training articles for that many epochs, its threshold moved
+to flag as much unlabeled text as the tuned one did (`matched_threshold`). An exit head after
+the second layer learns the whole tagger's outputs (`fit_exit_head`). Both parts are exported
+as ONNX graphs with int8 weights (what the package runs: `export_onnx`); the exit's gate is then
+chosen on those graphs as the highest that skips at most 3% of the word tokens the whole tagger
+flags on unlabeled text (`choose_gate`; `--regate` chooses it again for a model folder, without
+training or torch).
 Technique classification: logistic regression over understand.techniques.SpanVectoriser
 features of the gold spans; C chosen on the tune part, then refitted on all training articles.
 """
@@ -24,7 +31,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,16 +41,20 @@ import numpy as np
 from newsprism.encoders.minilm import HIDDEN, load_safetensors, model_dir
 from newsprism.training.ptc import (
     PTCArticle,
+    PTCError,
     default_split,
     gold_spans,
     gold_techniques,
+    read_articles,
     si_scores,
     tc_micro_f1,
 )
 from newsprism.understand.lines import line_around
 from newsprism.understand.techniques import (
+    GRAPHS,
     MODEL_DIR,
     TECHNIQUES,
+    SpanTagger,
     SpanVectoriser,
     TokenView,
     cue_features,
@@ -52,9 +63,11 @@ from newsprism.understand.techniques import (
     piece_tokenizers,
     piece_vectors,
     sentence_starts,
+    smoothed,
     span_states,
     token_probabilities,
     windows,
+    windows_of_tokens,
 )
 
 SEED = 0
@@ -65,6 +78,8 @@ DECODING_GRID = {
     "min_tokens": [1, 2, 3],
 }
 C_GRID = [0.25, 0.5, 1.0, 2.0]
+GATE_LOSS = 0.03  # share of the word tokens the whole tagger flags that the exit may skip
+UNLABELED = "unlabeled-articles"
 
 
 @dataclass
@@ -144,14 +159,26 @@ def build_model(torch: Any, layers: int, base: dict[str, np.ndarray]) -> Any:
             return self.encode(self.word(ids), mask, vectors)
 
         def encode(self, words: Any, mask: Any, vectors: Any) -> tuple[Any, Any]:
-            """From the frozen word vectors on: what is exported (the lookup stays in NumPy)."""
+            """From the frozen word vectors on (the lookup stays in NumPy at inference)."""
+            return self.finish(self.lower(words, mask, len(self.layers)), mask, vectors)
+
+        def lower(self, words: Any, mask: Any, stop: int) -> Any:
+            """Embeddings, then layers up to `stop`: the states the exit head reads."""
             x = words + self.pos.weight[: words.shape[1]] + self.typ.weight[0]
-            x = self.drop(self.ln(x))
-            bias = (1.0 - mask)[:, None, None, :] * -1e9
-            for layer in self.layers:
-                x = layer(x, bias)
+            return self.run_layers(self.drop(self.ln(x)), mask, 0, stop)
+
+        def finish(self, x: Any, mask: Any, vectors: Any, start: int | None = None) -> Any:
+            """Layers from `start` (none when None) and the head: (logits, last states)."""
+            if start is not None:
+                x = self.run_layers(x, mask, start, len(self.layers))
             logits = self.head(self.drop(torch.cat([x, vectors], -1))).squeeze(-1)
             return logits, x
+
+        def run_layers(self, x: Any, mask: Any, start: int, stop: int) -> Any:
+            bias = (1.0 - mask)[:, None, None, :] * -1e9
+            for layer in self.layers[start:stop]:
+                x = layer(x, bias)
+            return x
 
     model = Tagger()
     model.load_state_dict(_to_torch(torch, base, layers), strict=False)
@@ -195,10 +222,44 @@ def _to_torch(torch: Any, base: dict[str, np.ndarray], layers: int) -> dict[str,
     return out
 
 
-def export_onnx(torch: Any, model: Any, path: Path) -> None:
-    """The tagger from the word vectors on (positions, layers, head) as an ONNX graph with its
-    weights quantized to int8 (onnxruntime's dynamic quantization): the form the package
-    ships and runs: on one core its int8 products cost about 40% of NumPy's float32 ones."""
+def export_onnx(torch: Any, model: Any, exit_layer: int, out_dir: Path) -> None:
+    """The tagger from the word vectors on, as two ONNX graphs with int8 weights (onnxruntime's
+    dynamic quantization; on one core its int8 products cost about 40% of NumPy's float32
+    ones): the lower one (embeddings, the first `exit_layer` layers, the exit head) reads every
+    window, the upper one (the other layers and the head) only the windows the exit head lets
+    through (SpanTagger)."""
+
+    class Lower(torch.nn.Module):
+        def __init__(self, tagger: Any) -> None:
+            super().__init__()
+            self.tagger = tagger
+
+        def forward(self, words: Any, mask: Any, vectors: Any) -> tuple[Any, Any]:
+            states = self.tagger.lower(words, mask, exit_layer)
+            logits = self.tagger.exit_head(torch.cat([states, vectors], -1)).squeeze(-1)
+            return torch.sigmoid(logits), states
+
+    class Upper(torch.nn.Module):
+        def __init__(self, tagger: Any) -> None:
+            super().__init__()
+            self.tagger = tagger
+
+        def forward(self, states: Any, mask: Any, vectors: Any) -> tuple[Any, Any]:
+            logits, hidden = self.tagger.finish(states, mask, vectors, exit_layer)
+            return torch.sigmoid(logits), hidden
+
+    model.eval()
+    parts = (
+        (Lower(model), ["words", "mask", "vectors"], ["probs", "states"], GRAPHS[0]),
+        (Upper(model), ["states", "mask", "vectors"], ["probs", "hidden"], GRAPHS[1]),
+    )
+    for module, inputs, outputs, name in parts:
+        _export_int8(torch, module, inputs, outputs, out_dir / name)
+
+
+def _export_int8(
+    torch: Any, module: Any, inputs: list[str], outputs: list[str], path: Path
+) -> None:
     import tempfile
     import warnings
 
@@ -206,16 +267,6 @@ def export_onnx(torch: Any, model: Any, path: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers.optimizer import optimize_model
 
-    class Encoder(torch.nn.Module):
-        def __init__(self, tagger: Any) -> None:
-            super().__init__()
-            self.tagger = tagger
-
-        def forward(self, words: Any, mask: Any, vectors: Any) -> tuple[Any, Any]:
-            logits, hidden = self.tagger.encode(words, mask, vectors)
-            return torch.sigmoid(logits), hidden
-
-    model.eval()
     example = (
         torch.zeros(2, 7, HIDDEN), torch.ones(2, 7), torch.zeros(2, 7, TENSOR_WIDTH)
     )  # fmt: skip
@@ -226,10 +277,9 @@ def export_onnx(torch: Any, model: Any, path: Path) -> None:
         warnings.simplefilter("ignore", DeprecationWarning)
         plain = Path(tmp) / "float32.onnx"
         torch.onnx.export(
-            Encoder(model), example, str(plain), dynamo=False, opset_version=17,
-            input_names=["words", "mask", "vectors"], output_names=["probs", "hidden"],
-            dynamic_axes={"words": axes, "mask": axes, "vectors": axes, "probs": axes,
-                          "hidden": axes},
+            module, example, str(plain), dynamo=False, opset_version=17,
+            input_names=inputs, output_names=outputs,
+            dynamic_axes={name: axes for name in inputs + outputs},
         )  # fmt: skip
         # onnxruntime's BERT fusions (GELU, residual + layer norm as one kernel): 8% faster
         fused = Path(tmp) / "fused.onnx"
@@ -406,6 +456,146 @@ def train_span_tagger(
     return model, best[2], best[0], best[3]
 
 
+def flagged_scores(parsed: Sequence[Parsed], token_probs: Sequence[np.ndarray], smooth: int) -> Any:
+    """Every word token's probability as decoding sees it (smoothed), pooled over articles."""
+    pooled = [
+        smoothed(probs, smooth)[[bool(t.strip()) for t in p.view.texts]]
+        for p, probs in zip(parsed, token_probs, strict=True)
+    ]
+    return np.concatenate(pooled) if pooled else np.zeros(0, np.float32)
+
+
+def matched_threshold(before: np.ndarray, after: np.ndarray, threshold: float) -> float:
+    """The threshold at which the refitted tagger flags the same share of unlabeled text as the
+    tagger the threshold was tuned on did at `threshold`. Refitting trains on a quarter more
+    articles for as many epochs, so more steps, and the model may come out surer of itself;
+    the tuned labels are then spent, so the unlabeled articles carry the threshold over. (In
+    the shipped model's run it moved little: 0.1 to 0.108.)"""
+    if not len(before) or not len(after):
+        return threshold
+    share = float((before >= threshold).mean())
+    if share <= 0.0:
+        return threshold
+    return round(float(np.quantile(after, 1.0 - share)), 4)
+
+
+def _exit_passes(
+    torch: Any, model: Any, parsed: Sequence[Parsed], exit_layer: int
+) -> Iterator[tuple[Any, Any, Any, Any]]:
+    """Batch by batch over the windows: the states after `exit_layer` layers, spaCy's vectors,
+    which pieces are scored, and the whole tagger's probabilities (no gradients)."""
+    model.eval()
+    examples = [w for p in parsed for w in p.windows]
+    for begin in range(0, len(examples), 32):
+        with torch.no_grad():
+            ids, mask, _, vectors, scored = _batch(torch, examples[begin : begin + 32])
+            states = model.lower(model.word(ids), mask, exit_layer)
+            logits, _ = model.finish(states, mask, vectors, exit_layer)
+        yield states, vectors, scored, torch.sigmoid(logits)
+
+
+def fit_exit_head(torch: Any, model: Any, parsed: Sequence[Parsed], exit_layer: int) -> None:
+    """A linear head over the states after `exit_layer` layers (and spaCy's vectors), taught to
+    predict the whole tagger's own probabilities (the tagger stays as it is): windows where it
+    sees nothing are not read further (SpanTagger's gate)."""
+    features, targets = [], []
+    for states, vectors, scored, probs in _exit_passes(torch, model, parsed, exit_layer):
+        inside = scored.bool()
+        features.append(torch.cat([states, vectors], -1)[inside])
+        targets.append(probs[inside])
+    x, y = torch.cat(features), torch.cat(targets)
+    torch.manual_seed(SEED)
+    model.exit_head = torch.nn.Linear(HIDDEN + TENSOR_WIDTH, 1)
+    optimiser = torch.optim.Adam(model.exit_head.parameters(), lr=1e-3)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    generator = torch.Generator().manual_seed(SEED)
+    for epoch in range(4):
+        order = torch.randperm(len(x), generator=generator)
+        for begin in range(0, len(order), 1024):
+            rows = order[begin : begin + 1024]
+            loss = loss_fn(model.exit_head(x[rows]).squeeze(-1), y[rows])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+        _say(f"  exit head epoch {epoch + 1}: loss {loss.item():.4f}")
+
+
+def gate_for(tops: np.ndarray, flagged: np.ndarray, loss: float) -> tuple[float, float]:
+    """The highest gate (a window whose top exit probability is below it is not read further)
+    that skips at most `loss` of the flagged tokens, given each window's top exit probability
+    and flagged-token count; and the share of windows it lets through."""
+    if not flagged.sum():
+        return 0.0, 1.0
+    order = np.argsort(tops, kind="stable")
+    lost = np.cumsum(flagged[order]) / flagged.sum()  # skipped if the gate is above tops[order[i]]
+    allowed = int(np.searchsorted(lost, loss, side="right"))  # windows that may be skipped
+    if not allowed:
+        return 0.0, 1.0
+    low = tops[order[allowed - 1]]
+    high = tops[order[allowed]] if allowed < len(tops) else 1.0
+    gate = float(low + high) / 2
+    return gate, float((tops >= gate).mean())
+
+
+def choose_gate(where: Path, meta: dict[str, Any], parsed: Sequence[Parsed]) -> tuple[float, float]:
+    """The gate of the exported graphs in `where` (what ships, int8 and all): every window is
+    read in full, and the gate is the highest that skips at most GATE_LOSS of the word tokens
+    the whole tagger flags (as decoding sees them: smoothed, at the threshold) on text none of
+    the heads was tuned on."""
+    tagger = SpanTagger(where, {**meta, "exit": {"gate": 0.0}})
+    knobs = meta["decoding"]
+    tops, flagged = [], []
+    for p in parsed:
+        _, offsets, piece_probs = tagger.read_windows(p.article.text, p.ranges, p.view)
+        probs = smoothed(token_probabilities(p.view, piece_probs, offsets), knobs["smooth"])
+        words = np.array([bool(t.strip()) for t in p.view.texts], dtype=bool)
+        hits = (probs >= knobs["threshold"]) & words
+        window_of = windows_of_tokens(p.view, p.ranges)
+        tops.append(tagger.last_tops)
+        flagged.append(np.bincount(window_of[hits], minlength=len(p.ranges)))
+    if not tops:
+        return 0.0, 1.0
+    return gate_for(np.concatenate(tops), np.concatenate(flagged), GATE_LOSS)
+
+
+def unlabeled_articles(
+    args: argparse.Namespace, split: dict[str, list[PTCArticle]] | None = None
+) -> tuple[list[PTCArticle], str]:
+    """The text for the threshold and the exit gate, and where it comes from."""
+    if (args.ptc / UNLABELED).is_dir():
+        articles = read_articles(args.ptc / UNLABELED)[: args.limit]
+        return articles, f"{UNLABELED} ({len(articles)} articles)"
+    # their labels stay unread: only the tagger's own outputs on them are compared
+    split = split or {k: v[: args.limit] for k, v in default_split(args.ptc).items()}
+    return split["tune"], "the tune part (labels not read)"
+
+
+def regate(args: argparse.Namespace) -> int:
+    """--regate: choose the exit gate of the model in --out again, without training."""
+    from newsprism.understand.nlp import load_nlp
+
+    meta_path = args.out / "meta.json"
+    if not meta_path.exists() or "exit" not in (meta := json.loads(meta_path.read_text())):
+        print(f"{args.out}: no model with an exit gate there (meta.json)", file=sys.stderr)
+        return 2
+    try:
+        articles, unlabeled_from = unlabeled_articles(args)
+    except PTCError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    _say(f"reading {unlabeled_from} with spaCy")
+    nlp = load_nlp(args.spacy_model or meta["spacy_model"])
+    unlabeled = parse(articles, nlp, piece_tokenizers())
+    gate, read_share = choose_gate(args.out, meta, unlabeled)
+    meta["exit"].update(
+        gate=gate, upper_reads_windows=round(read_share, 4), most_skipped_of_flagged=GATE_LOSS,
+        chosen_on=unlabeled_from,
+    )  # fmt: skip
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    _say(f"gate {gate:.4f}: the upper layers read {read_share:.0%} of the unlabeled windows")
+    return 0
+
+
 def span_items(
     parsed: Sequence[Parsed], outputs: Sequence[tuple[np.ndarray, Any]]
 ) -> tuple[list[Any], list[list[str]]]:
@@ -472,9 +662,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ptc", type=Path, default=Path("../shared/data/ptc"))
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--spacy-model", default=None, help="default: newsprism's spaCy model")
-    parser.add_argument("--layers", type=int, default=2)
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--layers", type=int, default=6)
+    parser.add_argument(
+        "--exit-layer",
+        type=int,
+        default=2,
+        help="layers every window goes through; the rest read only windows the exit head passes",
+    )
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument(
         "--no-refit",
@@ -485,7 +681,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--limit", type=int, default=None, help="first N articles of each part (a quick check)"
     )
+    parser.add_argument(
+        "--regate",
+        action="store_true",
+        help="no training: choose the exit gate of the model in --out again (after a change of "
+        "GATE_LOSS, or of the unlabeled text)",
+    )
     args = parser.parse_args(argv)
+    if not (args.ptc / "train-articles").is_dir():
+        print(
+            f"{args.ptc}: no PTC corpus there (train-articles/, train-labels-TC/)", file=sys.stderr
+        )
+        return 2
+    if args.regate:
+        return regate(args)
+    if not 1 <= args.exit_layer < args.layers:
+        parser.error(f"--exit-layer must be from 1 to {args.layers - 1} (--layers {args.layers})")
     try:
         import torch
     except ImportError:
@@ -498,11 +709,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from newsprism.understand.nlp import load_nlp, model_name
 
     torch.set_num_threads(1)
-    if not (args.ptc / "train-articles").is_dir():
-        print(
-            f"{args.ptc}: no PTC corpus there (train-articles/, train-labels-TC/)", file=sys.stderr
-        )
-        return 2
     wall, cpu = time.monotonic(), time.process_time()
     split = {k: v[: args.limit] for k, v in default_split(args.ptc).items()}
     nlp = load_nlp(args.spacy_model)
@@ -510,7 +716,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     _say(f"parsing {len(split['train'])} training articles with spaCy")
     fit, tune = parse(split["fit"], nlp, tokenizers), parse(split["tune"], nlp, tokenizers)
     _say(f"fit part: {len(fit)} articles, {sum(len(p.windows) for p in fit)} windows")
+    articles, unlabeled_from = unlabeled_articles(args, split)
+    _say(f"unlabeled text for the threshold and the exit gate: {unlabeled_from}")
+    unlabeled = parse(articles, nlp, tokenizers)
     model, decoding, tune_si, best_epoch = train_span_tagger(torch, fit, tune, args)
+    tuned_threshold = decoding["threshold"]
+    flagged_before = flagged_scores(
+        unlabeled, [probs for probs, _ in predict(torch, model, unlabeled)], decoding["smooth"]
+    )
 
     _say("technique classifier: choosing C on the tune part")
     fit_items, fit_labels = span_items(fit, predict(torch, model, fit))
@@ -528,11 +741,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         model, _, _, _ = train_span_tagger(torch, fit + tune, None, args, stop_after=best_epoch)
         fit_items, fit_labels = span_items(fit, predict(torch, model, fit))
         tune_items, tune_labels = span_items(tune, predict(torch, model, tune))
+        flagged_after = flagged_scores(
+            unlabeled, [probs for probs, _ in predict(torch, model, unlabeled)], decoding["smooth"]
+        )
+        decoding["threshold"] = matched_threshold(flagged_before, flagged_after, tuned_threshold)
+        _say(f"refitted tagger's threshold {decoding['threshold']} (tuned: {tuned_threshold})")
     final = fit_classifier(fit_items + tune_items, fit_labels + tune_labels, best_c)
 
+    _say(f"exit head after layer {args.exit_layer}")
+    fit_exit_head(torch, model, fit + tune + unlabeled, args.exit_layer)
+
     args.out.mkdir(parents=True, exist_ok=True)
-    export_onnx(torch, model, args.out / "span_tagger.onnx")
-    (args.out / "span_tagger.npz").unlink(missing_ok=True)  # the float16 NumPy form of before
+    export_onnx(torch, model, args.exit_layer, args.out)
+    for old in ("span_tagger.onnx", "span_tagger.npz"):  # the one-graph and NumPy forms of before
+        (args.out / old).unlink(missing_ok=True)
     classifier = final["classifier"]
     np.savez_compressed(
         args.out / "classifier.npz",
@@ -547,6 +769,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "classes": [str(c) for c in classifier.classes_],
         "decoding": decoding,
         "layers": args.layers,
+        "exit": {"layer": args.exit_layer},  # its gate: chosen on the exported graphs, below
+        "threshold_tuned_before_refit": tuned_threshold,
         "spacy_model": model_name(args.spacy_model),
         "trained_on": "PTC training split (training/ptc.py: every 5th article by id held out)",
         "tune_part": {"si_f1": round(tune_si, 4), "tc_micro_f1": round(scores[best_c], 4)},
@@ -560,6 +784,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "wall": round(time.monotonic() - wall), "cpu": round(time.process_time() - cpu)
         },
     }  # fmt: skip
+    gate, read_share = choose_gate(args.out, meta, unlabeled)
+    _say(f"gate {gate:.4f}: the upper layers read {read_share:.0%} of the unlabeled windows")
+    meta["exit"].update(
+        gate=gate, upper_reads_windows=round(read_share, 4), most_skipped_of_flagged=GATE_LOSS,
+        chosen_on=unlabeled_from,
+    )  # fmt: skip
     missing = set(TECHNIQUES) - set(meta["classes"])
     if missing:
         _say(f"warning: no training example of {sorted(missing)}")

@@ -1,19 +1,24 @@
 """Persuasion techniques at span level: the 14 techniques of SemEval-2020 Task 11.
 
-Two steps, as in the task. Span identification: the first two layers of all-MiniLM-L6-v2,
-fine-tuned as a word-piece tagger (newsprism/training/techniques.py), read each line of the
-article (long lines in sentence-aligned windows); a linear head over their last states and
-spaCy's own token vectors (`doc.tensor`, computed by the pass that already ran) gives each word
-piece the probability of lying inside a technique; runs of tokens above the tuned threshold,
-inside one window, are the spans. Technique classification: a logistic regression over the
-span's words and character n-grams, its line's words, hand-made cues (length, how often the
-phrase recurs, punctuation, position) and the mean of the tagger's states over the span.
+Two steps, as in the task. Span identification: the six layers of all-MiniLM-L6-v2, fine-tuned
+as a word-piece tagger (newsprism/training/techniques.py), read each line of the article (long
+lines in sentence-aligned windows); a linear head over their last states and spaCy's own token
+vectors (`doc.tensor`, computed by the pass that already ran) gives each word piece the
+probability of lying inside a technique; runs of tokens above the tuned threshold, inside one
+window, are the spans. Technique classification: a logistic regression over the span's words
+and character n-grams, its line's words, hand-made cues (length, how often the phrase recurs,
+punctuation, position) and the mean of the tagger's states over the span.
 
-The tagger's layers and head ship as an ONNX graph with int8 weights (`technique_model/`), run
-by onnxruntime on one thread; the frozen word-embedding matrix is read from the MiniLM package,
-the classifier is plain arrays for scikit-learn's vectorisers. Why int8: the tagger must cost no
-more than the spaCy pass (benchmarks/techniques.py measures it), and on one core int8 products
-take about 40% of NumPy's float32 ones; two layers then cost about a third of the spaCy pass.
+The tagger ships as two ONNX graphs with int8 weights (`technique_model/`), run by onnxruntime
+on one thread: the first two layers with an exit head read every window, the last four only the
+windows where the exit head sees a technique (43% of the windows of PTC's unlabeled articles,
+50% on our validation split); the frozen word-embedding matrix is read from the MiniLM
+package, the classifier is plain arrays for scikit-learn's vectorisers. Why: the tagger must
+cost no more than the spaCy pass (benchmarks/techniques.py measures it), and the whole
+understanding stage must keep half the speed of a bare spaCy pass (benchmarks/throughput.py).
+On one core int8 products take about 40% of NumPy's float32 ones, and six layers on every
+window still cost 0.82-0.91 of the spaCy pass in our runs; with the exit, about 0.6, for the
+same span F1 (0.429 against 0.428 with every window read in full).
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ TECHNIQUES = (
 )
 MODEL_DIR = Path(__file__).parent / "technique_model"
 MODEL_ENV = "NEWSPRISM_TECHNIQUE_MODEL"
+GRAPHS = ("span_tagger_lower.onnx", "span_tagger_upper.onnx")  # SpanTagger reads both
 MAX_PIECES = 128  # per window, [CLS] and [SEP] included: the length the tagger was trained on
 TRIM = frozenset(".,:;")  # the task's gold spans were trimmed of these at their edges
 WORD_JOINERS = "-'\u2019"
@@ -200,6 +206,20 @@ def token_probabilities(
     return probs
 
 
+def smoothed(probs: np.ndarray, smooth: int) -> np.ndarray:
+    """Each token's probability averaged with `smooth` neighbours on either side."""
+    if not smooth:
+        return probs
+    kernel = np.ones(2 * smooth + 1) / (2 * smooth + 1)
+    return np.convolve(probs, kernel, mode="same")
+
+
+def windows_of_tokens(view: TokenView, window_ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+    """For each token, the index of the window it starts in."""
+    window_starts = np.array([a for a, _ in window_ranges], dtype=np.int64)
+    return np.searchsorted(window_starts, view.starts, side="right") - 1
+
+
 def decode(
     probs: np.ndarray,
     view: TokenView,
@@ -212,11 +232,8 @@ def decode(
     words, edge punctuation and spaces trimmed (as the gold was), shorter than `min_tokens`
     dropped. One span per run: the task's measure would reward cutting a run into pieces, and
     we do not game it."""
-    if smooth:
-        kernel = np.ones(2 * smooth + 1) / (2 * smooth + 1)
-        probs = np.convolve(probs, kernel, mode="same")
-    window_starts = np.array([a for a, _ in window_ranges], dtype=np.int64)
-    window_of = np.searchsorted(window_starts, view.starts, side="right") - 1
+    probs = smoothed(probs, smooth)
+    window_of = windows_of_tokens(view, window_ranges)
     texts = view.texts
 
     def blank(k: int) -> bool:
@@ -412,52 +429,67 @@ def _meta(where: Path) -> dict[str, Any]:
 
 
 class SpanTagger:
-    """Span identification: the fine-tuned MiniLM layers and their head (an int8 ONNX graph
-    run by onnxruntime on one thread), and the decoding."""
+    """Span identification: the fine-tuned MiniLM layers and their heads (two int8 ONNX graphs
+    run by onnxruntime on one thread), and the decoding. Every window goes through the lower
+    graph (the first layers and an exit head); only windows where the exit head sees something
+    (a probability at or above the gate) go through the upper one: most lines of news carry no
+    technique, and the upper layers cost the most."""
 
-    GRAPH = "span_tagger.onnx"
-
-    def __init__(self, graph: Path, decoding: dict[str, Any]) -> None:
+    def __init__(self, where: Path, meta: dict[str, Any]) -> None:
         self.tokenizer, self.window_tokenizer = piece_tokenizers()
         word = "embeddings.word_embeddings.weight"
         # frozen in training, so read from the MiniLM package rather than shipped again
         self.word_vectors = load_safetensors(model_dir() / "model.safetensors", [word])[word]
-        self.graph = graph
-        self._session: tuple[int, Any] | None = None
-        widths = {i.name: i.shape[-1] for i in self.session.get_inputs()}
+        self.graphs = [where / name for name in GRAPHS]
+        self._sessions: tuple[int, list[Any]] | None = None
+        widths = {i.name: i.shape[-1] for i in self.sessions[0].get_inputs()}
         self.tensor_width = int(widths["vectors"])
-        self.decoding = dict(decoding)
+        self.decoding = dict(meta["decoding"])
+        self.gate = float(meta["exit"]["gate"])
+        self.windows_seen = self.windows_read = 0  # by this process: all, and through the upper
+        # the exit head's top probability in each window of the last text read (by window)
+        self.last_tops = np.zeros(0, np.float32)
 
     @property
-    def session(self) -> Any:
-        """The onnxruntime session of this process: one holds native state (allocators, thread
-        pools) that must not be used across a fork, so a forked worker opens its own."""
-        if self._session is None or self._session[0] != os.getpid():
+    def sessions(self) -> list[Any]:
+        """The onnxruntime sessions (lower, upper) of this process: a session holds native
+        state (allocators, thread pools) that must not be used across a fork, so a forked
+        worker opens its own."""
+        if self._sessions is None or self._sessions[0] != os.getpid():
             import onnxruntime
 
             options = onnxruntime.SessionOptions()
             # one thread: each understanding worker already has a core of its own
             options.intra_op_num_threads = options.inter_op_num_threads = 1
-            session = onnxruntime.InferenceSession(
-                str(self.graph), options, providers=["CPUExecutionProvider"]
-            )
-            self._session = (os.getpid(), session)
-        return self._session[1]
+            sessions = [
+                onnxruntime.InferenceSession(str(g), options, providers=["CPUExecutionProvider"])
+                for g in self.graphs
+            ]
+            self._sessions = (os.getpid(), sessions)
+        return self._sessions[1]
 
     @classmethod
-    def load(cls, where: Path, decoding: dict[str, Any]) -> SpanTagger:
-        graph = where / cls.GRAPH
-        if not graph.exists():
+    def load(cls, where: Path, meta: dict[str, Any]) -> SpanTagger:
+        missing = [name for name in GRAPHS if not (where / name).exists()]
+        if missing or "exit" not in meta:
             raise TechniqueModelError(
-                f"{where}: no {cls.GRAPH} (a model from before newsprism shipped the tagger as "
-                "an ONNX graph?); rebuild it with `make techniques-model`"
+                f"{where}: no {' or '.join(missing or GRAPHS)} (a model from before newsprism "
+                "read windows in two graphs?); rebuild it with `make techniques-model`"
             )
-        return cls(graph, decoding)
+        return cls(where, meta)
 
-    def identify(self, text: str, doc: Any, view: TokenView | None = None) -> TaggedText:
+    def identify(
+        self,
+        text: str,
+        doc: Any,
+        view: TokenView | None = None,
+        must_read: Sequence[tuple[int, int]] = (),
+    ) -> TaggedText:
+        """Spans found in `text`; windows overlapping `must_read` spans go through every layer
+        whatever the gate says (their states then serve to classify those spans)."""
         view = view or TokenView.of(doc, self.tensor_width)
         ranges = windows(text, sentence_starts(doc), self.tokenizer)
-        states, offsets, probs = self._run_windows(text, ranges, view)
+        states, offsets, probs = self.read_windows(text, ranges, view, must_read)
         token_probs = token_probabilities(view, probs, offsets)
         spans = decode(token_probs, view, ranges, **self.decoding)
         scores = []
@@ -466,14 +498,27 @@ class SpanTagger:
             scores.append(float(token_probs[tokens].mean()) if tokens.stop > tokens.start else 0.0)
         return TaggedText(spans, scores, states, offsets)
 
-    def _run_windows(
-        self, text: str, ranges: Sequence[tuple[int, int]], view: TokenView, batch: int = 16
+    def read_windows(
+        self,
+        text: str,
+        ranges: Sequence[tuple[int, int]],
+        view: TokenView,
+        must_read: Sequence[tuple[int, int]] = (),
+        batch: int = 16,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per word piece of every window (in an order of their own): the last states, the
+        character offsets and the probability of lying inside a technique (0 in a window the
+        gate stops, unless it overlaps a `must_read` span)."""
+        self.last_tops = np.zeros(len(ranges), np.float32)
         if not ranges:
             empty = np.zeros((0, 2), np.int64)
             return np.zeros((0, HIDDEN), np.float32), empty, np.zeros(0, np.float32)
         encoded = encode_windows(text, ranges, self.window_tokenizer)
+        forced = {
+            i for i, (a, b) in enumerate(ranges) if any(s < b and e > a for s, e in must_read)
+        }
         order = sorted(range(len(ranges)), key=lambda i: len(encoded[i][0]))
+        lower, upper = self.sessions
         states, offsets, probs = [], [], []
         for begin in range(0, len(order), batch):
             chunk = order[begin : begin + batch]
@@ -488,10 +533,20 @@ class SpanTagger:
                 ids[row, :n], mask[row, :n] = piece_ids, 1
                 piece_offsets.append(o)
                 extra[row, :n] = piece_vectors(view, o)
-            piece_probs, hidden = self.session.run(
-                ["probs", "hidden"],
-                {"words": self.word_vectors[ids], "mask": mask, "vectors": extra},
-            )
+            inputs = {"words": self.word_vectors[ids], "mask": mask, "vectors": extra}
+            early, hidden = lower.run(["probs", "states"], inputs)
+            piece_probs = np.zeros_like(early)  # a window the gate stops carries no span
+            # [CLS] and [SEP] are left out: the exit head was never taught on them
+            tops = [early[r, 1 : len(o) - 1].max(initial=0.0) for r, o in enumerate(piece_offsets)]
+            self.last_tops[chunk] = tops
+            read = [row for row, i in enumerate(chunk) if i in forced or tops[row] >= self.gate]
+            self.windows_seen += len(chunk)
+            self.windows_read += len(read)
+            if read:
+                w = int(mask[read].sum(1).max())
+                inputs = {"states": hidden[read, :w], "mask": mask[read, :w]}
+                late, last = upper.run(["probs", "hidden"], {**inputs, "vectors": extra[read, :w]})
+                piece_probs[read, :w], hidden[read, :w] = late, last
             for row, o in enumerate(piece_offsets):
                 n = len(o)
                 states.append(hidden[row, 1 : n - 1])
@@ -506,7 +561,7 @@ class TechniqueTagger:
     def __init__(self, model_dir_: Path | None = None) -> None:
         where = Path(model_dir_ or MODEL_DIR)
         self.meta = _meta(where)
-        self.spans = SpanTagger.load(where, self.meta["decoding"])
+        self.spans = SpanTagger.load(where, self.meta)
         self.tensor_width = self.spans.tensor_width
         with np.load(where / "classifier.npz") as clf:
             self.vectoriser = SpanVectoriser.from_arrays(clf, "x_")
@@ -514,8 +569,14 @@ class TechniqueTagger:
             self.intercept = clf["intercept"].astype(np.float32)
         self.classes = list(self.meta["classes"])
 
-    def identify(self, text: str, doc: Any, view: TokenView | None = None) -> TaggedText:
-        return self.spans.identify(text, doc, view)
+    def identify(
+        self,
+        text: str,
+        doc: Any,
+        view: TokenView | None = None,
+        must_read: Sequence[tuple[int, int]] = (),
+    ) -> TaggedText:
+        return self.spans.identify(text, doc, view, must_read)
 
     def classify(
         self,
@@ -529,7 +590,7 @@ class TechniqueTagger:
         if not spans:
             return np.zeros((0, len(self.classes)), np.float32)
         view = view or TokenView.of(doc, self.tensor_width)
-        tagged = tagged or self.identify(text, doc, view)
+        tagged = tagged or self.identify(text, doc, view, must_read=spans)
         vectors = span_states(tagged.states, tagged.offsets, spans)
         x = self.vectoriser.transform(text, spans, view, vectors)
         logits = np.asarray(x @ self.coef.T) + self.intercept
@@ -557,7 +618,7 @@ class TechniqueTagger:
 
 @lru_cache(maxsize=2)
 def load_tagger(model_dir_: str | None = None) -> TechniqueTagger:
-    """One tagger per process (5.5 MB shipped, loaded in well under a second): the model in
+    """One tagger per process (12 MB shipped, loaded in about a second): the model in
     `model_dir_`, else in $NEWSPRISM_TECHNIQUE_MODEL, else the one shipped with newsprism."""
     chosen = model_dir_ or os.environ.get(MODEL_ENV)
     return TechniqueTagger(Path(chosen) if chosen else None)
