@@ -148,6 +148,22 @@ def test_decoded_spans_are_whole_words() -> None:
     assert [text[a:b] for a, b in spans] == ["war-torn", "they're", "anti-ISIS"]
 
 
+def test_decoded_spans_do_not_open_or_close_on_a_function_word() -> None:
+    # seen on the seeds: "Betrayed Kurdish allies throw rotten tomatoes at", "and the ..."
+    nlp = load_nlp()
+    text = "Angry residents hurled rotten tomatoes at the convoy, and the corrupt regime lied."
+    doc = nlp(text)
+    view = TokenView.of(doc, 96)
+    words = [t.text for t in doc]
+    flagged = set(range(words.index("at") + 1)) | set(range(9, 13))  # ... at | and ... regime
+    probs = np.array([0.9 if i in flagged else 0.0 for i in range(len(doc))], np.float32)
+    spans = decode(probs, view, [(0, len(text))], threshold=0.5)
+    found = [text[a:b] for a, b in spans]
+    assert found == ["Angry residents hurled rotten tomatoes", "the corrupt regime"]
+    lone = np.array([0.9 if t.text == "at" else 0.0 for t in doc], np.float32)
+    assert decode(lone, view, [(0, len(text))], threshold=0.5) == []
+
+
 def test_classifier_vectoriser_survives_the_round_trip_through_plain_arrays() -> None:
     nlp = load_nlp()
     text = "Cowards and traitors run the country.\nThe vote is on Monday.\nCowards!"
