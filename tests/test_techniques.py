@@ -296,7 +296,7 @@ def test_regate_chooses_the_gate_on_the_shipped_graphs_and_keeps_what_the_tagger
             doc = load_nlp()(text)
             view = TokenView.of(doc, regated.tensor_width)
             ranges = windows(text, sentence_starts(doc), regated.tokenizer)
-            _, offsets, piece_probs = regated.read_windows(text, ranges, view)
+            _, offsets, piece_probs, _ = regated.read_windows(text, ranges, view)
             probs = smoothed(token_probabilities(view, piece_probs, offsets), knobs["smooth"])
             words = np.array([bool(t.strip()) for t in view.texts])
             count += int(((probs >= knobs["threshold"]) & words).sum())

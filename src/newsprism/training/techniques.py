@@ -456,10 +456,15 @@ def train_span_tagger(
     return model, best[2], best[0], best[3]
 
 
+def word_tokens(view: TokenView) -> np.ndarray:
+    """Which tokens are words (not spaces): the ones whose flags count."""
+    return np.array([bool(t.strip()) for t in view.texts], dtype=bool)
+
+
 def flagged_scores(parsed: Sequence[Parsed], token_probs: Sequence[np.ndarray], smooth: int) -> Any:
     """Every word token's probability as decoding sees it (smoothed), pooled over articles."""
     pooled = [
-        smoothed(probs, smooth)[[bool(t.strip()) for t in p.view.texts]]
+        smoothed(probs, smooth)[word_tokens(p.view)]
         for p, probs in zip(parsed, token_probs, strict=True)
     ]
     return np.concatenate(pooled) if pooled else np.zeros(0, np.float32)
@@ -546,12 +551,11 @@ def choose_gate(where: Path, meta: dict[str, Any], parsed: Sequence[Parsed]) -> 
     knobs = meta["decoding"]
     tops, flagged = [], []
     for p in parsed:
-        _, offsets, piece_probs = tagger.read_windows(p.article.text, p.ranges, p.view)
+        _, offsets, piece_probs, window_tops = tagger.read_windows(p.article.text, p.ranges, p.view)
         probs = smoothed(token_probabilities(p.view, piece_probs, offsets), knobs["smooth"])
-        words = np.array([bool(t.strip()) for t in p.view.texts], dtype=bool)
-        hits = (probs >= knobs["threshold"]) & words
+        hits = (probs >= knobs["threshold"]) & word_tokens(p.view)
         window_of = windows_of_tokens(p.view, p.ranges)
-        tops.append(tagger.last_tops)
+        tops.append(window_tops)
         flagged.append(np.bincount(window_of[hits], minlength=len(p.ranges)))
     if not tops:
         return 0.0, 1.0

@@ -472,8 +472,6 @@ class SpanTagger:
         self.decoding = dict(meta["decoding"])
         self.gate = float(meta["exit"]["gate"])
         self.windows_seen = self.windows_read = 0  # by this process: all, and through the upper
-        # the exit head's top probability in each window of the last text read (by window)
-        self.last_tops = np.zeros(0, np.float32)
 
     @property
     def sessions(self) -> list[Any]:
@@ -514,7 +512,7 @@ class SpanTagger:
         whatever the gate says (their states then serve to classify those spans)."""
         view = view or TokenView.of(doc, self.tensor_width)
         ranges = windows(text, sentence_starts(doc), self.tokenizer)
-        states, offsets, probs = self.read_windows(text, ranges, view, must_read)
+        states, offsets, probs, _ = self.read_windows(text, ranges, view, must_read)
         token_probs = token_probabilities(view, probs, offsets)
         spans = decode(token_probs, view, ranges, **self.decoding)
         scores = []
@@ -530,14 +528,15 @@ class SpanTagger:
         view: TokenView,
         must_read: Sequence[tuple[int, int]] = (),
         batch: int = 16,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per word piece of every window (in an order of their own): the last states, the
         character offsets and the probability of lying inside a technique (0 in a window the
-        gate stops, unless it overlaps a `must_read` span)."""
-        self.last_tops = np.zeros(len(ranges), np.float32)
+        gate stops, unless it overlaps a `must_read` span); and per window (in `ranges` order)
+        the exit head's top probability, which the gate compares."""
+        tops = np.zeros(len(ranges), np.float32)
         if not ranges:
             empty = np.zeros((0, 2), np.int64)
-            return np.zeros((0, HIDDEN), np.float32), empty, np.zeros(0, np.float32)
+            return np.zeros((0, HIDDEN), np.float32), empty, np.zeros(0, np.float32), tops
         encoded = encode_windows(text, ranges, self.window_tokenizer)
         forced = {
             i for i, (a, b) in enumerate(ranges) if any(s < b and e > a for s, e in must_read)
@@ -562,9 +561,10 @@ class SpanTagger:
             early, hidden = lower.run(["probs", "states"], inputs)
             piece_probs = np.zeros_like(early)  # a window the gate stops carries no span
             # [CLS] and [SEP] are left out: the exit head was never taught on them
-            tops = [early[r, 1 : len(o) - 1].max(initial=0.0) for r, o in enumerate(piece_offsets)]
-            self.last_tops[chunk] = tops
-            read = [row for row, i in enumerate(chunk) if i in forced or tops[row] >= self.gate]
+            tops[chunk] = [
+                early[r, 1 : len(o) - 1].max(initial=0.0) for r, o in enumerate(piece_offsets)
+            ]
+            read = [row for row, i in enumerate(chunk) if i in forced or tops[i] >= self.gate]
             self.windows_seen += len(chunk)
             self.windows_read += len(read)
             if read:
@@ -577,7 +577,7 @@ class SpanTagger:
                 states.append(hidden[row, 1 : n - 1])
                 offsets.append(o[1 : n - 1])
                 probs.append(piece_probs[row, 1 : n - 1])
-        return np.concatenate(states), np.concatenate(offsets), np.concatenate(probs)
+        return np.concatenate(states), np.concatenate(offsets), np.concatenate(probs), tops
 
 
 class TechniqueTagger:
