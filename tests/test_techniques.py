@@ -528,3 +528,88 @@ def test_training_script_builds_a_model_the_tagger_loads(shared_dir: Path, tmp_p
     tagger = load_tagger(str(out))
     found = tagger.tag(OPED, load_nlp()(OPED))
     assert all(OPED[t.start : t.end] == t.text for t in found)
+
+
+needs_torch = pytest.mark.skipif(
+    not (importlib.util.find_spec("torch") and importlib.util.find_spec("onnx")),
+    reason="training needs torch and onnx (`make techniques-model` installs them)",
+)
+
+
+@needs_torch
+def test_a_soup_of_runs_is_their_mean_and_keeps_the_frozen_word_vectors() -> None:
+    import torch
+
+    from newsprism.training.techniques import soup, trained_weights
+
+    one = trained_weights(_small_tagger(torch))
+    two = {k: v + 1.0 for k, v in one.items()}
+    mixed = soup(torch, [one, two], 2)
+    for name, value in trained_weights(mixed).items():
+        assert torch.allclose(value, one[name] + 0.5), name
+    base = _small_tagger(torch)
+    assert torch.equal(mixed.word.weight, base.word.weight)  # not averaged, not trained
+    assert not mixed.word.weight.requires_grad
+
+
+def _small_tagger(torch):
+    from newsprism.encoders.minilm import load_safetensors, model_dir
+    from newsprism.training.techniques import build_model
+
+    torch.manual_seed(0)
+    return build_model(torch, 2, load_safetensors(model_dir() / "model.safetensors"))
+
+
+@pytest.mark.slow
+@needs_torch
+def test_training_on_two_processes_gives_the_model_one_process_gives(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    def train(workers: int) -> Path:
+        out = tmp_path / f"workers{workers}"
+        run = subprocess.run(
+            [sys.executable, "-m", "newsprism.training.techniques", "--ptc",
+             str(shared_dir / "data/ptc"), "--out", str(out), "--limit", "3", "--epochs", "1",
+             "--layers", "2", "--exit-layer", "1", "--soup", "2", "--workers", str(workers)],
+            capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        return out
+
+    serial, parallel = train(1), train(2)
+    meta = [json.loads((d / "meta.json").read_text()) for d in (serial, parallel)]
+    assert meta[0]["settings"]["soup_of_runs"] == 2
+    assert meta[0]["decoding"] == meta[1]["decoding"]
+    assert meta[0]["exit"]["gate"] == meta[1]["exit"]["gate"]
+    coefs = [np.load(d / "classifier.npz")["coef"] for d in (serial, parallel)]
+    assert np.array_equal(coefs[0], coefs[1])
+
+
+def test_decoding_is_chosen_on_the_tune_part_and_scores_what_it_chose() -> None:
+    from newsprism.training.ptc import GoldSpan, PTCArticle
+    from newsprism.training.techniques import DECODING_GRID, choose_decoding, parse
+
+    rng = np.random.default_rng(3)
+    loaded = "The corrupt, cowardly bureaucrats"
+    articles = []
+    for n in range(12):
+        text = f"{loaded} met on day {n}. The council approved the budget for the year.\n"
+        articles.append(PTCArticle(str(n), text, [GoldSpan(0, len(loaded), "Name_Calling")]))
+    parsed = parse(articles, load_nlp(), piece_tokenizers())
+    token_probs = []
+    for p in parsed:
+        inside = p.view.ends <= len(loaded)
+        # the loaded words score high; elsewhere noise, loud in some articles
+        noise = rng.uniform(0, rng.choice([0.2, 0.6]), len(inside))
+        token_probs.append(np.where(inside, 0.9, noise).astype(np.float32))
+    knobs, f1 = choose_decoding(parsed, token_probs)
+    assert knobs["threshold"] in DECODING_GRID["threshold"]
+    assert knobs["smooth"] in DECODING_GRID["smooth"]
+    assert knobs["min_tokens"] in DECODING_GRID["min_tokens"]
+    predicted = {
+        p.article.id: decode(probs, p.view, p.ranges, **knobs)
+        for p, probs in zip(parsed, token_probs, strict=True)
+    }
+    gold = {a.id: [(0, len(loaded))] for a in articles}
+    assert f1 == pytest.approx(si_scores(predicted, gold)[2])
+    assert f1 > 0.9 and 0.2 < knobs["threshold"] < 0.9  # above the quiet noise, below the signal

@@ -3,7 +3,9 @@
     make techniques-model            # installs torch (CPU build) into the venv, then runs:
     python -m newsprism.training.techniques --ptc ../shared/data/ptc
 
-CPU only, one thread, about an hour on one core of this project's machines; deterministic seeds.
+CPU only, one thread per process, deterministic seeds: the choices on the tune part and each
+run on all training articles are independent processes (`--workers`, default up to 4), about an
+hour on this project's two-core machines.
 Data: the PTC training articles of our split (training/ptc.py); the validation articles are
 never read here, so `benchmarks/techniques.py` measures on text the model has not seen. The
 PTC's unlabeled articles (`unlabeled-articles/`, without it the tune part with its labels
@@ -14,8 +16,9 @@ Span identification: all six layers of all-MiniLM-L6-v2, fine-tuned as a word-pi
 linear head over the last states and spaCy's token vectors; the word-embedding matrix stays
 frozen (no gradient for its 12M numbers, and the package need not carry it: 23 MB). The epoch
 and the decoding knobs (threshold, smoothing, minimum length) are chosen on the tune part; then
-the tagger is trained again on all training articles for that many epochs, its threshold moved
-to flag as much unlabeled text as the tuned one did (`matched_threshold`). An exit head after
+the tagger is trained again on all training articles for that many epochs, three times in three
+batch orders, and the three runs' weights averaged (`soup`); its threshold is moved to flag as
+much unlabeled text as the tuned one did (`matched_threshold`). An exit head after
 the second layer learns the whole tagger's outputs (`fit_exit_head`). Both parts are exported
 as ONNX graphs with int8 weights (what the package runs: `export_onnx`); the exit's gate is then
 chosen on those graphs as the highest that skips at most 3% of the word tokens the whole tagger
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -396,20 +400,16 @@ def choose_decoding(
     return best[1], best[0]
 
 
-def train_span_tagger(
-    torch: Any,
-    fit: list[Parsed],
-    tune: list[Parsed] | None,
-    args: argparse.Namespace,
-    stop_after: int | None = None,
-) -> tuple[Any, dict[str, Any], float, int]:
-    """Fine-tune on `fit`; with `tune`, keep the epoch (and decoding) best on it; without,
-    stop after epoch `stop_after` of the same schedule (a refit on more data)."""
+def training_epochs(
+    torch: Any, parsed: list[Parsed], args: argparse.Namespace, order_seed: int = SEED
+) -> Iterator[Any]:
+    """Fine-tune on `parsed`, yielding the model after each epoch. Every run starts from the
+    same weights (MiniLM's, and a head drawn with SEED); `order_seed` shuffles the batches."""
     base = load_safetensors(model_dir() / "model.safetensors")
     torch.manual_seed(SEED)
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(order_seed)
     model = build_model(torch, args.layers, base)
-    examples = [w for p in fit for w in p.windows]
+    examples = [w for p in parsed for w in p.windows]
     head = list(model.head.parameters())
     body = [p for n, p in model.named_parameters() if not n.startswith("head.") and p.requires_grad]
     optimiser = torch.optim.AdamW(
@@ -420,7 +420,6 @@ def train_span_tagger(
         optimiser, max_lr=[args.lr, 1e-3], total_steps=steps, pct_start=0.1
     )
     loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none", pos_weight=torch.tensor(2.0))
-    best: tuple[float, Any, dict[str, Any], int] = (-1.0, None, {}, 0)
     started = time.process_time()
     for epoch in range(args.epochs):
         model.train()
@@ -439,21 +438,82 @@ def train_span_tagger(
             schedule.step()
             if step % 100 == 0:
                 _say(
-                    f"epoch {epoch + 1}/{args.epochs} step {step}/{len(batches)} "
-                    f"loss {loss.item():.3f} ({time.process_time() - started:.0f} s CPU)"
+                    f"[order {order_seed}] epoch {epoch + 1}/{args.epochs} step {step}/"
+                    f"{len(batches)} loss {loss.item():.3f} "
+                    f"({time.process_time() - started:.0f} s CPU)"
                 )
-        if tune is None:
-            if epoch + 1 == stop_after:
-                return model, {}, float("nan"), epoch + 1
-            continue
+        yield model
+
+
+def trained_weights(model: Any) -> dict[str, Any]:
+    """A copy of what training changed (the frozen word vectors stay MiniLM's)."""
+    return {k: v.detach().clone() for k, v in model.state_dict().items() if k != "word.weight"}
+
+
+def train_span_tagger(
+    torch: Any, fit: list[Parsed], tune: list[Parsed], args: argparse.Namespace
+) -> tuple[Any, dict[str, Any], float, int]:
+    """Fine-tune on `fit`, keeping the epoch (and decoding) best on `tune`."""
+    best: tuple[float, Any, dict[str, Any], int] = (-1.0, None, {}, 0)
+    model = None
+    for epoch, model in enumerate(training_epochs(torch, fit, args), start=1):
         token_probs = [probs for probs, _ in predict(torch, model, tune)]
         knobs, f1 = choose_decoding(tune, token_probs)
-        _say(f"epoch {epoch + 1}: tune-part SI F1 {f1:.3f} with {knobs}")
+        _say(f"epoch {epoch}: tune-part SI F1 {f1:.3f} with {knobs}")
         if f1 > best[0]:
-            state = {k: v.clone() for k, v in model.state_dict().items()}
-            best = (f1, state, knobs, epoch + 1)
-    model.load_state_dict(best[1])
+            best = (f1, trained_weights(model), knobs, epoch)
+    model.load_state_dict(best[1], strict=False)
     return model, best[2], best[0], best[3]
+
+
+def soup(torch: Any, members: Sequence[dict[str, Any]], layers: int) -> Any:
+    """One tagger whose weights are the mean of the members' (a uniform "model soup",
+    Wortsman et al. 2022). The members start from the same weights and differ only in the
+    order they saw the batches, so they stay in one basin and their mean is a tagger in its
+    own right: some of an ensemble's gain at the cost of one model at inference."""
+    model = build_model(torch, layers, load_safetensors(model_dir() / "model.safetensors"))
+    mean = {
+        k: torch.stack([m[k].float() for m in members]).mean(0).to(members[0][k].dtype)
+        for k in members[0]
+    }
+    model.load_state_dict(mean, strict=False)
+    return model
+
+
+def _torch() -> Any:
+    import torch
+
+    torch.set_num_threads(1)
+    return torch
+
+
+def fit_stage(
+    fit: list[Parsed], tune: list[Parsed], unlabeled: list[Parsed], args: argparse.Namespace
+) -> dict[str, Any]:
+    """Every choice made on the tune part: the epoch, the decoding knobs, the classifier's C,
+    and how much unlabeled text the tuned tagger flags (for `matched_threshold`)."""
+    torch = _torch()
+    model, decoding, tune_si, best_epoch = train_span_tagger(torch, fit, tune, args)
+    flagged = flagged_scores(
+        unlabeled, [probs for probs, _ in predict(torch, model, unlabeled)], decoding["smooth"]
+    )
+    fit_items, fit_labels = span_items(fit, predict(torch, model, fit))
+    tune_items, tune_labels = span_items(tune, predict(torch, model, tune))
+    scores = {}
+    for c in C_GRID:
+        scores[c] = classify_f1(fit_classifier(fit_items, fit_labels, c), tune_items, tune_labels)
+        _say(f"  C={c}: tune-part TC micro-F1 {scores[c]:.3f}")
+    return {
+        "weights": trained_weights(model), "decoding": decoding, "tune_si": tune_si,
+        "best_epoch": best_epoch, "flagged": flagged, "c_scores": scores,
+    }  # fmt: skip
+
+
+def refit_member(parsed: list[Parsed], args: argparse.Namespace, order_seed: int) -> list[Any]:
+    """The weights after each epoch of a run on all training articles: the epoch to keep is
+    chosen on the tune part meanwhile (`fit_stage`), so every epoch's weights come back."""
+    torch = _torch()
+    return [trained_weights(model) for model in training_epochs(torch, parsed, args, order_seed)]
 
 
 def word_tokens(view: TokenView) -> np.ndarray:
@@ -683,6 +743,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="keep the weights trained on the fit part (skip the refit on all training articles)",
     )
     parser.add_argument(
+        "--soup",
+        type=int,
+        default=3,
+        help="runs on all training articles, in different batch orders, whose weights are averaged",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="processes training at once (one thread each; the runs are independent)",
+    )
+    parser.add_argument(
         "--limit", type=int, default=None, help="first N articles of each part (a quick check)"
     )
     parser.add_argument(
@@ -723,33 +795,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     articles, unlabeled_from = unlabeled_articles(args, split)
     _say(f"unlabeled text for the threshold and the exit gate: {unlabeled_from}")
     unlabeled = parse(articles, nlp, tokenizers)
-    model, decoding, tune_si, best_epoch = train_span_tagger(torch, fit, tune, args)
-    tuned_threshold = decoding["threshold"]
-    flagged_before = flagged_scores(
-        unlabeled, [probs for probs, _ in predict(torch, model, unlabeled)], decoding["smooth"]
+    members = args.soup if args.refit else 0
+    _say(
+        f"training on {args.workers} process(es): the choices on the tune part"
+        + (f", and {members} run(s) on all training articles" if members else "")
     )
-
-    _say("technique classifier: choosing C on the tune part")
-    fit_items, fit_labels = span_items(fit, predict(torch, model, fit))
-    tune_items, tune_labels = span_items(tune, predict(torch, model, tune))
-    scores = {}
-    for c in C_GRID:
-        scores[c] = classify_f1(fit_classifier(fit_items, fit_labels, c), tune_items, tune_labels)
-        _say(f"  C={c}: tune-part TC micro-F1 {scores[c]:.3f}")
-    best_c = max(scores, key=scores.__getitem__)
-    if args.refit:
+    stage, runs = run_training(fit, tune, unlabeled, args, members)
+    decoding, best_epoch = stage["decoding"], stage["best_epoch"]
+    tuned_threshold = decoding["threshold"]
+    best_c = max(stage["c_scores"], key=stage["c_scores"].__getitem__)
+    if runs:
         # every choice is made: the weights now learn from the tune part too (25% more
         # examples; in our prototype runs validation F1 moved by -0.001 to +0.025, within the
-        # run-to-run noise of about 0.015)
-        _say(f"refitting the span tagger on all {len(fit) + len(tune)} training articles")
-        model, _, _, _ = train_span_tagger(torch, fit + tune, None, args, stop_after=best_epoch)
-        fit_items, fit_labels = span_items(fit, predict(torch, model, fit))
-        tune_items, tune_labels = span_items(tune, predict(torch, model, tune))
+        # run-to-run noise of about 0.015), averaged over runs that differ in batch order
+        model = soup(torch, [run[best_epoch - 1] for run in runs], args.layers)
         flagged_after = flagged_scores(
             unlabeled, [probs for probs, _ in predict(torch, model, unlabeled)], decoding["smooth"]
         )
-        decoding["threshold"] = matched_threshold(flagged_before, flagged_after, tuned_threshold)
+        decoding["threshold"] = matched_threshold(stage["flagged"], flagged_after, tuned_threshold)
         _say(f"refitted tagger's threshold {decoding['threshold']} (tuned: {tuned_threshold})")
+    else:
+        model = soup(torch, [stage["weights"]], args.layers)
+    fit_items, fit_labels = span_items(fit, predict(torch, model, fit))
+    tune_items, tune_labels = span_items(tune, predict(torch, model, tune))
     final = fit_classifier(fit_items + tune_items, fit_labels + tune_labels, best_c)
 
     _say(f"exit head after layer {args.exit_layer}")
@@ -777,11 +845,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "threshold_tuned_before_refit": tuned_threshold,
         "spacy_model": model_name(args.spacy_model),
         "trained_on": "PTC training split (training/ptc.py: every 5th article by id held out)",
-        "tune_part": {"si_f1": round(tune_si, 4), "tc_micro_f1": round(scores[best_c], 4)},
+        "tune_part": {
+            "si_f1": round(stage["tune_si"], 4), "tc_micro_f1": round(stage["c_scores"][best_c], 4)
+        },
         "settings": {
             "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "C": best_c,
             "seed": SEED, "frozen_word_embeddings": True, "epochs_kept": best_epoch,
-            "refit_on_all_training_articles": args.refit,
+            "refit_on_all_training_articles": args.refit, "soup_of_runs": members,
         },
         "versions": {"torch": torch.__version__, "scikit-learn": sklearn.__version__},
         "training_seconds": {
@@ -800,6 +870,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     _say(f"model written to {args.out} ({meta['training_seconds']})")
     return 0
+
+
+def run_training(
+    fit: list[Parsed],
+    tune: list[Parsed],
+    unlabeled: list[Parsed],
+    args: argparse.Namespace,
+    members: int,
+) -> tuple[dict[str, Any], list[list[Any]]]:
+    """`fit_stage` and `members` runs of `refit_member`, side by side on `args.workers`
+    processes (each run is single-threaded and seeded, so the result does not depend on how
+    many run at once)."""
+    if args.workers <= 1 or members == 0:
+        stage = fit_stage(fit, tune, unlabeled, args)
+        return stage, [refit_member(fit + tune, args, SEED + k) for k in range(members)]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: a forked child inherits the parent's torch thread pools half set up
+    with ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        stage_job = pool.submit(fit_stage, fit, tune, unlabeled, args)
+        jobs = [pool.submit(refit_member, fit + tune, args, SEED + k) for k in range(members)]
+        return stage_job.result(), [job.result() for job in jobs]
 
 
 def _say(message: str) -> None:
