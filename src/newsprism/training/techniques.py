@@ -494,11 +494,9 @@ def fit_stage(
     and how much unlabeled text the tuned tagger flags (for `matched_threshold`)."""
     torch = _torch()
     model, decoding, tune_si, best_epoch = train_span_tagger(torch, fit, tune, args)
-    flagged = flagged_scores(
-        unlabeled, [probs for probs, _ in predict(torch, model, unlabeled)], decoding["smooth"]
-    )
-    fit_items, fit_labels = span_items(fit, predict(torch, model, fit))
-    tune_items, tune_labels = span_items(tune, predict(torch, model, tune))
+    flagged = flagged_scores(torch, model, unlabeled, decoding["smooth"])
+    fit_items, fit_labels = span_items(torch, model, fit)
+    tune_items, tune_labels = span_items(torch, model, tune)
     scores = {}
     for c in C_GRID:
         scores[c] = classify_f1(fit_classifier(fit_items, fit_labels, c), tune_items, tune_labels)
@@ -521,11 +519,12 @@ def word_tokens(view: TokenView) -> np.ndarray:
     return np.array([bool(t.strip()) for t in view.texts], dtype=bool)
 
 
-def flagged_scores(parsed: Sequence[Parsed], token_probs: Sequence[np.ndarray], smooth: int) -> Any:
-    """Every word token's probability as decoding sees it (smoothed), pooled over articles."""
+def flagged_scores(torch: Any, model: Any, parsed: Sequence[Parsed], smooth: int) -> Any:
+    """Every word token's probability from `model` as decoding sees it (smoothed), pooled over
+    articles."""
     pooled = [
         smoothed(probs, smooth)[word_tokens(p.view)]
-        for p, probs in zip(parsed, token_probs, strict=True)
+        for p, (probs, _) in zip(parsed, predict(torch, model, parsed), strict=True)
     ]
     return np.concatenate(pooled) if pooled else np.zeros(0, np.float32)
 
@@ -661,11 +660,12 @@ def regate(args: argparse.Namespace) -> int:
 
 
 def span_items(
-    parsed: Sequence[Parsed], outputs: Sequence[tuple[np.ndarray, Any]]
+    torch: Any, model: Any, parsed: Sequence[Parsed]
 ) -> tuple[list[Any], list[list[str]]]:
-    """Per article: the classifier's feature inputs for its gold spans; labels per span."""
+    """Per article: the classifier's feature inputs for its gold spans (from `model`'s last
+    states); labels per span."""
     items, labels = [], []
-    for p, (_, (states, offsets)) in zip(parsed, outputs, strict=True):
+    for p, (_, (states, offsets)) in zip(parsed, predict(torch, model, parsed), strict=True):
         by_span: dict[tuple[int, int], list[str]] = {}
         for key, techniques in gold_techniques([p.article]).items():
             by_span[(key[1], key[2])] = techniques
@@ -809,15 +809,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # examples; in our prototype runs validation F1 moved by -0.001 to +0.025, within the
         # run-to-run noise of about 0.015), averaged over runs that differ in batch order
         model = soup(torch, [run[best_epoch - 1] for run in runs], args.layers)
-        flagged_after = flagged_scores(
-            unlabeled, [probs for probs, _ in predict(torch, model, unlabeled)], decoding["smooth"]
-        )
+        flagged_after = flagged_scores(torch, model, unlabeled, decoding["smooth"])
         decoding["threshold"] = matched_threshold(stage["flagged"], flagged_after, tuned_threshold)
         _say(f"refitted tagger's threshold {decoding['threshold']} (tuned: {tuned_threshold})")
     else:
         model = soup(torch, [stage["weights"]], args.layers)
-    fit_items, fit_labels = span_items(fit, predict(torch, model, fit))
-    tune_items, tune_labels = span_items(tune, predict(torch, model, tune))
+    fit_items, fit_labels = span_items(torch, model, fit)
+    tune_items, tune_labels = span_items(torch, model, tune)
     final = fit_classifier(fit_items + tune_items, fit_labels + tune_labels, best_c)
 
     _say(f"exit head after layer {args.exit_layer}")
