@@ -33,7 +33,6 @@ from newsprism.understand.techniques import (
     load_tagger,
     piece_tokenizers,
     sentence_starts,
-    smoothed,
     token_probabilities,
     windows,
 )
@@ -164,6 +163,28 @@ def test_decoded_spans_do_not_open_or_close_on_a_function_word() -> None:
     assert decode(lone, view, [(0, len(text))], threshold=0.5) == []
 
 
+def test_a_run_is_a_span_only_where_it_reaches_the_peak_and_keeps_its_low_bounds() -> None:
+    nlp = load_nlp()
+    text = "The council said the so-called peace plan was a shameful betrayal of its own people."
+    doc = nlp(text)
+    view = TokenView.of(doc, 96)
+    probs = np.zeros(len(doc), np.float32)
+    words = [t.text for t in doc]
+    # a mild run with no peak ("said the"), and a run whose middle peaks ("shameful")
+    probs[words.index("said") : words.index("so")] = 0.3
+    start, end = words.index("a"), words.index("betrayal")
+    probs[start : end + 1] = 0.3
+    probs[words.index("shameful")] = 0.8
+    ranges = [(0, len(text))]
+    found = [text[a:b] for a, b in decode(probs, view, ranges, threshold=0.25, peak=0.5)]
+    assert found == ["a shameful betrayal"]  # its bounds are the low threshold's
+    assert [text[a:b] for a, b in decode(probs, view, ranges, threshold=0.25)] == [
+        "said",  # "the" is a function word at its edge
+        "a shameful betrayal",
+    ]
+    assert [text[a:b] for a, b in decode(probs, view, ranges, threshold=0.5)] == ["shameful"]
+
+
 def test_classifier_vectoriser_survives_the_round_trip_through_plain_arrays() -> None:
     nlp = load_nlp()
     text = "Cowards and traitors run the country.\nThe vote is on Monday.\nCowards!"
@@ -249,19 +270,19 @@ def test_plain_reporting_lines_stop_at_the_exit_and_a_loaded_one_goes_on(tagger)
     assert found and all(t.start >= text.index("These") for t in found)
 
 
-def test_the_gate_is_the_highest_that_skips_no_more_than_the_allowed_share_of_flagged_tokens():
+def test_the_gate_is_the_highest_that_skips_no_more_than_the_allowed_share_of_spans():
     from newsprism.training.techniques import gate_for
 
     tops = np.array([0.9, 0.05, 0.5, 0.1, 0.2])  # each window's top exit probability
-    flagged = np.array([67, 0, 30, 1, 2])  # tokens the whole tagger flags in it (100 in all)
-    gate, share = gate_for(tops, flagged, 0.03)
-    assert 0.2 < gate <= 0.5 and share == 0.4  # stops the three lowest windows: 3 tokens lost
-    gate, share = gate_for(tops, flagged, 0.005)
-    assert 0.05 < gate <= 0.1 and share == 0.8  # only the window with nothing flagged stops
+    spans = np.array([67, 0, 30, 1, 2])  # spans the whole tagger finds in it (100 in all)
+    gate, share = gate_for(tops, spans, 0.03)
+    assert 0.2 < gate <= 0.5 and share == 0.4  # stops the three lowest windows: 3 spans lost
+    gate, share = gate_for(tops, spans, 0.005)
+    assert 0.05 < gate <= 0.1 and share == 0.8  # only the window with no span stops
     assert gate_for(tops, np.zeros(5, int), 0.03) == (0.0, 1.0)  # nothing to lose: read all
 
 
-def test_regate_chooses_the_gate_on_the_shipped_graphs_and_keeps_what_the_tagger_flags(
+def test_regate_chooses_the_gate_on_the_shipped_graphs_and_keeps_the_taggers_spans(
     tmp_path: Path,
 ) -> None:
     from newsprism.training.techniques import GATE_LOSS, main
@@ -284,12 +305,12 @@ def test_regate_chooses_the_gate_on_the_shipped_graphs_and_keeps_what_the_tagger
     assert main(["--ptc", str(ptc), "--out", str(model), "--regate"]) == 0
     exit_ = json.loads((model / "meta.json").read_text())["exit"]
     assert 0 < exit_["gate"] < 0.99 and exit_["chosen_on"] == "unlabeled-articles (3 articles)"
-    assert exit_["most_skipped_of_flagged"] == GATE_LOSS
+    assert exit_["most_spans_skipped"] == GATE_LOSS
     regated = load_tagger(str(model)).spans
     assert regated.gate == exit_["gate"]
     knobs = meta["decoding"]
 
-    def flagged_tokens(gate: float) -> int:
+    def spans_found(gate: float) -> int:
         regated.gate, count = gate, 0
         for path in sorted((ptc / "unlabeled-articles").iterdir()):
             text = path.read_text(encoding="utf-8")
@@ -297,12 +318,11 @@ def test_regate_chooses_the_gate_on_the_shipped_graphs_and_keeps_what_the_tagger
             view = TokenView.of(doc, regated.tensor_width)
             ranges = windows(text, sentence_starts(doc), regated.tokenizer)
             _, offsets, piece_probs, _ = regated.read_windows(text, ranges, view)
-            probs = smoothed(token_probabilities(view, piece_probs, offsets), knobs["smooth"])
-            words = np.array([bool(t.strip()) for t in view.texts])
-            count += int(((probs >= knobs["threshold"]) & words).sum())
+            probs = token_probabilities(view, piece_probs, offsets)
+            count += len(decode(probs, view, ranges, **knobs))
         return count
 
-    everything, kept = flagged_tokens(0.0), flagged_tokens(exit_["gate"])
+    everything, kept = spans_found(0.0), spans_found(exit_["gate"])
     assert everything > 0 and everything - kept <= GATE_LOSS * everything
 
 
@@ -585,17 +605,32 @@ def test_training_on_two_processes_gives_the_model_one_process_gives(
     assert np.array_equal(coefs[0], coefs[1])
 
 
-def test_decoding_is_chosen_on_the_tune_part_and_scores_what_it_chose() -> None:
+LOADED_OPENING = "The corrupt, cowardly bureaucrats"
+
+
+def _articles_opening_with_an_epithet() -> list:
+    """Twelve short articles, each opening with the same gold Name_Calling span, parsed."""
     from newsprism.training.ptc import GoldSpan, PTCArticle
-    from newsprism.training.techniques import DECODING_GRID, choose_decoding, parse
+    from newsprism.training.techniques import parse
+
+    loaded = LOADED_OPENING
+    articles = [
+        PTCArticle(
+            str(n),
+            f"{loaded} met on day {n}. The council approved the budget after a long debate.\n",
+            [GoldSpan(0, len(loaded), "Name_Calling")],
+        )
+        for n in range(12)
+    ]
+    return parse(articles, load_nlp(), piece_tokenizers())
+
+
+def test_decoding_is_chosen_on_the_tune_part_and_scores_what_it_chose() -> None:
+    from newsprism.training.techniques import DECODING_GRID, choose_decoding
 
     rng = np.random.default_rng(3)
-    loaded = "The corrupt, cowardly bureaucrats"
-    articles = []
-    for n in range(12):
-        text = f"{loaded} met on day {n}. The council approved the budget for the year.\n"
-        articles.append(PTCArticle(str(n), text, [GoldSpan(0, len(loaded), "Name_Calling")]))
-    parsed = parse(articles, load_nlp(), piece_tokenizers())
+    loaded = LOADED_OPENING
+    parsed = _articles_opening_with_an_epithet()
     token_probs = []
     for p in parsed:
         inside = p.view.ends <= len(loaded)
@@ -603,13 +638,35 @@ def test_decoding_is_chosen_on_the_tune_part_and_scores_what_it_chose() -> None:
         noise = rng.uniform(0, rng.choice([0.2, 0.6]), len(inside))
         token_probs.append(np.where(inside, 0.9, noise).astype(np.float32))
     knobs, f1 = choose_decoding(parsed, token_probs)
-    assert knobs["threshold"] in DECODING_GRID["threshold"]
-    assert knobs["smooth"] in DECODING_GRID["smooth"]
-    assert knobs["min_tokens"] in DECODING_GRID["min_tokens"]
+    for knob, value in knobs.items():
+        assert value in DECODING_GRID[knob]
     predicted = {
         p.article.id: decode(probs, p.view, p.ranges, **knobs)
         for p, probs in zip(parsed, token_probs, strict=True)
     }
-    gold = {a.id: [(0, len(loaded))] for a in articles}
+    gold = {p.article.id: [(0, len(loaded))] for p in parsed}
     assert f1 == pytest.approx(si_scores(predicted, gold)[2])
     assert f1 > 0.9 and 0.2 < knobs["threshold"] < 0.9  # above the quiet noise, below the signal
+
+
+def test_decoding_chooses_a_peak_where_the_spans_are_faint_at_their_edges(monkeypatch) -> None:
+    from newsprism.training.techniques import DECODING_GRID, choose_decoding
+
+    rng = np.random.default_rng(5)
+    loaded = LOADED_OPENING
+    parsed = _articles_opening_with_an_epithet()
+    token_probs = []
+    for p in parsed:
+        texts = list(p.view.texts)
+        # a span sure only of its core word, its edges as faint as a decoy run in plain words
+        probs = np.where(p.view.ends <= len(loaded), 0.35, 0.05)
+        probs[texts.index("cowardly")] = 0.9
+        decoy = slice(texts.index("council"), texts.index("debate") + 1)
+        probs[decoy] = rng.uniform(0.36, 0.4, decoy.stop - decoy.start)
+        token_probs.append(probs.astype(np.float32))
+    knobs, f1 = choose_decoding(parsed, token_probs)
+    assert knobs["threshold"] < knobs["peak"] and f1 > 0.9
+    # no single threshold can both keep the faint edges and drop the noise
+    monkeypatch.setitem(DECODING_GRID, "peak", [0.0])
+    without_peak, f1_without = choose_decoding(parsed, token_probs)
+    assert without_peak["peak"] == 0.0 and f1_without < f1 - 0.1

@@ -15,15 +15,15 @@ Span identification: all six layers of all-MiniLM-L6-v2, fine-tuned as a word-pi
 (binary: inside a technique span or not) over the windows the tagger reads at inference, with a
 linear head over the last states and spaCy's token vectors; the word-embedding matrix stays
 frozen (no gradient for its 12M numbers, and the package need not carry it: 23 MB). The epoch
-and the decoding knobs (threshold, smoothing, minimum length) are chosen on the tune part; then
-the tagger is trained again on all training articles for that many epochs, three times in three
-batch orders, and the three runs' weights averaged (`soup`); its threshold is moved to flag as
-much unlabeled text as the tuned one did (`matched_threshold`). An exit head after
-the second layer learns the whole tagger's outputs (`fit_exit_head`). Both parts are exported
-as ONNX graphs with int8 weights (what the package runs: `export_onnx`); the exit's gate is then
-chosen on those graphs as the highest that skips at most 3% of the word tokens the whole tagger
-flags on unlabeled text (`choose_gate`; `--regate` chooses it again for a model folder, without
-training or torch).
+and the decoding knobs (threshold, peak, smoothing, minimum length) are chosen on the tune part;
+then the tagger is trained again on all training articles for that many epochs, three times in
+three batch orders, and the three runs' weights averaged (`soup`); its threshold and peak are
+moved to flag as much unlabeled text as the tuned ones did (`matched_threshold`). An exit head
+after the second layer learns the whole tagger's outputs (`fit_exit_head`). Both parts are
+exported as ONNX graphs with int8 weights (what the package runs: `export_onnx`); the exit's
+gate is then chosen on those graphs as the highest that skips at most 0.5% of the whole tagger's
+spans on unlabeled text (`choose_gate`; `--regate` chooses it again for a
+model folder, without training or torch).
 Technique classification: logistic regression over understand.techniques.SpanVectoriser
 features of the gold spans; C chosen on the tune part, then refitted on all training articles.
 """
@@ -31,6 +31,7 @@ features of the gold spans; C chosen on the tune part, then refitted on all trai
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -80,9 +81,13 @@ DECODING_GRID = {
     "threshold": [round(float(t), 3) for t in np.arange(0.05, 0.8, 0.025)],
     "smooth": [0, 1, 2],
     "min_tokens": [1, 2, 3],
+    # 0: no peak (every run above the threshold is a span); otherwise only peaks above it count
+    "peak": [0.0] + [round(float(t), 3) for t in np.arange(0.2, 0.65, 0.05)],
 }
 C_GRID = [0.25, 0.5, 1.0, 2.0]
-GATE_LOSS = 0.03  # share of the word tokens the whole tagger flags that the exit may skip
+# share of the whole tagger's spans the exit may skip: spans, not tokens, as the task's measure
+# counts each span once whatever its length, and the windows the gate stops hold short ones
+GATE_LOSS = 0.005
 UNLABELED = "unlabeled-articles"
 
 
@@ -384,19 +389,24 @@ def predict(torch: Any, model: Any, parsed: Sequence[Parsed]) -> list[tuple[np.n
 def choose_decoding(
     parsed: Sequence[Parsed], token_probs: Sequence[np.ndarray]
 ) -> tuple[dict[str, Any], float]:
+    """The decoding knobs (`decode`) best on `parsed`, and their SI F1; on a tie the first in
+    DECODING_GRID's order (no peak before any)."""
     gold = gold_spans([p.article for p in parsed])
     best: tuple[float, dict[str, Any]] = (-1.0, {})
-    for threshold in DECODING_GRID["threshold"]:
-        for smooth in DECODING_GRID["smooth"]:
-            for min_tokens in DECODING_GRID["min_tokens"]:
-                knobs = {"threshold": threshold, "smooth": smooth, "min_tokens": min_tokens}
-                predicted = {
-                    p.article.id: decode(probs, p.view, p.ranges, **knobs)
-                    for p, probs in zip(parsed, token_probs, strict=True)
-                }
-                f1 = si_scores(predicted, gold)[2]
-                if f1 > best[0]:
-                    best = (f1, knobs)
+    grid = DECODING_GRID
+    for threshold, smooth, min_tokens, peak in itertools.product(
+        grid["threshold"], grid["smooth"], grid["min_tokens"], grid["peak"]
+    ):
+        if 0.0 < peak <= threshold:  # every run reaches it: the same spans as no peak
+            continue
+        knobs = {"threshold": threshold, "smooth": smooth, "min_tokens": min_tokens, "peak": peak}
+        predicted = {
+            p.article.id: decode(probs, p.view, p.ranges, **knobs)
+            for p, probs in zip(parsed, token_probs, strict=True)
+        }
+        f1 = si_scores(predicted, gold)[2]
+        if f1 > best[0]:
+            best = (f1, knobs)
     return best[1], best[0]
 
 
@@ -584,14 +594,14 @@ def fit_exit_head(torch: Any, model: Any, parsed: Sequence[Parsed], exit_layer: 
         _say(f"  exit head epoch {epoch + 1}: loss {loss.item():.4f}")
 
 
-def gate_for(tops: np.ndarray, flagged: np.ndarray, loss: float) -> tuple[float, float]:
+def gate_for(tops: np.ndarray, spans: np.ndarray, loss: float) -> tuple[float, float]:
     """The highest gate (a window whose top exit probability is below it is not read further)
-    that skips at most `loss` of the flagged tokens, given each window's top exit probability
-    and flagged-token count; and the share of windows it lets through."""
-    if not flagged.sum():
+    that skips at most `loss` of the spans, given each window's top exit probability and how
+    many spans the whole tagger finds in it; and the share of windows it lets through."""
+    if not spans.sum():
         return 0.0, 1.0
     order = np.argsort(tops, kind="stable")
-    lost = np.cumsum(flagged[order]) / flagged.sum()  # skipped if the gate is above tops[order[i]]
+    lost = np.cumsum(spans[order]) / spans.sum()  # skipped if the gate is above tops[order[i]]
     allowed = int(np.searchsorted(lost, loss, side="right"))  # windows that may be skipped
     if not allowed:
         return 0.0, 1.0
@@ -603,22 +613,24 @@ def gate_for(tops: np.ndarray, flagged: np.ndarray, loss: float) -> tuple[float,
 
 def choose_gate(where: Path, meta: dict[str, Any], parsed: Sequence[Parsed]) -> tuple[float, float]:
     """The gate of the exported graphs in `where` (what ships, int8 and all): every window is
-    read in full, and the gate is the highest that skips at most GATE_LOSS of the word tokens
-    the whole tagger flags (as decoding sees them: smoothed, at the threshold) on text none of
-    the heads was tuned on."""
+    read in full, and the gate is the highest that skips at most GATE_LOSS of the whole
+    tagger's spans (decoded as shipped: a run that never reaches the peak is no span, so its
+    window need not be read) on text none of the heads was tuned on."""
     tagger = SpanTagger(where, {**meta, "exit": {"gate": 0.0}})
-    knobs = meta["decoding"]
-    tops, flagged = [], []
+    tops, spans = [], []
     for p in parsed:
         _, offsets, piece_probs, window_tops = tagger.read_windows(p.article.text, p.ranges, p.view)
-        probs = smoothed(token_probabilities(p.view, piece_probs, offsets), knobs["smooth"])
-        hits = (probs >= knobs["threshold"]) & word_tokens(p.view)
+        probs = token_probabilities(p.view, piece_probs, offsets)
         window_of = windows_of_tokens(p.view, p.ranges)
+        first_tokens = [
+            p.view.tokens_in(start, end).start
+            for start, end in decode(probs, p.view, p.ranges, **meta["decoding"])
+        ]
         tops.append(window_tops)
-        flagged.append(np.bincount(window_of[hits], minlength=len(p.ranges)))
+        spans.append(np.bincount(window_of[first_tokens], minlength=len(p.ranges)))
     if not tops:
         return 0.0, 1.0
-    return gate_for(np.concatenate(tops), np.concatenate(flagged), GATE_LOSS)
+    return gate_for(np.concatenate(tops), np.concatenate(spans), GATE_LOSS)
 
 
 def unlabeled_articles(
@@ -651,7 +663,7 @@ def regate(args: argparse.Namespace) -> int:
     unlabeled = parse(articles, nlp, piece_tokenizers())
     gate, read_share = choose_gate(args.out, meta, unlabeled)
     meta["exit"].update(
-        gate=gate, upper_reads_windows=round(read_share, 4), most_skipped_of_flagged=GATE_LOSS,
+        gate=gate, upper_reads_windows=round(read_share, 4), most_spans_skipped=GATE_LOSS,
         chosen_on=unlabeled_from,
     )  # fmt: skip
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
@@ -802,7 +814,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     stage, runs = run_training(fit, tune, unlabeled, args, members)
     decoding, best_epoch = stage["decoding"], stage["best_epoch"]
-    tuned_threshold = decoding["threshold"]
+    tuned = dict(decoding)
     best_c = max(stage["c_scores"], key=stage["c_scores"].__getitem__)
     if runs:
         # every choice is made: the weights now learn from the tune part too (25% more
@@ -810,8 +822,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # run-to-run noise of about 0.015), averaged over runs that differ in batch order
         model = soup(torch, [run[best_epoch - 1] for run in runs], args.layers)
         flagged_after = flagged_scores(torch, model, unlabeled, decoding["smooth"])
-        decoding["threshold"] = matched_threshold(stage["flagged"], flagged_after, tuned_threshold)
-        _say(f"refitted tagger's threshold {decoding['threshold']} (tuned: {tuned_threshold})")
+        for knob in ("threshold", "peak"):  # both compare a probability: both carried over
+            if tuned.get(knob):
+                decoding[knob] = matched_threshold(stage["flagged"], flagged_after, tuned[knob])
+        _say(f"refitted tagger's decoding {decoding} (tuned: {tuned})")
     else:
         model = soup(torch, [stage["weights"]], args.layers)
     fit_items, fit_labels = span_items(torch, model, fit)
@@ -840,7 +854,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "decoding": decoding,
         "layers": args.layers,
         "exit": {"layer": args.exit_layer},  # its gate: chosen on the exported graphs, below
-        "threshold_tuned_before_refit": tuned_threshold,
+        "decoding_tuned_before_refit": tuned,
         "spacy_model": model_name(args.spacy_model),
         "trained_on": "PTC training split (training/ptc.py: every 5th article by id held out)",
         "tune_part": {
@@ -859,7 +873,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gate, read_share = choose_gate(args.out, meta, unlabeled)
     _say(f"gate {gate:.4f}: the upper layers read {read_share:.0%} of the unlabeled windows")
     meta["exit"].update(
-        gate=gate, upper_reads_windows=round(read_share, 4), most_skipped_of_flagged=GATE_LOSS,
+        gate=gate, upper_reads_windows=round(read_share, 4), most_spans_skipped=GATE_LOSS,
         chosen_on=unlabeled_from,
     )  # fmt: skip
     missing = set(TECHNIQUES) - set(meta["classes"])

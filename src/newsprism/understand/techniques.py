@@ -5,20 +5,21 @@ as a word-piece tagger (newsprism/training/techniques.py), read each line of the
 lines in sentence-aligned windows); a linear head over their last states and spaCy's own token
 vectors (`doc.tensor`, computed by the pass that already ran) gives each word piece the
 probability of lying inside a technique; runs of tokens above the tuned threshold, inside one
-window, are the spans. Technique classification: a logistic regression over the span's words
-and character n-grams, its line's words, hand-made cues (length, how often the phrase recurs,
-punctuation, position) and the mean of the tagger's states over the span.
+window, are the spans, where one of their tokens reaches the tuned peak. Technique
+classification: a logistic regression over the span's words and character n-grams, its line's
+words, hand-made cues (length, how often the phrase recurs, punctuation, position) and the mean
+of the tagger's states over the span.
 
 The tagger ships as two ONNX graphs with int8 weights (`technique_model/`), run by onnxruntime
 on one thread: the first two layers with an exit head read every window, the last four only the
-windows where the exit head sees a technique (43% of the windows of PTC's unlabeled articles,
-50% on our validation split); the frozen word-embedding matrix is read from the MiniLM
+windows where the exit head sees a technique (61% of the windows of PTC's unlabeled articles,
+69% on our validation split); the frozen word-embedding matrix is read from the MiniLM
 package, the classifier is plain arrays for scikit-learn's vectorisers. Why: the tagger must
 cost no more than the spaCy pass (benchmarks/techniques.py measures it), and the whole
 understanding stage must keep half the speed of a bare spaCy pass (benchmarks/throughput.py).
 On one core int8 products take about 40% of NumPy's float32 ones, and six layers on every
-window still cost 0.82-0.91 of the spaCy pass in our runs; with the exit, about 0.6, for the
-same span F1 (0.432 with or without the exit, on our validation split).
+window still cost 0.80-0.91 of the spaCy pass in our runs; with the exit, about 0.65, for the
+same span F1 (0.455 with or without the exit, on our validation split).
 """
 
 from __future__ import annotations
@@ -242,11 +243,15 @@ def decode(
     threshold: float,
     smooth: int = 0,
     min_tokens: int = 1,
+    peak: float = 0.0,
 ) -> list[tuple[int, int]]:
-    """Spans: runs of tokens at or above `threshold` within one window, widened to whole
-    words, edge punctuation and spaces trimmed (as the gold was), and edge function words
-    (see `_EDGE_WORDS`), shorter than `min_tokens` dropped. One span per run: the task's measure
-    would reward cutting a run into pieces, and we do not game it."""
+    """Spans: runs of tokens at or above `threshold` within one window, kept where one of their
+    tokens reaches `peak` (hysteresis, as in edge detection: a low threshold draws a span's
+    bounds, a higher peak decides whether there is a span at all; a run that never rises above
+    the low one is mostly noise), widened to whole words, edge punctuation and spaces trimmed
+    (as the gold was), and edge function words (see `_EDGE_WORDS`), shorter than `min_tokens`
+    dropped. One span per run: the task's measure would reward cutting a run into pieces, and
+    we do not game it."""
     probs = smoothed(probs, smooth)
     window_of = windows_of_tokens(view, window_ranges)
     texts = view.texts
@@ -290,6 +295,9 @@ def decode(
         j = i
         while j + 1 < n and probs[j + 1] >= threshold and window_of[j + 1] == window_of[i]:
             j += 1
+        if probs[i : j + 1].max() < peak:
+            i = j + 1
+            continue
         a, b = trimmed(i, j)
         if b >= a and b - a + 1 >= min_tokens:
             # then widened to whole words: the model scores word pieces, and half a word
