@@ -32,7 +32,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 # Rebuild the persuasion-technique model shipped in src/newsprism/understand/technique_model/
-# from the PTC corpus (../shared/data/ptc; PTC=... for another copy): CPU only, 80 minutes on two cores.
+# from the PTC corpus (../shared/data/ptc; PTC=... for another copy): CPU only,
+# 80 minutes on two cores.
 PTC ?= ../shared/data/ptc
 techniques-model: $(STAMP)
 	$(BIN)/python -m pip install -q 'torch==2.13.0' 'onnx==1.23.2'  # = the extra `train`

@@ -247,8 +247,8 @@ def decode(
 ) -> list[tuple[int, int]]:
     """Spans: runs of tokens at or above `threshold` within one window, kept where one of their
     tokens reaches `peak` (hysteresis, as in edge detection: a low threshold draws a span's
-    bounds, a higher peak decides whether there is a span at all; a run that never rises above
-    the low one is mostly noise), widened to whole words, edge punctuation and spaces trimmed
+    bounds, a higher peak decides whether there is a span at all; a run that never reaches the
+    peak is mostly noise), widened to whole words, edge punctuation and spaces trimmed
     (as the gold was), and edge function words (see `_EDGE_WORDS`), shorter than `min_tokens`
     dropped. One span per run: the task's measure would reward cutting a run into pieces, and
     we do not game it."""
