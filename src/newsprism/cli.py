@@ -146,6 +146,7 @@ def _print_summary(s: RunSummary) -> None:
     table.add_column("count", justify="right")
     rows = [
         ("files given", s.files),
+        ("newsprism's own reports, exports and stores skipped", len(s.own_outputs)),
         ("unchanged files skipped", s.unchanged_files),
         ("articles found", s.documents),
         ("new articles stored", s.new_articles),
@@ -192,6 +193,11 @@ def _print_summary(s: RunSummary) -> None:
     table.add_row("store", s.store_url)
     table.add_row("time", f"{s.seconds:.1f} s")
     out.print(table)
+    if s.own_outputs:
+        shown = ", ".join(f"{p} ({kind})" for p, kind in s.own_outputs[:MAX_ERRORS_SHOWN])
+        more = len(s.own_outputs) - MAX_ERRORS_SHOWN
+        more_note = f" and {more} more" if more > 0 else ""
+        out.print(f"not read, as newsprism wrote them: {shown}{more_note}")
     if s.errors:
         errors = Table(title="input errors", title_justify="left")
         errors.add_column("source", overflow="fold")

@@ -37,6 +37,8 @@ class RunSummary:
     exact_duplicates: int = 0  # exact copies of articles read earlier in this run
     near_duplicates: int = 0  # new articles that joined a near-duplicate group
     unchanged_files: int = 0  # read to the end by an earlier run and not changed since
+    # reports, exports and stores newsprism wrote, found among the inputs and not read
+    own_outputs: list[tuple[Path, str]] = field(default_factory=list)
     errors: list[IngestError] = field(default_factory=list)
     languages: Counter[str] = field(default_factory=Counter)
     outlets: Counter[str] = field(default_factory=Counter)
@@ -70,8 +72,10 @@ def run_analyze(
     options = options or IngestOptions()
     started = time.monotonic()
     summary = RunSummary(store_url=store.url)
-    files, walk_errors = walk(list(paths))
+    found = walk(list(paths))
+    files, walk_errors = found.files, found.errors
     summary.files = len(files)
+    summary.own_outputs = found.own_outputs
     summary.errors.extend(walk_errors)
     store.save([], [], walk_errors)
 
@@ -106,6 +110,7 @@ def run_analyze(
         from newsprism.understand_stage import run_understand
 
         summary.understanding = run_understand(store, workers, progress, model)
+        summary.errors.extend(summary.understanding.failures)
         from newsprism.crosscheck_stage import run_crosscheck
 
         summary.crosscheck = run_crosscheck(store, progress)

@@ -24,7 +24,7 @@ from newsprism.link.records import (
     link_article,
     place_entity_rows,
 )
-from newsprism.model import iso_day
+from newsprism.model import IngestError, iso_day
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 from newsprism.understand.article import (
@@ -45,6 +45,8 @@ class UnderstandSummary:
     articles: int = 0
     records: Counter[str] = field(default_factory=Counter)
     inferred_dates: int = 0
+    # articles that could not be understood, each an error record naming its source
+    failures: list[IngestError] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -74,21 +76,35 @@ def run_understand(
     dates = PublishedLinker(store)
     texts: dict[str, str] = {}
     titles: dict[str, str | None] = {}
+    sources: dict[str, str] = {}
     reporter = ProgressReporter(len(pending), "understanding", enabled=progress)
     results = ordered_map(
-        partial(understand_batch, model=model), _inputs(store, pending, texts, titles), worker_count
+        partial(understand_batch, model=model),
+        _inputs(store, pending, texts, titles, sources),
+        worker_count,
     )
     for batch in results:
         rows: list[dict[str, Any]] = []
         inferences = []
+        errors = []
         for result in batch:
             text = texts.pop(result.article_id)
-            inference = dates.settle(result, text)
+            title = titles.pop(result.article_id, None)
+            source = sources.pop(result.article_id)
+            try:
+                if result.failure is None:
+                    inference = dates.settle(result, text)
+                    linked = link_article(result, index, text, title)
+            except Exception as error:  # the isolation boundary of one article, as in workers
+                result.failure = f"{type(error).__name__}: {error}"
+            if result.failure is not None:
+                errors.append(_failure_record(source, result.failure))
+                continue
             if inference:
                 inferences.append(inference)
-            rows += link_article(result, index, text, titles.pop(result.article_id, None))
+            rows += linked
         entities = actor_entity_rows(index.changed()) + place_entity_rows(
-            p for result in batch for p in result.places
+            p for result in batch if result.failure is None for p in result.places
         )
         store.save_understanding(
             [r.article_id for r in batch],
@@ -98,7 +114,9 @@ def run_understand(
             UNDERSTAND_VERSION,
             model_name(model),
             merges=index.merged(),
+            errors=errors,
         )
+        summary.failures += errors
         summary.articles += len(batch)
         summary.records.update(r["type"] for r in rows)
         summary.inferred_dates += sum(1 for i in inferences if i.get("best"))
@@ -108,14 +126,26 @@ def run_understand(
     return summary
 
 
+def _failure_record(source: str, failure: str) -> IngestError:
+    """An article that could not be understood: an error record naming its source. It stays
+    stored, is marked as read by this version (a later run does not fail on it again) and is
+    read again by the next version of the stage."""
+    return IngestError(source, f"could not be understood, so it has no records: {failure}")
+
+
 def _inputs(
-    store: Store, pending: list[str], texts: dict[str, str], titles: dict[str, str | None]
+    store: Store,
+    pending: list[str],
+    texts: dict[str, str],
+    titles: dict[str, str | None],
+    sources: dict[str, str],
 ) -> Iterator[list[ArticleInput]]:
     for i in range(0, len(pending), BATCH_ARTICLES):
         batch = []
         for row in store.understanding_inputs(pending[i : i + BATCH_ARTICLES]):
             texts[row["id"]] = row["text"]
             titles[row["id"]] = row.get("title")
+            sources[row["id"]] = row["source"]
             published = (
                 None if row["published_source"] == "inferred" else row["published"]
             )

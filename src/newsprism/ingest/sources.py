@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsprism.ingest.own_outputs import own_output_kind
 from newsprism.model import IngestError
 
 ARCHIVE_SUFFIXES = (".zip", ".gz")
@@ -36,10 +37,18 @@ class Blob:
     data: bytes
 
 
-def walk(paths: list[str | Path]) -> tuple[list[Path], list[IngestError]]:
-    """Expand the user's paths into files, sorted so runs are repeatable."""
-    files: list[Path] = []
-    errors: list[IngestError] = []
+@dataclass
+class Walk:
+    files: list[Path]
+    errors: list[IngestError]
+    own_outputs: list[tuple[Path, str]]  # newsprism's reports, exports and stores: not read
+
+
+def walk(paths: list[str | Path]) -> Walk:
+    """Expand the user's paths into files, sorted so runs are repeatable, leaving out the files
+    newsprism wrote itself."""
+    found = Walk([], [], [])
+    errors = found.errors
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -48,14 +57,22 @@ def walk(paths: list[str | Path]) -> tuple[list[Path], list[IngestError]]:
                 if any(part.startswith(".") for part in rel.parts):
                     continue  # hidden files and folders (.git, .DS_Store) are not articles
                 if p.is_file():
-                    files.append(p)
+                    _add(found, p)
         elif path.is_file():
-            files.append(path)
+            _add(found, path)
         elif path.exists():
             errors.append(IngestError(str(path), "not a regular file or directory"))
         else:
             errors.append(IngestError(str(path), "no such file or directory"))
-    return files, errors
+    return found
+
+
+def _add(found: Walk, path: Path) -> None:
+    kind = own_output_kind(path)
+    if kind is None:
+        found.files.append(path)
+    else:
+        found.own_outputs.append((path, kind))
 
 
 def is_archive(name: str) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from newsprism.crosscheck.framing import naming_matrix
+from newsprism.ingest.own_outputs import GENERATOR
 from newsprism.show.records import RECORD_TYPES, record_fields, records, span_records
 from newsprism.store import Store
 
@@ -73,12 +74,13 @@ def geojson(store: Store) -> dict[str, Any]:
                 "properties": properties,
             }
         )
-    return {"type": "FeatureCollection", "features": features}
+    # "generator" (a GeoJSON foreign member) tells a later `analyze` of the folder to skip it
+    return {"type": "FeatureCollection", "generator": GENERATOR, "features": features}
 
 
 def framing(store: Store) -> dict[str, Any]:
     """{"columns": outlets with their framing profiles, "rows": actors x outlets}."""
-    return naming_matrix(
+    return {"generator": GENERATOR} | naming_matrix(
         records(store, "label"),
         records(store, "article"),
         records(store, "entity"),

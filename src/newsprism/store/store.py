@@ -148,18 +148,7 @@ class Store:
             ]
             if sighting_rows:
                 conn.execute(self._insert_ignore(sighting), sighting_rows)
-            error_rows = [
-                {
-                    "id": e.id,
-                    "source": e.source,
-                    "line": e.line,
-                    "reason": e.reason,
-                    "first_seen": now,
-                }
-                for e in errors
-            ]
-            if error_rows:
-                conn.execute(self._insert_ignore(ingest_error), error_rows)
+            self._save_errors(conn, errors, now)
             if completed_files:
                 paths = [path for path, _, _ in completed_files]
                 conn.execute(delete(source_file).where(source_file.c.path.in_(paths)))
@@ -172,6 +161,14 @@ class Store:
                 )
         return new
 
+    def _save_errors(self, conn: Connection, errors: Iterable[IngestError], now: datetime) -> None:
+        rows = [
+            {"id": e.id, "source": e.source, "line": e.line, "reason": e.reason, "first_seen": now}
+            for e in errors
+        ]
+        if rows:
+            conn.execute(self._insert_ignore(ingest_error), rows)
+
     def save_understanding(
         self,
         article_ids: Sequence[str],
@@ -181,10 +178,12 @@ class Store:
         version: str,
         model: str,
         merges: dict[str, str] | None = None,
+        errors: Sequence[IngestError] = (),
     ) -> None:
         """Store what the understanding stage found in a batch of articles, in one transaction:
         their span records replace any earlier ones, entities are merged (aliases and roles
-        only grow), inferred publication dates are set where the article has none of its own."""
+        only grow), inferred publication dates are set where the article has none of its own,
+        and the articles that could not be understood leave their error records."""
         now = datetime.now(UTC)
         ids = list(article_ids)
         with self.engine.begin() as conn:
@@ -199,6 +198,7 @@ class Store:
                 self._retire_entities(conn, merges)
             for inference in inferences:
                 self._save_inference(conn, inference)
+            self._save_errors(conn, errors, now)
             if ids:
                 conn.execute(
                     insert(understood),
@@ -284,7 +284,7 @@ class Store:
     def understanding_inputs(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         cols = (
             article.c.id, article.c.text, article.c.published, article.c.published_source,
-            article.c.dateline_place, article.c.duplicate_of, article.c.title,
+            article.c.dateline_place, article.c.duplicate_of, article.c.title, article.c.source,
         )  # fmt: skip
         order = {article_id: n for n, article_id in enumerate(ids)}
         found = []

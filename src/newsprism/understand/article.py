@@ -70,6 +70,12 @@ class ArticleUnderstanding:
     anchor: date | None = None
     anchor_source: str | None = None  # "published" or "inferred"
     estimate: PublishedEstimate | None = None  # only for articles without a publication date
+    failure: str | None = None  # why this article could not be understood; then nothing else
+
+
+def failed(article_id: str, error: BaseException) -> ArticleUnderstanding:
+    """The result of an article whose understanding raised: no records, the reason kept."""
+    return ArticleUnderstanding(article_id, failure=f"{type(error).__name__}: {error}")
 
 
 _gazetteer: tuple[int, Gazetteer] | None = None
@@ -101,6 +107,26 @@ def process_tagger() -> TechniqueTagger | None:
 
 def understand_batch(
     batch: list[ArticleInput], model: str | None = None
+) -> list[ArticleUnderstanding]:
+    """Understand a batch together (one `nlp.pipe`); when that raises, each article alone, so
+    that one article that breaks a component fails by itself and the others are understood."""
+    try:
+        return _understand_together(batch, model)
+    except Exception as error:  # an isolation boundary: any bug in any component lands here
+        if len(batch) == 1:
+            return [failed(batch[0].id, error)]
+    return [_understand_alone(article, model) for article in batch]
+
+
+def _understand_alone(article: ArticleInput, model: str | None) -> ArticleUnderstanding:
+    try:
+        return _understand_together([article], model)[0]
+    except Exception as error:
+        return failed(article.id, error)
+
+
+def _understand_together(
+    batch: list[ArticleInput], model: str | None
 ) -> list[ArticleUnderstanding]:
     nlp = load_nlp(model)
     gazetteer = process_gazetteer()

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 __all__ = ["TimeRef", "find_times"]
 
@@ -1440,10 +1441,19 @@ def _collect(ctx: _Ctx) -> list[_Hit]:
             windows = cache[trigger] = _windows(text, low, trigger)
         for lo, hi in windows:
             for m in rx.finditer(text, lo, hi):
-                hit = fn(m, ctx)
+                hit = _bounded(fn, m, ctx)
                 if hit is not None and hit.end > hit.start:
                     hits.append(hit)
     return hits
+
+
+def _bounded(fn: Callable[..., Any], *args: Any) -> Any:
+    """A rule's hit, or None where its date arithmetic leaves the calendar (years 1 to 9999):
+    "yesterday" in an article dated 0001-01-01, "the next day" after 31 December 9999."""
+    try:
+        return fn(*args)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _select(hits: list[_Hit]) -> list[_Hit]:
@@ -1502,7 +1512,7 @@ def _resolve_narrative(hits: list[_Hit], anchor: date | None) -> list[_Hit]:
                 h.narrative = None
                 out.append(h)
                 continue
-            new = h.narrative(ref)
+            new = _bounded(h.narrative, ref)
             if new is None:
                 continue
             new.start, new.end, new.mod = h.start, h.end, h.mod
@@ -1532,7 +1542,7 @@ def find_times(text: str, anchor: date | None) -> list[TimeRef]:
         _apply_prefix(h, text)
         if h.mod in ("START", "END"):
             word = text[h.start : h.start + 8].lower()
-            _narrow_around_anchor(h, word, anchor, full)
+            _bounded(_narrow_around_anchor, h, word, anchor, full)
     hits = _select(hits)  # a prefix may now reach into the previous expression
     hits = _merge_clock(hits, text)
     hits = _resolve_narrative(hits, anchor)

@@ -1,0 +1,222 @@
+"""One bad article never stops the others, and newsprism never reads back what it wrote.
+
+- A store holding an article dated 0001-01-01 (or 9999-12-31) whose text says "yesterday" once
+  made every later run crash in the time rules: later articles were never understood.
+- Any article whose understanding raises becomes an error record naming its source; the rest of
+  its batch is understood, and the next run does not trip on it again.
+- `analyze . --report report.html` run again in the same folder read its own report (and
+  exports, and store) as articles.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import newsprism.understand.article as article_module
+from newsprism.api import Corpus, analyze, open_corpus
+from newsprism.cli import app
+from newsprism.ingest.own_outputs import RECORD_TYPES as OWN_RECORD_TYPES
+from newsprism.ingest.own_outputs import own_output_kind
+from newsprism.show.records import RECORD_TYPES
+from newsprism.understand.times import find_times
+
+runner = CliRunner()
+
+HARBOUR = (
+    "Officials in Velmora said yesterday that the eastern pier will close for six weeks. "
+    "The harbour master said tomorrow the fishing crews would meet the council."
+)
+RAIL = (
+    "Engineers found cracks in two stone arches of the rail bridge over the Keth on Monday. "
+    "Freight trains will slow to walking pace, the council said."
+)
+MARKET = (
+    "The city orchestra played its first concert in the restored market hall in Dunmere on "
+    "Saturday night, and 400 tickets sold out within an hour."
+)
+
+_opened: list[Corpus] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_corpora() -> Iterator[None]:
+    yield
+    while _opened:
+        _opened.pop().close()
+
+
+def run(paths: list[Path], db: Path, **kwargs: Any) -> Corpus:
+    corpus = analyze(paths, db=db, workers=1, progress=False, **kwargs)
+    _opened.append(corpus)
+    return corpus
+
+
+def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def records_of(corpus: Corpus, kind: str, text_part: str) -> list[dict[str, Any]]:
+    ids = {a["id"] for a in corpus.articles() if text_part in a["text"]}
+    assert ids, f"no stored article says {text_part!r}"
+    return [r for r in corpus.records(kind) if r["article_id"] in ids]
+
+
+# -- dates at the ends of the calendar ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("anchor", [date(1, 1, 1), date(9999, 12, 31)])
+def test_relative_times_at_the_calendar_edges_are_left_unresolved_not_raised(anchor: date) -> None:
+    text = (
+        "Officials said yesterday and again today that talks resume tomorrow, two days from "
+        "now, next week or early next year; the convoy left last Monday, the night before."
+    )
+    times = find_times(text, anchor)
+    assert any(t.text.lower() == "today" for t in times)  # the anchor day itself still resolves
+    for t in times:
+        for day in (t.first, t.last):
+            assert day is None or date.min <= day <= date.max
+
+
+def test_a_story_timeline_past_year_9999_does_not_raise() -> None:
+    times = find_times("The archive closes on December 31. The next day it reopens.",
+                       date(9999, 12, 30))  # fmt: skip
+    assert [t.value for t in times] == ["9999-12-31"]  # "the next day" has no calendar day
+
+
+@pytest.mark.parametrize("published", ["0001-01-01T00:00:00", "9999-12-31"])
+def test_an_out_of_range_date_does_not_poison_the_store(tmp_path: Path, published: str) -> None:
+    db = tmp_path / "store.db"
+    bad = write_jsonl(tmp_path / "feed.jsonl", [{"title": "Pier", "published": published,
+                                                  "text": HARBOUR}])  # fmt: skip
+    first = run([bad], db)
+    assert first.summary is not None and first.summary.understanding is not None
+    assert first.summary.understanding.articles == 1
+    (tmp_path / "later.txt").write_text(RAIL, encoding="utf-8")
+    later = run([tmp_path / "later.txt"], db)
+    # the article added later is understood: the stored one no longer stops every run
+    assert later.summary is not None and later.summary.understanding is not None
+    assert later.summary.understanding.articles == 1
+    assert records_of(later, "place", "Keth") or records_of(later, "timeref", "Keth")
+    assert not later.errors()
+
+
+def test_cli_exits_0_on_an_article_dated_year_one(tmp_path: Path) -> None:
+    bad = write_jsonl(tmp_path / "feed.jsonl", [{"published": "0001-01-01", "text": HARBOUR}])
+    args = ["analyze", str(bad), "--db", str(tmp_path / "s.db"), "--workers", "1",
+            "--no-progress"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+
+
+# -- one article that breaks a component ------------------------------------------------------
+
+
+def test_an_article_that_breaks_understanding_is_an_error_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = article_module.find_quantities
+
+    def breaks_on_dunmere(doc: Any) -> Any:
+        if "Dunmere" in doc.text:
+            raise RuntimeError("a component bug on this one article")
+        return real(doc)
+
+    monkeypatch.setattr(article_module, "find_quantities", breaks_on_dunmere)
+    for name, text in (("pier.txt", HARBOUR), ("rail.txt", RAIL), ("market.txt", MARKET)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    db = tmp_path / "store.db"
+    corpus = run([tmp_path], db)
+    errors = corpus.errors()
+    assert [Path(e["source"]).name for e in errors] == ["market.txt"]
+    assert "could not be understood" in errors[0]["reason"]
+    assert "RuntimeError: a component bug on this one article" in errors[0]["reason"]
+    assert len(corpus.articles()) == 3  # the article itself stays stored
+    assert records_of(corpus, "timeref", "Velmora")  # the rest of the batch was understood
+    assert records_of(corpus, "timeref", "Keth")
+    assert not records_of(corpus, "timeref", "Dunmere")
+    assert corpus.summary is not None and corpus.summary.errors  # shown in the run's summary
+
+    again = run([tmp_path], db)  # not read again by this version: no new failure
+    assert again.summary is not None and again.summary.understanding is not None
+    assert again.summary.understanding.articles == 0
+    assert len(again.errors()) == 1
+
+
+# -- its own outputs ----------------------------------------------------------------------------
+
+
+def _corpus_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    for name, text in (("pier.txt", HARBOUR), ("rail.txt", RAIL), ("market.txt", MARKET)):
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_analyze_in_a_folder_never_reads_its_own_report_or_store(tmp_path: Path) -> None:
+    folder = _corpus_folder(tmp_path)
+    db = folder / "newsprism.db"
+    claims = None
+    for _ in range(3):
+        result = runner.invoke(
+            app,
+            ["analyze", str(folder), "--db", str(db), "--report", str(folder / "report.html"),
+             "--workers", "1", "--no-progress", "--rescan"],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        with open_corpus(db) as corpus:
+            assert sorted(Path(a["source"]).name for a in corpus.articles()) == [
+                "market.txt", "pier.txt", "rail.txt",
+            ]  # fmt: skip
+            assert not corpus.errors()
+            verdicts = sorted(c["verdict"] for c in corpus.claims())
+        assert claims is None or verdicts == claims
+        claims = verdicts
+    said = " ".join(result.output.split())
+    assert "not read, as newsprism wrote them" in said
+    assert "report.html (report)" in said
+
+
+def test_analyze_never_reads_its_own_exports(tmp_path: Path) -> None:
+    folder = _corpus_folder(tmp_path)
+    db = tmp_path / "store.db"
+    run([folder], db)
+    for fmt, out in (("jsonl", "all.jsonl"), ("csv", "exported"), ("geojson", "places.geojson"),
+                     ("framing", "framing.json")):  # fmt: skip
+        result = runner.invoke(app, ["export", "--format", fmt, "--out", str(folder / out),
+                                     "--db", str(db)])  # fmt: skip
+        assert result.exit_code == 0, result.output
+    written = [p for p in folder.rglob("*") if p.is_file() and p.suffix != ".txt"]
+    assert len(written) == 3 + len(RECORD_TYPES)
+    assert all(own_output_kind(p) for p in written), [p for p in written if not own_output_kind(p)]
+    again = run([folder], db, rescan=True)
+    assert again.summary is not None
+    assert len(again.summary.own_outputs) == len(written)
+    assert again.summary.new_articles == 0 and not again.errors()
+
+
+def test_what_only_looks_like_an_output_is_still_read(tmp_path: Path) -> None:
+    """A user's own JSONL, CSV and SQLite files are inputs, not newsprism's outputs."""
+    jsonl = write_jsonl(tmp_path / "feed.jsonl", [{"id": "a1", "type": "news", "text": RAIL}])
+    own_csv = tmp_path / "article.csv"
+    own_csv.write_text("title,text\nBridge,cracks in the arches\n", encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text("<html><title>newsprism reportage</title><p>A page.</p></html>")
+    other_db = tmp_path / "other.sqlite"
+    with sqlite3.connect(other_db) as connection:
+        connection.execute("CREATE TABLE article (id TEXT, body TEXT)")
+    assert [own_output_kind(p) for p in (jsonl, own_csv, page, other_db)] == [None] * 4
+
+
+def test_every_exported_record_type_is_recognised_as_an_output() -> None:
+    assert set(RECORD_TYPES) <= OWN_RECORD_TYPES
