@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from newsprism.crosscheck import Claim, ClaimIndex, extract_claims, verdict  # noqa: E402
 from newsprism.crosscheck.embed import default_embedder  # noqa: E402
 from newsprism.link.entities import EntityIndex  # noqa: E402
-from newsprism.link.records import link_article  # noqa: E402
+from newsprism.link.span_rows import link_article  # noqa: E402
 from newsprism.understand.article import ArticleInput, understand_batch  # noqa: E402
 from throughput import DEFAULT_DATA, load_texts  # noqa: E402
 

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from newsprism.link.entities import EntityIndex  # noqa: E402
-from newsprism.link.records import link_article  # noqa: E402
+from newsprism.link.span_rows import link_article  # noqa: E402
 from newsprism.understand.article import (  # noqa: E402
     ArticleInput,
     process_gazetteer,

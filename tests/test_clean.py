@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from newsprism.articles import Article
 from newsprism.ingest.boilerplate import is_boilerplate
 from newsprism.ingest.clean import clean_text
-from newsprism.model import Article
 
 
 def _check_offsets(raw: str, cleaned) -> None:

@@ -110,7 +110,7 @@ def test_store_failure_mid_run_is_a_clear_error_and_keeps_what_was_stored(
             raise OperationalError("INSERT", {}, Exception("server closed the connection"))
         return real_save(self, *args)
 
-    monkeypatch.setattr("newsprism.pipeline.Store.save", failing_save)
+    monkeypatch.setattr("newsprism.stages.ingest.Store.save", failing_save)
     monkeypatch.setattr("newsprism.ingest.process.BATCH_DOCUMENTS", 2)
     db = tmp_path / "f.db"
     result = runner.invoke(app, ["analyze", str(examples_dir), "--db", str(db)])
@@ -120,7 +120,7 @@ def test_store_failure_mid_run_is_a_clear_error_and_keeps_what_was_stored(
     with open_corpus(db) as corpus:
         kept = len(corpus)
     assert 0 < kept < expected["articles_stored"]
-    monkeypatch.setattr("newsprism.pipeline.Store.save", real_save)
+    monkeypatch.setattr("newsprism.stages.ingest.Store.save", real_save)
     again = runner.invoke(app, ["analyze", str(examples_dir), "--db", str(db)])
     assert again.exit_code == 0
     with open_corpus(db) as corpus:

@@ -10,8 +10,8 @@ import pytest
 
 from newsprism import analyze
 from newsprism.api import open_corpus
-from newsprism.crosscheck.framing import NO_ACTOR, naming_matrix
 from newsprism.link.entities import EntityIndex
+from newsprism.show.framing import NO_ACTOR, naming_matrix
 from newsprism.understand.actors import ActorMention, find_actors
 from newsprism.understand.labels import NAME_CALLING, Label, find_labels
 

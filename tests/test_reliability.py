@@ -25,7 +25,7 @@ from newsprism.api import Corpus, analyze, open_corpus
 from newsprism.cli import app
 from newsprism.ingest.own_outputs import RECORD_TYPES as OWN_RECORD_TYPES
 from newsprism.ingest.own_outputs import own_output_kind
-from newsprism.show.records import RECORD_TYPES
+from newsprism.show.export_records import RECORD_TYPES
 from newsprism.understand.times import find_times
 
 runner = CliRunner()

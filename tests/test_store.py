@@ -69,7 +69,7 @@ def test_exact_copy_stored_once_and_both_sightings_kept(db_target: str, tmp_path
 
 
 def test_parallel_workers_give_the_same_store(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("newsprism.pipeline.PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr("newsprism.stages.ingest.PARALLEL_MIN_BYTES", 0)
     write_articles(tmp_path / "in", 100)
     with analyze(tmp_path / "in", db=tmp_path / "one.db", workers=1) as one:
         ids_one = [a["id"] for a in one.articles()]

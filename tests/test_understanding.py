@@ -13,7 +13,7 @@ import pytest
 
 from newsprism import analyze
 from newsprism.api import open_corpus
-from newsprism.show.records import RECORD_TYPES
+from newsprism.show.export_records import RECORD_TYPES
 
 BORDER_REPORT = """Turkish troops cross into northern Syria as US forces pull back
 
@@ -173,8 +173,8 @@ def test_understanding_on_postgresql(db_target: str, corpus_dir: Path) -> None:
 def test_a_run_cut_short_is_completed_by_the_next(tmp_path: Path, monkeypatch) -> None:
     """Each batch of understood articles is one transaction: after a failure mid-run the
     store holds whole batches only, and the next run reads just the rest."""
+    from newsprism.stages.understand import BATCH_ARTICLES
     from newsprism.store import Store
-    from newsprism.understand_stage import BATCH_ARTICLES
 
     root = tmp_path / "many"
     root.mkdir()

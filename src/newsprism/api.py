@@ -7,14 +7,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsprism.crosscheck.framing import naming_matrix
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
 from newsprism.ingest.process import IngestOptions
-from newsprism.ingest.records import FieldMap
+from newsprism.ingest.record_files import FieldMap
 from newsprism.ingest.sources import Limits
 from newsprism.pipeline import RunSummary, run_analyze
 from newsprism.show.export import export as run_export
-from newsprism.show.records import RECORD_TYPES, article_records, error_records, records
+from newsprism.show.export_records import RECORD_TYPES, article_records, error_records, records
+from newsprism.show.framing import naming_matrix
 from newsprism.show.report import write_report
 from newsprism.store import Store, open_store
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from newsprism.articles import iso_day
 from newsprism.crosscheck.lexicon import (
     ACTION_CLASSES,
     NEGATION_RE,
@@ -24,7 +25,6 @@ from newsprism.crosscheck.lexicon import (
     actions_in,
     count_class,
 )
-from newsprism.model import iso_day
 
 NUMERIC, EVENT, ATTRIBUTED = "numeric", "event", "attributed"
 

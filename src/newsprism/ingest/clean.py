@@ -12,8 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from newsprism.articles import Removal
 from newsprism.ingest.boilerplate import is_boilerplate
-from newsprism.model import Removal
 
 # Zero-width characters and soft hyphens split words invisibly; drop them.
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import feedparser
 
+from newsprism.articles import Document, IngestError
 from newsprism.ingest.html import html_fragment_to_text
-from newsprism.model import Document, IngestError
 
 _FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:rdf|channel)[\s>/]")
 

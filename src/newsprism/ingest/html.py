@@ -9,7 +9,7 @@ import lxml.html
 import trafilatura
 from lxml.etree import ParserError
 
-from newsprism.model import Document
+from newsprism.articles import Document
 
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section",

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsprism.articles import Article, Document, IngestError
 from newsprism.ingest.clean import clean_text
 from newsprism.ingest.dedupe import content_id, signature
 from newsprism.ingest.language import detect_language
@@ -32,9 +33,8 @@ from newsprism.ingest.readers import (
     size_error,
     suffix_of,
 )
-from newsprism.ingest.records import FieldMap
+from newsprism.ingest.record_files import FieldMap
 from newsprism.ingest.sources import Blob, Limits, expand, is_archive
-from newsprism.model import Article, Document, IngestError
 
 BATCH_DOCUMENTS = 32
 MAX_OUTLET_CHARS = 200

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from newsprism.articles import Document, IngestError
 from newsprism.ingest.decode import NotText, decode_bytes
 from newsprism.ingest.feeds import looks_like_feed, read_feed
 from newsprism.ingest.html import NoText, read_html_page
-from newsprism.ingest.records import FieldMap, read_csv, read_json, read_jsonl
+from newsprism.ingest.record_files import FieldMap, read_csv, read_json, read_jsonl
 from newsprism.ingest.sources import Blob, Limits
-from newsprism.model import Document, IngestError
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"}

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsprism.articles import IngestError
 from newsprism.ingest.own_outputs import own_output_kind
-from newsprism.model import IngestError
 
 ARCHIVE_SUFFIXES = (".zip", ".gz")
 

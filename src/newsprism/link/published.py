@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from newsprism.model import iso_day
+from newsprism.articles import iso_day
 from newsprism.store import Store
 from newsprism.understand.article import ArticleUnderstanding, resolve_times
 from newsprism.understand.published import combine_estimates

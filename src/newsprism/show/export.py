@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from newsprism.crosscheck.framing import naming_matrix
 from newsprism.ingest.own_outputs import GENERATOR
-from newsprism.show.records import RECORD_TYPES, record_fields, records, span_records
+from newsprism.show.export_records import RECORD_TYPES, record_fields, records, span_records
+from newsprism.show.framing import naming_matrix
 from newsprism.store import Store
 
 FORMATS = ("jsonl", "csv", "geojson", "framing")

@@ -11,9 +11,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsprism import __version__
-from newsprism.crosscheck.framing import naming_matrix
+from newsprism.show.export_records import claim_records, entity_records, span_records
+from newsprism.show.framing import naming_matrix
 from newsprism.show.highlight import Mark, highlight, mark_note
-from newsprism.show.records import claim_records, entity_records, span_records
 from newsprism.show.svgmap import MapPoint, svg_map
 from newsprism.store import Store
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, delete, event, func, insert, selec
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from newsprism.model import Article, IngestError
+from newsprism.articles import Article, IngestError
 from newsprism.store import schema
 from newsprism.store.schema import (
     article,
@@ -299,6 +299,17 @@ class Store:
     def span_records(
         self, kind: str | None = None, article_id: str | None = None
     ) -> Iterator[dict[str, Any]]:
+        """Span records as the understanding stage made them (type, id, article_id, start, end,
+        text, entity_id and the record's own fields), in article and text order: what later
+        stages read and exports show."""
+        for row in self.span_rows(kind, article_id):
+            data = json.loads(row.pop("data"))
+            yield {**{k: row[k] for k in SPAN_RECORD_FIELDS}, **data}
+
+    def span_rows(
+        self, kind: str | None = None, article_id: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The stored rows themselves, the record's own fields still JSON in `data`."""
         query = select(span_record).order_by(span_record.c.article_id, span_record.c.start)
         if kind:
             query = query.where(span_record.c.type == kind)
@@ -522,6 +533,10 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+# The columns every span record has; the rest of a record is its own (`data`).
+SPAN_RECORD_FIELDS = ("type", "id", "article_id", "start", "end", "text", "entity_id")
 
 
 def _chunked(items: list[Any], size: int = 500) -> Iterator[list[Any]]:

@@ -1,8 +1,8 @@
-"""The understanding run: stored articles not yet read → per-article understanding in parallel
-→ linking across the corpus in arrival order → store, one batch per transaction.
+"""The understanding stage: stored articles not yet read → per-article understanding in
+parallel (understand/) → each batch linked across the corpus in arrival order by the pipeline's
+linker (link/) → store, one batch per transaction.
 
-Incremental: only articles this version of the stage has not read are processed; entities are
-loaded from the store and extended, never recomputed.
+Incremental: only articles this version of the stage has not read are processed.
 """
 
 from __future__ import annotations
@@ -15,16 +15,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from newsprism.articles import IngestError, iso_day
 from newsprism.engine.local import default_workers, ordered_map
-from newsprism.link.entities import EntityIndex
-from newsprism.link.published import PublishedLinker
-from newsprism.link.records import (
-    actor_entity_rows,
-    entity_from_row,
-    link_article,
-    place_entity_rows,
-)
-from newsprism.model import IngestError, iso_day
+from newsprism.link.corpus import CorpusLinker
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 from newsprism.understand.article import (
@@ -52,6 +45,7 @@ class UnderstandSummary:
 
 def run_understand(
     store: Store,
+    linker: CorpusLinker,
     workers: int | None = None,
     progress: bool = True,
     model: str | None = None,
@@ -69,11 +63,6 @@ def run_understand(
     if progress and not default_gazetteer_path().exists():
         print("building the default GeoNames gazetteer (once, about 30 s)...", file=sys.stderr)
     process_gazetteer()
-    index = EntityIndex.from_entities(
-        (entity_from_row(r) for r in store.entities() if r["entity_type"] != "place"),
-        links=store.mention_links(),
-    )
-    dates = PublishedLinker(store)
     texts: dict[str, str] = {}
     titles: dict[str, str | None] = {}
     sources: dict[str, str] = {}
@@ -93,8 +82,7 @@ def run_understand(
             source = sources.pop(result.article_id)
             try:
                 if result.failure is None:
-                    inference = dates.settle(result, text)
-                    linked = link_article(result, index, text, title)
+                    linked, inference = linker.link(result, text, title)
             except Exception as error:  # the isolation boundary of one article, as in workers
                 result.failure = f"{type(error).__name__}: {error}"
             if result.failure is not None:
@@ -103,9 +91,7 @@ def run_understand(
             if inference:
                 inferences.append(inference)
             rows += linked
-        entities = actor_entity_rows(index.changed()) + place_entity_rows(
-            p for result in batch if result.failure is None for p in result.places
-        )
+        entities = linker.entity_rows([r for r in batch if r.failure is None])
         store.save_understanding(
             [r.article_id for r in batch],
             rows,
@@ -113,7 +99,7 @@ def run_understand(
             inferences,
             UNDERSTAND_VERSION,
             model_name(model),
-            merges=index.merged(),
+            merges=linker.merged(),
             errors=errors,
         )
         summary.failures += errors

@@ -11,6 +11,7 @@ from dataclasses import fields
 from typing import Any
 
 from newsprism.store import Store
+from newsprism.store.store import SPAN_RECORD_FIELDS
 from newsprism.understand.actors import ActorMention
 from newsprism.understand.labels import Label
 from newsprism.understand.places import PlaceMention
@@ -35,7 +36,7 @@ CLAIM_FIELDS = (
     "type", "id", "kind", "verdict", "independent_outlets", "first_seen", "statement", "reason",
     "sources", "evidence", "articles",
 )  # fmt: skip
-SPAN_FIELDS = ("type", "id", "article_id", "start", "end", "text", "entity_id")
+SPAN_FIELDS = SPAN_RECORD_FIELDS
 # An actor mention's own `type` (person, organization...) is exported as `entity_type`.
 # Each span record type and the component record it is made from.
 SPAN_SOURCES: dict[str, type] = {
@@ -96,9 +97,7 @@ def entity_records(store: Store) -> Iterator[dict[str, Any]]:
 def span_records(
     store: Store, kind: str | None = None, article_id: str | None = None
 ) -> Iterator[dict[str, Any]]:
-    for row in store.span_records(kind, article_id):
-        data = json.loads(row.pop("data"))
-        yield {**{k: row[k] for k in SPAN_FIELDS}, **data}
+    yield from store.span_records(kind, article_id)
 
 
 def claim_records(store: Store) -> Iterator[dict[str, Any]]:
@@ -141,5 +140,3 @@ def records(store: Store, kind: str | None = None) -> Iterator[dict[str, Any]]:
         yield from READERS[name](store)
 
 
-def all_records(store: Store) -> Iterator[dict[str, Any]]:
-    yield from records(store)

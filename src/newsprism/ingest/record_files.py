@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsprism.model import Document, IngestError
+from newsprism.articles import Document, IngestError
 
 csv.field_size_limit(sys.maxsize)
 

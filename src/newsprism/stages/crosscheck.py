@@ -19,7 +19,6 @@ import numpy as np
 from newsprism.crosscheck import Claim, ClaimGroup, ClaimIndex, Embedder, extract_claims, verdict
 from newsprism.crosscheck.verdicts import Verdict
 from newsprism.progress import ProgressReporter
-from newsprism.show.records import span_records
 from newsprism.store import Store
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
@@ -100,7 +99,7 @@ def add_articles(
     touched: set[str] = set()
     for row in store.understanding_inputs(article_ids):
         article = {**articles.get(row["id"], {}), **row}
-        records = list(span_records(store, article_id=row["id"]))
+        records = list(store.span_records(article_id=row["id"]))
         claims = {c.id: c for c in extract_claims(article, records)}
         for change in index.add(list(claims.values()), {row["id"]: articles.get(row["id"], {})}):
             touched.add(change.group_id)

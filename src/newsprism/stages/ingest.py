@@ -1,0 +1,157 @@
+"""The ingest stage: sources → readers and cleaning (batches in parallel) → near-duplicates
+→ store, one batch per transaction. Files an earlier run read to the end are skipped while
+their size and modification time are unchanged."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from newsprism.articles import IngestError
+from newsprism.engine.local import default_workers, ordered_map
+from newsprism.ingest.dedupe import NearDuplicateIndex
+from newsprism.ingest.language import detect_language
+from newsprism.ingest.process import BatchResult, IngestOptions, process_batch, read_sources
+from newsprism.ingest.sources import walk
+from newsprism.progress import ProgressReporter
+from newsprism.store import Store
+
+# Below this much input, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 256 * 1024
+
+
+@dataclass
+class IngestSummary:
+    files: int = 0
+    documents: int = 0
+    new_articles: int = 0
+    already_stored: int = 0  # exact copies of articles stored by an earlier run
+    exact_duplicates: int = 0  # exact copies of articles read earlier in this run
+    near_duplicates: int = 0  # new articles that joined a near-duplicate group
+    unchanged_files: int = 0  # read to the end by an earlier run and not changed since
+    # reports, exports and stores newsprism wrote, found among the inputs and not read
+    own_outputs: list[tuple[Path, str]] = field(default_factory=list)
+    errors: list[IngestError] = field(default_factory=list)
+    languages: Counter[str] = field(default_factory=Counter)
+    outlets: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def nothing_readable(self) -> bool:
+        return self.documents == 0 and self.unchanged_files == 0
+
+
+def run_ingest(
+    paths: Sequence[str | Path],
+    store: Store,
+    summary: IngestSummary,
+    options: IngestOptions,
+    workers: int | None,
+    near_duplicate_threshold: float,
+    progress: bool,
+    rescan: bool,
+) -> None:
+    """Read `paths` into `store`, counting what happened in `summary`."""
+    found = walk(list(paths))
+    files, walk_errors = found.files, found.errors
+    summary.files = len(files)
+    summary.own_outputs = found.own_outputs
+    summary.errors.extend(walk_errors)
+    store.save([], [], walk_errors)
+
+    index = _StoredIndex(store, near_duplicate_threshold)
+    stored_before = store.known_ids()
+    seen_this_run: set[str] = set()
+
+    reporter = ProgressReporter(len(files), "analyzing", enabled=progress)
+    items = [(p, str(p)) for p in files]
+    input_bytes = sum(_size(p) for p in files)
+    worker_count = workers or default_workers()
+    if input_bytes < PARALLEL_MIN_BYTES:
+        worker_count = 1
+    if worker_count > 1:
+        # Load the language model once here: forked workers share it instead of each
+        # decompressing its own copy.
+        detect_language("warm up the language model before the workers fork")
+    results = ordered_map(
+        partial(process_batch, options=options),
+        read_sources(items, options, done={} if rescan else store.completed_files()),
+        worker_count,
+    )
+    for result in results:
+        summary.new_articles += _store_batch(
+            result, store, index, stored_before, seen_this_run, summary
+        )
+        if result.files_done:
+            reporter.advance(result.files_done)
+    reporter.close()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _store_batch(
+    result: BatchResult,
+    store: Store,
+    index: _StoredIndex,
+    stored_before: set[str],
+    seen_this_run: set[str],
+    summary: IngestSummary,
+) -> int:
+    """Match one batch against the near-duplicate index and store it in one transaction."""
+    summary.documents += result.documents
+    summary.unchanged_files += result.skipped
+    summary.errors.extend(result.errors)
+    new_articles = []
+    sightings = []
+    for article in result.articles:
+        sightings.append(
+            {
+                "article_id": article.id,
+                "source": article.source,
+                "outlet": article.outlet,
+                "title": article.title,
+                "url": article.url,
+                "published": article.published,
+            }
+        )
+        if article.id in stored_before:
+            summary.already_stored += 1
+            continue
+        if article.id in seen_this_run:
+            summary.exact_duplicates += 1
+            continue
+        seen_this_run.add(article.id)
+        if article.minhash:
+            match = index.get().match(article.minhash)
+            if match:
+                article.duplicate_of, article.duplicate_similarity = match
+                summary.near_duplicates += 1
+            index.get().add(article.id, article.minhash, article.duplicate_of)
+        new_articles.append(article)
+        summary.languages[article.language or "und"] += 1
+        summary.outlets[article.outlet or "(unknown)"] += 1
+    return store.save(new_articles, sightings, result.errors, result.completed)
+
+
+class _StoredIndex:
+    """The near-duplicate index of the stored articles, loaded on first use: a re-run whose
+    files are all unchanged never pays for reading every signature."""
+
+    def __init__(self, store: Store, threshold: float) -> None:
+        self._store = store
+        self._threshold = threshold
+        self._index: NearDuplicateIndex | None = None
+
+    def get(self) -> NearDuplicateIndex:
+        if self._index is None:
+            self._index = NearDuplicateIndex(self._threshold)
+            for article_id, sig, duplicate_of in self._store.signatures():
+                self._index.add(article_id, sig, duplicate_of)
+        return self._index
