@@ -474,8 +474,8 @@ def test_a_denial_in_the_same_sentence_as_an_assertion_denies_only_its_own_figur
         .date("Monday", "2026-02-09")
     )
     twelve, nineteen = sorted(agency.claims(), key=lambda c: c.start)
-    assert twelve.text.endswith("died in Kharkiv") and not twelve.negated
-    assert nineteen.text.startswith("rejected reports of 19 deaths") and nineteen.negated
+    assert twelve.text.endswith("died in Kharkiv") and not twelve.denies
+    assert nineteen.text.startswith("rejected reports of 19 deaths") and nineteen.denies
     # "said on Monday" is when it was said, not when they died
     assert twelve.time_source == "published"
     assert twelve.context == nineteen.context == text

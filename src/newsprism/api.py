@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
+from newsprism.ingest.outlets import read_manifest
 from newsprism.ingest.process import IngestOptions
 from newsprism.ingest.record_files import FieldMap
 from newsprism.ingest.sources import Limits
@@ -112,6 +113,7 @@ def analyze(
     db: str | Path = DEFAULT_DB,
     *,
     outlet: str | None = None,
+    outlets: str | Path | None = None,
     workers: int | None = None,
     fields: dict[str, str] | None = None,
     max_document_mb: float | None = None,
@@ -123,10 +125,16 @@ def analyze(
 ) -> Corpus:
     """Read, clean, deduplicate and store `paths` (files, directories, archives) into `db`
     (a SQLite file or a PostgreSQL URL). Running it again on the same inputs adds nothing, and
-    skips files read to the end before unless they changed or `rescan` is set."""
+    skips files read to the end before unless they changed or `rescan` is set.
+
+    `outlets` is an outlet manifest (CSV, or YAML: `match`, `outlet`, `country`, `notes`) whose
+    matches win over any outlet the sources name; a bad one raises ManifestError (a ValueError)
+    before anything is stored."""
     if isinstance(paths, str | Path):
         paths = [paths]
-    options = build_options(outlet=outlet, fields=fields, max_document_mb=max_document_mb)
+    options = build_options(
+        outlet=outlet, fields=fields, max_document_mb=max_document_mb, outlets=outlets
+    )
     store = open_store(db)
     summary = run_analyze(
         paths,
@@ -146,6 +154,7 @@ def build_options(
     outlet: str | None = None,
     fields: dict[str, str] | None = None,
     max_document_mb: float | None = None,
+    outlets: str | Path | None = None,
 ) -> IngestOptions:
     limits = Limits()
     if max_document_mb is not None:
@@ -154,6 +163,7 @@ def build_options(
         limits=limits,
         fields=FieldMap().with_overrides(fields or {}),
         default_outlet=outlet,
+        outlets=read_manifest(outlets) if outlets is not None else None,
     )
 
 

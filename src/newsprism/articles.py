@@ -63,7 +63,9 @@ class Article:
     title: str | None = None
     title_source: str | None = None  # metadata / headline
     outlet: str | None = None
-    outlet_source: str | None = None  # metadata / domain / filename / dateline / cli
+    outlet_source: str | None = None  # manifest / metadata / domain / filename / dateline / cli
+    outlet_country: str | None = None  # from the outlet manifest only
+    outlet_notes: str | None = None
     domain: str | None = None
     url: str | None = None
     published: str | None = None  # ISO date or datetime

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -55,6 +56,14 @@ def analyze(
         str | None,
         typer.Option("--outlet", help="Outlet for articles whose source names none."),
     ] = None,
+    outlets: Annotated[
+        Path | None,
+        typer.Option(
+            "--outlets",
+            help="Outlet manifest (CSV or YAML: match, outlet, country, notes); its matches win "
+            "over any outlet the sources name.",
+        ),
+    ] = None,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Worker processes (default: all cores).")
     ] = default_workers(),
@@ -97,10 +106,11 @@ def analyze(
 ) -> None:
     """Read, clean, deduplicate and store articles, then understand them; print a summary."""
     try:
-        options = build_options(outlet, _parse_fields(field or []), max_document_mb)
+        options = build_options(outlet, _parse_fields(field or []), max_document_mb, outlets)
         store = open_store(db)
     except (StoreError, ValueError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        # escaped: a manifest's glob such as [ab]* is not console markup
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     try:
         summary = run_analyze(

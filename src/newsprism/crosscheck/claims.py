@@ -13,17 +13,17 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
 from newsprism.articles import iso_day
 from newsprism.crosscheck.lexicon import (
     ACTION_CLASSES,
-    NEGATION_RE,
     action_class,
     actions_in,
     count_class,
+    is_denial,
 )
 
 NUMERIC, EVENT, ATTRIBUTED = "numeric", "event", "attributed"
@@ -59,12 +59,16 @@ class Claim:
     actions: tuple[str, ...] = ()
     country: str | None = None  # ISO country of `place`
     time_source: str | None = None  # "text" (a date in the span) or "published" (article date)
-    negated: bool = False  # the span denies rather than asserts
+    denies: bool = False  # the span explicitly denies (a report, a figure) rather than asserts
     value_text: str | None = None  # the quantity as written ("about 1,000 troops")
     source_name: str | None = None  # the speaker as written, for display
     # the whole sentence when the evidence is one clause of it: what meaning is judged on
     # ("rejected reports of 19 deaths" alone does not say which deaths)
     context: str | None = None
+    # an event's other participant (to whom or what), an entity id or the words as written;
+    # `subject` is who does it
+    object: str | None = None
+    mood: str = "fact"  # how the text tells it: fact, negated, possible, future, intended...
 
     @property
     def meaning_text(self) -> str:
@@ -79,7 +83,8 @@ class Claim:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Claim:
-        data = dict(data)
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}  # a field an older version stored
         data["actions"] = tuple(data.get("actions") or ())
         return cls(**data)
 
@@ -200,11 +205,27 @@ def _claim_time(ctx: _Context, span: tuple[int, int]) -> tuple[str | None, str |
         if r.get("first")
         and r.get("kind") in ("date", "time")
         and not _STATEMENT_TIME.search(ctx.text[max(span[0], r["start"] - 60) : r["start"]])
+        and _near_or_dated(r, ctx.article)
     ]
     if refs:
         return min(r["first"] for r in refs), max(r["last"] or r["first"] for r in refs), "text"
     first, last = _published_window(ctx.article)
     return first, last, ("published" if first else None)
+
+
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b|'\d\d\b")
+FAR_DAYS = 366  # further from the article's date than this, a date must say its year
+
+
+def _near_or_dated(ref: dict[str, Any], article: dict[str, Any]) -> bool:
+    """A time the claim may take: one whose year is written in it, or one within a year of the
+    article's date. "October 9" resolved to 2015 in an article of 2018 is a reading of the
+    year rules, not something the clause says."""
+    published = iso_day(article.get("published"))
+    first = iso_day(ref.get("first"))
+    if published is None or first is None or _YEAR.search(ref.get("text") or ""):
+        return True
+    return abs((first - published).days) <= FAR_DAYS
 
 
 # "said on Sunday that 12 people died": Sunday is when it was said, not when they died; a
@@ -291,25 +312,46 @@ def _claim_source(ctx: _Context, span: tuple[int, int]) -> Source:
             a["end"] - a["start"] >= (span[1] - span[0]) // 2
         )
         if covers_middle or covers_half:
-            return _source_of(a)
+            return _source_of(ctx, a)
     return None, None, None
 
 
-def _source_of(a: dict[str, Any]) -> Source:
-    return _source_key(a), a.get("kind"), a.get("speaker")
+def _source_of(ctx: _Context, a: dict[str, Any]) -> Source:
+    return _source_key(ctx, a), a.get("kind"), a.get("speaker")
 
 
-def _source_key(attribution: dict[str, Any]) -> str | None:
+def _source_key(ctx: _Context, attribution: dict[str, Any]) -> str | None:
+    """Who the source is, as one key across the corpus: the speaker's entity where the article
+    names it, even as a title alone ("the president" said -> the article's President Trump);
+    else the speaker's words."""
     if attribution.get("kind") in ANONYMOUS_KINDS:
         return None
     if attribution.get("entity_id"):
         return attribution["entity_id"]
     speaker = (attribution.get("speaker") or "").strip()
-    return speaker or None
+    return _entity_by_role(ctx, speaker, attribution.get("speaker_start")) or speaker or None
 
 
-def _negated(text: str) -> bool:
-    return bool(NEGATION_RE.search(text))
+_TITLE_ONLY = re.compile(r"^(?:the|a|an|this|that)\s+((?:[\w.-]+\s+){0,2}[\w.-]+)$", re.I)
+
+
+def _entity_by_role(ctx: _Context, speaker: str, at: int | None) -> str | None:
+    """The actor a title-only speaker stands for: the article's actor with that title, the one
+    named last before it (or first after it)."""
+    match = _TITLE_ONLY.match(speaker)
+    if not match:
+        return None
+    head = match.group(1).split()[-1].lower()
+    holders = [
+        m
+        for m in ctx.by_type.get("mention", [])
+        if m.get("entity_id") and head in (m.get("role") or "").lower().split()
+    ]
+    if not holders:
+        return None
+    position = at if at is not None else 0
+    before = [m for m in holders if m["start"] < position]
+    return (before[-1] if before else holders[0])["entity_id"]
 
 
 # --- extraction ---------------------------------------------------------------------------
@@ -377,6 +419,18 @@ def _measure_actions(q: dict[str, Any], predicate: str | None, text: str) -> set
     return own
 
 
+def _participant_actions(ctx: _Context, q: dict[str, Any]) -> set[str]:
+    """What the parse says happened to the counted thing: the actions whose subject or object
+    holds the figure ("floods forced 2,000 people to leave": they left)."""
+    told = set()
+    for a in ctx.by_type.get("action", []):
+        for role in ("subject", "object"):
+            start, end = a.get(f"{role}_start"), a.get(f"{role}_end")
+            if start is not None and start <= q["start"] and q["end"] <= end:
+                told.add(a["action"])
+    return told
+
+
 def _numeric_claim(
     ctx: _Context,
     q: dict[str, Any],
@@ -386,7 +440,9 @@ def _numeric_claim(
     text = ctx.text[span[0] : span[1]]
     context = ctx.text[sentence[0] : sentence[1]] if span != sentence else None
     predicate = action_class(q.get("predicate"))
-    actions = _measure_actions(q, predicate, ctx.text) or actions_in(text)
+    actions = (
+        _participant_actions(ctx, q) or _measure_actions(q, predicate, ctx.text) or actions_in(text)
+    )
     time_first, time_last, time_source = _claim_time(ctx, span)
     place, country = _claim_place(ctx, span, q["start"], (q["start"], q["end"]))
     source, source_kind, source_name = _claim_source(ctx, span)
@@ -414,7 +470,7 @@ def _numeric_claim(
         actions=tuple(sorted(actions)),
         country=country,
         time_source=time_source,
-        negated=_negated(text),
+        denies=is_denial(text),
         value_text=q.get("text"),
         source_name=source_name,
         context=context,
@@ -422,21 +478,42 @@ def _numeric_claim(
 
 
 def _event_claims(ctx: _Context, covered: set[tuple[int, int]]) -> list[Claim]:
-    """Sentences that tell an action of a known class and name who or where."""
+    """One claim per action the article tells (who did what to whom), in sentences without a
+    figure: the action's class, its participants and the sentence's place and time."""
     out = []
-    for span in ctx.sentences:
-        if span in covered:
+    for action in ctx.by_type.get("action", []):
+        span = ctx.sentence_of(action["start"])
+        if span in covered or span[1] - span[0] < 25:
             continue
-        text = ctx.text[span[0] : span[1]]
-        actions = actions_in(text)
-        if not actions or len(text) < 25:
+        subject = _participant(ctx, action.get("subject_start"), action.get("subject_end"))
+        obj = _participant(ctx, action.get("object_start"), action.get("object_end"))
+        place, country = _claim_place(ctx, span, action["start"])
+        if subject is None and obj is None and place is None:
             continue
-        subject = _claim_subject(ctx, span, None)
-        place, country = _claim_place(ctx, span, span[0])
-        if subject is None and place is None:
-            continue
-        out.append(_span_claim(ctx, EVENT, span, actions, subject, place, country))
+        claim = _span_claim(
+            ctx, EVENT, span, {action["action"]}, subject, place, country,
+            anchor=f"{action['start']}:{action['end']}",
+        )  # fmt: skip
+        out.append(replace(claim, object=obj, mood=action.get("mood") or "fact"))
     return out
+
+
+_DETERMINERS = re.compile(r"^(?:the|a|an|its|their|his|her|this|these|those)\s+", re.I)
+
+
+def _participant(ctx: _Context, start: int | None, end: int | None) -> str | None:
+    """An action's participant as one key across the corpus: the entity of the actor named in
+    it, else its words (lowercase, without a leading determiner)."""
+    if start is None or end is None:
+        return None
+    named = [
+        m for m in ctx.by_type.get("mention", [])
+        if m.get("entity_id") and _overlaps((m["start"], m["end"]), (start, end))
+    ]  # fmt: skip
+    if named:
+        return str(named[-1]["entity_id"])
+    words = _DETERMINERS.sub("", " ".join(ctx.text[start:end].lower().split()))
+    return words or None
 
 
 def _attributed_claims(ctx: _Context, taken: list[Claim]) -> list[Claim]:
@@ -456,7 +533,7 @@ def _attributed_claims(ctx: _Context, taken: list[Claim]) -> list[Claim]:
                 _claim_subject(ctx, span, None),
                 place,
                 country,
-                source=_source_of(a),
+                source=_source_of(ctx, a),
             )
         )
     return out
@@ -471,13 +548,14 @@ def _span_claim(
     place: str | None,
     country: str | None,
     source: Source | None = None,
+    anchor: str = "",
 ) -> Claim:
     text = ctx.text[span[0] : span[1]]
     time_first, time_last, time_source = _claim_time(ctx, span)
     src, src_kind, src_name = source if source is not None else _claim_source(ctx, span)
     article_id = ctx.article["id"]
     return Claim(
-        id=claim_id(article_id, kind, span[0], span[1]),
+        id=claim_id(article_id, kind, span[0], span[1], anchor),
         article_id=article_id,
         start=span[0],
         end=span[1],
@@ -493,7 +571,7 @@ def _span_claim(
         actions=tuple(sorted(actions)),
         country=country,
         time_source=time_source,
-        negated=_negated(text),
+        denies=is_denial(text),
         source_name=src_name,
     )
 

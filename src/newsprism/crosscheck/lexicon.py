@@ -1,15 +1,33 @@
-"""Small closed word classes that decide whether two claims speak of the same measure.
+"""Small closed word classes that decide whether two claims speak of the same measure, and
+the words of stance (denials, opinions).
 
-Counted things and actions are grouped into classes so that synonyms meet (troops, soldiers,
-forces, personnel; withdraw, pull out, evacuate, leave) while different measures stay apart
-(Kurds are not civilians, killed is not wounded). Words outside every class stand for
-themselves: two claims then match only on the very same lemma.
+Counted things are grouped into classes so that synonyms meet (troops, soldiers, forces,
+personnel) while different measures stay apart (Kurds are not civilians); the action classes
+(killed is not wounded) are the understanding stage's, in understand/action_classes.py. Words
+outside every class stand for themselves: two claims then match only on the very same lemma.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from newsprism.understand.action_classes import (
+    ACTION_CLASSES,
+    action_class,
+    actions_in,
+)
+
+__all__ = [
+    "ACTION_CLASSES",
+    "COUNT_CLASSES",
+    "DENIAL_RE",
+    "OPINION_RE",
+    "action_class",
+    "actions_in",
+    "count_class",
+    "is_denial",
+]
 
 COUNT_CLASSES: dict[str, tuple[str, ...]] = {
     "troop": (
@@ -31,50 +49,6 @@ COUNT_CLASSES: dict[str, tuple[str, ...]] = {
     "base": "base outpost position post".split(),
 }
 
-# Verb lemmas by action class; inflected forms are generated, irregular ones listed.
-ACTION_CLASSES: dict[str, tuple[str, ...]] = {
-    "withdraw": (
-        "withdraw evacuate retreat leave exit depart pull_out pull_back remove relocate "
-        "redeploy drawdown draw_down quit abandon vacate"
-    ).split(),
-    "deploy": "deploy send station dispatch post base reinforce bolster".split(),
-    "kill": "kill murder slay massacre execute die".split(),
-    "wound": "wound injure hurt maim".split(),
-    "displace": "displace flee uproot".split(),
-    "arrest": "arrest detain capture seize jail imprison".split(),
-    "attack": "attack strike bomb shell raid bombard target".split(),
-    "enter": "enter cross invade advance".split(),
-    "release": "release free".split(),
-}
-
-IRREGULAR = {
-    "withdrew": "withdraw",
-    "withdrawn": "withdraw",
-    "left": "leave",
-    "sent": "send",
-    "fled": "flee",
-    "slain": "slay",
-    "slew": "slay",
-    "hurt": "hurt",
-    "struck": "strike",
-    "freed": "free",
-    "quit": "quit",
-    "dead": "die",
-    "deaths": "die",
-    "death": "die",
-    "killings": "kill",
-    "withdrawal": "withdraw",
-    "pullout": "pull_out",
-    "pull-out": "pull_out",
-    "evacuation": "evacuate",
-    "retreat": "retreat",
-    "deployment": "deploy",
-    "departure": "depart",
-    "invasion": "invade",
-    "arrests": "arrest",
-}
-
-
 @lru_cache(maxsize=4096)
 def count_class(lemma: str | None) -> str | None:
     """The class of a counted thing's lemma ('soldiers' -> 'troop'), or the lemma itself."""
@@ -87,67 +61,39 @@ def count_class(lemma: str | None) -> str | None:
     return word
 
 
-@lru_cache(maxsize=4096)
-def action_class(lemma: str | None) -> str | None:
-    """The class of a verb lemma ('evacuate' -> 'withdraw'), or the lemma itself."""
-    if not lemma:
-        return None
-    word = IRREGULAR.get(lemma.lower(), lemma.lower())
-    return _LEMMA_TO_CLASS.get(word, word)
-
-
-def _forms(lemma: str) -> set[str]:
-    # regular English inflections, good enough for a closed list of verbs
-    stem = lemma[:-1] if lemma.endswith("e") else lemma
-    forms = {lemma, lemma + "s", stem + "ing", stem + "ed" if lemma.endswith("e") else lemma + "ed"}
-    if lemma.endswith("e"):
-        forms.add(lemma + "d")
-    if re.search(r"[^aeiou][aeiou][bdgmnprt]$", lemma) and len(lemma) <= 4:  # stop -> stopped
-        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
-    return forms
-
-
-def _build() -> tuple[dict[str, str], re.Pattern[str]]:
-    lemma_to_class: dict[str, str] = {}
-    alternatives: dict[str, str] = {}
-    for name, lemmas in ACTION_CLASSES.items():
-        for lemma in lemmas:
-            lemma_to_class[lemma] = name
-            if "_" in lemma:
-                verb, particle = lemma.split("_")
-                for form in _forms(verb):
-                    alternatives[rf"{form}\s+(?:\w+\s+)?{particle}"] = name
-            else:
-                for form in _forms(lemma):
-                    alternatives[re.escape(form)] = name
-    for form, lemma in IRREGULAR.items():
-        if lemma in lemma_to_class:
-            alternatives[re.escape(form)] = lemma_to_class[lemma]
-    # longest first so that "pulled out" wins over a bare "pulled"
-    pattern = "|".join(
-        f"(?P<a{i}>{alt})" for i, alt in enumerate(sorted(alternatives, key=len, reverse=True))
-    )
-    _ALT_CLASSES.extend(alternatives[a] for a in sorted(alternatives, key=len, reverse=True))
-    return lemma_to_class, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
-
-
-_ALT_CLASSES: list[str] = []
-_LEMMA_TO_CLASS, _ACTION_RE = _build()
-
-
-def actions_in(text: str) -> set[str]:
-    """Action classes whose words occur in `text`."""
-    found = set()
-    for match in _ACTION_RE.finditer(text):
-        group = match.lastgroup
-        if group:
-            found.add(_ALT_CLASSES[int(group[1:])])
-    return found
-
-
-NEGATION_RE = re.compile(
-    r"\b(?:den(?:y|ies|ied|ying)|refut\w*|rebut\w*|dismiss\w*|reject\w*|"
-    r"(?:is|are|was|were|has|have|had|did|does|do)\s*(?:not|n't)|never|"
-    r"false|fake|untrue|baseless|fabricat\w+|no\s+(?:truth|evidence))\b",
+# What an explicit denial may be aimed at: "denied the reports", "rejected claims of 19 deaths".
+_DENIED = (
+    r"(?:reports?|claims?|allegations?|accusations?|charges?|suggestions?|assertions?|accounts?"
+    r"|figures?|numbers?|tolls?|stor(?:y|ies)|rumou?rs?|statements?|notion|idea|that|it|this|any)"
+)
+# An explicit denial of what was reported: a speech act rejecting it, or calling it untrue. A
+# negated verb about something else ("has not been faithful", "won't take sides"), being denied
+# something ("denied entry") and an opinion are not denials.
+DENIAL_RE = re.compile(
+    r"\bden(?:y|ies|ied|ying|ials?)\b(?!\s+(?:entry|access|bail|permission|visas?|a\s+visa"
+    r"|the\s+right|rights|service|him|her|them)\b)"
+    rf"|\b(?:reject|dismiss|refut|rebut|disput|contest|contradict)\w*\s+(?:[\w-]+\s+){{0,3}}?"
+    rf"{_DENIED}\b"
+    r"|\b(?:refuted|rebutted)\b"
+    r"|\b(?:is|was|are|were|be|been|'s)\s+(?:simply\s+|completely\s+|entirely\s+|totally\s+)?"
+    r"(?:not\s+true|untrue|false|fake|baseless|groundless|unfounded|fabricated|a\s+lie|lies"
+    r"|a\s+hoax|nonsense)\b"
+    r"|\b(?:fake\s+news|no\s+(?:truth|evidence|basis)|never\s+happened|did\s+not\s+happen"
+    r"|didn't\s+happen)\b",
     re.IGNORECASE,
 )
+# Opinions and hedges voiced as such ("Some argue that Mr. Kim just wanted to buy time"): they
+# weigh in, they deny nothing.
+OPINION_RE = re.compile(
+    r"\b(?:some|critics|many|others|observers|analysts|experts|skeptics|sceptics)\s+"
+    r"(?:\w+\s+)?(?:argue|say|believe|suggest|contend|fear|think|question|wonder|worry)\w*\b"
+    r"|\b(?:arguably|perhaps|in\s+my\s+view|i\s+think|i\s+believe)\b",
+    re.IGNORECASE,
+)
+
+
+def is_denial(text: str) -> bool:
+    """Whether `text` explicitly denies something: not an opinion, not a question."""
+    if text.rstrip(" \"”’'").endswith("?") or OPINION_RE.search(text):
+        return False
+    return bool(DENIAL_RE.search(text))

@@ -26,7 +26,7 @@ from newsprism.crosscheck.embed import Embedder, default_embedder
 # place), so meaning only has to confirm the topic: unrelated news sentences sit below ~0.3,
 # two outlets wording the same fact differently land around 0.4-0.7. Event and attributed
 # claims have little structure to lean on, so they need near-paraphrases.
-DEFAULT_THRESHOLDS = {NUMERIC: 0.35, EVENT: 0.62, ATTRIBUTED: 0.72}
+DEFAULT_THRESHOLDS = {NUMERIC: 0.35, EVENT: 0.45, ATTRIBUTED: 0.72}
 BULK_ADD = 1000  # vectors added at once from which the index is built on every core
 NEIGHBOURS = 24  # candidates looked at per claim; groups are small, so a few dozen is plenty
 GROUP_SLACK_DAYS = 7  # published-date fallback: a report covers what happened in the week before
@@ -117,16 +117,32 @@ def same_measure(a: Claim, b: Claim) -> bool:
 
 
 def scope_compatible(a: Claim, b: Claim) -> bool:
-    if a.subject and b.subject and a.subject != b.subject:
+    if a.kind == EVENT and b.kind == EVENT:
+        if a.mood != b.mood or roles_swapped(a, b):
+            return False
+    elif a.subject and b.subject and a.subject != b.subject:
         return False
     return not (a.country and b.country and a.country != b.country)
 
 
+def participants(c: Claim) -> set[str]:
+    return {p for p in (c.subject, c.object) if p}
+
+
+def roles_swapped(a: Claim, b: Claim) -> bool:
+    """"Turkey attacked the Kurds" and "the Kurds attacked Turkey" share both participants and
+    tell two events."""
+    return bool(
+        a.subject and a.object and a.subject == b.object and a.object == b.subject
+        and a.subject != a.object
+    )  # fmt: skip
+
+
 def shares_anchor(a: Claim, b: Claim) -> bool:
-    """Claims without a figure need something concrete in common, the same actor or the same
+    """Claims without a figure need something concrete in common, a participant or the same
     place, before their wording is compared: "US soldiers retreated from Kobani" and "a US convoy
     retreated near Qamishli" read alike but are two events."""
-    return bool((a.subject and a.subject == b.subject) or (a.place and a.place == b.place))
+    return bool((participants(a) & participants(b)) or (a.place and a.place == b.place))
 
 
 def structurally_compatible(a: Claim, b: Claim) -> bool:
@@ -150,7 +166,7 @@ def can_join(claim: Claim, members: list[Claim]) -> bool:
     # Nairobi ... six were killed in Dar es Salaam")
     if any(
         m.article_id == claim.article_id
-        and not (m.negated or claim.negated)
+        and not (m.denies or claim.denies)
         and values_agree(claim, m) is False
         for m in members
     ):
@@ -308,6 +324,11 @@ class ClaimIndex:
     def vector_of(self, claim_id: str) -> np.ndarray:
         """The claim's embedding, as stored (so that a reload need not embed it again)."""
         return self._index.vectors[self._position[claim_id]].copy()
+
+    def similarity(self, a: Claim, b: Claim) -> float:
+        """The cosine of two indexed claims' meanings."""
+        vectors = self._index.vectors
+        return float(vectors[self._position[a.id]] @ vectors[self._position[b.id]])
 
     def groups_of_articles(self, article_ids: Iterable[str]) -> set[str]:
         """Ids of the groups holding a claim of any of `article_ids`."""

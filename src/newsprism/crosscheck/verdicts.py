@@ -7,17 +7,41 @@ source ("SANA reported ...") count once, as that source.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
-from newsprism.crosscheck.claims import NUMERIC, Claim
-from newsprism.crosscheck.matching import ClaimGroup, same_time, values_agree
+from newsprism.crosscheck.claims import ATTRIBUTED, NUMERIC, Claim
+from newsprism.crosscheck.matching import (
+    ClaimGroup,
+    participants,
+    roles_swapped,
+    same_time,
+    values_agree,
+)
 
 CORROBORATED = "corroborated"
 CONTRADICTED = "contradicted"
 SINGLE_SOURCE = "single-source"
 UNATTRIBUTED = "unattributed"
+RELATED = "related"  # several sources on one subject, none telling the same proposition
+UNCONFIRMED = "unconfirmed"  # a denial that may or may not concern this statement: not decided
+VERDICTS = (CORROBORATED, CONTRADICTED, SINGLE_SOURCE, UNATTRIBUTED, RELATED, UNCONFIRMED)
+
+# Cosines of all-MiniLM-L6-v2 between two statements (chosen on the dev split of
+# benchmarks/data/claim_verdicts.json): in other words but one proposition; the same actor,
+# action and place told alike; a denial aimed at this statement rather than at another one.
+PARAPHRASE = 0.80
+SAME_EVENT = 0.45
+DENIAL_LINK = 0.50
+SAME_QUOTE = 0.80  # share of words two quotes have in common to be one quote relayed
+# Two figures further apart than this ratio tell two counts even where their qualifiers allow
+# both ("at least 75 killed" on the first day, "257 killed" a week later).
+CLOSE_FIGURES = 1.3
+
+Similarity = Callable[[Claim, Claim], float]
 
 
 @dataclass(frozen=True)
@@ -38,19 +62,20 @@ class Evidence:
 class Verdict:
     group_id: str
     verdict: str
-    independent_outlets: int  # independent sources: outlets, syndication groups, relayed sources
+    independent_outlets: int  # independent reports: outlets, syndication groups, relayed sources
     for_evidence: list[Evidence] = field(default_factory=list)
     against_evidence: list[Evidence] = field(default_factory=list)
     first_seen: str | None = None
     reason: str = ""
-    sources: list[str] = field(default_factory=list)  # the independent source keys, for display
+    sources: list[str] = field(default_factory=list)  # one label per independent report
+    # how strongly the evidence makes the verdict: the meaning agreement of the pair that
+    # corroborates, or of the denial with what it denies; 1.0 where structure alone decides
+    confidence: float = 1.0
 
 
-def independence_key(claim: Claim, article: dict[str, Any] | None) -> str:
-    """Who a claim really rests on: a named source it relays, else its syndication group, else
-    its outlet, else the article itself (an article of no known outlet is its own outlet)."""
-    if claim.source:
-        return f"source:{claim.source.strip().lower()}"
+def report_key(claim: Claim, article: dict[str, Any] | None) -> str:
+    """Whose report a claim is: its syndication group, else its outlet, else the article itself
+    (an article of no known outlet is its own outlet)."""
     article = article or {}
     copies = article.get("duplicate_group") or article.get("duplicate_of")
     if copies:
@@ -60,38 +85,195 @@ def independence_key(claim: Claim, article: dict[str, Any] | None) -> str:
     return f"article:{claim.article_id}"
 
 
-def verdict(group: ClaimGroup, articles: dict[str, dict[str, Any]]) -> Verdict:
+def independence_key(claim: Claim, article: dict[str, Any] | None) -> str:
+    """Who a claim really rests on: a named source it relays, else its report."""
+    if claim.source:
+        return f"source:{claim.source.strip().lower()}"
+    return report_key(claim, article)
+
+
+def independent_reports(
+    claims: Sequence[Claim], articles: dict[str, dict[str, Any]]
+) -> dict[str, str]:
+    """Claim id -> one id per independent report. Two claims are one report when they come
+    from one outlet (or copies of one article: several sources quoted in one article are that
+    outlet's report), relay one named source, or quote the same words (one tweet relayed by
+    two outlets, whoever each says tweeted it)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        parent[find(a)] = find(b)
+
+    quotes: list[tuple[str, frozenset[str]]] = []
+    for c in claims:
+        union(c.id, report_key(c, articles.get(c.article_id)))
+        if c.source:
+            union(c.id, f"source:{c.source.strip().lower()}")
+        if c.source_kind is not None and c.kind == ATTRIBUTED:
+            words = _words(c.text)
+            for other, other_words in quotes:
+                if _overlap(words, other_words) >= SAME_QUOTE:
+                    union(c.id, other)
+            quotes.append((c.id, words))
+    return {c.id: find(c.id) for c in claims}
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """The share of the shorter one's words the other has."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float | None:
+    """How strongly `a` and `b` state one proposition, or None when they are only related. A
+    numeric group is one measure, scope and time by construction; other statements must say
+    the same in other words, or tell the same actor doing the same thing at the same place."""
+    if a.kind == NUMERIC and b.kind == NUMERIC:
+        return 1.0 if close_figures(a, b) else None
+    if a.kind == ATTRIBUTED and b.kind == ATTRIBUTED and (
+        _overlap(_words(a.text), _words(b.text)) >= SAME_QUOTE
+    ):
+        return 1.0
+    if similarity is None:
+        return None
+    cosine = similarity(a, b)
+    if a.mood != b.mood:
+        return None  # "troops will leave" and "troops left" are two propositions
+    if cosine >= PARAPHRASE:
+        return cosine
+    same_event = (
+        bool(participants(a) & participants(b))
+        and bool(set(a.actions) & set(b.actions))
+        and not roles_swapped(a, b)
+        and not (a.country and b.country and a.country != b.country)
+    )
+    return cosine if same_event and cosine >= SAME_EVENT else None
+
+
+def close_figures(a: Claim, b: Claim) -> bool:
+    """Whether two agreeing figures tell one count: "at least 58 injured" allows 1,700, but
+    an outlet that says so speaks of another count (another place, an earlier moment)."""
+    va, vb = _figure(a), _figure(b)
+    if va is None or vb is None or va <= 0 or vb <= 0:
+        return va == vb
+    return max(va, vb) / min(va, vb) <= CLOSE_FIGURES
+
+
+def _figure(c: Claim) -> float | None:
+    for value in (c.value, c.low, c.high):
+        if value is not None:
+            return value
+    return None
+
+
+def verdict(
+    group: ClaimGroup, articles: dict[str, dict[str, Any]], similarity: Similarity | None = None
+) -> Verdict:
+    """The group's verdict. `similarity` compares two claims' meanings (ClaimIndex.similarity);
+    without it only numeric claims and the same quoted words can corroborate."""
+    report_of = independent_reports(group.claims, articles)
+
     def key(c: Claim) -> str:
-        return independence_key(c, articles.get(c.article_id))
+        return report_of[c.id]
 
     supporting, against = _split(group.claims, key)
-    sources = list(dict.fromkeys(key(c) for c in supporting))
+    reports = {report_key(c, articles.get(c.article_id)) for c in supporting}
+    # A report that tells a claim and its denial contests it; it does not contradict itself.
+    against = [c for c in against if report_key(c, articles.get(c.article_id)) not in reports]
+    linked, weak = _aimed_denials(against, supporting, similarity)
+    cluster, strength = _best_cluster(supporting, key, similarity)
+    shown = cluster if len({key(c) for c in cluster}) >= 2 else supporting
+    labels = _report_labels(shown, key, articles)
     evidence = _evidence_maker(articles)
     common = {
         "group_id": group.id,
-        "independent_outlets": len(sources),
+        "independent_outlets": len(labels),
         "for_evidence": [evidence(c) for c in supporting],
-        "against_evidence": [evidence(c) for c in against],
         "first_seen": _first_seen(group.claims, articles),
-        "sources": sources,
+        "sources": labels,
     }
-    if against:
+    if linked:
+        confidence = min(s for _, s in linked)
         return Verdict(
             verdict=CONTRADICTED,
-            reason=_contradiction_reason(supporting, against, articles),
+            reason=_contradiction_reason(supporting, [c for c, _ in linked], articles),
+            against_evidence=[evidence(c) for c, _ in linked],
+            confidence=confidence,
             **common,
         )
-    if len(sources) >= 2:
+    if weak:
+        return Verdict(
+            verdict=UNCONFIRMED,
+            reason=_unconfirmed_reason(supporting, weak, articles),
+            against_evidence=[evidence(c) for c, _ in weak],
+            confidence=max(s for _, s in weak),
+            **common,
+        )
+    if len({key(c) for c in cluster}) >= 2:
         return Verdict(
             verdict=CORROBORATED,
-            reason=_corroboration_reason(supporting, sources, key, articles),
+            reason=_corroboration_reason(cluster, labels),
+            confidence=strength,
             **common,
         )
-    if sources and sources[0].startswith("source:"):
+    if len({key(c) for c in supporting}) >= 2:
+        return Verdict(verdict=RELATED, reason=_related_reason(supporting, key, articles), **common)
+    if any(c.source for c in supporting):
         return Verdict(verdict=SINGLE_SOURCE, reason=_single_source_reason(supporting), **common)
     return Verdict(
         verdict=UNATTRIBUTED, reason=_unattributed_reason(supporting, articles), **common
     )
+
+
+def _aimed_denials(
+    against: list[Claim], supporting: list[Claim], similarity: Similarity | None
+) -> tuple[list[tuple[Claim, float]], list[tuple[Claim, float]]]:
+    """The disputing claims that surely concern the supported statement (a rival figure for the
+    same measure and days; a denial close in meaning to it), and denials that may concern it."""
+    linked, weak = [], []
+    for c in against:
+        if not c.denies or similarity is None:
+            linked.append((c, 1.0))
+            continue
+        closeness = max((similarity(c, s) for s in supporting), default=0.0)
+        (linked if closeness >= DENIAL_LINK else weak).append((c, closeness))
+    return linked, weak
+
+
+def _best_cluster(
+    supporting: list[Claim], key: Callable[[Claim], str], similarity: Similarity | None
+) -> tuple[list[Claim], float]:
+    """The claims that state one proposition with the most independent reports behind them,
+    and the weakest link that joins them (1.0 for a lone claim)."""
+    best: tuple[int, list[Claim], float] = (0, supporting[:1], 1.0)
+    for pivot in supporting:
+        cluster, weakest = [pivot], 1.0
+        for c in supporting:
+            if c is pivot:
+                continue
+            strength = same_proposition(pivot, c, similarity)
+            if strength is not None:
+                cluster.append(c)
+                if key(c) != key(pivot):
+                    weakest = min(weakest, strength)
+        reports = len({key(c) for c in cluster})
+        if reports > best[0]:
+            best = (reports, cluster, weakest)
+    return best[1], best[2]
 
 
 def _split(claims: list[Claim], key: Callable[[Claim], str]) -> tuple[list[Claim], list[Claim]]:
@@ -100,8 +282,8 @@ def _split(claims: list[Claim], key: Callable[[Claim], str]) -> tuple[list[Claim
     of a figure the supporting side allows. Agreement is not transitive ("at least 12" agrees
     with 12 and with 19, which disagree), so the supporting side is a set of claims that all
     agree pairwise."""
-    positive = [c for c in claims if not c.negated] or list(claims)
-    denials = [c for c in claims if c.negated and c not in positive]
+    positive = [c for c in claims if not c.denies] or list(claims)
+    denials = [c for c in claims if c.denies and c not in positive]
     supporting = max(
         (_consistent_with(pivot, positive) for pivot in positive),
         key=lambda side: (len({key(c) for c in side}), len(side)),
@@ -161,47 +343,85 @@ def _first_seen(claims: list[Claim], articles: dict[str, dict[str, Any]]) -> str
 
 
 def _who(c: Claim, articles: dict[str, dict[str, Any]]) -> str:
-    outlet = (articles.get(c.article_id) or {}).get("outlet")
-    return outlet or f"article {c.article_id[:8]}"
+    """The outlet, else the article's title, else its file name: never an id."""
+    article = articles.get(c.article_id) or {}
+    if article.get("outlet"):
+        return str(article["outlet"])
+    title = (article.get("title") or "").strip()
+    if title:
+        return f"\u201c{_cut(title, 60)}\u201d"
+    source = str(article.get("source") or "")
+    name = PurePath(source.split("!/")[-1].split("#")[0]).name if source else ""
+    return name or "an article of unknown outlet"
+
+
+def _cut(text: str, size: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1].rstrip() + "\u2026"
+
+
+def _report_labels(
+    claims: list[Claim], key: Callable[[Claim], str], articles: dict[str, dict[str, Any]]
+) -> list[str]:
+    """One label per independent report, in the order first told."""
+    first: dict[str, Claim] = {}
+    for c in claims:
+        first.setdefault(key(c), c)
+    return [_source_label(c, articles) for c in first.values()]
 
 
 def _contradiction_reason(
     supporting: list[Claim], against: list[Claim], articles: dict[str, dict[str, Any]]
 ) -> str:
     a = supporting[0]
-    told_a = a.value_text or a.text[:80]
+    told_a = a.value_text or _cut(a.text, 80)
     reasons = []
-    rival = next((c for c in against if not c.negated), None)
+    rival = next((c for c in against if not c.denies), None)
     if rival is not None:
-        told_b = rival.value_text or rival.text[:80]
+        told_b = rival.value_text or _cut(rival.text, 80)
         reasons.append(
             f"incompatible figures for the same measure, place and time: \u201c{told_a}\u201d "
             f"({_who(a, articles)}) vs \u201c{told_b}\u201d ({_who(rival, articles)})"
         )
-    denial = next((c for c in against if c.negated), None)
+    denial = next((c for c in against if c.denies), None)
     if denial is not None:
         reasons.append(
             f"denied: {_who(denial, articles)} disputes what {_who(a, articles)} reports "
-            f"(\u201c{denial.text[:80]}\u201d)"
+            f"(\u201c{_cut(a.text, 80)}\u201d against \u201c{_cut(denial.text, 80)}\u201d)"
         )
     return "; ".join(reasons)
 
 
-def _corroboration_reason(
-    supporting: list[Claim],
-    sources: list[str],
-    key: Callable[[Claim], str],
-    articles_meta: dict[str, dict[str, Any]],
+def _unconfirmed_reason(
+    supporting: list[Claim], weak: list[tuple[Claim, float]], articles: dict[str, dict[str, Any]]
 ) -> str:
-    articles = len({c.article_id for c in supporting})
-    first = {}
-    for c in supporting:
-        first.setdefault(key(c), c)
-    names = ", ".join(_source_label(first[s], articles_meta) for s in sources)
-    text = f"told by {len(sources)} independent sources ({names})"
-    if articles > len(sources):
+    denial, _ = weak[0]
+    return (
+        f"not decided: {_who(denial, articles)} denies something (\u201c{_cut(denial.text, 80)}"
+        f"\u201d), but not clearly what {_who(supporting[0], articles)} reports"
+    )
+
+
+def _corroboration_reason(cluster: list[Claim], labels: list[str]) -> str:
+    articles = len({c.article_id for c in cluster})
+    text = f"told by {len(labels)} independent sources ({', '.join(labels)})"
+    if articles > len(labels):
         text += f" in {articles} articles; copies and relays of one source count once"
     return text
+
+
+def _related_reason(
+    supporting: list[Claim], key: Callable[[Claim], str], articles: dict[str, dict[str, Any]]
+) -> str:
+    first: dict[str, Claim] = {}
+    for c in supporting:
+        first.setdefault(key(c), c)
+    a, b = list(first.values())[:2]
+    return (
+        f"{len(first)} independent sources tell related statements, not the same one: "
+        f"\u201c{_cut(a.text, 80)}\u201d ({_who(a, articles)}) and "
+        f"\u201c{_cut(b.text, 80)}\u201d ({_who(b, articles)})"
+    )
 
 
 def _source_label(c: Claim, articles: dict[str, dict[str, Any]]) -> str:
@@ -211,11 +431,12 @@ def _source_label(c: Claim, articles: dict[str, dict[str, Any]]) -> str:
 
 
 def _single_source_reason(supporting: list[Claim]) -> str:
-    source = supporting[0].source_name or supporting[0].source
+    told = next(c for c in supporting if c.source)
+    source = told.source_name or told.source
     articles = len({c.article_id for c in supporting})
     if articles == 1:
         return f"rests on one source: {source}, in one article"
-    return f"rests on one source: all {articles} articles relay {source}"
+    return f"rests on one source: {source}, told in {articles} articles"
 
 
 def _unattributed_reason(supporting: list[Claim], articles: dict[str, dict[str, Any]]) -> str:

@@ -19,7 +19,7 @@ HEAD_BYTES = 8192
 # CSV file named after its type.
 RECORD_TYPES = frozenset(
     "article mention entity place timeref quantity attribution claim label technique story "
-    "event error".split()
+    "event error action".split()
 )
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # A store's own tables: another application's SQLite file is not skipped but refused as binary.

@@ -19,6 +19,7 @@ from newsprism.articles import Article, Document, IngestError
 from newsprism.ingest.clean import clean_text
 from newsprism.ingest.dedupe import content_id, signature
 from newsprism.ingest.language import detect_language
+from newsprism.ingest.outlets import OutletManifest
 from newsprism.ingest.provenance import (
     date_in_name,
     date_in_url,
@@ -45,6 +46,7 @@ class IngestOptions:
     limits: Limits = field(default_factory=Limits)
     fields: FieldMap = field(default_factory=FieldMap)
     default_outlet: str | None = None  # --outlet: used where nothing in the source names one
+    outlets: OutletManifest | None = None  # --outlets: the user's word, over anything found
     min_words: int = 5
 
 
@@ -186,6 +188,8 @@ def document_to_article(doc: Document, options: IngestOptions) -> Article | Inge
         word_count=words,
     )
     _set_outlet(article, doc, cleaned.dateline_outlet, options.default_outlet)
+    if options.outlets is not None:
+        _set_manifest_outlet(article, options.outlets)
     _set_published(article, doc)
     article.language, article.language_score = detect_language(cleaned.text)
     article.minhash = signature(cleaned.text)
@@ -207,6 +211,15 @@ def _set_outlet(article: Article, doc: Document, tag: str | None, default: str |
             article.outlet = " ".join(name.split())[:MAX_OUTLET_CHARS]
             article.outlet_source = how
             return
+
+
+def _set_manifest_outlet(article: Article, manifest: OutletManifest) -> None:
+    entry = manifest.find(article.source, (article.domain, domain_of(article.url)))
+    if entry is not None:
+        article.outlet, article.outlet_source = entry.outlet, "manifest"
+    # An outlet the manifest describes keeps its country whichever way an article named it: the
+    # store keeps the first row it is given for an outlet.
+    article.outlet_country, article.outlet_notes = manifest.details(article.outlet)
 
 
 def _set_published(article: Article, doc: Document) -> None:

@@ -6,16 +6,27 @@ from __future__ import annotations
 import email.utils
 import re
 from datetime import date, datetime
+from functools import cache
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+import tldextract
+
+# File-type words: `notes.md`, `feed.zip` and `clip.mov` name files, though md, zip and mov are
+# also top-level domains.
 _NOT_TLDS = {
     "txt", "text", "html", "htm", "xhtml", "json", "jsonl", "ndjson", "xml", "csv", "tsv", "md",
     "gz", "zip", "bak", "tmp", "old", "rss", "atom", "rdf", "php", "asp", "aspx", "log", "copy",
+    "mov",
 }  # fmt: skip
-_DOMAIN = re.compile(
-    r"(?<![a-z0-9.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24}))(?![a-z0-9-])"
-)
+# RFC 2606 reserves .example for names that must not be real: fictional corpora (ours among
+# them) name their outlets `harborwire.example`.
+_RESERVED_SUFFIXES = ("example",)
+# Generic TLDs that are no everyday word; country codes (two letters) are not either.
+_PLAIN_TLDS = {"com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", *_RESERVED_SUFFIXES}
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+# A dotted run of labels; which leading part of it is a host is for the suffix list to say.
+_DOTTED = re.compile(rf"(?<![a-z0-9.-])({_LABEL}(?:\.{_LABEL})+)(?![a-z0-9-])")
 _NAME_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<sep>[-_./]?)(?P<m>0[1-9]|1[0-2])(?P=sep)(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
 )
@@ -37,14 +48,56 @@ def domain_of(url: str | None) -> str | None:
 
 
 def domain_in_path(source: str) -> str | None:
-    """A domain named in the file or folder name: `rt.com_article.txt`, `bbc.co.uk/story.html`."""
+    """A domain named in the file or folder name: `rt.com_article.txt`, `bbc.co.uk/story.html`,
+    `bbc.co.uk-article.txt`. Only a name under a real public suffix counts, so
+    `premier.league.3.txt` names no outlet."""
     path = PurePosixPath(source.split("!/")[-1].split("#")[0].rsplit(":", 1)[0])
     parts = [*path.parent.parts[-2:], path.stem]
     for part in reversed(parts):
-        for match in _DOMAIN.finditer(part.lower()):
-            if match.group(2) not in _NOT_TLDS:
-                return match.group(1).removeprefix("www.")
+        for match in _DOTTED.finditer(part.lower()):
+            host = _first_host(match.group(1))
+            if host:
+                return host
     return None
+
+
+def _first_host(run: str) -> str | None:
+    """The longest leading part of a dotted run that is a registrable host."""
+    labels = run.split(".")
+    for end in range(len(labels), 1, -1):
+        for host in _cut_at_hyphens(labels[:end]):
+            if registrable(host):
+                return host.removeprefix("www.")
+    return None
+
+
+def _cut_at_hyphens(labels: list[str]) -> list[str]:
+    """`bbc.co.uk-article`, then `bbc.co.uk`: a file name may glue a word to the domain with a
+    hyphen, and a domain may hold one itself (`lakeside-courier.example`)."""
+    head, last = labels[:-1], labels[-1]
+    pieces = last.split("-")
+    return [".".join([*head, "-".join(pieces[:n])]) for n in range(len(pieces), 0, -1)]
+
+
+def registrable(host: str) -> bool:
+    """Whether `host` is a name under a public suffix of the Public Suffix List (or .example),
+    rather than words that happen to be joined by dots."""
+    parts = _suffix_list()(host)
+    last = parts.suffix.rsplit(".", 1)[-1]
+    if not (parts.domain and parts.suffix) or last in _NOT_TLDS:
+        return False
+    # The newer generic TLDs are English words (.final, .news, .live): `world.cup.final` is
+    # words, so under one of them a name counts only without a subdomain (`league.final`).
+    return len(last) == 2 or last in _PLAIN_TLDS or parts.subdomain in ("", "www")
+
+
+@cache
+def _suffix_list() -> tldextract.TLDExtract:
+    # The list bundled with tldextract, read once per process: never fetched, nothing cached on
+    # disk, so a run gives the same outlets offline as online.
+    return tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=None, extra_suffixes=_RESERVED_SUFFIXES
+    )
 
 
 def date_in_name(source: str) -> str | None:

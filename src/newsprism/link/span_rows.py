@@ -110,6 +110,8 @@ def link_article(
         rows.append(_row("label", article_id, label, entity_id))
     for technique in result.techniques:
         rows.append(_row("technique", article_id, technique))
+    for action in result.actions:
+        rows.append(_row("action", article_id, action))
     for attribution in result.attributions:
         rows.append(
             _row("attribution", article_id, attribution, _speaker_entity(attribution, spans))

@@ -12,6 +12,7 @@ from typing import Any
 
 from newsprism.store import Store
 from newsprism.store.store import SPAN_RECORD_FIELDS
+from newsprism.understand.actions import Action
 from newsprism.understand.actors import ActorMention
 from newsprism.understand.labels import Label
 from newsprism.understand.places import PlaceMention
@@ -21,8 +22,8 @@ from newsprism.understand.techniques import Technique
 from newsprism.understand.times import TimeRef
 
 ARTICLE_FIELDS = (
-    "type", "id", "source", "format", "outlet", "outlet_source", "domain", "url", "title",
-    "title_source",
+    "type", "id", "source", "format", "outlet", "outlet_source", "outlet_country", "outlet_notes",
+    "domain", "url", "title", "title_source",
     "published", "published_precision", "published_source", "published_evidence", "language",
     "language_score", "dateline_place", "word_count", "duplicate_group", "duplicate_of",
     "duplicate_similarity", "seen_in", "removed", "text",
@@ -33,7 +34,8 @@ ENTITY_FIELDS = (
     "admin1", "feature_class", "feature_code",
 )  # fmt: skip
 CLAIM_FIELDS = (
-    "type", "id", "kind", "verdict", "independent_outlets", "first_seen", "statement", "reason",
+    "type", "id", "kind", "verdict", "confidence", "independent_outlets", "first_seen", "statement",
+    "reason",
     "sources", "evidence", "articles",
 )  # fmt: skip
 SPAN_FIELDS = SPAN_RECORD_FIELDS
@@ -47,6 +49,7 @@ SPAN_SOURCES: dict[str, type] = {
     "attribution": Attribution,
     "label": Label,
     "technique": Technique,
+    "action": Action,
 }
 EXTRA_FIELDS = {"timeref": ("anchor_source",)}
 

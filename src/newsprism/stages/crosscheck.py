@@ -22,7 +22,7 @@ from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
-CROSSCHECK_VERSION = "2"
+CROSSCHECK_VERSION = "3"
 BATCH_ARTICLES = 32
 # What a group says, taken from its first supporting claim.
 STATEMENT_FIELDS = (
@@ -74,7 +74,7 @@ def run_crosscheck(
         group_rows = []
         for group_id in touched:
             group = index.group(group_id)
-            judged = verdict(group, articles)
+            judged = verdict(group, articles, index.similarity)
             group_rows.append(group_row(group, judged))
             summary.verdicts[judged.verdict] += 1
         store.save_crosscheck(batch, claim_rows, group_rows, CROSSCHECK_VERSION)
@@ -160,6 +160,7 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
         "first_seen": judged.first_seen,
         "data": json.dumps(
             {
+                "confidence": round(judged.confidence, 3),
                 "statement": statement,
                 "reason": judged.reason,
                 "sources": judged.sources,

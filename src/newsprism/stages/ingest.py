@@ -60,6 +60,8 @@ def run_ingest(
     summary.own_outputs = found.own_outputs
     summary.errors.extend(walk_errors)
     store.save([], [], walk_errors)
+    if options.outlets is not None:
+        store.update_outlets(options.outlets.outlets())
 
     index = _StoredIndex(store, near_duplicate_threshold)
     stored_before = store.known_ids()
@@ -116,6 +118,8 @@ def _store_batch(
                 "article_id": article.id,
                 "source": article.source,
                 "outlet": article.outlet,
+                "outlet_country": article.outlet_country,
+                "outlet_notes": article.outlet_notes,
                 "title": article.title,
                 "url": article.url,
                 "published": article.published,

@@ -17,6 +17,9 @@ from sqlalchemy import (
 )
 
 SCHEMA_VERSION = "1"
+# Nullable columns added since a store of this schema version could first be made: opening an
+# older store adds them (its rows read as NULL there) instead of refusing it.
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"outlet": ("country", "notes")}
 
 metadata = MetaData()
 
@@ -33,6 +36,9 @@ outlet = Table(
     Column("id", Text, primary_key=True),  # slug of the name
     Column("name", Text, nullable=False),
     Column("domain", Text),
+    # from the user's outlet manifest only: nothing in an article says where its outlet is from
+    Column("country", Text),
+    Column("notes", Text),
 )
 
 article = Table(

@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select
+from sqlalchemy import Column, Engine, create_engine, delete, event, func, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from newsprism.articles import Article, IngestError
 from newsprism.store import schema
@@ -40,6 +41,14 @@ class StoreError(RuntimeError):
 def outlet_id(name: str) -> str:
     slug = re.sub(r"[^\w.]+", "-", name.casefold()).strip("-")
     return slug or "unknown"
+
+
+def _outlet_row(
+    name: str, domain: str | None = None, country: str | None = None, notes: str | None = None
+) -> dict[str, Any]:
+    return {
+        "id": outlet_id(name), "name": name, "domain": domain, "country": country, "notes": notes,
+    }  # fmt: skip
 
 
 def database_url(target: str | Path) -> str:
@@ -89,6 +98,30 @@ class Store:
                     f"{self.url} has store schema {version}, this newsprism writes "
                     f"{schema.SCHEMA_VERSION}: use a new --db or re-analyze into an empty store"
                 )
+        self._add_new_columns()
+
+    def _add_new_columns(self) -> None:
+        """A store made before a nullable column was added (schema.ADDED_COLUMNS) gets it."""
+        for table_name, names in schema.ADDED_COLUMNS.items():
+            present = self._column_names(table_name)
+            for name in names:
+                if name not in present:
+                    self._add_column(schema.metadata.tables[table_name].c[name])
+
+    def _column_names(self, table_name: str) -> set[str]:
+        return {c["name"] for c in inspect(self.engine).get_columns(table_name)}
+
+    def _add_column(self, column: Column[Any]) -> None:
+        quote = self.engine.dialect.identifier_preparer.quote
+        kind = column.type.compile(dialect=self.engine.dialect)
+        ddl = f"ALTER TABLE {quote(column.table.name)} ADD COLUMN {quote(column.name)} {kind}"
+        try:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql(ddl)
+        except DBAPIError:
+            # Another run opening the same old store at the same moment may have added it.
+            if column.name not in self._column_names(column.table.name):
+                raise
 
     def _insert_ignore(self, table: Any) -> Any:
         if self.dialect == "sqlite":
@@ -111,23 +144,7 @@ class Store:
         now = datetime.now(UTC)
         articles = list(articles)
         with self.engine.begin() as conn:
-            outlets = {
-                outlet_id(a.outlet): {
-                    "id": outlet_id(a.outlet),
-                    "name": a.outlet,
-                    "domain": a.domain,
-                }
-                for a in articles
-                if a.outlet
-            }
-            for s in sightings:
-                if s.get("outlet"):
-                    outlets.setdefault(
-                        outlet_id(s["outlet"]),
-                        {"id": outlet_id(s["outlet"]), "name": s["outlet"], "domain": None},
-                    )
-            if outlets:
-                conn.execute(self._insert_ignore(outlet), list(outlets.values()))
+            self._save_outlets(conn, articles, sightings)
             new = 0
             if articles:
                 existing = self._existing_ids(conn, [a.id for a in articles])
@@ -160,6 +177,36 @@ class Store:
                     ],
                 )
         return new
+
+    def _save_outlets(
+        self, conn: Connection, articles: list[Article], sightings: Iterable[dict[str, Any]]
+    ) -> None:
+        """Outlets a batch names, not yet stored, with the country and notes of the outlet
+        manifest (update_outlets gives them to outlets stored before)."""
+        rows = {
+            outlet_id(a.outlet): _outlet_row(a.outlet, a.domain, a.outlet_country, a.outlet_notes)
+            for a in articles
+            if a.outlet
+        }
+        for s in sightings:
+            if s.get("outlet"):
+                rows.setdefault(
+                    outlet_id(s["outlet"]),
+                    _outlet_row(s["outlet"], None, s.get("outlet_country"), s.get("outlet_notes")),
+                )
+        if rows:
+            conn.execute(self._insert_ignore(outlet), list(rows.values()))
+
+    def update_outlets(self, details: Iterable[tuple[str, str | None, str | None]]) -> None:
+        """Give stored outlets the name, country and notes of the outlet manifest: the user's
+        word replaces what an earlier run stored, even when no new article is read."""
+        with self.engine.begin() as conn:
+            for name, country, notes in details:
+                conn.execute(
+                    outlet.update()
+                    .where(outlet.c.id == outlet_id(name))
+                    .values(name=name, country=country, notes=notes)
+                )
 
     def _save_errors(self, conn: Connection, errors: Iterable[IngestError], now: datetime) -> None:
         rows = [
@@ -499,7 +546,13 @@ class Store:
             c for c in article.c if c.name not in ("minhash",) and (with_raw or c.name != "raw")
         ]
         query = (
-            select(*cols, outlet.c.name.label("outlet"), outlet.c.domain.label("outlet_domain"))
+            select(
+                *cols,
+                outlet.c.name.label("outlet"),
+                outlet.c.domain.label("outlet_domain"),
+                outlet.c.country.label("outlet_country"),
+                outlet.c.notes.label("outlet_notes"),
+            )
             .select_from(article.outerjoin(outlet, article.c.outlet_id == outlet.c.id))
             .order_by(article.c.seq)
         )

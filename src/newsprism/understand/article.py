@@ -1,5 +1,5 @@
 """Understanding one article: the spaCy pass, then places, actors, labels, times, quantities,
-quotes and persuasion techniques.
+quotes, actions and persuasion techniques.
 
 This is the per-article hot path and runs in worker processes: each process loads the model and
 opens the gazetteer once, then reads batches of articles with `nlp.pipe`.
@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from newsprism.understand.actions import Action, find_actions
 from newsprism.understand.actors import ActorMention, find_actors
 from newsprism.understand.gazetteer import Gazetteer
 from newsprism.understand.labels import Label, find_labels
@@ -32,7 +33,7 @@ from newsprism.understand.techniques import (
 from newsprism.understand.times import TimeRef, find_times
 
 # Bump when a component changes what it finds: stored articles are then read again.
-UNDERSTAND_VERSION = "4"
+UNDERSTAND_VERSION = "5"
 # spaCy's parser needs about 1 GB per 100,000 words; longer texts are read in pieces cut at
 # paragraph breaks, and the spans shifted back.
 MAX_CHUNK_CHARS = 100_000
@@ -41,7 +42,8 @@ TECHNIQUES_ENV = "NEWSPRISM_TECHNIQUES"  # "0": skip the technique tagger (~ 1/3
 # Every field that holds a character offset into the text, in any component's record.
 _OFFSET_FIELDS = (
     "start", "end", "name_start", "name_end", "speaker_start", "speaker_end",
-    "predicate_start", "predicate_end", "actor_start", "actor_end",
+    "predicate_start", "predicate_end", "actor_start", "actor_end", "subject_start",
+    "subject_end", "object_start", "object_end",
 )  # fmt: skip
 
 
@@ -66,6 +68,7 @@ class ArticleUnderstanding:
     times: list[TimeRef] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
     techniques: list[Technique] = field(default_factory=list)
     anchor: date | None = None
     anchor_source: str | None = None  # "published" or "inferred"
@@ -161,6 +164,7 @@ def _understand_together(
         result.labels += _shifted(find_labels(doc, actors), offset)
         result.quantities += _shifted(find_quantities(doc), offset)
         result.attributions += _shifted(find_attributions(doc), offset)
+        result.actions += _shifted(find_actions(doc), offset)
     for article, result in zip(batch, results, strict=True):
         resolve_times(result, article.text, article.published)
     return results
