@@ -12,6 +12,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsprism.api import DEFAULT_DB, build_options
+from newsprism.crosscheck.verdicts import VERDICTS
 from newsprism.engine.local import default_workers
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
 from newsprism.pipeline import RunSummary, run_analyze
@@ -184,12 +185,9 @@ def _print_summary(s: RunSummary) -> None:
         rows += [
             ("claims grouped", c.claims),
             (
-                "claim groups changed: corroborated / contradicted / single-source / "
-                "unattributed",
-                " / ".join(
-                    str(c.verdicts[k])
-                    for k in ("corroborated", "contradicted", "single-source", "unattributed")
-                ),
+                "claim groups changed: corroborated / contradicted / related / unconfirmed / "
+                "single-source / unattributed",
+                " / ".join(str(c.verdicts[k]) for k in VERDICTS),
             ),
         ]
     for name, value in rows:

@@ -20,6 +20,7 @@ from typing import Any
 from newsprism.articles import iso_day
 from newsprism.crosscheck.lexicon import (
     ACTION_CLASSES,
+    DENIAL_RE,
     action_class,
     actions_in,
     count_class,
@@ -58,7 +59,9 @@ class Claim:
     # action class told in the evidence span
     actions: tuple[str, ...] = ()
     country: str | None = None  # ISO country of `place`
-    time_source: str | None = None  # "text" (a date in the span) or "published" (article date)
+    # "text" (a date in the span), "published" (the article's date), or "inferred" (either one
+    # resting on a publication date newsprism guessed: not known enough to compare)
+    time_source: str | None = None
     denies: bool = False  # the span explicitly denies (a report, a figure) rather than asserts
     value_text: str | None = None  # the quantity as written ("about 1,000 troops")
     source_name: str | None = None  # the speaker as written, for display
@@ -208,9 +211,14 @@ def _claim_time(ctx: _Context, span: tuple[int, int]) -> tuple[str | None, str |
         and _near_or_dated(r, ctx.article)
     ]
     if refs:
-        return min(r["first"] for r in refs), max(r["last"] or r["first"] for r in refs), "text"
+        guessed = all(r.get("anchor") and r.get("anchor_source") == "inferred" for r in refs)
+        source = "inferred" if guessed else "text"
+        return min(r["first"] for r in refs), max(r["last"] or r["first"] for r in refs), source
     first, last = _published_window(ctx.article)
-    return first, last, ("published" if first else None)
+    if first is None:
+        return None, None, None
+    return first, last, ("inferred" if ctx.article.get("published_source") == "inferred" else
+                         "published")  # fmt: skip
 
 
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b|'\d\d\b")
@@ -362,20 +370,27 @@ def extract_claims(article: dict[str, Any], records: list[dict[str, Any]]) -> li
     attribution). Spans index `article['text']`."""
     ctx = _context(article, records)
     claims = _numeric_claims(ctx)
-    covered = {ctx.sentence_of(c.start) for c in claims}
-    events = _event_claims(ctx, covered)
-    covered |= {(c.start, c.end) for c in events}
+    events = _event_claims(ctx)
     return claims + events + _attributed_claims(ctx, claims + events)
 
 
-def _is_claimable_quantity(q: dict[str, Any]) -> bool:
-    # A bare number with neither a counted thing nor a unit cannot be compared with anything.
+# "the two countries", "both embassies", "its 12 victims": a number that refers back to what
+# the text has counted already, not a figure it reports
+_REFERENCE = re.compile(r"\b(?:the|these|those|both|its|their|his|her|our)\s+$", re.I)
+
+
+def _is_claimable_quantity(q: dict[str, Any], text: str) -> bool:
+    # A bare number with neither a counted thing nor a unit cannot be compared with anything;
+    # "a two-tier system", "a three-day visit" count nothing.
     has_value = any(q.get(k) is not None for k in ("value", "low", "high"))
+    hyphenated = text[q["end"] : q["end"] + 1] == "-"
+    if hyphenated or _REFERENCE.search(text, max(0, q["start"] - 8), q["start"]):
+        return False
     return has_value and bool(q.get("counts_lemma") or q.get("unit"))
 
 
 def _numeric_claims(ctx: _Context) -> list[Claim]:
-    quantities = [q for q in ctx.by_type.get("quantity", []) if _is_claimable_quantity(q)]
+    quantities = [q for q in ctx.by_type.get("quantity", []) if _is_claimable_quantity(q, ctx.text)]
     spans = [(q["start"], q["end"]) for q in quantities]
     out = []
     for q in quantities:
@@ -431,6 +446,19 @@ def _participant_actions(ctx: _Context, q: dict[str, Any]) -> set[str]:
     return told
 
 
+DENIAL_REACH = 80  # characters between a denial and the figure it denies
+
+
+def _denies_figure(text: str, span: tuple[int, int], figure: tuple[int, int]) -> bool:
+    """A denial of this very figure: "rejected reports of 19 deaths", "reports that 40 died
+    were false"; not a denial of something else told in the same clause ("the massacre that
+    left 58 dead ... a fact that contradicts the official story")."""
+    if not is_denial(text[span[0] : span[1]]):
+        return False
+    near = text[max(span[0], figure[0] - DENIAL_REACH) : min(span[1], figure[1] + DENIAL_REACH)]
+    return bool(DENIAL_RE.search(near))
+
+
 def _numeric_claim(
     ctx: _Context,
     q: dict[str, Any],
@@ -440,9 +468,8 @@ def _numeric_claim(
     text = ctx.text[span[0] : span[1]]
     context = ctx.text[sentence[0] : sentence[1]] if span != sentence else None
     predicate = action_class(q.get("predicate"))
-    actions = (
-        _participant_actions(ctx, q) or _measure_actions(q, predicate, ctx.text) or actions_in(text)
-    )
+    actions = _participant_actions(ctx, q) | _measure_actions(q, predicate, ctx.text)
+    actions = actions or actions_in(text)
     time_first, time_last, time_source = _claim_time(ctx, span)
     place, country = _claim_place(ctx, span, q["start"], (q["start"], q["end"]))
     source, source_kind, source_name = _claim_source(ctx, span)
@@ -470,20 +497,23 @@ def _numeric_claim(
         actions=tuple(sorted(actions)),
         country=country,
         time_source=time_source,
-        denies=is_denial(text),
+        denies=_denies_figure(ctx.text, span, (q["start"], q["end"])),
         value_text=q.get("text"),
         source_name=source_name,
         context=context,
     )
 
 
-def _event_claims(ctx: _Context, covered: set[tuple[int, int]]) -> list[Claim]:
-    """One claim per action the article tells (who did what to whom), in sentences without a
-    figure: the action's class, its participants and the sentence's place and time."""
+def _event_claims(ctx: _Context) -> list[Claim]:
+    """One claim per action the article tells (who did what to whom): the action's class, its
+    participants and the sentence's place and time. A sentence with a figure has both: "two
+    bombs exploded outside the embassies, killing 81" tells the blasts and the toll."""
     out = []
+    figures = [(q["start"], q["end"]) for q in ctx.by_type.get("quantity", [])
+               if _is_claimable_quantity(q, ctx.text)]  # fmt: skip
     for action in ctx.by_type.get("action", []):
         span = ctx.sentence_of(action["start"])
-        if span in covered or span[1] - span[0] < 25:
+        if action.get("nominal") or span[1] - span[0] < 25 or _counts(action, figures):
             continue
         subject = _participant(ctx, action.get("subject_start"), action.get("subject_end"))
         obj = _participant(ctx, action.get("object_start"), action.get("object_end"))
@@ -496,6 +526,20 @@ def _event_claims(ctx: _Context, covered: set[tuple[int, int]]) -> list[Claim]:
         )  # fmt: skip
         out.append(replace(claim, object=obj, mood=action.get("mood") or "fact"))
     return out
+
+
+NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve dozens hundreds thousands "
+    "several some many few both".split()
+)
+def _counts(action: dict[str, Any], figures: list[tuple[int, int]]) -> bool:
+    """Whether a participant of the action is a figure ("at least 75 people were killed"):
+    then the numeric claim tells it, with its count."""
+    for role in ("subject", "object"):
+        start, end = action.get(f"{role}_start"), action.get(f"{role}_end")
+        if start is not None and any(start <= f[0] and f[1] <= end for f in figures):
+            return True
+    return False
 
 
 _DETERMINERS = re.compile(r"^(?:the|a|an|its|their|his|her|this|these|those)\s+", re.I)
@@ -512,8 +556,10 @@ def _participant(ctx: _Context, start: int | None, end: int | None) -> str | Non
     ]  # fmt: skip
     if named:
         return str(named[-1]["entity_id"])
-    words = _DETERMINERS.sub("", " ".join(ctx.text[start:end].lower().split()))
-    return words or None
+    words = _DETERMINERS.sub("", " ".join(ctx.text[start:end].lower().split())).split()
+    while words and (words[0][:1].isdigit() or words[0] in NUMBER_WORDS):
+        words = words[1:]  # "two bombs" and "the bombs" are the bombs
+    return " ".join(words).strip(".,;:'\"") or None
 
 
 def _attributed_claims(ctx: _Context, taken: list[Claim]) -> list[Claim]:
@@ -581,7 +627,7 @@ def _span_claim(
 
 def time_window(claim: Claim, slack_days: int) -> tuple[date, date] | None:
     first, last = iso_day(claim.time_first), iso_day(claim.time_last)
-    if first is None:
+    if first is None or claim.time_source == "inferred":
         return None
     last = last or first
     if claim.time_source == "published":

@@ -13,7 +13,7 @@ was the third of its kind" and "the hotline was opened" do not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -51,6 +51,9 @@ class Action:
     object_end: int | None
     mood: str  # fact | negated | possible | future | intended | conditional | question
     passive: bool = False
+    # told by a noun ("the Las Vegas massacre", "the withdrawal of US troops"): a reference to
+    # the action more often than a report of it
+    nominal: bool = False
 
 
 def find_actions(doc: Doc) -> list[Action]:
@@ -92,6 +95,10 @@ def _verb_action(token: Token, verb: str) -> Action:
             subject = token.head
     if subject is None and not passive:
         subject = _shared_subject(token)
+    if passive and obj is None and token.dep_ == "conj":
+        # "1,000 troops had been deployed ... but were withdrawn": the first verb's subject
+        obj = next((c for c in token.head.children if c.dep_ in _PASSIVE_SUBJECTS | _SUBJECTS),
+                   None)  # fmt: skip
     if subject is None and obj is None:
         # "the American forces were pulled out": the noun right before the verb group, where
         # the parser attached it elsewhere
@@ -166,7 +173,7 @@ def _noun_action(token: Token, verb: str) -> Action:
             obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             break
     mood = _mood(token.head) if token.dep_ in _OBJECTS | _SUBJECTS else FACT
-    return _action(token, token, verb, subject, obj, mood, False)
+    return replace(_action(token, token, verb, subject, obj, mood, False), nominal=True)
 
 
 def _action(
