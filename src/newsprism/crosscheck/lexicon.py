@@ -35,6 +35,8 @@ COUNT_CLASSES: dict[str, tuple[str, ...]] = {
         "trooper fighter militant combatant"
     ).split(),
     "civilian": "civilian noncombatant".split(),
+    # who carried out an attack: "three gunmen", "the assailants", "seven attackers"
+    "assailant": "attacker assailant gunman bomber shooter perpetrator hijacker".split(),
     # "19 deaths", "19 dead", "19 fatalities": 19 people, counted by what happened to them
     # "40 injured" is people too; the action class (wound) keeps it apart from the dead
     "person": (
