@@ -137,3 +137,32 @@ def test_actions_tell_who_did_what(tmp_path: Path) -> None:
     assert ("withdraw", None, "US troops", "fact") in found  # an action noun and its "of"
     assert ("attack", "Turkey", "the town", "negated") in found
     assert ("withdraw", "the army", None, "question") in found
+
+
+def test_a_verdict_on_a_group_of_thousands_stays_fast() -> None:
+    """Each new article re-judges the groups it joins: a large group must not cost quadratic
+    time (copies are found through shared word sequences, propositions around a few pivots)."""
+    import random
+    import time
+
+    from newsprism.crosscheck import Claim, verdict
+    from newsprism.crosscheck.matching import ClaimGroup
+
+    rng = random.Random(7)
+    words = ("troops convoy border post village ridge river morning night shelling rain week "
+             "soldiers unit column trucks withdrew left pulled quietly finally after before "
+             "north south east west town valley road bridge camp base").split()  # fmt: skip
+    claims = [
+        Claim(
+            id=f"c{i}", article_id=f"a{i}", start=0, end=80, kind="event",
+            text=" ".join(rng.choice(words) for _ in range(16)),
+            subject="actor:army", actions=("withdraw",),
+        )
+        for i in range(3000)
+    ]  # fmt: skip
+    articles = {c.article_id: {"id": c.article_id, "outlet": f"Outlet {i % 300}"}
+                for i, c in enumerate(claims)}  # fmt: skip
+    started = time.perf_counter()
+    judged = verdict(ClaimGroup("g", "event", claims), articles, lambda a, b: 0.9)
+    assert time.perf_counter() - started < 5.0
+    assert judged.verdict == "corroborated" and judged.independent_outlets == 300

@@ -47,6 +47,12 @@ SAME_QUOTE = 0.80  # share of words two quotes have in common to be one quote re
 # their order.
 COPIED_WORDS = 10
 COPIED_SHINGLES = 0.70
+# A group's verdict is recomputed whenever an article joins it: in a group of thousands of
+# claims, quotes are compared with the latest ones and propositions built around a sample of
+# pivots, so that the cost stays bounded (the evidence of the verdict is the same kind).
+MAX_QUOTES_COMPARED = 200
+MAX_HOLDERS = 50
+MAX_PIVOTS = 40
 # Two figures further apart than this ratio tell two counts even where their qualifiers allow
 # both: "at least 75 killed" on the first day and "257 killed" a week later, and also "at least
 # 129" and "at least 130", a toll told at two moments (chosen on the labelled pairs of
@@ -122,24 +128,33 @@ def independent_reports(
     def union(a: str, b: str) -> None:
         parent[find(a)] = find(b)
 
-    texts: list[tuple[str, frozenset[str], frozenset[str] | None, bool]] = []
+    quotes: list[tuple[str, frozenset[str]]] = []
+    copies: dict[str, frozenset[str]] = {}
+    holders: dict[str, list[str]] = {}  # shingle -> claims that hold it: copies meet there
     for c in claims:
         union(c.id, report_key(c, articles.get(c.article_id)))
         if c.source:
             union(c.id, f"source:{c.source.strip().lower()}")
-        words = _words(c.text)
-        quote = c.source_kind is not None and c.kind == ATTRIBUTED
+        if c.source_kind is not None and c.kind == ATTRIBUTED:
+            words = _words(c.text)
+            for other, other_words in quotes[-MAX_QUOTES_COMPARED:]:
+                if _overlap(words, other_words) >= SAME_QUOTE:
+                    union(c.id, other)
+            quotes.append((c.id, words))
+            continue
         shingles = _shingles(c.text)
-        for other, other_words, other_shingles, other_quote in texts:
-            same_quote = quote and other_quote and _overlap(words, other_words) >= SAME_QUOTE
-            copied = (
-                shingles is not None
-                and other_shingles is not None
-                and _overlap(shingles, other_shingles) >= COPIED_SHINGLES
-            )
-            if same_quote or copied:
+        if shingles is None:
+            continue
+        # a phrase many claims share ("on Friday in the") finds no copy that a rarer one misses
+        candidates = {
+            o for sh in shingles for o in holders.get(sh, ()) if len(holders[sh]) <= MAX_HOLDERS
+        }
+        for other in candidates:
+            if _overlap(shingles, copies[other]) >= COPIED_SHINGLES:
                 union(c.id, other)
-        texts.append((c.id, words, shingles, quote))
+        copies[c.id] = shingles
+        for sh in shingles:
+            holders.setdefault(sh, []).append(c.id)
     return {c.id: find(c.id) for c in claims}
 
 
@@ -293,7 +308,8 @@ def _best_cluster(
     """The claims that state one proposition with the most independent reports behind them,
     and the weakest link that joins them (1.0 for a lone claim)."""
     best: tuple[int, list[Claim], float] = (0, supporting[:1], 1.0)
-    for pivot in supporting:
+    pivots = _first_of_each(supporting, key)
+    for pivot in pivots:
         cluster, weakest = [pivot], 1.0
         for c in supporting:
             if c is pivot:
@@ -309,6 +325,14 @@ def _best_cluster(
     return best[1], best[2]
 
 
+def _first_of_each(claims: list[Claim], key: Callable[[Claim], str]) -> list[Claim]:
+    """The first claim of each independent report, in order, at most MAX_PIVOTS of them."""
+    first: dict[str, Claim] = {}
+    for c in claims:
+        first.setdefault(key(c), c)
+    return list(first.values())[:MAX_PIVOTS]
+
+
 def _split(claims: list[Claim], key: Callable[[Claim], str]) -> tuple[list[Claim], list[Claim]]:
     """The claims that agree with each other and have the most independent sources behind
     them, and those that dispute them: rival figures for the same days, and explicit denials
@@ -316,12 +340,19 @@ def _split(claims: list[Claim], key: Callable[[Claim], str]) -> tuple[list[Claim
     with 12 and with 19, which disagree), so the supporting side is a set of claims that all
     agree pairwise."""
     positive = [c for c in claims if not c.denies] or list(claims)
-    denials = [c for c in claims if c.denies and c not in positive]
+    taken = {id(c) for c in positive}
+    denials = [c for c in claims if c.denies and id(c) not in taken]
+    if all(c.kind != NUMERIC for c in positive):
+        return positive, denials  # without figures, every assertion agrees with every other
+    pivots = _first_of_each(positive, key)
     supporting = max(
-        (_consistent_with(pivot, positive) for pivot in positive),
+        (_consistent_with(pivot, positive) for pivot in pivots),
         key=lambda side: (len({key(c) for c in side}), len(side)),
     )
-    rivals = [c for c in positive if c not in supporting and any(rival(c, s) for s in supporting)]
+    inside = {id(c) for c in supporting}
+    rivals = [
+        c for c in positive if id(c) not in inside and any(rival(c, s) for s in supporting)
+    ]
     disputing = [
         d
         for d in denials
