@@ -38,6 +38,7 @@ VERDICTS = (CORROBORATED, CONTRADICTED, RELATED, UNCONFIRMED, SINGLE_SOURCE, UNA
 # another one.
 PARAPHRASE = 0.80
 SAME_EVENT = 0.70
+PARAPHRASE_UNCOUNTED = 0.70  # two equal percentages or sums that say what they measure alike
 DENIAL_LINK = 0.65
 RIVAL_LINK = 0.60  # a rival figure told of the same happening, not of another with its measure
 SAME_QUOTE = 0.80  # share of words two quotes have in common to be one quote relayed
@@ -185,7 +186,13 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
     numeric group is one measure, scope and time by construction; other statements must say
     the same in other words, or tell the same actor doing the same thing at the same place."""
     if a.kind == NUMERIC and b.kind == NUMERIC:
-        return 1.0 if close_figures(a, b) else None
+        if not close_figures(a, b) or (_figure(a) or 0) <= 1:
+            return None  # "one person of interest" and "at least one victim" count nothing alike
+        if a.counts is None and b.counts is None:
+            # "31 percent", "$5 million": of what, the figure alone does not say
+            cosine = similarity(a, b) if similarity is not None else 0.0
+            return cosine if cosine >= PARAPHRASE_UNCOUNTED else None
+        return 1.0
     if a.kind == ATTRIBUTED and b.kind == ATTRIBUTED and (
         _overlap(_words(a.text), _words(b.text)) >= SAME_QUOTE
     ):
@@ -291,7 +298,8 @@ def _aimed_denials(
         if similarity is None:
             linked.append((c, 1.0))
             continue
-        closeness = max((similarity(c, s) for s in supporting), default=0.0)
+        facts = [s for s in supporting if asserts_fact(s)]
+        closeness = max((similarity(c, s) for s in facts), default=0.0)
         if not c.denies:
             if closeness >= RIVAL_LINK:  # else a figure of another happening: no dispute
                 linked.append((c, closeness))
@@ -323,6 +331,15 @@ def _best_cluster(
         if reports > best[0]:
             best = (reports, cluster, weakest)
     return best[1], best[2]
+
+
+_MODAL = re.compile(r"\b(?:should|must|ought|would|could|might|may)\b", re.IGNORECASE)
+
+
+def asserts_fact(c: Claim) -> bool:
+    """Whether a claim tells something as fact, so that a denial can dispute it: "it should be
+    vitally important that..." is a view, and denying another thing is not denying it."""
+    return c.mood == "fact" and not (c.kind == ATTRIBUTED and _MODAL.search(c.text))
 
 
 def _first_of_each(claims: list[Claim], key: Callable[[Claim], str]) -> list[Claim]:
