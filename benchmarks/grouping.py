@@ -106,15 +106,17 @@ def resolve_sources(labels: dict[str, Any], shared: Path, work: Path) -> list[So
     return sources
 
 
-def _timeml_record(path: Path, work: Path) -> Path:
+def timeml_fields(path: Path, outlet: str) -> dict[str, Any]:
+    """A TimeML file as a record: its text, its creation time as publication date."""
     doc = parse_tml(path)
     if doc is None:
         sys.exit(f"{path}: no <TEXT> element; not a TimeML file")
-    record = {
-        "text": doc.text.strip(),
-        "published": doc.anchor.isoformat() if doc.anchor else None,
-        "outlet": AGENCIES.get(path.stem[:3], path.stem[:3]),
-    }
+    published = doc.anchor.isoformat() if doc.anchor else None
+    return {"text": doc.text.strip(), "published": published, "outlet": outlet}
+
+
+def _timeml_record(path: Path, work: Path) -> Path:
+    record = timeml_fields(path, AGENCIES.get(path.stem[:3], path.stem[:3]))
     out = work / (path.stem + ".jsonl")
     out.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     return out
@@ -416,14 +418,7 @@ def verdict_sources(labels: dict[str, Any], split: str, shared: Path, work: Path
         if not path.exists():
             sys.exit(f"{key}: {path} not found (--shared names the folder with corpus/, data/)")
         if path.suffix == ".tml":
-            doc = parse_tml(path)
-            if doc is None:
-                sys.exit(f"{path}: no <TEXT> element; not a TimeML file")
-            record = {
-                "text": doc.text.strip(),
-                "published": doc.anchor.isoformat() if doc.anchor else None,
-                "outlet": outlet_of(key, labels),
-            }
+            record = timeml_fields(path, outlet_of(key, labels))
         else:
             # decoded as the text reader decodes it (WikiRef220 is cp1252), so the stored text
             # is the one a plain `newsprism analyze FILE` stores

@@ -4,6 +4,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,3 +91,12 @@ def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = request.getfixturevalue("pg_url")
     _reset_postgres(url)
     return url
+
+
+@pytest.fixture
+def close_after() -> Iterator[list[Any]]:
+    """A list to put opened corpora in: each is closed when the test ends, passed or failed."""
+    opened: list[Any] = []
+    yield opened
+    while opened:
+        opened.pop().close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -43,20 +43,14 @@ MARKET = (
     "Saturday night, and 400 tickets sold out within an hour."
 )
 
-_opened: list[Corpus] = []
+@pytest.fixture
+def run(close_after: list[Any]) -> Callable[..., Corpus]:
+    def analyze_closed_after(paths: list[Path], db: Path, **kwargs: Any) -> Corpus:
+        corpus = analyze(paths, db=db, workers=1, progress=False, **kwargs)
+        close_after.append(corpus)
+        return corpus
 
-
-@pytest.fixture(autouse=True)
-def _close_corpora() -> Iterator[None]:
-    yield
-    while _opened:
-        _opened.pop().close()
-
-
-def run(paths: list[Path], db: Path, **kwargs: Any) -> Corpus:
-    corpus = analyze(paths, db=db, workers=1, progress=False, **kwargs)
-    _opened.append(corpus)
-    return corpus
+    return analyze_closed_after
 
 
 def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
@@ -93,7 +87,9 @@ def test_a_story_timeline_past_year_9999_does_not_raise() -> None:
 
 
 @pytest.mark.parametrize("published", ["0001-01-01T00:00:00", "9999-12-31"])
-def test_an_out_of_range_date_does_not_poison_the_store(tmp_path: Path, published: str) -> None:
+def test_an_out_of_range_date_does_not_poison_the_store(
+    tmp_path: Path, published: str, run: Callable[..., Corpus]
+) -> None:
     db = tmp_path / "store.db"
     bad = write_jsonl(tmp_path / "feed.jsonl", [{"title": "Pier", "published": published,
                                                   "text": HARBOUR}])  # fmt: skip
@@ -122,7 +118,7 @@ def test_cli_exits_0_on_an_article_dated_year_one(tmp_path: Path) -> None:
 
 
 def test_an_article_that_breaks_understanding_is_an_error_record(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Callable[..., Corpus]
 ) -> None:
     real = article_module.find_quantities
 
@@ -187,7 +183,7 @@ def test_analyze_in_a_folder_never_reads_its_own_report_or_store(tmp_path: Path)
     assert "report.html (report)" in said
 
 
-def test_analyze_never_reads_its_own_exports(tmp_path: Path) -> None:
+def test_analyze_never_reads_its_own_exports(tmp_path: Path, run: Callable[..., Corpus]) -> None:
     folder = _corpus_folder(tmp_path)
     db = tmp_path / "store.db"
     run([folder], db)

@@ -41,7 +41,10 @@ EVENT_NOUNS = {
     "explosion": "explode", "blast": "explode", "killing": "kill", "massacre": "massacre",
     "execution": "execute", "arrest": "arrest", "detention": "detain", "capture": "capture",
     "release": "release", "resignation": "resign", "meeting": "meet", "summit": "meet",
-    "hack": "hack", "breach": "breach", "shooting": "shoot",
+    "hack": "hack", "breach": "breach", "shooting": "shoot", "death": "die", "toll": "kill",
+    "injury": "injure", "abduction": "abduct", "arrival": "arrive", "transfer": "transfer",
+    "exodus": "flee", "dispatch": "dispatch", "relocation": "relocate",
+    "displacement": "displace",
 }  # fmt: skip
 
 IRREGULAR = {

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from text_to_num import text2num
 
+from newsprism.understand.action_classes import EVENT_NOUNS
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -113,14 +115,6 @@ _LABELS = frozenset(
 )
 _ALLOWED_ENTS = frozenset({"", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 # Nouns that stand for the event itself: "the deployment of 500 soldiers" -> deploy.
-_EVENT_NOUNS = {
-    "deployment": "deploy", "redeployment": "redeploy", "withdrawal": "withdraw",
-    "pullout": "withdraw", "evacuation": "evacuate", "killing": "kill", "death": "die",
-    "toll": "kill", "arrest": "arrest", "displacement": "displace", "injury": "injure",
-    "release": "release", "capture": "capture", "execution": "execute", "abduction": "abduct",
-    "departure": "leave", "arrival": "arrive", "transfer": "transfer", "exodus": "flee",
-    "dispatch": "dispatch", "relocation": "relocate", "massacre": "kill",
-}  # fmt: skip
 _SUBJ_OBJ = frozenset(
     {"nsubj", "nsubjpass", "dobj", "obj", "attr", "oprd", "dative", "csubj", "csubjpass"}
 )
@@ -406,8 +400,8 @@ def _predicate(anchor: Token) -> tuple[str, int, int] | None:
             owner = prep.head
             if prep.dep_ == "agent" or owner.pos_ in ("VERB", "AUX"):
                 return _verb(owner)
-            if owner.pos_ == "NOUN" and owner.lemma_.lower() in _EVENT_NOUNS:
-                return _EVENT_NOUNS[owner.lemma_.lower()], owner.idx, owner.idx + len(owner)
+            if owner.pos_ == "NOUN" and owner.lemma_.lower() in EVENT_NOUNS:
+                return EVENT_NOUNS[owner.lemma_.lower()], owner.idx, owner.idx + len(owner)
             token = owner
             continue
         if dep in _CLIMB or dep == "prep":
@@ -425,8 +419,8 @@ def _predicate(anchor: Token) -> tuple[str, int, int] | None:
 
 def _verb(verb: Token) -> tuple[str, int, int] | None:
     if verb.pos_ not in ("VERB", "AUX"):
-        if verb.pos_ == "NOUN" and verb.lemma_.lower() in _EVENT_NOUNS:
-            return _EVENT_NOUNS[verb.lemma_.lower()], verb.idx, verb.idx + len(verb)
+        if verb.pos_ == "NOUN" and verb.lemma_.lower() in EVENT_NOUNS:
+            return EVENT_NOUNS[verb.lemma_.lower()], verb.idx, verb.idx + len(verb)
         return None
     lemma, end = verb.lemma_.lower(), verb.idx + len(verb)
     for child in verb.rights:
