@@ -23,7 +23,10 @@ MATRIX_COLUMNS = 24  # outlets (or articles of unknown outlet) shown side by sid
 ANCHOR_PREFIX = {"label": "l", "technique": "t"}  # the report's link targets, as in the template
 MAX_PROFILES = 60  # outlets whose framing profile the report shows
 MAX_CLAIMS = 300  # the report lists claims told by two articles or more; the rest are exported
-VERDICT_ORDER = {"contradicted": 0, "corroborated": 1, "single-source": 2, "unattributed": 3}
+VERDICT_ORDER = {
+    "contradicted": 0, "corroborated": 1, "unconfirmed": 2, "related": 3, "single-source": 4,
+    "unattributed": 5,
+}  # fmt: skip
 TOP_ENTITIES = 60
 
 
