@@ -216,3 +216,44 @@ def test_what_only_looks_like_an_output_is_still_read(tmp_path: Path) -> None:
 
 def test_every_exported_record_type_is_recognised_as_an_output() -> None:
     assert set(RECORD_TYPES) <= OWN_RECORD_TYPES
+
+
+# -- hostile archives and spreadsheets ----------------------------------------------------------
+
+
+def test_an_archive_member_named_outside_the_archive_is_an_error_record(
+    tmp_path: Path, run: Callable[..., Corpus]
+) -> None:
+    import zipfile
+
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("../../evil.txt", HARBOUR)
+        bundle.writestr("/etc/absolute.txt", MARKET)
+        bundle.writestr("reports/rail.txt", RAIL)
+        bundle.writestr(".DS_Store", "hidden files stay unseen")
+    corpus = run([archive], tmp_path / "store.db", understand=False)
+    assert [Path(a["source"]).name for a in corpus.articles()] == ["rail.txt"]
+    refused = sorted(e["source"].split("bundle.zip!/", 1)[1] for e in corpus.errors())
+    assert refused == ["../../evil.txt", "/etc/absolute.txt"]
+    assert all("outside the archive" in e["reason"] for e in corpus.errors())
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas(
+    tmp_path: Path, run: Callable[..., Corpus]
+) -> None:
+    import csv
+
+    feed = write_jsonl(tmp_path / "feed.jsonl", [
+        {"title": "=HYPERLINK(\"http://example.invalid\",\"click\")", "text": RAIL},
+        {"title": "@SUM(1+1)", "text": HARBOUR},
+        {"title": "-2 degrees on the pier", "text": MARKET},
+    ])  # fmt: skip
+    run([feed], tmp_path / "store.db", understand=False)
+    result = runner.invoke(app, ["export", "--format", "csv", "--out", str(tmp_path / "csv"),
+                                 "--db", str(tmp_path / "store.db")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "csv" / "article.csv").open(encoding="utf-8", newline="") as handle:
+        titles = sorted(row["title"] for row in csv.DictReader(handle))
+    assert titles == ["'-2 degrees on the pier", "'=HYPERLINK(\"http://example.invalid\",\"click\")",
+                      "'@SUM(1+1)"]  # fmt: skip

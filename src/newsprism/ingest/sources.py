@@ -139,7 +139,13 @@ def _expand_zip(blob: Blob, limits: Limits, depth: int) -> Iterator[Blob | Inges
     total = 0
     for member in sorted(members, key=lambda m: m.filename):
         name = f"{blob.name}!/{member.filename}"
-        if any(part.startswith(".") or part == "__MACOSX" for part in member.filename.split("/")):
+        parts = member.filename.replace("\\", "/").split("/")
+        if ".." in parts or member.filename.startswith(("/", "\\")):
+            # nothing is written to disk, but a name reaching out of the archive is hostile or
+            # broken: say so rather than read it or drop it unseen
+            yield IngestError(name, "archive member named outside the archive (../ or /): not read")
+            continue
+        if any(part.startswith(".") or part == "__MACOSX" for part in parts):
             continue
         budget = min(
             limits.max_file_bytes,

@@ -26,9 +26,16 @@ def export_jsonl(store: Store, out: TextIO) -> int:
     return count
 
 
+# A cell a spreadsheet would run as a formula (=, +, -, @, and tab or carriage return that hide
+# one): prefixed with a quote, as OWASP advises, so that article text can never run in Excel.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     return value
 
 
