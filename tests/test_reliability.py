@@ -257,3 +257,16 @@ def test_csv_cells_never_run_as_spreadsheet_formulas(
         titles = sorted(row["title"] for row in csv.DictReader(handle))
     assert titles == ["'-2 degrees on the pier", "'=HYPERLINK(\"http://example.invalid\",\"click\")",
                       "'@SUM(1+1)"]  # fmt: skip
+
+
+@pytest.mark.parametrize("size", ["-1", "0", "nan"])
+def test_a_document_size_limit_below_zero_is_refused_before_anything_is_written(
+    tmp_path: Path, size: str
+) -> None:
+    (tmp_path / "rail.txt").write_text(RAIL, encoding="utf-8")
+    db = tmp_path / "store.db"
+    result = runner.invoke(app, ["analyze", str(tmp_path / "rail.txt"), "--db", str(db),
+                                 "--max-document-mb", size, "--no-progress"])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "--max-document-mb must be a size above 0" in " ".join(result.output.split())
+    assert not db.exists()

@@ -158,6 +158,11 @@ def build_options(
 ) -> IngestOptions:
     limits = Limits()
     if max_document_mb is not None:
+        if not max_document_mb > 0:  # also NaN
+            raise ValueError(
+                f"--max-document-mb must be a size above 0 (got {max_document_mb:g}); the default "
+                f"is {limits.max_document_bytes / 1024 / 1024:g}"
+            )
         limits = replace(limits, max_document_bytes=int(max_document_mb * 1024 * 1024))
     return IngestOptions(
         limits=limits,
