@@ -1,4 +1,4 @@
-"""TIMEX3 benchmark for newsprism.understand.times, scored as in TempEval-3.
+"""TIMEX3 benchmark for newsprism.understand.timex, scored as in TempEval-3.
 
     python benchmarks/timex.py [DIR ...] [--errors N] [--spacy]
 
@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from newsprism.understand.times import TimeRef, find_times  # noqa: E402
+from newsprism.understand.timex import TimeRef, find_times  # noqa: E402
 
 DEFAULT_DIRS = [ROOT.parent / "shared" / "data" / "timeml" / "TBAQ-cleaned"]
 

@@ -26,7 +26,7 @@ from newsprism.cli import app
 from newsprism.ingest.own_outputs import RECORD_TYPES as OWN_RECORD_TYPES
 from newsprism.ingest.own_outputs import own_output_kind
 from newsprism.show.export_records import RECORD_TYPES
-from newsprism.understand.times import find_times
+from newsprism.understand.timex import find_times
 
 runner = CliRunner()
 
@@ -270,3 +270,31 @@ def test_a_document_size_limit_below_zero_is_refused_before_anything_is_written(
     assert result.exit_code == 2, result.output
     assert "--max-document-mb must be a size above 0" in " ".join(result.output.split())
     assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("feed.jsonl", json.dumps({"body": RAIL, "headline": "Rail"}) + "\n"),
+        ("feed.json", json.dumps([{"body": RAIL, "headline": "Rail"}])),
+        ("table.csv", f"headline,body\nRail,\"{RAIL}\"\n"),
+    ],
+)
+def test_a_field_mapped_to_a_missing_column_is_an_error_naming_it(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    db = tmp_path / "store.db"
+    args = ["analyze", str(tmp_path / name), "--db", str(db), "--field", "text=story",
+            "--no-understand", "--no-progress"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    with open_corpus(db) as corpus:
+        assert corpus.articles() == []  # not read with the default names behind the user's back
+        [error] = corpus.errors()
+    assert error["source"].endswith(name)
+    assert "--field text=story" in error["reason"] and "body" in error["reason"]
+    mapped = runner.invoke(app, [*args[:5], "text=body", *args[6:]])
+    assert mapped.exit_code == 0, mapped.output
+    with open_corpus(db) as corpus:  # the same file, mapped right, is read on the next run
+        assert [a["title"] for a in corpus.articles()] == ["Rail"]

@@ -12,7 +12,7 @@ from newsprism.understand.published import (
     combine_estimates,
     infer_published,
 )
-from newsprism.understand.times import TimeRef, find_times
+from newsprism.understand.timex import TimeRef, find_times
 
 MONDAY = date(2019, 10, 14)
 

@@ -33,6 +33,9 @@ class IngestError:
     source: str
     reason: str
     line: int | None = None
+    # the run's options, not the file, made it fail (a --field naming a missing column): the
+    # file is read again by the next run instead of being skipped as read to the end
+    retry: bool = field(default=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -40,7 +43,9 @@ class IngestError:
         return hashlib.sha256(key.encode()).hexdigest()[:24]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": "error", "id": self.id, **asdict(self)}
+        record = asdict(self)
+        record.pop("retry")
+        return {"type": "error", "id": self.id, **record}
 
 
 @dataclass

@@ -127,15 +127,17 @@ def read_sources(
         if stamp is not None and done.get(display) == stamp[1:]:
             batch.skipped += 1
             continue
+        retry = False
         for item in read_file(path, display, options):
             if isinstance(item, IngestError):
                 batch.errors.append(item)
+                retry = retry or item.retry
             else:
                 batch.documents.append(item)
                 if len(batch.documents) >= batch_size:
                     yield batch
                     batch = Batch()
-        if stamp is not None:
+        if stamp is not None and not retry:
             batch.completed.append(stamp)
     if batch.documents or batch.errors or batch.completed or batch.skipped:
         yield batch

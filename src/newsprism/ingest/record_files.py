@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,9 @@ class FieldMap:
     )  # fmt: skip
     outlet: tuple[str, ...] = ("outlet", "source", "site_name", "sitename", "publisher", "site")
     extra: dict[str, str] = field(default_factory=dict)
+    # what the user mapped with --field (field -> column): a file without that column is an
+    # error, not read with the default names behind the user's back
+    chosen: dict[str, str] = field(default_factory=dict)
 
     def with_overrides(self, overrides: dict[str, str]) -> FieldMap:
         known = {"text", "title", "url", "published", "outlet"}
@@ -41,7 +44,17 @@ class FieldMap:
         values = {
             k: (v, *(name for name in getattr(self, k) if name != v)) for k, v in overrides.items()
         }
-        return FieldMap(**{**{k: getattr(self, k) for k in known}, **values})
+        return FieldMap(**{**{k: getattr(self, k) for k in known}, **values}, chosen=overrides)
+
+    def missing(self, columns: Iterable[str]) -> str | None:
+        """Why a file whose records have these columns cannot be read as the user mapped it."""
+        present = {str(c).lower() for c in columns}
+        absent = [(k, v) for k, v in self.chosen.items() if v.lower() not in present]
+        if not absent:
+            return None
+        given = ", ".join(f"--field {k}={v}" for k, v in absent)
+        shown = ", ".join(sorted(map(str, columns))[:12]) or "none"
+        return f"no column named as {given} asks (its columns: {shown}); not read"
 
 
 def _first(record: dict[str, Any], names: tuple[str, ...]) -> str | None:
@@ -91,6 +104,7 @@ def _loads(text: str) -> Any:
 def read_jsonl(name: str, text: str, fields: FieldMap) -> Iterator[Document | IngestError]:
     # Split on "\n" only, as JSON Lines does: str.splitlines() also breaks at U+2028, U+2029
     # and U+0085, which JSON strings may hold unescaped, cutting a good record in two.
+    checked = False
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -99,6 +113,12 @@ def read_jsonl(name: str, text: str, fields: FieldMap) -> Iterator[Document | In
         except json.JSONDecodeError as exc:
             yield IngestError(name, f"invalid JSON: {exc.msg} at column {exc.colno}", number)
             continue
+        if not checked and isinstance(record, dict):
+            checked = True
+            why = fields.missing(record)
+            if why:
+                yield IngestError(name, why, number, retry=True)
+                return
         yield record_to_document(record, f"{name}:{number}", "jsonl", fields, number)
 
 
@@ -114,10 +134,18 @@ def read_json(name: str, text: str, fields: FieldMap) -> Iterator[Document | Ing
                 data = data[key]
                 break
         else:
-            yield record_to_document(data, name, "json", fields, None)
+            why = fields.missing(data)
+            yield IngestError(name, why, retry=True) if why else record_to_document(
+                data, name, "json", fields, None
+            )
             return
     if not isinstance(data, list):
         yield IngestError(name, "JSON holds neither an article object nor a list of them")
+        return
+    first = next((r for r in data if isinstance(r, dict)), None)
+    why = fields.missing(first) if first is not None else None
+    if why:
+        yield IngestError(name, why, retry=True)
         return
     for index, record in enumerate(data, start=1):
         yield record_to_document(record, f"{name}#{index}", "json", fields, None)
@@ -140,6 +168,10 @@ def read_csv(name: str, text: str, fields: FieldMap) -> Iterator[Document | Inge
         return
     if not header:
         yield IngestError(name, "CSV file has no header row")
+        return
+    why = fields.missing(header)
+    if why:
+        yield IngestError(name, why, 1, retry=True)
         return
     while True:
         # A record is named by the line it starts on: a quoted field may span several lines,

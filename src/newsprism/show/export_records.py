@@ -19,7 +19,7 @@ from newsprism.understand.places import PlaceMention
 from newsprism.understand.quantities import Quantity
 from newsprism.understand.quotes import Attribution
 from newsprism.understand.techniques import Technique
-from newsprism.understand.times import TimeRef
+from newsprism.understand.timex import TimeRef
 
 ARTICLE_FIELDS = (
     "type", "id", "source", "format", "outlet", "outlet_source", "outlet_country", "outlet_notes",

@@ -30,7 +30,7 @@ from newsprism.understand.techniques import (
     TechniqueTagger,
     load_tagger,
 )
-from newsprism.understand.times import TimeRef, find_times
+from newsprism.understand.timex import TimeRef, find_times
 
 # Bump when a component changes what it finds: stored articles are then read again.
 UNDERSTAND_VERSION = "7"

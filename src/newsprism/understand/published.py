@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from newsprism.understand.times import TimeRef, _tense, find_times
+from newsprism.understand.timex import TimeRef, find_times, tense_at
 
 __all__ = ["PublishedEstimate", "combine_estimates", "infer_published"]
 
@@ -58,7 +58,7 @@ def _lower_bounds(text: str, refs: list[TimeRef]) -> tuple[date | None, str | No
     for ref in refs:
         if not _is_absolute(ref) or ref.first is None:
             continue
-        tense = _tense(text, ref.start, ref.end)
+        tense = tense_at(text, ref.start, ref.end)
         day_level = ref.granularity in ("day", "time")
         if tense > 0 or (not day_level and tense == 0):
             continue  # "by 2020" or a bare "2019" says little about when it was written
@@ -74,7 +74,7 @@ def _upper_bound(text: str, refs: list[TimeRef], after: date | None) -> tuple[da
     for ref in refs:
         if not _is_absolute(ref) or ref.granularity not in ("day", "time") or ref.first is None:
             continue
-        if _tense(text, ref.start, ref.end) <= 0 or (after and ref.first <= after):
+        if tense_at(text, ref.start, ref.end) <= 0 or (after and ref.first <= after):
             continue
         if best is None or ref.first < best[0]:
             best = (ref.first, f"earliest date spoken of as future: {_quote(ref)} "
@@ -101,7 +101,7 @@ def _yearless(text: str, refs: list[TimeRef], ref_day: date) -> list[tuple[date,
         if not cands:
             continue
         d = min(cands, key=lambda c: abs((c - ref_day).days))
-        tense = _tense(text, ref.start, ref.end)
+        tense = tense_at(text, ref.start, ref.end)
         out.append((d, tense, f"date without a year {_quote(ref)} read as {d.isoformat()}"))
     return out
 
@@ -112,7 +112,7 @@ def _yearless_month(text: str, refs: list[TimeRef], after: date) -> tuple[date |
     latest: tuple[date, str] | None = None
     for ref in refs:
         m = _YEARLESS_MONTH.match(ref.value)
-        if not m or _tense(text, ref.start, ref.end) > 0:
+        if not m or tense_at(text, ref.start, ref.end) > 0:
             continue
         month = int(m.group(1))
         year = after.year if month >= after.month else after.year + 1
@@ -188,7 +188,7 @@ def _weekday_cues(text: str, refs: list[TimeRef]) -> tuple[list[tuple[int, str]]
         if not m or re.search(r"\b(?:last|next|this)\b", ref.text, re.I):
             continue
         wd = _WEEKDAYS[m.group(1).lower()]
-        (future if _tense(text, ref.start, ref.end) > 0 else past).append((wd, m.group(1)))
+        (future if tense_at(text, ref.start, ref.end) > 0 else past).append((wd, m.group(1)))
     return past, future
 
 
