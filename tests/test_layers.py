@@ -18,6 +18,7 @@ LAYERS = [
     {"store"},
     {"link"},
     {"crosscheck"},
+    {"stories"},
     {"stages"},
     {"pipeline"},
     {"show"},

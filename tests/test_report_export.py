@@ -91,6 +91,8 @@ def test_jsonl_export_contract(store_with_hostile: Path, tmp_path: Path) -> None
             assert r["verdict"] and r["evidence"]
             for e in r["evidence"]:
                 assert texts[e["article_id"]][e["start"] : e["end"]] == e["text"]
+        elif r["type"] == "story":  # articles about one happening, by id
+            assert r["article_ids"] and set(r["article_ids"]) <= set(texts)
         elif r["type"] != "entity":  # a derived record: the span it came from
             # labels and techniques found in a headline point into the title
             source = titles if r.get("field") == "title" else texts

@@ -42,7 +42,7 @@ class Corpus:
     def records(self, type: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
         """Records as exported (see the export contract), optionally of one `type`: one of
         RECORD_TYPES (article, entity, mention, place, timeref, quantity, attribution, label,
-        technique, claim, error)."""
+        technique, claim, story, error)."""
         return list(records(self.store, type))
 
     def entities(self) -> list[dict[str, Any]]:
@@ -55,6 +55,17 @@ class Corpus:
         """Claim groups across the corpus, optionally only those with one `verdict`
         (corroborated, contradicted, single-source, unattributed)."""
         return [c for c in self.records("claim") if verdict is None or c["verdict"] == verdict]
+
+    def stories(self) -> list[dict[str, Any]]:
+        """Stories: the articles about one happening (joined as they arrive, by shared actors,
+        days named, claim groups and alike leads), each with a title, outlets, first and last
+        day, key actors and places; `aliases` lists the ids of stories merged into it."""
+        return self.records("story")
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        """The story an id stands for, the id of a story merged into another included."""
+        story_id = self.store.story_aliases().get(story_id, story_id)
+        return next((s for s in self.stories() if s["id"] == story_id), None)
 
     def labels(self, entity_id: str | None = None) -> list[dict[str, Any]]:
         """How articles name actors (titles, epithets, descriptions, scare quotes, "so-called"),

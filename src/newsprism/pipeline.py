@@ -5,6 +5,8 @@
                 labels, techniques; each batch linked across the corpus    article, in
                 as it arrives: entities, publication dates                 workers; link/)
     crosscheck  understood articles → claims → claim groups → verdicts    (crosscheck/)
+    stories     cross-checked articles → stories (shared actors, places,  (stories/)
+                claim groups, days; alike leads), merged as they meet
 
 Every stage reads what the one before it stored and stores what it made, so each is
 incremental and a run that is killed is completed by running it again.
@@ -25,6 +27,7 @@ from newsprism.store import Store
 
 if TYPE_CHECKING:
     from newsprism.stages.crosscheck import CrosscheckSummary
+    from newsprism.stages.stories import StoriesSummary
     from newsprism.stages.understand import UnderstandSummary
 
 
@@ -36,6 +39,7 @@ class RunSummary(IngestSummary):
     total_errors: int = 0
     understanding: UnderstandSummary | None = None
     crosscheck: CrosscheckSummary | None = None
+    stories: StoriesSummary | None = None
 
 
 def run_analyze(
@@ -50,8 +54,8 @@ def run_analyze(
     model: str | None = None,
 ) -> RunSummary:
     """Analyze `paths` into `store`: ingest them, then, unless `understand` is off, understand
-    every stored article not yet understood (spaCy model `model`) and cross-check their
-    claims against the corpus."""
+    every stored article not yet understood (spaCy model `model`), cross-check their claims
+    against the corpus and place them in stories."""
     started = time.monotonic()
     summary = RunSummary(store_url=store.url)
     run_ingest(
@@ -62,12 +66,14 @@ def run_analyze(
         # Imported here: an ingest-only run never loads spaCy or the claim model.
         from newsprism.link.corpus import CorpusLinker
         from newsprism.stages.crosscheck import run_crosscheck
+        from newsprism.stages.stories import run_stories
         from newsprism.stages.understand import run_understand
 
         linker = CorpusLinker(store)
         summary.understanding = run_understand(store, linker, workers, progress, model)
         summary.errors.extend(summary.understanding.failures)
         summary.crosscheck = run_crosscheck(store, progress)
+        summary.stories = run_stories(store, progress)
     summary.total_articles = store.count("article")
     summary.total_errors = store.count("ingest_error")
     summary.seconds = time.monotonic() - started

@@ -1,7 +1,7 @@
 """Stored rows as export records (the export contract in DESIGN.md: every record has `type` and
 `id`; a derived record has `article_id`, `start`, `end`, `text`; an article has `source`,
 `outlet`, `title`, `published`, `text`; a place has `lat`, `lon`; a quantity and a timeref have
-`value`)."""
+`value`; a story has `article_ids`)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,10 @@ CLAIM_FIELDS = (
     "type", "id", "kind", "verdict", "confidence", "independent_outlets", "first_seen", "statement",
     "reason",
     "sources", "evidence", "articles",
+)  # fmt: skip
+STORY_FIELDS = (
+    "type", "id", "title", "article_ids", "outlets", "first", "last", "actors", "places",
+    "countries", "size", "aliases", "actor_ids", "claim_groups",
 )  # fmt: skip
 SPAN_FIELDS = SPAN_RECORD_FIELDS
 # An actor mention's own `type` (person, organization...) is exported as `entity_type`.
@@ -110,6 +114,13 @@ def claim_records(store: Store) -> Iterator[dict[str, Any]]:
         yield {**{k: row.get(k) for k in CLAIM_FIELDS}, "type": "claim"}
 
 
+def story_records(store: Store) -> Iterator[dict[str, Any]]:
+    """Stories: articles about one happening, with their title, outlets, days, key actors and
+    places; `aliases` are the ids of stories merged into it, which resolve to it."""
+    for row in store.stories():
+        yield {**{k: row.get(k) for k in STORY_FIELDS}, "type": "story"}
+
+
 def _span_reader(kind: str) -> Callable[[Store], Iterator[dict[str, Any]]]:
     return lambda store: span_records(store, kind)
 
@@ -119,6 +130,7 @@ READERS: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
     "entity": entity_records,
     **{kind: _span_reader(kind) for kind in SPAN_SOURCES},
     "claim": claim_records,
+    "story": story_records,
     "error": error_records,
 }
 RECORD_TYPES = tuple(READERS)
@@ -131,6 +143,7 @@ def record_fields(kind: str) -> tuple[str, ...]:
         "article": ARTICLE_FIELDS,
         "entity": ENTITY_FIELDS,
         "claim": CLAIM_FIELDS,
+        "story": STORY_FIELDS,
         "error": ERROR_FIELDS,
     }[kind]
 

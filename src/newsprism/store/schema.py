@@ -209,3 +209,39 @@ crosschecked = Table(
     Column("article_id", String(64), primary_key=True),
     Column("version", String(16), nullable=False),
 )
+
+# -- stories: articles about one happening, grown one article at a time ----------------------
+# Where each article was placed, in placement order (the story index is rebuilt in that order),
+# with what the index compared: its features (JSON) and lead vector (float32). `story_id` is
+# the live story: a merge moves the members of the story it retires.
+story_member = Table(
+    "story_member",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(64), nullable=False, unique=True),
+    Column("story_id", String(80), nullable=False),
+    Column("version", String(64), nullable=False),  # stage version and sentence model
+    Column("vector", LargeBinary),
+    Column("data", Text, nullable=False),
+)
+Index("ix_story_member_story", story_member.c.story_id)
+
+# Each live story as exported: title, days, and the rest (articles, outlets, actors...) as JSON.
+story = Table(
+    "story",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("title", Text),
+    Column("first", String(10)),
+    Column("last", String(10)),
+    Column("size", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+# Ids of stories merged into another: they keep resolving to the story that absorbed them.
+story_alias = Table(
+    "story_alias",
+    metadata,
+    Column("alias", String(80), primary_key=True),
+    Column("story_id", String(80), nullable=False),
+)

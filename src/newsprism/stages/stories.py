@@ -1,0 +1,128 @@
+"""The stories run: every cross-checked article not yet placed joins a story or starts one, one
+batch of articles per transaction; the stories it changed are summarised and stored again.
+
+Incremental: the story index is rebuilt from the stored memberships (features and lead vectors:
+no article is embedded twice), and adding an article only searches it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from newsprism.crosscheck.embed import Embedder
+from newsprism.progress import ProgressReporter
+from newsprism.store import Store
+from newsprism.stories import ArticleFeatures, StoryIndex, build_features, lead_text
+from newsprism.stories.embed import embedder_name, story_embedder
+
+# Bump when features, scoring or weights change: every story is then rebuilt.
+STORIES_VERSION = "1"
+BATCH_ARTICLES = 64
+PROFILE_TYPES = {"mention", "place", "timeref"}
+
+
+@dataclass
+class StoriesSummary:
+    articles: int = 0
+    created: int = 0
+    merged: int = 0
+    stories: int = 0
+    seconds: float = 0.0
+
+
+def stage_version(embedder: Embedder) -> str:
+    return f"{STORIES_VERSION}:{embedder_name(embedder)}"
+
+
+def load_index(store: Store, embedder: Embedder) -> StoryIndex:
+    """The stored stories, ready to take new articles."""
+    index = StoryIndex(dim=embedder.dim)
+    members = [
+        (ArticleFeatures.from_dict(data), story_id, np.frombuffer(vector, dtype=np.float32))
+        for data, story_id, vector in store.stored_story_members()
+        if vector is not None
+    ]
+    index.restore(members, store.story_aliases())
+    return index
+
+
+def run_stories(
+    store: Store, progress: bool = True, embedder: Embedder | None = None
+) -> StoriesSummary:
+    started = time.monotonic()
+    summary = StoriesSummary()
+    embedder = embedder or story_embedder()
+    version = stage_version(embedder)
+    pending = store.pending_stories(version)
+    if not pending:
+        return summary
+    index = load_index(store, embedder)
+    meta = store.article_meta()
+    names = {e["id"]: e["name"] for e in store.entities()}
+    reporter = ProgressReporter(len(pending), "stories", enabled=progress)
+    for i in range(0, len(pending), BATCH_ARTICLES):
+        batch = pending[i : i + BATCH_ARTICLES]
+        features, texts = article_features(store, batch, meta, names)
+        vectors = embedder.encode(texts)
+        members, touched, merges = [], set(), {}
+        for f, vector in zip(features, vectors, strict=True):
+            placed = index.add(f, vector)
+            summary.created += placed.created
+            merges.update(placed.merged)
+            touched.add(placed.story_id)
+            members.append(
+                {
+                    "article_id": f.id,
+                    "story_id": placed.story_id,
+                    "version": version,
+                    "vector": np.asarray(vector, dtype=np.float32).tobytes(),
+                    "data": json.dumps(f.to_dict(), ensure_ascii=False),
+                }
+            )
+        # A member placed earlier in this batch may have moved with a merge since.
+        for m in members:
+            m["story_id"] = index.resolve(m["story_id"])
+        merges = {old: index.resolve(new) for old, new in merges.items()}
+        live = {index.resolve(s) for s in touched}
+        store.save_stories(members, [story_row(index, s) for s in sorted(live)], merges)
+        summary.merged += len(merges)
+        summary.articles += len(batch)
+        reporter.advance(len(batch))
+    reporter.close()
+    summary.stories = len(index)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def article_features(
+    store: Store, ids: list[str], meta: dict[str, dict[str, Any]], names: dict[str, str]
+) -> tuple[list[ArticleFeatures], list[str]]:
+    """Features and lead text of each article, in the order given."""
+    claims = store.article_claim_groups(ids)
+    features, texts = [], []
+    for row in store.understanding_inputs(ids):
+        article = {**row, "outlet": (meta.get(row["id"]) or {}).get("outlet")}
+        records = [
+            r for r in store.span_records(article_id=row["id"]) if r["type"] in PROFILE_TYPES
+        ]
+        features.append(build_features(article, records, claims.get(row["id"], ()), names))
+        texts.append(lead_text(row.get("title"), row.get("text") or ""))
+    return features, texts
+
+
+def story_row(index: StoryIndex, story_id: str) -> dict[str, Any]:
+    summary = index.summary(story_id)
+    data = {k: v for k, v in summary.items() if k not in ("id", "title", "first", "last")}
+    return {
+        "id": summary["id"],
+        "title": summary["title"],
+        "first": summary["first"],
+        "last": summary["last"],
+        "size": len(data["article_ids"]),  # type: ignore[arg-type]
+        "data": json.dumps(data, ensure_ascii=False),
+    }

@@ -1,0 +1,171 @@
+"""Stories: articles about one happening grouped as they arrive, through the API on invented
+articles (the fictional town of Brannock; no real events), the story index's merges, and the
+seed articles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsprism import analyze
+from newsprism.api import open_corpus
+from newsprism.stories import ArticleFeatures, StoryIndex, Weights
+
+FLOOD = (
+    "Floodwater closed the Brannock rail bridge on May 3 after the Silla River rose over its "
+    "supports, the regional operator Kestrel Rail said. Mayor Ilse Varga said about 2,000 "
+    "commuters a day would need buses until engineers inspect the bridge. Kestrel Rail said "
+    "the inspection of the Brannock bridge would take at least two weeks."
+)
+ARTICLES = [
+    {
+        "title": "Flood closes Brannock rail bridge",
+        "text": FLOOD + " Residents filled sandbags along the river on Thursday.",
+        "outlet": "Harbor Wire",
+        "published": "2031-05-04",
+        "url": "https://harborwire.example/brannock-bridge",
+    },
+    {
+        "title": "Brannock bridge shut by floodwater, 2,000 commuters on buses",
+        "text": (
+            "The Silla River rose over the supports of the Brannock rail bridge on May 3, and "
+            "Kestrel Rail closed it. About 2,000 commuters a day will ride buses, Mayor Ilse "
+            "Varga said, while engineers inspect the Brannock bridge, which Kestrel Rail said "
+            "would take at least two weeks."
+        ),
+        "outlet": "Valley Post",
+        "published": "2031-05-04",
+        "url": "https://valleypost.example/bridge-closed",
+    },
+    {
+        "title": "Tellin orchestra opens its season with a new symphony",
+        "text": (
+            "The Tellin Philharmonic opened its autumn season with the first performance of a "
+            "symphony by the composer Mara Odell. The conductor Petr Ansel said the orchestra "
+            "had rehearsed the piece for six months. Tickets for the next concerts sold out."
+        ),
+        "outlet": "Harbor Wire",
+        "published": "2031-09-20",
+        "url": "https://harborwire.example/tellin-symphony",
+    },
+    {
+        "title": "Flood closes Brannock rail bridge",
+        "text": FLOOD + " Residents filled sandbags along the river on Thursday night.",
+        "outlet": "Northgate Times",
+        "published": "2031-05-05",
+        "url": "https://northgate.example/brannock",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def stories_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("stories")
+    source = folder / "articles.jsonl"
+    source.write_text("\n".join(json.dumps(a) for a in ARTICLES) + "\n", encoding="utf-8")
+    db = folder / "s.db"
+    with analyze(source, db=db, workers=1) as corpus:
+        assert corpus.summary.stories.articles == 4
+    return db
+
+
+def _by_url(corpus) -> dict[str, str]:  # noqa: ANN001
+    urls = {a["id"]: a["url"] for a in corpus.articles()}
+    return {urls[a]: s["id"] for s in corpus.stories() for a in s["article_ids"]}
+
+
+def test_two_outlets_on_one_event_share_a_story(stories_db: Path) -> None:
+    with open_corpus(stories_db) as corpus:
+        story_of = _by_url(corpus)
+        assert story_of[ARTICLES[0]["url"]] == story_of[ARTICLES[1]["url"]]
+        story = corpus.story(story_of[ARTICLES[0]["url"]])
+    assert story is not None
+    assert {"Harbor Wire", "Valley Post"} <= set(story["outlets"])
+    assert story["first"] == "2031-05-04" and story["last"] >= "2031-05-04"
+    assert story["title"] and any("Kestrel" in a or "Varga" in a for a in story["actors"])
+
+
+def test_an_unrelated_article_starts_its_own_story(stories_db: Path) -> None:
+    with open_corpus(stories_db) as corpus:
+        story_of = _by_url(corpus)
+        stories = corpus.stories()
+    assert story_of[ARTICLES[2]["url"]] != story_of[ARTICLES[0]["url"]]
+    assert len(stories) == 2
+    assert all(s["type"] == "story" and s["article_ids"] for s in stories)
+
+
+def test_near_duplicates_share_a_story(stories_db: Path) -> None:
+    with open_corpus(stories_db) as corpus:
+        copy = next(a for a in corpus.articles() if a["url"] == ARTICLES[3]["url"])
+        assert copy["duplicate_of"]  # the Northgate copy of the Harbor Wire article
+        assert _by_url(corpus)[ARTICLES[3]["url"]] == _by_url(corpus)[ARTICLES[0]["url"]]
+
+
+def test_running_again_adds_nothing(stories_db: Path, tmp_path: Path) -> None:
+    with open_corpus(stories_db) as corpus:
+        before = corpus.stories()
+    source = stories_db.parent / "articles.jsonl"
+    with analyze(source, db=stories_db, workers=1, rescan=True) as corpus:
+        assert corpus.summary.stories.articles == 0
+        assert corpus.stories() == before
+    with open_corpus(stories_db) as corpus:
+        corpus.export("jsonl", tmp_path / "all.jsonl")
+    lines = [json.loads(x) for x in (tmp_path / "all.jsonl").read_text().splitlines()]
+    assert sum(r["type"] == "story" for r in lines) == 2
+
+
+def _features(name: str, claims: list[str]) -> ArticleFeatures:
+    return ArticleFeatures(id=name * 8, headline=f"headline {name}", claims=claims)
+
+
+def test_an_article_bridging_two_stories_merges_them_and_the_old_id_resolves() -> None:
+    index = StoryIndex(dim=2, weights=Weights(join=0.8, merge=0.9, claims=0.5))
+    a = index.add(_features("a", ["g1"]), np.array([1.0, 0.0]))
+    b = index.add(_features("b", ["g2"]), np.array([0.0, 1.0]))
+    assert a.created and b.created and a.story_id != b.story_id
+    bridge = index.add(_features("c", ["g1", "g2"]), np.array([0.7071, 0.7071]))
+    assert bridge.merged == {b.story_id: a.story_id}  # the older story keeps its id
+    assert index.resolve(b.story_id) == a.story_id == bridge.story_id
+    assert index.summary(b.story_id)["aliases"] == [b.story_id]
+    assert len(index.summary(a.story_id)["article_ids"]) == 3
+
+
+def test_a_merged_story_id_resolves_in_the_store(stories_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    db = tmp_path / "copy.db"
+    shutil.copy(stories_db, db)
+    with open_corpus(db) as corpus:
+        first, second = (s["id"] for s in corpus.stories())
+        corpus.store.save_stories([], [], {second: first})
+        assert corpus.story(second)["id"] == first
+        assert [s["id"] for s in corpus.stories()] == [first]
+
+
+def test_seeds_form_three_stories(seeds_dir: Path, tmp_path: Path) -> None:
+    with analyze(seeds_dir, db=tmp_path / "seeds.db", workers=1) as corpus:
+        names = {a["id"]: Path(a["source"]).name[:3] for a in corpus.articles()}
+        groups = sorted(sorted(names[a] for a in s["article_ids"]) for s in corpus.stories())
+    assert groups == [["000", "001", "002"], ["003"], ["004"]]
+
+
+def test_a_store_made_before_stories_gets_their_tables_on_open(tmp_path: Path) -> None:
+    from sqlalchemy import inspect
+
+    from newsprism.store import open_store
+
+    store = open_store(tmp_path / "old.db")
+    with store.engine.begin() as conn:
+        for table in ("story", "story_member", "story_alias"):
+            conn.exec_driver_sql(f"DROP TABLE {table}")
+    store.close()
+    store = open_store(tmp_path / "old.db")
+    try:
+        names = set(inspect(store.engine).get_table_names())
+        assert {"story", "story_member", "story_alias"} <= names
+        assert store.stories() == [] and store.pending_stories("1:x") == []
+    finally:
+        store.close()
