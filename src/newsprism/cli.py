@@ -190,6 +190,12 @@ def _print_summary(s: RunSummary) -> None:
                 " / ".join(str(c.verdicts[k]) for k in VERDICTS),
             ),
         ]
+    t = s.stories
+    if t is not None:
+        rows += [
+            ("articles placed in stories", t.articles),
+            ("stories: new / merged / in the store", f"{t.created} / {t.merged} / {t.stories}"),
+        ]
     for name, value in rows:
         table.add_row(name, str(value))
     table.add_row(
