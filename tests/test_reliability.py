@@ -298,3 +298,42 @@ def test_a_field_mapped_to_a_missing_column_is_an_error_naming_it(
     assert mapped.exit_code == 0, mapped.output
     with open_corpus(db) as corpus:  # the same file, mapped right, is read on the next run
         assert [a["title"] for a in corpus.articles()] == ["Rail"]
+
+
+# -- reading never creates or changes a store ---------------------------------------------------
+
+
+def test_opening_a_missing_store_to_read_creates_nothing(tmp_path: Path) -> None:
+    from newsprism.store.store import StoreError
+
+    typo = tmp_path / "typo.db"
+    with pytest.raises(StoreError, match="no store at"):
+        open_corpus(typo)
+    assert not typo.exists()
+
+
+@pytest.mark.parametrize("kind", ["empty", "other application", "text"])
+def test_export_and_report_never_change_a_file_that_is_not_a_store(
+    tmp_path: Path, kind: str
+) -> None:
+    import hashlib
+
+    target = tmp_path / "data.db"
+    if kind == "empty":
+        target.write_bytes(b"")
+    elif kind == "text":
+        target.write_text("not a database\n", encoding="utf-8")
+    else:
+        with sqlite3.connect(target) as connection:
+            connection.execute("CREATE TABLE article (id TEXT, body TEXT)")
+            connection.execute("INSERT INTO article VALUES ('a', 'b')")
+        connection.close()
+    before = hashlib.sha256(target.read_bytes()).hexdigest()
+    for args in (["export", "--format", "jsonl", "--out", str(tmp_path / "out.jsonl")],
+                 ["report", str(tmp_path / "report.html")]):  # fmt: skip
+        result = runner.invoke(app, [*args, "--db", str(target)])
+        assert result.exit_code == 2, result.output
+        assert "not a newsprism store" in " ".join(result.output.split())
+        assert "Traceback" not in result.output
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.db"]  # no -wal, no -shm

@@ -184,4 +184,6 @@ def build_options(
 
 
 def open_corpus(db: str | Path = DEFAULT_DB) -> Corpus:
-    return Corpus(open_store(db))
+    """The store `db` made by `analyze`, to read: a missing path, an empty file or another
+    application's database raises StoreError, and nothing is created."""
+    return Corpus(open_store(db, existing=True))

@@ -340,13 +340,8 @@ def gazetteer_lookup(
 
 
 def _open_existing(db: str):  # noqa: ANN202
-    if "://" not in db and not Path(db).exists():
-        err.print(
-            f"[red]error:[/red] no store at {db}: run `newsprism analyze PATH --db {db}` first"
-        )
-        raise typer.Exit(2)
     try:
-        return open_store(db)
+        return open_store(db, existing=True)
     except StoreError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc

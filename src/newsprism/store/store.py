@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -690,7 +691,13 @@ def _chunked(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
         yield items[i : i + size]
 
 
-def open_store(target: str | Path) -> Store:
+def open_store(target: str | Path, existing: bool = False) -> Store:
+    """The store at `target` (a SQLite path or a PostgreSQL URL), created when missing. With
+    `existing` (reading, reporting, exporting) it must already be a newsprism store: a missing
+    path, an empty file or another application's database is an error, and nothing is created
+    in it or changed."""
+    if existing:
+        _check_existing(target)
     try:
         engine = create_engine(database_url(target), future=True)
         if engine.dialect.name == "sqlite":
@@ -700,3 +707,41 @@ def open_store(target: str | Path) -> Store:
         raise
     except Exception as exc:  # noqa: BLE001 - any driver or path failure, said in one line
         raise StoreError(f"cannot open the store at {target}: {exc}") from exc
+
+
+def _check_existing(target: str | Path) -> None:
+    text = str(target)
+    if "://" in text:
+        engine = create_engine(database_url(text), future=True)
+        try:
+            with engine.connect() as conn:
+                found = inspect(conn).has_table(schema.meta.name)
+        except Exception as exc:  # noqa: BLE001 - any driver failure, said in one line
+            raise StoreError(f"cannot open the store at {target}: {exc}") from exc
+        finally:
+            engine.dispose()
+        if not found:
+            raise StoreError(f"{target} holds no newsprism store: run `newsprism analyze` first")
+        return
+    path = Path(text).expanduser()
+    hint = f"run `newsprism analyze PATH --db {text}` first"
+    if not path.is_file():
+        raise StoreError(f"no store at {text}: {hint}")
+    if path.stat().st_size == 0:
+        raise StoreError(f"{text} is an empty file, not a newsprism store: {hint}")
+    try:
+        with path.open("rb") as handle:
+            is_sqlite = handle.read(16) == b"SQLite format 3\x00"
+        tables: set[str] = set()
+        if is_sqlite:
+            # read-only: opening another application's database must not change it
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+            finally:
+                connection.close()
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"cannot read {text}: {exc}") from exc
+    if not {schema.meta.name, "article"} <= tables:
+        what = "a SQLite database of another application" if is_sqlite else "not a SQLite file"
+        raise StoreError(f"{text} is {what}, not a newsprism store: nothing was changed in it")
