@@ -337,3 +337,60 @@ def test_export_and_report_never_change_a_file_that_is_not_a_store(
         assert "Traceback" not in result.output
     assert hashlib.sha256(target.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.db"]  # no -wal, no -shm
+
+
+def test_writing_a_report_or_export_into_a_directory_is_one_line_and_exit_3(
+    tmp_path: Path, run: Callable[..., Corpus]
+) -> None:
+    (tmp_path / "rail.txt").write_text(RAIL, encoding="utf-8")
+    db = tmp_path / "store.db"
+    run([tmp_path / "rail.txt"], db, understand=False)
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    for args in (["report", str(folder)], ["export", "--format", "jsonl", "--out", str(folder)]):
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exit_code == 3, result.output
+        said = " ".join(result.output.split())
+        assert "cannot write" in said and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) <= 3
+
+
+def test_a_postgresql_server_that_never_answers_fails_within_the_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+    import threading
+    import time
+
+    import newsprism.store.store as store_module
+    from newsprism.store.store import StoreError, open_store
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept_and_stay_silent() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept_and_stay_silent, daemon=True)
+    thread.start()
+    monkeypatch.setattr(store_module, "CONNECT_TIMEOUT_S", 2)
+    port = listener.getsockname()[1]
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreError, match="cannot open the store"):
+            open_store(f"postgresql://reader@127.0.0.1:{port}/news")
+    finally:
+        stop.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+        listener.close()
+    assert time.monotonic() - started < 30

@@ -136,7 +136,14 @@ def analyze(
         raise typer.Exit(3) from exc
     _print_summary(summary)
     if report is not None:
-        written = write_report(store, report)
+        try:
+            written = write_report(store, report)
+        except OSError as exc:  # what was analyzed is stored; only the report is missing
+            err.print(
+                f"[red]error:[/red] cannot write the report to {escape(str(report))}: {exc}; "
+                "everything analyzed is stored: `newsprism report` writes it"
+            )
+            raise typer.Exit(3) from exc
         out.print(f"report written to [bold]{written}[/bold]")
     store.close()
     if summary.nothing_readable:
@@ -231,7 +238,11 @@ def report(
 ) -> None:
     """Write the offline HTML report of a store."""
     store = _open_existing(db)
-    written = write_report(store, out_path)
+    try:
+        written = write_report(store, out_path)
+    except OSError as exc:  # a directory, a full disk, no permission: one line, not a traceback
+        err.print(f"[red]error:[/red] cannot write the report to {escape(str(out_path))}: {exc}")
+        raise typer.Exit(3) from exc
     out.print(f"report written to [bold]{written}[/bold] ({store.count()} articles)")
 
 
@@ -254,6 +265,9 @@ def export_cmd(
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    except OSError as exc:  # a directory, a full disk, no permission: one line, not a traceback
+        err.print(f"[red]error:[/red] cannot write the export to {escape(str(out_path))}: {exc}")
+        raise typer.Exit(3) from exc
     err.print(message)
 
 

@@ -699,7 +699,7 @@ def open_store(target: str | Path, existing: bool = False) -> Store:
     if existing:
         _check_existing(target)
     try:
-        engine = create_engine(database_url(target), future=True)
+        engine = _engine(target)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         return Store(engine)
@@ -709,10 +709,27 @@ def open_store(target: str | Path, existing: bool = False) -> Store:
         raise StoreError(f"cannot open the store at {target}: {exc}") from exc
 
 
+# A PostgreSQL server that never answers must not hang a run: connecting gives up after this
+# many seconds, and one statement after STATEMENT_TIMEOUT_MS (a batch write takes well under).
+CONNECT_TIMEOUT_S = 15
+STATEMENT_TIMEOUT_MS = 10 * 60 * 1000
+
+
+def _engine(target: str | Path) -> Engine:
+    url = database_url(target)
+    if url.startswith("postgresql"):
+        timeouts = {
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+        }
+        return create_engine(url, future=True, connect_args=timeouts)
+    return create_engine(url, future=True)
+
+
 def _check_existing(target: str | Path) -> None:
     text = str(target)
     if "://" in text:
-        engine = create_engine(database_url(text), future=True)
+        engine = _engine(text)
         try:
             with engine.connect() as conn:
                 found = inspect(conn).has_table(schema.meta.name)
