@@ -394,3 +394,23 @@ def test_a_postgresql_server_that_never_answers_fails_within_the_timeout(
             connection.close()
         listener.close()
     assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize(
+    "stamp", ["Mon, 01 Jan 0001 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT"]
+)
+def test_a_placeholder_feed_date_is_no_date_not_2001(tmp_path: Path, stamp: str) -> None:
+    feed = tmp_path / "feed.rss"
+    feed.write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Harbor Wire</title>"
+        f"<item><title>Pier</title><pubDate>{stamp}</pubDate><description>{HARBOUR}"
+        "</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    db = tmp_path / "store.db"
+    result = runner.invoke(app, ["analyze", str(feed), "--db", str(db), "--no-understand",
+                                 "--no-progress"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with open_corpus(db) as corpus:
+        [article] = corpus.articles()
+    assert article["published"] is None  # a placeholder, not a date; it will be inferred

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 
 import feedparser
@@ -49,7 +48,8 @@ def read_feed(name: str, data: bytes) -> Iterator[Document | IngestError]:
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published = (
-            time.strftime("%Y-%m-%dT%H:%M:%SZ", stamp)
+            # not strftime: its %Y writes year 1 as "1", which later reads as 2001
+            "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*stamp[:6])
             if stamp
             else entry.get("published") or entry.get("updated")
         )

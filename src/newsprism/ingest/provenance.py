@@ -127,8 +127,24 @@ def _valid_day(y: int, m: int, d: int) -> str | None:
         return None
 
 
+# Publication years outside this range are placeholders (0001-01-01, 9999-12-31 from a CMS or a
+# feed with no date), not dates: the article is treated as undated and its date inferred.
+PUBLISHED_YEARS = (1600, 2999)
+
+
 def parse_published(value: str | None) -> tuple[str, str] | None:
-    """(ISO value, precision) for a date string from metadata, or None if it is not a date."""
+    """(ISO value, precision) for a date string from metadata, or None if it is not a date (or
+    a placeholder year, see PUBLISHED_YEARS)."""
+    found = _parse_published(value)
+    if found is None or not PUBLISHED_YEARS[0] <= int(found[0][:4]) <= PUBLISHED_YEARS[1]:
+        return None
+    written = re.findall(r"(?<!\d)\d{4}(?!\d)", value or "")
+    if written and found[0][:4] not in written:
+        return None  # "Mon, 01 Jan 0001" read as 2001: a year the text does not say
+    return found
+
+
+def _parse_published(value: str | None) -> tuple[str, str] | None:
     if not value or not value.strip():
         return None
     text = value.strip()
