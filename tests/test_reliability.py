@@ -414,3 +414,47 @@ def test_a_placeholder_feed_date_is_no_date_not_2001(tmp_path: Path, stamp: str)
     with open_corpus(db) as corpus:
         [article] = corpus.articles()
     assert article["published"] is None  # a placeholder, not a date; it will be inferred
+
+
+# -- stray NUL bytes and UTF-16 without a byte-order mark ---------------------------------------
+
+
+def test_a_stray_nul_byte_loses_neither_the_file_nor_its_neighbours(
+    tmp_path: Path, db_target: str, close_after: list[Any]
+) -> None:
+    lines = [
+        json.dumps({"title": "Pier", "text": HARBOUR}).encode(),
+        json.dumps({"title": "Rail", "text": RAIL}).encode().replace(b"bridge", b"bri\x00dge"),
+        json.dumps({"title": "Market", "text": MARKET}).encode(),
+    ]
+    (tmp_path / "feed.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    dam = b"The Velmora Dam gave way\x00\x00 on Thursday. " + RAIL.encode()
+    (tmp_path / "dam.txt").write_bytes(dam)
+    corpus = analyze(tmp_path, db=db_target, workers=1, understand=False)
+    close_after.append(corpus)
+    articles = {a["title"] or Path(a["source"]).name: a for a in corpus.articles()}
+    assert sorted(articles) == ["Market", "Pier", "Rail", "dam.txt"]
+    assert not corpus.errors()
+    for name, where in (("Rail", "bridge"), ("dam.txt", "gave way on Thursday")):
+        assert where in articles[name]["text"] and "\x00" not in articles[name]["text"]
+        assert [r["reason"] for r in articles[name]["removed"]] == ["nul-bytes"]
+
+
+def test_utf16_without_a_byte_order_mark_is_read_and_binary_is_still_refused(
+    tmp_path: Path,
+) -> None:
+    from newsprism.ingest.decode import NotText, decode_bytes
+
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text, used = decode_bytes(FERRY_TEXT.encode(encoding))
+        assert (text, used) == (FERRY_TEXT, encoding)
+    with pytest.raises(NotText):
+        decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    with pytest.raises(NotText):
+        decode_bytes(bytes(4096))  # all NUL
+
+
+FERRY_TEXT = (
+    "Ferry crossings to the outer islands were cancelled for a third day as gales swept the "
+    "coast; islanders said supplies of fresh milk were running low."
+)

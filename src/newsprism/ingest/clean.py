@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 
 from newsprism.articles import Removal
 from newsprism.ingest.boilerplate import is_boilerplate
+from newsprism.ingest.decode import NUL_MARK
 
 # Zero-width characters and soft hyphens split words invisibly; drop them.
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad" + NUL_MARK)
 # What the slow path must look at: whitespace and anything outside printable ASCII.
 _SPECIAL = re.compile(r"[^\x21-\x7e]")
 # A line without these (and already NFKC) is kept exactly as it is.
-_NEEDS_SLOW_PATH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]|\s\s|[^\S ]")
+_NEEDS_SLOW_PATH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\u2400]|\s\s|[^\S ]")
 
 _DATELINE_PLACE = re.compile(
     r"(?P<place>[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})"  # DAMASCUS, NEW YORK, AL-HASAKAH
@@ -32,6 +33,7 @@ _DATELINE_PLACE = re.compile(
 # An outlet's own tag glued to a dash ("Alwaght- ", "IRNA- "), as Iranian and other state
 # outlets open their stories.
 _DATELINE_OUTLET = re.compile(r"(?P<outlet>[A-Z][A-Za-z0-9]+(?:[ .][A-Z][A-Za-z0-9]+){0,2})[-–—] ")
+_NUL_RUN = re.compile(NUL_MARK + "+")
 _HEADLINE_END_BAD = (".", ",", ";", ":")
 
 
@@ -149,6 +151,10 @@ def clean_text(raw: str, title: str | None = None) -> Cleaned:
     lines = _split_lines(raw)
     content = [(s, line) for s, line in lines if line.strip()]
     result = Cleaned(text="", offsets=[])
+    if NUL_MARK in raw:
+        result.removed += [
+            Removal(m.start(), m.end(), m.group(), "nul-bytes") for m in _NUL_RUN.finditer(raw)
+        ]
     folded_lines = [fold_for_compare(line) for _, line in content]
 
     if title and title.strip():
