@@ -8,6 +8,7 @@ Everything is escaped: article text is hostile input.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,13 +41,27 @@ def highlight(
         {0, len(text), *(m.start for m in marks), *(m.end for m in marks)}
         | {p for p in anchors if 0 <= p < len(text)}
     )
+    starting: dict[int, list[tuple[int, Mark]]] = {}
+    for order, m in enumerate(marks):
+        starting.setdefault(m.start, []).append((order, m))
+    # One heap per layer of the marks begun so far, the first in reading order on top; marks
+    # already ended are dropped when they reach the top. Each cut costs a few heap steps, so
+    # a long article with thousands of marks stays near-linear (it was marks x cuts).
+    begun: dict[int, list[tuple[int, Mark]]] = {}
     parts: list[str] = []
     for left, right in zip(cuts, cuts[1:], strict=False):
+        for order, m in starting.get(left, ()):
+            heapq.heappush(begun.setdefault(LAYER.get(m.kind, 1), []), (order, m))
         parts += [f'<span class="anchor" id="{escape(i)}"></span>' for i in anchors.get(left, [])]
         piece = str(escape(text[left:right]))
-        active = [m for m in marks if m.start <= left and right <= m.end]
         # Of two overlapping entity marks (a place inside an actor's title), the first wins.
-        inner = _first_per_layer(active)
+        inner = []
+        for layer in sorted(begun):
+            heap = begun[layer]
+            while heap and heap[0][1].end <= left:
+                heapq.heappop(heap)
+            if heap:
+                inner.append(heap[0][1])
         for m in reversed(inner):
             piece = (
                 f'<mark class="k-{m.kind}" data-id="{m.record_id}" '
@@ -54,13 +69,6 @@ def highlight(
             )
         parts.append(piece)
     return Markup("".join(parts))
-
-
-def _first_per_layer(active: list[Mark]) -> list[Mark]:
-    chosen: dict[int, Mark] = {}
-    for m in active:
-        chosen.setdefault(LAYER.get(m.kind, 1), m)
-    return [chosen[layer] for layer in sorted(chosen)]
 
 
 def mark_note(record: dict) -> str:
