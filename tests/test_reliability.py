@@ -521,3 +521,28 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"workers {left} outlived their parent"
+
+
+def test_two_analyze_runs_on_one_store_take_turns(tmp_path: Path) -> None:
+    """Two runs at once both did all the work, and the second reported "0 stored, 40
+    near-duplicates". Now the second waits for the first and finds its articles stored."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(40):
+        words = " ".join(f"w{(i * 7919 + k * 104729) % 100003}" for k in range(120))
+        (folder / f"a{i}.txt").write_text(f"Report {i} from Velmora. {words}.", encoding="utf-8")
+    db = tmp_path / "store.db"
+    command = [sys.executable, "-m", "newsprism.cli", "analyze", str(folder), "--db", str(db),
+               "--no-understand", "--no-progress", "--workers", "1"]  # fmt: skip
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    outputs = [p.communicate(timeout=300)[0] for p in (first, second)]
+    assert [p.returncode for p in (first, second)] == [0, 0], outputs
+    said = [" ".join(o.split()) for o in outputs]
+    assert sum("new articles stored │ 40" in s for s in said) == 1, said
+    assert not any("near-duplicates / syndicated copies │ 40" in s for s in said)
+    with open_corpus(db) as corpus:
+        assert len(corpus.articles()) == 40

@@ -14,9 +14,11 @@ incremental and a run that is killed is completed by running it again.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,6 +58,28 @@ def run_analyze(
     """Analyze `paths` into `store`: ingest them, then, unless `understand` is off, understand
     every stored article not yet understood (spaCy model `model`), cross-check their claims
     against the corpus and place them in stories."""
+    with store.writer_lock(waiting=partial(_say_waiting, store.url)):
+        return _run_stages(
+            paths, store, options, workers, near_duplicate_threshold, progress, rescan,
+            understand, model,
+        )  # fmt: skip
+
+
+def _say_waiting(url: str) -> None:
+    print(f"another analyze is writing to {url}; waiting for it to finish...", file=sys.stderr)
+
+
+def _run_stages(
+    paths: Sequence[str | Path],
+    store: Store,
+    options: IngestOptions | None,
+    workers: int | None,
+    near_duplicate_threshold: float,
+    progress: bool,
+    rescan: bool,
+    understand: bool,
+    model: str | None,
+) -> RunSummary:
     started = time.monotonic()
     summary = RunSummary(store_url=store.url)
     run_ingest(

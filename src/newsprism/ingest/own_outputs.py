@@ -24,7 +24,7 @@ RECORD_TYPES = frozenset(
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # A store's own tables: another application's SQLite file is not skipped but refused as binary.
 STORE_TABLES = frozenset({"span_record", "understood", "article"})
-SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
+SQLITE_SIDECARS = ("-wal", "-shm", "-journal", "-lock")  # -lock: held by an analyze run
 
 _REPORT = re.compile(
     rb'<meta name="generator" content="newsprism"'

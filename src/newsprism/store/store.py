@@ -3,16 +3,29 @@ mid-way leaves whole sources or nothing, and the next run completes it."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Engine, create_engine, delete, event, func, insert, inspect, select
+from sqlalchemy import (
+    Column,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy import text as sql
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -70,9 +83,11 @@ def database_url(target: str | Path) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # the wait first: switching to WAL needs the database to itself, and another run may be
+    # creating it at this very moment
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
@@ -87,7 +102,7 @@ class Store:
         return self.engine.url.render_as_string(hide_password=True)
 
     def _setup(self) -> None:
-        schema.metadata.create_all(self.engine)
+        self._create_tables()
         with self.engine.begin() as conn:
             version = conn.execute(
                 select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
@@ -103,6 +118,17 @@ class Store:
                     f"{schema.SCHEMA_VERSION}: use a new --db or re-analyze into an empty store"
                 )
         self._add_new_columns()
+
+    def _create_tables(self) -> None:
+        """The schema's tables that are missing. Two runs opening a new store at once race to
+        create them: the one that loses sees them made and tries again."""
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                schema.metadata.create_all(self.engine)
+                return
+            except DBAPIError as exc:
+                if "already exists" not in str(exc) or attempt == CREATE_ATTEMPTS - 1:
+                    raise
 
     def _add_new_columns(self) -> None:
         """A store made before a nullable column was added (schema.ADDED_COLUMNS) gets it."""
@@ -678,9 +704,49 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(outlet).order_by(outlet.c.name))]
 
+    @contextmanager
+    def writer_lock(self, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+        """Held by an analyze run from start to end, so that two runs on one store take turns:
+        the second one then finds what the first stored, instead of both doing all the work
+        and counting each other's articles as near-duplicates. `waiting` is called once when
+        another run holds the lock. SQLite: an flock on a sidecar file; PostgreSQL: a session
+        advisory lock."""
+        if self.dialect == "postgresql":
+            with self.engine.connect() as conn:
+                got = conn.execute(sql("SELECT pg_try_advisory_lock(:k)"), {"k": WRITER_LOCK_KEY})
+                if not got.scalar():
+                    if waiting:
+                        waiting()
+                    conn.execute(sql("SELECT pg_advisory_lock(:k)"), {"k": WRITER_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(sql("SELECT pg_advisory_unlock(:k)"), {"k": WRITER_LOCK_KEY})
+                    conn.commit()
+            return
+        database = self.engine.url.database
+        if not database or database == ":memory:":
+            yield
+            return
+        with open(f"{database}{WRITER_LOCK_SUFFIX}", "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting:
+                    waiting()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def close(self) -> None:
         self.engine.dispose()
 
+
+CREATE_ATTEMPTS = 5
+WRITER_LOCK_KEY = 0x6E657773  # "news": the advisory lock of analyze runs on PostgreSQL
+WRITER_LOCK_SUFFIX = "-lock"  # beside a SQLite store, like its -wal and -shm
 
 # The columns every span record has; the rest of a record is its own (`data`).
 SPAN_RECORD_FIELDS = ("type", "id", "article_id", "start", "end", "text", "entity_id")
