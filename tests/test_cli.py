@@ -162,3 +162,29 @@ def test_rescan_reads_unchanged_files_again(
     assert row(rescanned.output, "already in the store").split()[-2] == str(
         expected["articles_stored"]
     )
+
+
+def test_version_is_printed(tmp_path: Path) -> None:
+    from newsprism import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"newsprism {__version__}"
+
+
+def test_a_filter_naming_nothing_raises_with_the_valid_names(tmp_path: Path) -> None:
+    import pytest
+
+    from newsprism.api import analyze
+
+    (tmp_path / "a.txt").write_text(
+        "The harbour authority in Velmora said the eastern pier will close for six weeks.",
+        encoding="utf-8",
+    )
+    with analyze(tmp_path, db=tmp_path / "s.db", workers=1, understand=False) as corpus:
+        assert corpus.claims("corroborated") == []
+        with pytest.raises(ValueError, match="did you mean 'corroborated'.*single-source"):
+            corpus.claims("Corroborated")
+        with pytest.raises(ValueError, match="unknown verdict 'bogus'"):
+            corpus.claims("bogus")
+        with pytest.raises(ValueError, match="did you mean 'Loaded_Language'"):
+            corpus.techniques("loaded language")

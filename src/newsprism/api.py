@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsprism.crosscheck.verdicts import VERDICTS
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
 from newsprism.ingest.outlets import read_manifest
 from newsprism.ingest.process import IngestOptions
@@ -18,6 +19,7 @@ from newsprism.show.export_records import RECORD_TYPES, article_records, error_r
 from newsprism.show.framing import naming_matrix
 from newsprism.show.report import write_report
 from newsprism.store import Store, open_store
+from newsprism.understand.techniques import TECHNIQUES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,8 +54,10 @@ class Corpus:
         return self.records("place")
 
     def claims(self, verdict: str | None = None) -> list[dict[str, Any]]:
-        """Claim groups across the corpus, optionally only those with one `verdict`
-        (corroborated, contradicted, single-source, unattributed)."""
+        """Claim groups across the corpus, optionally only those with one `verdict` (one of
+        VERDICTS: corroborated, contradicted, related, unconfirmed, single-source,
+        unattributed); another name raises ValueError listing them."""
+        _check_name("verdict", verdict, VERDICTS)
         return [c for c in self.records("claim") if verdict is None or c["verdict"] == verdict]
 
     def stories(self) -> list[dict[str, Any]]:
@@ -75,7 +79,9 @@ class Corpus:
 
     def techniques(self, technique: str | None = None) -> list[dict[str, Any]]:
         """Persuasion-technique spans (SemEval-2020 Task 11 techniques, with the classifier's
-        probability and the runners-up), optionally of one `technique`."""
+        probability and the runners-up), optionally of one `technique` (as in TECHNIQUES:
+        "Loaded_Language"); another name raises ValueError listing them."""
+        _check_name("technique", technique, TECHNIQUES)
         found = self.records("technique")
         return [r for r in found if technique is None or r["technique"] == technique]
 
@@ -181,6 +187,14 @@ def build_options(
         default_outlet=outlet,
         outlets=read_manifest(outlets) if outlets is not None else None,
     )
+
+
+def _check_name(what: str, given: str | None, valid: Sequence[str]) -> None:
+    """A filter naming nothing that exists is a mistake to say, not an empty answer."""
+    if given is not None and given not in valid:
+        close = [v for v in valid if v.lower().replace("_", " ") == given.lower().replace("_", " ")]
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"unknown {what} {given!r}{hint}: use one of {', '.join(valid)}")
 
 
 def open_corpus(db: str | Path = DEFAULT_DB) -> Corpus:

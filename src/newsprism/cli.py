@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
+from newsprism import __version__
 from newsprism.api import DEFAULT_DB, build_options
 from newsprism.crosscheck.verdicts import VERDICTS
 from newsprism.engine.local import default_workers
@@ -29,6 +30,23 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        out.print(f"newsprism {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True,
+                     help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """newsprism: many news articles in, one cross-checked picture out."""
 
 DbOption = Annotated[
     str, typer.Option("--db", help="SQLite file or PostgreSQL URL (postgresql://user@host/db).")
