@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     Column,
     Engine,
+    Table,
     create_engine,
     delete,
     event,
@@ -439,20 +440,25 @@ class Store:
         """Understood articles whose claims this version of cross-checking has not grouped, in
         arrival order. Claims grouped by another version are dropped first: groups are only
         comparable when one version made them all."""
+        return self._pending(crosschecked, version, understood, (claim, claim_group))
+
+    def _pending(
+        self, done: Table, version: str, prior: Table, derived: Sequence[Table]
+    ) -> list[str]:
+        """Articles the stage before (its `prior` table) finished and this stage (its `done`
+        table, with a version column) has not, in arrival order; when another version made
+        any of it, everything it made (`derived` and `done`) is dropped first."""
         with self.engine.begin() as conn:
             stale = conn.execute(
-                select(func.count()).select_from(crosschecked).where(
-                    crosschecked.c.version != version
-                )
+                select(func.count()).select_from(done).where(done.c.version != version)
             ).scalar_one()
             if stale:
-                for table in (claim, claim_group, crosschecked):
+                for table in (*derived, done):
                     conn.execute(delete(table))
-            done = select(crosschecked.c.article_id)
             query = (
                 select(article.c.id)
-                .join(understood, understood.c.article_id == article.c.id)
-                .where(article.c.id.not_in(done))
+                .join(prior, prior.c.article_id == article.c.id)
+                .where(article.c.id.not_in(select(done.c.article_id)))
                 .order_by(article.c.seq)
             )
             return list(conn.execute(query).scalars())
@@ -511,23 +517,7 @@ class Store:
         """Cross-checked articles this version of the stories stage has not placed, in arrival
         order. Stories placed by another version (or sentence model) are dropped first: their
         scores and vectors do not compare with this one's."""
-        with self.engine.begin() as conn:
-            stale = conn.execute(
-                select(func.count()).select_from(story_member).where(
-                    story_member.c.version != version
-                )
-            ).scalar_one()
-            if stale:
-                for table in (story_member, story, story_alias):
-                    conn.execute(delete(table))
-            done = select(story_member.c.article_id)
-            query = (
-                select(article.c.id)
-                .join(crosschecked, crosschecked.c.article_id == article.c.id)
-                .where(article.c.id.not_in(done))
-                .order_by(article.c.seq)
-            )
-            return list(conn.execute(query).scalars())
+        return self._pending(story_member, version, crosschecked, (story, story_alias))
 
     def stored_story_members(self) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
         """(article features, story id, lead vector) in the order the articles were placed."""
