@@ -188,3 +188,14 @@ def test_a_filter_naming_nothing_raises_with_the_valid_names(tmp_path: Path) -> 
             corpus.claims("bogus")
         with pytest.raises(ValueError, match="did you mean 'Loaded_Language'"):
             corpus.techniques("loaded language")
+
+
+def test_analyze_help_names_what_to_give_not_python_types() -> None:
+    result = runner.invoke(app, ["analyze", "--help"])
+    said = " ".join(result.output.replace("│", " ").split())  # the table's borders out
+    assert result.exit_code == 0
+    for python_type in ("<str>", "<path>", "<float>", "<list[str]>", "<int"):
+        assert python_type not in said, python_type
+    for metavar in ("FILE_OR_URL", "FIELD=COLUMN", "MB", "JACCARD"):
+        assert metavar in said
+    assert "(all cores)" in said and "[default: 2]" not in said

