@@ -59,46 +59,35 @@ def run_analyze(
     every stored article not yet understood (spaCy model `model`), cross-check their claims
     against the corpus and place them in stories."""
     with store.writer_lock(waiting=partial(_say_waiting, store.url)):
-        return _run_stages(
-            paths, store, options, workers, near_duplicate_threshold, progress, rescan,
-            understand, model,
+        started = time.monotonic()
+        summary = RunSummary(store_url=store.url)
+        run_ingest(
+            paths, store, summary, options or IngestOptions(), workers,
+            near_duplicate_threshold, progress, rescan,
         )  # fmt: skip
+        if understand:
+            _run_stages_after_ingest(store, summary, workers, progress, model)
+        summary.total_articles = store.count("article")
+        summary.total_errors = store.count("ingest_error")
+        summary.seconds = time.monotonic() - started
+    return summary
 
 
 def _say_waiting(url: str) -> None:
     print(f"another analyze is writing to {url}; waiting for it to finish...", file=sys.stderr)
 
 
-def _run_stages(
-    paths: Sequence[str | Path],
-    store: Store,
-    options: IngestOptions | None,
-    workers: int | None,
-    near_duplicate_threshold: float,
-    progress: bool,
-    rescan: bool,
-    understand: bool,
-    model: str | None,
-) -> RunSummary:
-    started = time.monotonic()
-    summary = RunSummary(store_url=store.url)
-    run_ingest(
-        paths, store, summary, options or IngestOptions(), workers, near_duplicate_threshold,
-        progress, rescan,
-    )  # fmt: skip
-    if understand:
-        # Imported here: an ingest-only run never loads spaCy or the claim model.
-        from newsprism.link.corpus import CorpusLinker
-        from newsprism.stages.crosscheck import run_crosscheck
-        from newsprism.stages.stories import run_stories
-        from newsprism.stages.understand import run_understand
+def _run_stages_after_ingest(
+    store: Store, summary: RunSummary, workers: int | None, progress: bool, model: str | None
+) -> None:
+    # Imported here: an ingest-only run never loads spaCy or the claim model.
+    from newsprism.link.corpus import CorpusLinker
+    from newsprism.stages.crosscheck import run_crosscheck
+    from newsprism.stages.stories import run_stories
+    from newsprism.stages.understand import run_understand
 
-        linker = CorpusLinker(store)
-        summary.understanding = run_understand(store, linker, workers, progress, model)
-        summary.errors.extend(summary.understanding.failures)
-        summary.crosscheck = run_crosscheck(store, progress)
-        summary.stories = run_stories(store, progress)
-    summary.total_articles = store.count("article")
-    summary.total_errors = store.count("ingest_error")
-    summary.seconds = time.monotonic() - started
-    return summary
+    linker = CorpusLinker(store)
+    summary.understanding = run_understand(store, linker, workers, progress, model)
+    summary.errors.extend(summary.understanding.failures)
+    summary.crosscheck = run_crosscheck(store, progress)
+    summary.stories = run_stories(store, progress)

@@ -369,8 +369,9 @@ def extract_claims(article: dict[str, Any], records: list[dict[str, Any]]) -> li
     """Claims of one article from its span records (quantity, timeref, place, mention,
     attribution). Spans index `article['text']`."""
     ctx = _context(article, records)
-    claims = _numeric_claims(ctx)
-    events = _event_claims(ctx)
+    quantities = [q for q in ctx.by_type.get("quantity", []) if _is_claimable_quantity(q, ctx.text)]
+    claims = _numeric_claims(ctx, quantities)
+    events = _event_claims(ctx, [(q["start"], q["end"]) for q in quantities])
     return claims + events + _attributed_claims(ctx, claims + events)
 
 
@@ -389,8 +390,7 @@ def _is_claimable_quantity(q: dict[str, Any], text: str) -> bool:
     return has_value and bool(q.get("counts_lemma") or q.get("unit"))
 
 
-def _numeric_claims(ctx: _Context) -> list[Claim]:
-    quantities = [q for q in ctx.by_type.get("quantity", []) if _is_claimable_quantity(q, ctx.text)]
+def _numeric_claims(ctx: _Context, quantities: list[dict[str, Any]]) -> list[Claim]:
     spans = [(q["start"], q["end"]) for q in quantities]
     out = []
     for q in quantities:
@@ -437,13 +437,8 @@ def _measure_actions(q: dict[str, Any], predicate: str | None, text: str) -> set
 def _participant_actions(ctx: _Context, q: dict[str, Any]) -> set[str]:
     """What the parse says happened to the counted thing: the actions whose subject or object
     holds the figure ("floods forced 2,000 people to leave": they left)."""
-    told = set()
-    for a in ctx.by_type.get("action", []):
-        for role in ("subject", "object"):
-            start, end = a.get(f"{role}_start"), a.get(f"{role}_end")
-            if start is not None and start <= q["start"] and q["end"] <= end:
-                told.add(a["action"])
-    return told
+    figure = (q["start"], q["end"])
+    return {a["action"] for a in ctx.by_type.get("action", []) if _has_participant(a, [figure])}
 
 
 DENIAL_REACH = 80  # characters between a denial and the figure it denies
@@ -504,16 +499,14 @@ def _numeric_claim(
     )
 
 
-def _event_claims(ctx: _Context) -> list[Claim]:
+def _event_claims(ctx: _Context, figures: list[tuple[int, int]]) -> list[Claim]:
     """One claim per action the article tells (who did what to whom): the action's class, its
     participants and the sentence's place and time. A sentence with a figure has both: "two
     bombs exploded outside the embassies, killing 81" tells the blasts and the toll."""
     out = []
-    figures = [(q["start"], q["end"]) for q in ctx.by_type.get("quantity", [])
-               if _is_claimable_quantity(q, ctx.text)]  # fmt: skip
     for action in ctx.by_type.get("action", []):
         span = ctx.sentence_of(action["start"])
-        if action.get("nominal") or span[1] - span[0] < 25 or _counts(action, figures):
+        if action.get("nominal") or span[1] - span[0] < 25 or _has_participant(action, figures):
             continue
         subject = _participant(ctx, action.get("subject_start"), action.get("subject_end"))
         obj = _participant(ctx, action.get("object_start"), action.get("object_end"))
@@ -532,9 +525,9 @@ NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve dozens hundreds thousands "
     "several some many few both".split()
 )
-def _counts(action: dict[str, Any], figures: list[tuple[int, int]]) -> bool:
-    """Whether a participant of the action is a figure ("at least 75 people were killed"):
-    then the numeric claim tells it, with its count."""
+def _has_participant(action: dict[str, Any], figures: list[tuple[int, int]]) -> bool:
+    """Whether the subject or object of the action holds one of the figures ("at least 75
+    people were killed"): then what happened to it is that action."""
     for role in ("subject", "object"):
         start, end = action.get(f"{role}_start"), action.get(f"{role}_end")
         if start is not None and any(start <= f[0] and f[1] <= end for f in figures):

@@ -22,6 +22,7 @@ from newsprism.crosscheck.matching import (
     roles_swapped,
     values_agree,
 )
+from newsprism.ingest.dedupe import word_shingles
 
 CORROBORATED = "corroborated"
 CONTRADICTED = "contradicted"
@@ -104,13 +105,6 @@ def report_key(claim: Claim, article: dict[str, Any] | None) -> str:
     return f"article:{claim.article_id}"
 
 
-def independence_key(claim: Claim, article: dict[str, Any] | None) -> str:
-    """Who a claim really rests on: a named source it relays, else its report."""
-    if claim.source:
-        return f"source:{claim.source.strip().lower()}"
-    return report_key(claim, article)
-
-
 def independent_reports(
     claims: Sequence[Claim], articles: dict[str, dict[str, Any]]
 ) -> dict[str, str]:
@@ -164,7 +158,7 @@ def _shingles(text: str) -> frozenset[str] | None:
     words = _WORD.findall(text.lower())
     if len(words) < COPIED_WORDS:
         return None
-    return frozenset(" ".join(words[i : i + 3]) for i in range(len(words) - 2))
+    return frozenset(word_shingles(words, 3))
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -214,8 +208,8 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
 
 
 def close_figures(a: Claim, b: Claim) -> bool:
-    """Whether two agreeing figures tell one count: "at least 58 injured" allows 1,700, but
-    an outlet that says so speaks of another count (another place, an earlier moment)."""
+    """Whether two agreeing figures tell one count, not two (CLOSE_FIGURES): "at least 58
+    injured" allows 1,700, but an outlet that says so speaks of another count."""
     va, vb = _figure(a), _figure(b)
     if va is None or vb is None or va <= 0 or vb <= 0:
         return va == vb
@@ -245,7 +239,8 @@ def verdict(
     against = [c for c in against if report_key(c, articles.get(c.article_id)) not in reports]
     linked, weak = _aimed_denials(against, supporting, similarity)
     cluster, strength = _best_cluster(supporting, key, similarity)
-    shown = cluster if len({key(c) for c in cluster}) >= 2 else supporting
+    corroborating = len({key(c) for c in cluster}) >= 2
+    shown = cluster if corroborating else supporting
     labels = _report_labels(shown, key, articles)
     evidence = _evidence_maker(articles)
     common = {
@@ -272,7 +267,7 @@ def verdict(
             confidence=max(s for _, s in weak),
             **common,
         )
-    if len({key(c) for c in cluster}) >= 2:
+    if corroborating:
         return Verdict(
             verdict=CORROBORATED,
             reason=_corroboration_reason(cluster, labels),
@@ -316,7 +311,7 @@ def _best_cluster(
     """The claims that state one proposition with the most independent reports behind them,
     and the weakest link that joins them (1.0 for a lone claim)."""
     best: tuple[int, list[Claim], float] = (0, supporting[:1], 1.0)
-    pivots = _first_of_each(supporting, key)
+    pivots = _first_of_each(supporting, key)[:MAX_PIVOTS]
     for pivot in pivots:
         cluster, weakest = [pivot], 1.0
         for c in supporting:
@@ -343,11 +338,11 @@ def asserts_fact(c: Claim) -> bool:
 
 
 def _first_of_each(claims: list[Claim], key: Callable[[Claim], str]) -> list[Claim]:
-    """The first claim of each independent report, in order, at most MAX_PIVOTS of them."""
+    """The first claim of each independent report, in the order first told."""
     first: dict[str, Claim] = {}
     for c in claims:
         first.setdefault(key(c), c)
-    return list(first.values())[:MAX_PIVOTS]
+    return list(first.values())
 
 
 def _split(claims: list[Claim], key: Callable[[Claim], str]) -> tuple[list[Claim], list[Claim]]:
@@ -361,7 +356,7 @@ def _split(claims: list[Claim], key: Callable[[Claim], str]) -> tuple[list[Claim
     denials = [c for c in claims if c.denies and id(c) not in taken]
     if all(c.kind != NUMERIC for c in positive):
         return positive, denials  # without figures, every assertion agrees with every other
-    pivots = _first_of_each(positive, key)
+    pivots = _first_of_each(positive, key)[:MAX_PIVOTS]
     supporting = max(
         (_consistent_with(pivot, positive) for pivot in pivots),
         key=lambda side: (len({key(c) for c in side}), len(side)),
@@ -440,10 +435,7 @@ def _report_labels(
     claims: list[Claim], key: Callable[[Claim], str], articles: dict[str, dict[str, Any]]
 ) -> list[str]:
     """One label per independent report, in the order first told."""
-    first: dict[str, Claim] = {}
-    for c in claims:
-        first.setdefault(key(c), c)
-    return [_source_label(c, articles) for c in first.values()]
+    return [_source_label(c, articles) for c in _first_of_each(claims, key)]
 
 
 def _contradiction_reason(
@@ -489,10 +481,8 @@ def _corroboration_reason(cluster: list[Claim], labels: list[str]) -> str:
 def _related_reason(
     supporting: list[Claim], key: Callable[[Claim], str], articles: dict[str, dict[str, Any]]
 ) -> str:
-    first: dict[str, Claim] = {}
-    for c in supporting:
-        first.setdefault(key(c), c)
-    a, b = list(first.values())[:2]
+    first = _first_of_each(supporting, key)
+    a, b = first[:2]
     return (
         f"{len(first)} independent sources tell related statements, not the same one: "
         f"\u201c{_cut(a.text, 80)}\u201d ({_who(a, articles)}) and "

@@ -36,14 +36,14 @@ def _permutations() -> np.ndarray:
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
 
 
+def word_shingles(words: list[str], size: int = SHINGLE_WORDS) -> set[str]:
+    """The runs of `size` consecutive words: what copied text shares and rewording does not."""
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
 def signature(text: str) -> bytes:
     words = fold_text(text).split()
-    if len(words) < SHINGLE_WORDS:
-        shingles = {" ".join(words)}
-    else:
-        shingles = {
-            " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
-        }
+    shingles = {" ".join(words)} if len(words) < SHINGLE_WORDS else word_shingles(words)
     mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations(), scheme=SCHEME)
     mh.update_batch([s.encode() for s in shingles])
     return mh.hashvalues.astype("<u8").tobytes()

@@ -24,7 +24,8 @@ RECORD_TYPES = frozenset(
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # A store's own tables: another application's SQLite file is not skipped but refused as binary.
 STORE_TABLES = frozenset({"span_record", "understood", "article"})
-SQLITE_SIDECARS = ("-wal", "-shm", "-journal", "-lock")  # -lock: held by an analyze run
+WRITER_LOCK_SUFFIX = "-lock"  # the file an analyze run locks beside its SQLite store
+SQLITE_SIDECARS = ("-wal", "-shm", "-journal", WRITER_LOCK_SUFFIX)
 
 _REPORT = re.compile(
     rb'<meta name="generator" content="newsprism"'
@@ -70,16 +71,21 @@ def own_output_kind(path: Path) -> str | None:
 def is_store(path: Path) -> bool:
     """Whether `path` is a newsprism SQLite store (opened read-only: never changed)."""
     try:
-        with path.open("rb") as handle:
-            if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-                return False
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        tables = sqlite_tables(path)
     except (OSError, sqlite3.Error):
         return False
+    return tables is not None and tables >= STORE_TABLES
+
+
+def sqlite_tables(path: Path) -> frozenset[str] | None:
+    """The tables of a SQLite file, read without changing it (another application's database
+    must stay as it was); None when `path` is no SQLite file. OSError or sqlite3.Error when it
+    cannot be read."""
+    with path.open("rb") as handle:
+        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            return None
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        names = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.Error:
-        return False
+        return frozenset(r[0] for r in connection.execute("SELECT name FROM sqlite_master"))
     finally:
         connection.close()
-    return names >= STORE_TABLES

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from newsprism.ingest.own_outputs import GENERATOR
-from newsprism.show.export_records import RECORD_TYPES, record_fields, records, span_records
+from newsprism.show.export_records import RECORD_TYPES, record_fields, records
 from newsprism.show.framing import naming_matrix
 from newsprism.store import Store
 
@@ -63,7 +63,7 @@ def geojson(store: Store) -> dict[str, Any]:
     and date so a GIS tool can filter by them."""
     articles = {a["id"]: a for a in store.articles()}
     features = []
-    for place in span_records(store, "place"):
+    for place in store.span_records("place"):
         if place.get("lat") is None or place.get("lon") is None:
             continue
         article = articles.get(place["article_id"], {})

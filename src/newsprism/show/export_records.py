@@ -101,12 +101,6 @@ def entity_records(store: Store) -> Iterator[dict[str, Any]]:
         yield {k: record.get(k) for k in ENTITY_FIELDS}
 
 
-def span_records(
-    store: Store, kind: str | None = None, article_id: str | None = None
-) -> Iterator[dict[str, Any]]:
-    yield from store.span_records(kind, article_id)
-
-
 def claim_records(store: Store) -> Iterator[dict[str, Any]]:
     """Claim groups: what is claimed, the verdict, and the evidence for and against (each an
     article span with its outlet and stance: asserts, reports-as-said-by, disputes)."""
@@ -122,7 +116,7 @@ def story_records(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def _span_reader(kind: str) -> Callable[[Store], Iterator[dict[str, Any]]]:
-    return lambda store: span_records(store, kind)
+    return lambda store: store.span_records(kind)
 
 
 READERS: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {

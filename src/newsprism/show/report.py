@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsprism import __version__
-from newsprism.show.export_records import claim_records, entity_records, span_records
+from newsprism.show.export_records import claim_records, entity_records
 from newsprism.show.framing import naming_matrix
 from newsprism.show.highlight import Mark, highlight, mark_note
 from newsprism.show.svgmap import MapPoint, svg_map
@@ -74,7 +74,7 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
     """Adds to each article its highlighted text, records and map; returns the corpus-wide
     parts: the actors seen most, and the map of every place."""
     by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for record in span_records(store):
+    for record in store.span_records():
         by_article[record["article_id"]].append(record)
     claims = sorted(
         claim_records(store),

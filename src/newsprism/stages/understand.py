@@ -63,13 +63,12 @@ def run_understand(
     if progress and not default_gazetteer_path().exists():
         print("building the default GeoNames gazetteer (once, about 30 s)...", file=sys.stderr)
     process_gazetteer()
-    texts: dict[str, str] = {}
-    titles: dict[str, str | None] = {}
-    sources: dict[str, str] = {}
+    # each article's stored row, from when it is sent to a worker until its result is linked
+    stored: dict[str, dict[str, Any]] = {}
     reporter = ProgressReporter(len(pending), "understanding", enabled=progress)
     results = ordered_map(
         partial(understand_batch, model=model),
-        _inputs(store, pending, texts, titles, sources),
+        _inputs(store, pending, stored),
         worker_count,
     )
     for batch in results:
@@ -77,9 +76,8 @@ def run_understand(
         inferences = []
         errors = []
         for result in batch:
-            text = texts.pop(result.article_id)
-            title = titles.pop(result.article_id, None)
-            source = sources.pop(result.article_id)
+            row = stored.pop(result.article_id)
+            text, title, source = row["text"], row.get("title"), row["source"]
             try:
                 if result.failure is None:
                     linked, inference = linker.link(result, text, title)
@@ -122,16 +120,12 @@ def _failure_record(source: str, failure: str) -> IngestError:
 def _inputs(
     store: Store,
     pending: list[str],
-    texts: dict[str, str],
-    titles: dict[str, str | None],
-    sources: dict[str, str],
+    stored: dict[str, dict[str, Any]],
 ) -> Iterator[list[ArticleInput]]:
     for i in range(0, len(pending), BATCH_ARTICLES):
         batch = []
         for row in store.understanding_inputs(pending[i : i + BATCH_ARTICLES]):
-            texts[row["id"]] = row["text"]
-            titles[row["id"]] = row.get("title")
-            sources[row["id"]] = row["source"]
+            stored[row["id"]] = row
             published = (
                 None if row["published_source"] == "inferred" else row["published"]
             )

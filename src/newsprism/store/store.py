@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from newsprism.articles import Article, IngestError
+from newsprism.ingest.own_outputs import WRITER_LOCK_SUFFIX, sqlite_tables
 from newsprism.store import schema
 from newsprism.store.schema import (
     article,
@@ -736,7 +737,6 @@ class Store:
 
 CREATE_ATTEMPTS = 5
 WRITER_LOCK_KEY = 0x6E657773  # "news": the advisory lock of analyze runs on PostgreSQL
-WRITER_LOCK_SUFFIX = "-lock"  # beside a SQLite store, like its -wal and -shm
 
 # The columns every span record has; the rest of a record is its own (`data`).
 SPAN_RECORD_FIELDS = ("type", "id", "article_id", "start", "end", "text", "entity_id")
@@ -803,18 +803,9 @@ def _check_existing(target: str | Path) -> None:
     if path.stat().st_size == 0:
         raise StoreError(f"{text} is an empty file, not a newsprism store: {hint}")
     try:
-        with path.open("rb") as handle:
-            is_sqlite = handle.read(16) == b"SQLite format 3\x00"
-        tables: set[str] = set()
-        if is_sqlite:
-            # read-only: opening another application's database must not change it
-            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-            try:
-                tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
-            finally:
-                connection.close()
+        tables = sqlite_tables(path)
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"cannot read {text}: {exc}") from exc
-    if not {schema.meta.name, "article"} <= tables:
-        what = "a SQLite database of another application" if is_sqlite else "not a SQLite file"
+    if tables is None or not {schema.meta.name, "article"} <= tables:
+        what = "not a SQLite file" if tables is None else "a SQLite database of another application"
         raise StoreError(f"{text} is {what}, not a newsprism store: nothing was changed in it")
