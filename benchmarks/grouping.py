@@ -542,9 +542,25 @@ def evidence_spans(
             for s in by_article.get(key, [])
             if same_text((s.start, s.end), (e["start"], e["end"]))
         ]
+        # a figure's claim is about its figure: of the statements its sentence holds ("killed
+        # 253 people and injured 5,000 others"), those that hold the figure, where some do
+        figures = figure_offsets(e)
+        holding = [s for s in mapped if any(s.start <= f < s.end for f in figures)]
+        mapped = holding or mapped
         side = "against" if e["stance"] == "disputes" else "for"
         spans.append(EvidenceSpan(key, outlet, e["start"], e["end"], side, e["text"], mapped))
     return spans
+
+
+def figure_offsets(evidence: dict[str, Any]) -> list[int]:
+    """Where the evidence's quantity as written starts in the article text (none for a claim
+    without a figure)."""
+    written, text = evidence.get("value_text") or "", evidence.get("text") or ""
+    offsets, at = [], text.find(written) if written else -1
+    while at >= 0:
+        offsets.append(evidence["start"] + at)
+        at = text.find(written, at + 1)
+    return offsets
 
 
 def conflict(a: Statement, b: Statement, rivals: dict[str, set[str]]) -> bool:

@@ -19,6 +19,7 @@ LAYERS = [
     {"link"},
     {"crosscheck"},
     {"stories"},
+    {"timeline"},
     {"stages"},
     {"pipeline"},
     {"show"},

@@ -93,6 +93,11 @@ def test_jsonl_export_contract(store_with_hostile: Path, tmp_path: Path) -> None
                 assert texts[e["article_id"]][e["start"] : e["end"]] == e["text"]
         elif r["type"] == "story":  # articles about one happening, by id
             assert r["article_ids"] and set(r["article_ids"]) <= set(texts)
+        elif r["type"] == "event":  # a dated happening of a story: its evidence spans
+            assert r["story_id"] and r["verdict"] and (r["first"] or r["last"])
+            assert set(r["article_ids"]) <= set(texts)
+            for e in r["evidence"]:
+                assert texts[e["article_id"]][e["start"] : e["end"]] == e["text"]
         elif r["type"] != "entity":  # a derived record: the span it came from
             # labels and techniques found in a headline point into the title
             source = titles if r.get("field") == "title" else texts

@@ -166,3 +166,125 @@ def test_a_verdict_on_a_group_of_thousands_stays_fast() -> None:
     judged = verdict(ClaimGroup("g", "event", claims), articles, lambda a, b: 0.9)
     assert time.perf_counter() - started < 5.0
     assert judged.verdict == "corroborated" and judged.independent_outlets == 300
+
+
+def _figure(
+    cid: str, article: str, text: str, value: float, **fields: Any
+) -> Any:
+    from newsprism.crosscheck import Claim
+
+    return Claim(
+        id=cid, article_id=article, start=0, end=len(text), text=text, kind="numeric",
+        counts=fields.pop("counts", "person"), value=value, low=value, high=value,
+        qualifier="exact", **fields,
+    )  # fmt: skip
+
+
+def test_a_handful_alone_corroborates_nothing() -> None:
+    """Three arrested here and three arrested there: a small figure is no fingerprint, so the
+    rest of the two sentences must agree (same place or actor, or read alike)."""
+    from newsprism.crosscheck.verdicts import same_proposition
+
+    a = _figure("a", "x", "Three people were arrested in Arland on Monday.", 3,
+                actions=("arrest",), place="arland")  # fmt: skip
+    b = _figure("b", "y", "Brevian police arrested three people over the fire.", 3,
+                actions=("arrest",))  # fmt: skip
+    assert same_proposition(a, b, lambda p, q: 0.6) is None
+    assert same_proposition(a, b, lambda p, q: 0.85) == 0.85  # told alike: one proposition
+    c = _figure("c", "z", "In Arland, three were detained on Monday.", 3,
+                actions=("arrest",), place="arland")  # fmt: skip
+    assert same_proposition(a, c, lambda p, q: 0.4) == 1.0  # the same place
+    big = [_figure(k, k, f"{k}: 317 people were arrested.", 317, actions=("arrest",))
+           for k in "pq"]  # fmt: skip
+    assert same_proposition(*big, lambda p, q: 0.4) == 1.0  # a large figure is distinctive
+
+
+def test_one_figure_of_two_predicates_is_not_one_proposition() -> None:
+    from newsprism.crosscheck.verdicts import same_proposition
+
+    killed = _figure("k", "x", "About 40 people were killed at the Velmora market.", 40,
+                     actions=("kill",))  # fmt: skip
+    treated = _figure("t", "y", "About 40 people were in surgery at the Velmora clinic.", 40)
+    assert same_proposition(killed, treated, lambda p, q: 0.9) is None
+    withdrawn = _figure("w", "z", "About 1,000 troops will be withdrawn from Arland.", 1000,
+                        counts="troop", actions=("withdraw",))  # fmt: skip
+    deployed = _figure("d", "v", "About 1,000 troops had been deployed and then withdrawn.",
+                       1000, counts="troop", actions=("deploy", "withdraw"))  # fmt: skip
+    assert same_proposition(withdrawn, deployed, lambda p, q: 0.5) == 1.0
+
+
+def test_a_handful_joins_no_group_of_another_scene() -> None:
+    """Grouping: a small figure joins a neighbour only when they read alike or share a place
+    or actor; a large one needs only the numeric threshold."""
+    import numpy as np
+
+    from newsprism.crosscheck.matching import ClaimIndex
+
+    class Fixed:  # every sentence at cosine 0.6 of the others
+        dim = 2
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.array([[1.0, 0.0] if "Arland" in t else [0.6, 0.8] for t in texts],
+                            dtype=np.float32)  # fmt: skip
+
+    index = ClaimIndex(embedder=Fixed())
+    a = _figure("a", "x", "Three people were arrested in Arland.", 3, actions=("arrest",))
+    b = _figure("b", "y", "Police arrested three people in the north.", 3, actions=("arrest",))
+    index.add([a]), index.add([b])
+    assert index.group_of_claim("a") != index.group_of_claim("b")
+    c = _figure("c", "x", "In all 317 people were arrested in Arland.", 317, actions=("arrest",))
+    d = _figure("d", "y", "Police arrested 317 people in the north.", 317, actions=("arrest",))
+    index.add([c]), index.add([d])
+    assert index.group_of_claim("c") == index.group_of_claim("d")
+
+
+def test_a_rival_figure_is_found_behind_sentences_of_many_figures() -> None:
+    """The claims of one sentence share its vector: many figures told in a few sentences near a
+    new claim must not hide the rival figure of another outlet ranked behind them."""
+    import numpy as np
+
+    from newsprism.crosscheck.matching import ClaimIndex
+
+    class Ranked:
+        dim = 3
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            rows = []
+            for t in texts:
+                if "crowd" in t:  # closest to the new claim, but of another measure
+                    rows.append([0.9, 0.43589, 0.0])
+                elif "Tribune" in t:
+                    rows.append([0.7, 0.0, 0.71414])
+                else:
+                    rows.append([1.0, 0.0, 0.0])
+            return np.array(rows, dtype=np.float32)
+
+    index = ClaimIndex(embedder=Ranked())
+    for i in range(12):  # twelve sentences of two figures each, of wounded people
+        index.add([
+            _figure(f"w{i}-{j}", f"s{i}", f"crowd sentence {i}: {j + 100} wounded", j + 100 + i,
+                    actions=("wound",), time_first="2026-08-14", time_last="2026-08-14",
+                    time_source="published")
+            for j in range(2)
+        ])  # fmt: skip
+    dated = {"time_first": "2026-08-14", "time_last": "2026-08-14", "time_source": "published"}
+    first = _figure("t", "tribune", "Tribune: 253 people were killed in Dravik.", 253,
+                    actions=("kill",), **dated)  # fmt: skip
+    index.add([first], {"tribune": {"id": "tribune", "outlet": "Tribune"}})
+    rival = _figure("e", "examiner", "The blast killed 247 people in Dravik.", 247,
+                    actions=("kill",), **dated)  # fmt: skip
+    index.add([rival], {"examiner": {"id": "examiner", "outlet": "Examiner"}})
+    assert index.group_of_claim("e") == index.group_of_claim("t")
+
+
+def test_a_place_after_another_figure_is_that_figures() -> None:
+    from newsprism.crosscheck.claims import _nearest_figure, sentence_spans
+
+    # "killed 247 people in Kenya and 10 in Tanzania": 247 at 7, Kenya at 25, 10 at 35, ...
+    assert _nearest_figure(25, 7, [(35, 37)])
+    assert not _nearest_figure(41, 7, [(35, 37)])
+    assert not _nearest_figure(25, 35, [(7, 18)])
+    text = "The bombings, on Aug. 7, killed 247 people. Then 10 more died."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "The bombings, on Aug. 7, killed 247 people.", "Then 10 more died."
+    ]

@@ -44,7 +44,7 @@ class Corpus:
     def records(self, type: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
         """Records as exported (see the export contract), optionally of one `type`: one of
         RECORD_TYPES (article, entity, mention, place, timeref, quantity, attribution, label,
-        technique, claim, story, error)."""
+        technique, claim, story, event, error)."""
         return list(records(self.store, type))
 
     def entities(self) -> list[dict[str, Any]]:
@@ -70,6 +70,36 @@ class Corpus:
         """The story an id stands for, the id of a story merged into another included."""
         story_id = self.store.story_aliases().get(story_id, story_id)
         return next((s for s in self.stories() if s["id"] == story_id), None)
+
+    def timeline(self, story: str | None = None, actor: str | None = None
+                 ) -> list[dict[str, Any]]:
+        """Events in the order they happened (first day, then last; undated last), of the
+        whole corpus or one `story` (its id, or the id of a story merged into it), optionally
+        only those `actor` takes part in (an entity id, or its name or an alias, any case).
+        Each has its date range, how sure the date is and why, its verdict, the outlets that
+        tell it and its evidence spans. An unknown story or actor raises ValueError."""
+        events = self.records("event")
+        if story is not None:
+            story_id = self.store.story_aliases().get(story, story)
+            if self.story(story_id) is None:
+                raise ValueError(f"no story {story!r} in this corpus: see Corpus.stories()")
+            events = [e for e in events if e["story_id"] == story_id]
+        if actor is not None:
+            ids = self._actor_ids(actor)
+            events = [e for e in events if ids & {a["id"] for a in e["actors"] or ()}]
+        return events
+
+    def _actor_ids(self, actor: str) -> set[str]:
+        wanted = actor.casefold()
+        ids = {
+            e["id"] for e in self.entities()
+            if e["id"] == actor or e["name"].casefold() == wanted
+            or any(str(a).casefold() == wanted for a in e.get("aliases") or ())
+        }  # fmt: skip
+        if not ids:
+            raise ValueError(f"no actor {actor!r} in this corpus: give an entity id, name or "
+                             f"alias (see Corpus.entities())")
+        return ids
 
     def labels(self, entity_id: str | None = None) -> list[dict[str, Any]]:
         """How articles name actors (titles, epithets, descriptions, scare quotes, "so-called"),

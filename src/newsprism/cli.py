@@ -238,6 +238,13 @@ def _print_summary(s: RunSummary) -> None:
             ("articles placed in stories", t.articles),
             ("stories: new / merged / in the store", f"{t.created} / {t.merged} / {t.stories}"),
         ]
+    tl = s.timeline
+    if tl is not None:
+        rows += [
+            ("timelines built again (stories) / their events", f"{tl.stories} / {tl.events}"),
+            ("dates without a year settled by the corpus", tl.dates_settled),
+            ("corroborated figures contested within their story", tl.contested),
+        ]
     for name, value in rows:
         table.add_row(name, str(value))
     table.add_row(

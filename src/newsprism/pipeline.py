@@ -7,6 +7,8 @@
     crosscheck  understood articles → claims → claim groups → verdicts    (crosscheck/)
     stories     cross-checked articles → stories (shared actors, places,  (stories/)
                 claim groups, days; alike leads), merged as they meet
+    timeline    changed stories → yearless dates settled by the corpus,   (timeline/)
+                events (claims that tell one happening), dated and ordered
 
 Every stage reads what the one before it stored and stores what it made, so each is
 incremental and a run that is killed is completed by running it again.
@@ -30,6 +32,7 @@ from newsprism.store import Store
 if TYPE_CHECKING:
     from newsprism.stages.crosscheck import CrosscheckSummary
     from newsprism.stages.stories import StoriesSummary
+    from newsprism.stages.timeline import TimelineSummary
     from newsprism.stages.understand import UnderstandSummary
 
 
@@ -42,6 +45,7 @@ class RunSummary(IngestSummary):
     understanding: UnderstandSummary | None = None
     crosscheck: CrosscheckSummary | None = None
     stories: StoriesSummary | None = None
+    timeline: TimelineSummary | None = None
 
 
 def run_analyze(
@@ -84,6 +88,7 @@ def _run_stages_after_ingest(
     from newsprism.link.corpus import CorpusLinker
     from newsprism.stages.crosscheck import run_crosscheck
     from newsprism.stages.stories import run_stories
+    from newsprism.stages.timeline import run_timeline
     from newsprism.stages.understand import run_understand
 
     linker = CorpusLinker(store)
@@ -91,3 +96,4 @@ def _run_stages_after_ingest(
     summary.errors.extend(summary.understanding.failures)
     summary.crosscheck = run_crosscheck(store, progress)
     summary.stories = run_stories(store, progress)
+    summary.timeline = run_timeline(store, progress)

@@ -100,7 +100,14 @@ def claim_id(article_id: str, kind: str, start: int, end: int, anchor: str = "")
 # --- sentences and clauses ---------------------------------------------------------------
 
 _ABBREV = r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bGen)(?<!\bSt)(?<!\bNo)"
-_SENTENCE_END = re.compile(_ABBREV + r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n\s*")
+# "on Aug. 7, killed 247 people": a month's abbreviation before a day ends no sentence
+_MONTH_ABBREV = "".join(
+    rf"(?<!\b{m})" for m in "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
+)
+_SENTENCE_END = re.compile(
+    _ABBREV + r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z])|"
+    + _ABBREV + _MONTH_ABBREV + r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[0-9])|\n\s*"
+)
 # Clause breaks used only to share one sentence between several quantities.
 # A denial coordinated with an assertion ("said 12 died and rejected reports of 19 deaths")
 # is its own clause even without a comma: the denial must not reach the asserted figure.
@@ -265,10 +272,16 @@ _MODIFIER_HEAD = re.compile(
 
 
 def _claim_place(
-    ctx: _Context, span: tuple[int, int], anchor: int, exclude: tuple[int, int] | None = None
+    ctx: _Context,
+    span: tuple[int, int],
+    anchor: int,
+    exclude: tuple[int, int] | None = None,
+    figures: list[tuple[int, int]] | None = None,
 ) -> tuple[str | None, str | None]:
     """The locative place nearest the quantity or action inside the span (a sentence that names
-    both Afghanistan and Syria is split into clauses before this)."""
+    both Afghanistan and Syria is split into clauses before this). Where the span names places
+    of several countries and other figures (`figures`, the span's other quantities), a place
+    after another figure is that figure's: "killed 247 people in Kenya and 10 in Tanzania"."""
     places = [
         p
         for p in ctx.within("place", span)
@@ -281,6 +294,11 @@ def _claim_place(
     if not places:
         return None, None
     countries = sorted({p["country"] for p in places if p.get("country")})
+    if len(countries) > 1 and figures:
+        own = [p for p in places if _nearest_figure(p["start"], anchor, figures)]
+        if own:
+            places = own
+            countries = sorted({p["country"] for p in places if p.get("country")})
     if len(countries) > 1:
         # "in Kenya and Tanzania": the figure is about both, a scope of its own that neither
         # "in Nairobi" nor "in Dar es Salaam" shares
@@ -288,6 +306,14 @@ def _claim_place(
     best = min(places, key=lambda p: abs(p["start"] - anchor))
     place = str(best["geonameid"]) if best.get("geonameid") else None
     return place, best.get("country")
+
+
+def _nearest_figure(at: int, anchor: int, figures: list[tuple[int, int]]) -> bool:
+    """Whether a place at `at` is the figure's at `anchor`: a locative follows what it places,
+    so it is the last figure's before it (the first one's where none comes before)."""
+    starts = sorted({f[0] for f in figures} | {anchor})
+    before = [f for f in starts if f < at]
+    return (before[-1] if before else starts[0]) == anchor
 
 
 def _claim_subject(
@@ -466,7 +492,9 @@ def _numeric_claim(
     actions = _participant_actions(ctx, q) | _measure_actions(q, predicate, ctx.text)
     actions = actions or actions_in(text)
     time_first, time_last, time_source = _claim_time(ctx, span)
-    place, country = _claim_place(ctx, span, q["start"], (q["start"], q["end"]))
+    # every number of the clause, those that count nothing said ("and 10 in Tanzania") too
+    others = [(r["start"], r["end"]) for r in ctx.within("quantity", span)]
+    place, country = _claim_place(ctx, span, q["start"], (q["start"], q["end"]), others)
     source, source_kind, source_name = _claim_source(ctx, span)
     article_id = ctx.article["id"]
     return Claim(

@@ -17,9 +17,11 @@ from newsprism.crosscheck.claims import ATTRIBUTED, NUMERIC, Claim
 from newsprism.crosscheck.matching import (
     EXACT_TOLERANCE,
     ClaimGroup,
+    is_few,
     participants,
     rival,
     roles_swapped,
+    same_scene,
     values_agree,
 )
 from newsprism.ingest.dedupe import word_shingles
@@ -184,6 +186,13 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
             return None  # "one person of interest" and "at least one victim" count nothing alike
         if a.counts is None and b.counts is None:
             # "31 percent", "$5 million": of what, the figure alone does not say
+            cosine = similarity(a, b) if similarity is not None else 0.0
+            return cosine if cosine >= PARAPHRASE_UNCOUNTED else None
+        if not (set(a.actions) & set(b.actions)) and (a.actions or b.actions):
+            # "40 people killed" and "about 40 people in surgery": one figure, two predicates
+            return None
+        if is_few(a) and not same_scene(a, b):
+            # a handful (matching.FEW) is no fingerprint: the rest must read alike
             cosine = similarity(a, b) if similarity is not None else 0.0
             return cosine if cosine >= PARAPHRASE_UNCOUNTED else None
         return 1.0

@@ -10,7 +10,7 @@ from typing import Any
 from newsprism.articles import iso_day
 from newsprism.store import Store
 from newsprism.understand.article import ArticleUnderstanding, resolve_times
-from newsprism.understand.published import combine_estimates
+from newsprism.understand.published import PublishedEstimate, combine_estimates
 
 
 class PublishedLinker:
@@ -31,7 +31,9 @@ class PublishedLinker:
 
     def settle(self, result: ArticleUnderstanding, text: str) -> dict[str, Any] | None:
         """The inference record for an undated article (None for a dated one); when the corpus
-        moves the best date, the article's times are anchored again to it."""
+        moves the best date, the article's times are anchored again to it. Dated copies are
+        the corpus's own evidence and outrank the text's: they can set a best date the text
+        left open."""
         if result.estimate is None:
             return None
         estimate = result.estimate
@@ -41,17 +43,21 @@ class PublishedLinker:
             result.estimate = estimate
             if estimate.best is not None and estimate.best != result.anchor:
                 resolve_times(result, text, estimate.best, source="inferred")
-        if estimate.earliest and estimate.earliest == estimate.latest:
-            precision = "day"
-        elif estimate.latest:
-            precision = "range"  # best guess within [earliest, latest]
-        else:
-            precision = "lower-bound"  # published on or after `earliest`; best is that bound
         return {
             "article_id": result.article_id,
-            "precision": precision,
+            "precision": _precision(estimate),
             "earliest": estimate.earliest.isoformat() if estimate.earliest else None,
             "latest": estimate.latest.isoformat() if estimate.latest else None,
             "best": estimate.best.isoformat() if estimate.best else None,
             "evidence": list(estimate.evidence),
+            "confidence": estimate.confidence,
         }
+
+
+def _precision(estimate: PublishedEstimate) -> str:
+    if estimate.best is None:
+        # No day is claimed: at most a lower bound ("open" when not even that).
+        return "lower-bound" if estimate.earliest else "open"
+    if estimate.earliest and estimate.earliest == estimate.latest:
+        return "day"
+    return "range" if estimate.latest else "lower-bound"

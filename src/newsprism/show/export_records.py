@@ -1,7 +1,8 @@
 """Stored rows as export records (the export contract in DESIGN.md: every record has `type` and
 `id`; a derived record has `article_id`, `start`, `end`, `text`; an article has `source`,
 `outlet`, `title`, `published`, `text`; a place has `lat`, `lon`; a quantity and a timeref have
-`value`; a story has `article_ids`)."""
+`value`; a story has `article_ids`; an event has `story_id`, `value`, `first`, `last`,
+`article_ids` and `verdict`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from newsprism.store import Store
 from newsprism.store.store import SPAN_RECORD_FIELDS
+from newsprism.timeline.events import EVENT_FIELDS, order_key
 from newsprism.understand.actions import Action
 from newsprism.understand.actors import ActorMention
 from newsprism.understand.labels import Label
@@ -55,7 +57,10 @@ SPAN_SOURCES: dict[str, type] = {
     "technique": Technique,
     "action": Action,
 }
-EXTRA_FIELDS = {"timeref": ("anchor_source",)}
+# A yearless date the corpus settled: what the article wrote, why that year, which articles.
+EXTRA_FIELDS = {
+    "timeref": ("anchor_source", "written_value", "corpus_reason", "anchor_articles"),
+}
 
 
 def span_fields(kind: str) -> tuple[str, ...]:
@@ -76,7 +81,10 @@ def article_records(store: Store) -> Iterator[dict[str, Any]]:
         inference = inferences.get(row["id"])
         if inference:
             row["published_evidence"] = {
-                k: inference[k] for k in ("earliest", "latest", "best", "evidence")
+                k: inference.get(k) for k in (
+                    "earliest", "latest", "best", "confidence", "evidence", "corpus_earliest",
+                    "corpus_latest", "corpus_evidence",
+                )
             }
         yield {k: row.get(k) for k in ARTICLE_FIELDS}
 
@@ -115,6 +123,13 @@ def story_records(store: Store) -> Iterator[dict[str, Any]]:
         yield {**{k: row.get(k) for k in STORY_FIELDS}, "type": "story"}
 
 
+def event_records(store: Store) -> Iterator[dict[str, Any]]:
+    """Events: the dated things that happened in each story, in the order they happened, each
+    with how sure its date is, its verdict, the outlets that tell it and the evidence spans."""
+    for row in sorted(store.events(), key=order_key):
+        yield {k: row.get(k) for k in EVENT_FIELDS}
+
+
 def _span_reader(kind: str) -> Callable[[Store], Iterator[dict[str, Any]]]:
     return lambda store: store.span_records(kind)
 
@@ -125,6 +140,7 @@ READERS: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
     **{kind: _span_reader(kind) for kind in SPAN_SOURCES},
     "claim": claim_records,
     "story": story_records,
+    "event": event_records,
     "error": error_records,
 }
 RECORD_TYPES = tuple(READERS)
@@ -138,6 +154,7 @@ def record_fields(kind: str) -> tuple[str, ...]:
         "entity": ENTITY_FIELDS,
         "claim": CLAIM_FIELDS,
         "story": STORY_FIELDS,
+        "event": EVENT_FIELDS,
         "error": ERROR_FIELDS,
     }[kind]
 

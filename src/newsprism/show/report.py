@@ -11,7 +11,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsprism import __version__
-from newsprism.show.export_records import claim_records, entity_records
+from newsprism.show.export_records import (
+    claim_records,
+    entity_records,
+    event_records,
+    story_records,
+)
 from newsprism.show.framing import naming_matrix
 from newsprism.show.highlight import Mark, highlight, mark_note
 from newsprism.show.svgmap import MapPoint, svg_map
@@ -28,6 +33,9 @@ VERDICT_ORDER = {
     "unattributed": 5,
 }  # fmt: skip
 TOP_ENTITIES = 60
+MAX_STORIES = 30  # the largest stories get a section each; all are in the exports
+MAX_EVENTS = 40  # events shown on a story's timeline; all are in the exports
+STORY_ACTORS = 8  # actors whose naming by each of the story's outlets is shown
 
 
 def _environment() -> Environment:
@@ -132,6 +140,7 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
     titles = {a["id"]: a.get("title") or a["source"] for a in articles}
     shown = [c for c in claims if len(c["articles"]) > 1 or c["verdict"] == "contradicted"]
     return {
+        **_stories(store, articles, labels, claims),
         "naming": _shown_matrix(matrix),
         "profiles": _profiles(matrix),
         "claims": shown[:MAX_CLAIMS],
@@ -143,6 +152,63 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
         "place_count": len(place_points),
         "understood": bool(by_article),
     }
+
+
+def _stories(
+    store: Store,
+    articles: list[dict[str, Any]],
+    labels: list[dict[str, Any]],
+    claims: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The largest stories, each with its timeline, a map of its events' places, the claims
+    its articles share and how each of its outlets names its main actors."""
+    stories = sorted(story_records(store), key=lambda s: (-len(s["article_ids"]), s["id"]))
+    events: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in event_records(store):
+        events[e["story_id"]].append(e)
+    by_id = {a["id"]: a for a in articles}
+    shown = []
+    for story in stories[:MAX_STORIES]:
+        members = set(story["article_ids"])
+        timeline = events.get(story["id"], [])
+        points = {
+            p["name"]: MapPoint(p["lat"], p["lon"], p["name"])
+            for e in timeline for p in e["places"]
+        }  # fmt: skip
+        shown.append({
+            **story,
+            "members": [by_id[a] for a in story["article_ids"] if a in by_id],
+            "events": timeline[:MAX_EVENTS],
+            "events_left_out": max(0, len(timeline) - MAX_EVENTS),
+            "map": svg_map(list(points.values()), width=560,
+                           title=f"places of {story['title'] or story['id']}"),
+            "claims": [c for c in claims if len(members & set(c["articles"])) > 1],
+            "naming": _story_naming(story, [lb for lb in labels if lb["article_id"] in members],
+                                    by_id),
+        })  # fmt: skip
+    return {"stories": shown, "stories_left_out": max(0, len(stories) - MAX_STORIES)}
+
+
+def _story_naming(
+    story: dict[str, Any], labels: list[dict[str, Any]], articles: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """For the story's main actors: the phrases each outlet (or article) of the story uses."""
+    rows = []
+    names = dict(zip(story.get("actor_ids") or (), story.get("actors") or (), strict=False))
+    for entity_id, name in list(names.items())[:STORY_ACTORS]:
+        by_outlet: dict[str, Counter[str]] = defaultdict(Counter)
+        loaded: set[str] = set()
+        for lb in labels:
+            if lb["entity_id"] != entity_id:
+                continue
+            a = articles.get(lb["article_id"]) or {}
+            by_outlet[a.get("outlet") or a.get("title") or a.get("source") or "?"][lb["label"]] += 1
+            if lb.get("loaded"):
+                loaded.add(lb["label"])
+        if by_outlet:
+            rows.append({"id": entity_id, "name": name, "loaded": loaded,
+                         "outlets": {o: c.most_common(4) for o, c in by_outlet.items()}})
+    return rows
 
 
 def _shown_matrix(matrix: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,10 @@ from sqlalchemy import (
 SCHEMA_VERSION = "1"
 # Nullable columns added since a store of this schema version could first be made: opening an
 # older store adds them (its rows read as NULL there) instead of refusing it.
-ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"outlet": ("country", "notes")}
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "outlet": ("country", "notes"),
+    "published_inference": ("confidence", "corpus_earliest", "corpus_latest", "corpus_evidence"),
+}
 
 metadata = MetaData()
 
@@ -168,6 +171,12 @@ published_inference = Table(
     Column("latest", String(10)),
     Column("best", String(10)),
     Column("evidence", Text, nullable=False),  # JSON list of reasons
+    Column("confidence", Float, nullable=True),  # [0, 1]; low: best may be off by over a year
+    # what the rest of the corpus says (the timeline stage): the events the article tells as
+    # done, its story's dated articles, events it awaits that others report done
+    Column("corpus_earliest", String(10)),
+    Column("corpus_latest", String(10)),
+    Column("corpus_evidence", Text),  # JSON list of reasons
 )
 
 # -- cross-checking: claims and the groups they form across outlets --------------------------
@@ -244,4 +253,30 @@ story_alias = Table(
     metadata,
     Column("alias", String(80), primary_key=True),
     Column("story_id", String(80), nullable=False),
+)
+
+# -- timeline: the dated events of each story -------------------------------------------------
+# Each event as exported; its story, dates and verdict as columns for the queries that order
+# and filter timelines, the rest (statement, claims, articles, evidence) JSON.
+timeline_event = Table(
+    "timeline_event",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("story_id", String(80), nullable=False),
+    Column("first", String(10)),
+    Column("last", String(10)),
+    Column("verdict", String(16), nullable=False),
+    Column("data", Text, nullable=False),
+)
+Index("ix_timeline_event_story", timeline_event.c.story_id)
+Index("ix_timeline_event_first", timeline_event.c.first)
+
+# Articles whose story's timeline includes them, with the timeline stage's version and the
+# story it was built for (a merge moves an article to another story: built again).
+timelined = Table(
+    "timelined",
+    metadata,
+    Column("article_id", String(64), primary_key=True),
+    Column("story_id", String(80), nullable=False),
+    Column("version", String(16), nullable=False),
 )

@@ -69,9 +69,19 @@ def find_actions(doc: Doc) -> list[Action]:
 
 
 def _verb_lemma(token: Token) -> str:
-    particle = next((c for c in token.rights if c.dep_ == "prt" and c.i == token.i + 1), None)
+    particle = next((c for c in token.rights if c.i == token.i + 1 and _is_particle(c)), None)
     lemma = token.lemma_.lower()
     return f"{lemma}_{particle.lower_}" if particle is not None else lemma
+
+
+def _is_particle(token: Token) -> bool:
+    """A verb's particle, also where the parser reads "out of" as two prepositions ("began
+    pulling out of the region")."""
+    if token.dep_ == "prt":
+        return True
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return (token.dep_ == "prep" and token.lower_ == "out" and following is not None
+            and following.lower_ == "of")
 
 
 def _verb_action(token: Token, verb: str) -> Action:

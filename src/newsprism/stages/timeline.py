@@ -1,0 +1,286 @@
+"""The timeline run: for every story that gained (or lost) an article, the years of its articles'
+yearless dates are settled by the corpus, then its events are built again and stored.
+
+Incremental by story: a story untouched since the last run keeps its events. Stories whose
+articles still hold a date without a year are looked at again whenever new articles arrive, as
+these may bring the dated account that settles it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from newsprism.articles import iso_day
+from newsprism.progress import ProgressReporter
+from newsprism.store import Store
+from newsprism.timeline.contested import contested_groups, revised
+from newsprism.timeline.corpus_dates import (
+    ArticleRecords,
+    DatedEvents,
+    ResolvedDate,
+    dated_events,
+    resolve_yearless,
+    sentences_of,
+)
+from newsprism.timeline.events import Account, StoryContext, build_events, date_account
+from newsprism.timeline.publication import corpus_bounds
+from newsprism.timeline.years import yearless_parts
+
+# Bump when settling dates or building events changes: every timeline is then built again.
+TIMELINE_VERSION = "1"
+
+
+@dataclass
+class TimelineSummary:
+    stories: int = 0
+    events: int = 0
+    dates_settled: int = 0
+    contested: int = 0  # corroborated groups left unconfirmed by a rival figure in their story
+    seconds: float = 0.0
+
+
+def _article_label(meta: dict[str, Any]) -> str:
+    """How a reason names an article: its title, else its outlet, else its file name."""
+    if meta.get("title"):
+        return f'"{meta["title"][:80]}"'
+    if meta.get("outlet"):
+        return str(meta["outlet"])
+    return Path(str(meta.get("source") or meta.get("id") or "?")).name
+
+
+def _written_value(ref: dict[str, Any]) -> str:
+    return ref.get("written_value") or ref.get("value") or ""
+
+
+def _unsettled(ref: dict[str, Any]) -> bool:
+    """A date without a year that nothing but the corpus can settle (or that it settled)."""
+    return ref.get("anchor_source") == "corpus" or (
+        not ref.get("first") and yearless_parts(_written_value(ref)) is not None
+    )
+
+
+@dataclass
+class _Corpus:
+    """What the stage reads of the whole store once per run."""
+
+    meta: dict[str, dict[str, Any]]
+    labels: dict[str, str]
+    names: dict[str, str]
+    claims: dict[str, list[dict[str, Any]]]
+    groups: dict[str, dict[str, Any]]
+    group_verdicts: dict[str, str]
+    published: dict[str, tuple[date, bool]]
+    # undated articles' own lower bound on when they were published, and its evidence
+    bounds: dict[str, tuple[date, str]]
+    timerefs: dict[str, list[dict[str, Any]]]
+    actions: dict[str, list[dict[str, Any]]]
+
+    def records(self, article_id: str, timerefs: list[dict[str, Any]] | None = None
+                ) -> ArticleRecords:
+        return ArticleRecords(
+            article_id, sentences_of(self.claims.get(article_id, ())),
+            self.actions.get(article_id, []),
+            self.timerefs.get(article_id, []) if timerefs is None else timerefs,
+        )  # fmt: skip
+
+    def dated_events(self) -> DatedEvents:
+        return dated_events((self.records(a) for a in self.timerefs), self.labels)
+
+
+def _read_corpus(store: Store) -> _Corpus:
+    meta = store.article_meta()
+    labels = {a: _article_label(m) for a, m in meta.items()}
+    names = {e["id"]: e["name"] for e in store.entities()}
+    claims: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for data, group_id, _ in store.stored_claims():
+        claims[data["article_id"]].append({**data, "group_id": group_id})
+    groups = {g["id"]: g for g in store.claim_groups()}
+    verdicts = {g: group["verdict"] for g, group in groups.items()}
+    published: dict[str, tuple[date, bool]] = {}
+    for a, m in meta.items():
+        if (day := iso_day(m.get("published"))) and m.get("published_source") != "inferred":
+            published[a] = (day, False)
+    bounds: dict[str, tuple[date, str]] = {}
+    for a, inference in store.published_inferences().items():
+        if a not in published and (day := iso_day(inference.get("best"))):
+            published[a] = (day, True)
+        if a not in published and (day := iso_day(inference.get("earliest"))):
+            bounds[a] = (day, "; ".join(inference.get("evidence") or ())[:200])
+    return _Corpus(meta, labels, names, claims, groups, verdicts, published, bounds,
+                   _records(store, "timeref"), _records(store, "action"))
+
+
+def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
+    started = time.monotonic()
+    summary = TimelineSummary()
+    changed = store.pending_timeline(TIMELINE_VERSION)
+    if not changed:
+        return summary
+    corpus = _read_corpus(store)
+    members = store.story_articles()
+    timerefs = corpus.timerefs
+    waiting = {s for s, ids in members.items()
+               if any(_unsettled(r) for a in ids for r in timerefs.get(a, ()))}
+    todo = sorted((changed | waiting) & set(members))
+    events = corpus.dated_events()
+    settled = _settle_dates(todo, members, corpus, events)
+    summary.dates_settled = len(settled)
+    mentions = _records(store, "mention")
+    places = _records(store, "place")
+    reporter = ProgressReporter(len(todo), "timeline", enabled=progress)
+    revisions = _contests(todo, members, corpus)
+    built: dict[str, list[dict[str, Any]]] = {}
+    bounds = []
+    for story_id in todo:
+        ctx = StoryContext(story_id, corpus.meta, corpus.group_verdicts, corpus.names,
+                           mentions, places)
+        accounts: list[Account] = []
+        dated = _dated_members(members[story_id], corpus)
+        for a in members[story_id]:
+            own = [date_account(c, timerefs.get(a, ()), corpus.published.get(a),
+                                corpus.actions.get(a, ())) for c in corpus.claims.get(a, ())]
+            accounts += own
+            if a not in corpus.published or corpus.published[a][1]:
+                others = [d for d in dated if d[1] != a]
+                if found := corpus_bounds(corpus.records(a), own, events, others):
+                    bounds.append(found)
+        built[story_id] = build_events(accounts, ctx)
+        summary.events += len(built[story_id])
+        reporter.advance(1)
+    reporter.close()
+    rows = [_timeref_row(r) for refs in timerefs.values() for r in refs if r.get("_changed")]
+    store.save_timeline(built, {s: members[s] for s in todo}, TIMELINE_VERSION, rows, bounds,
+                        revisions)
+    summary.contested = len(revisions)
+    summary.stories = len(todo)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _contests(todo: list[str], members: dict[str, list[str]], corpus: _Corpus
+              ) -> list[dict[str, Any]]:
+    """Corroborated figures another report of their story contests: their verdicts revised,
+    here for the events about to be built and in the store."""
+    revisions = []
+    for story_id in todo:
+        articles = set(members[story_id])
+        told = [c for a in members[story_id] for c in corpus.claims.get(a, ())]
+        for contest in contested_groups(articles, corpus.groups, told, corpus.meta):
+            if (row := revised(corpus.groups[contest.group_id], contest)) is not None:
+                revisions.append(row)
+                corpus.group_verdicts[contest.group_id] = row["verdict"]
+    return revisions
+
+
+def _records(store: Store, kind: str) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in store.span_records(kind):
+        found[r["article_id"]].append(r)
+    return found
+
+
+def _dated_members(story: list[str], corpus: _Corpus) -> list[tuple[date, str, str]]:
+    """(day, article id, name) of the story's articles whose publication date is known."""
+    return [(corpus.published[a][0], a, corpus.labels.get(a, a)) for a in story
+            if a in corpus.published and not corpus.published[a][1]]
+
+
+def _settle_dates(
+    todo: list[str], members: dict[str, list[str]], corpus: _Corpus, events: DatedEvents
+) -> list[ResolvedDate]:
+    """Years for the yearless dates of the stories' articles, in two passes: the second also
+    leans on what the first settled (at a lower weight). The timerefs are updated in place."""
+    story_dates: dict[str, list[tuple[date, str, str]]] = {}
+    for s in todo:
+        dated = _dated_members(members[s], corpus)
+        for a in members[s]:
+            if any(_unsettled(r) for r in corpus.timerefs.get(a, ())):
+                story_dates[a] = [d for d in dated if d[1] != a]
+    story_of = {a: s for s in todo for a in members[s]}
+    settled: dict[str, ResolvedDate] = {}
+    extra: DatedEvents | None = None
+    for _ in range(2):
+        for a, dates in story_dates.items():
+            refs = [_as_written(r) for r in corpus.timerefs[a]
+                    if _unsettled(r) and r["id"] not in settled]
+            siblings = _sibling_readings(a, members[story_of[a]], settled, corpus)
+            for found in resolve_yearless(corpus.records(a, refs), dates, events, extra,
+                                          siblings, corpus.bounds.get(a)):
+                settled[found.timeref_id] = found
+        extra = _settled_events(settled, corpus)
+    for a in story_dates:
+        for ref in corpus.timerefs[a]:
+            if _unsettled(ref):
+                _apply(ref, settled.get(ref["id"]), corpus.labels)
+    return list(settled.values())
+
+
+def _sibling_readings(
+    article_id: str, story: list[str], settled: dict[str, ResolvedDate], corpus: _Corpus
+) -> dict[str, list[ResolvedDate]]:
+    """What the same yearless words in the other articles of its story were read as: "October
+    9" in two accounts of one story is one day."""
+    written = {r["id"]: _written_value(r) for a in story if a != article_id
+               for r in corpus.timerefs.get(a, ())}
+    found: dict[str, list[ResolvedDate]] = defaultdict(list)
+    for ref_id, reading in settled.items():
+        if ref_id in written:
+            found[written[ref_id]].append(reading)
+    return found
+
+
+def _as_written(ref: dict[str, Any]) -> dict[str, Any]:
+    """The time expression as the article wrote it, before this stage settled its year."""
+    return {**ref, "value": _written_value(ref), "first": None, "last": None}
+
+
+def _settled_events(settled: dict[str, ResolvedDate], corpus: _Corpus) -> DatedEvents:
+    """The accounts a year this stage settled dates, as anchors for a second pass."""
+    index = DatedEvents(labels=corpus.labels)
+    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in settled.values():
+        by_article[r.article_id].append(
+            {"start": r.start, "first": r.first.isoformat(), "last": r.last.isoformat()})
+    for a, dated in by_article.items():
+        index.add_article(corpus.records(a), dated)
+    return index
+
+
+def _apply(ref: dict[str, Any], found: ResolvedDate | None, labels: dict[str, str]) -> None:
+    """Write the settled year into the time expression (or take back an old one the corpus no
+    longer decides), keeping what the article wrote and why."""
+    written = _written_value(ref)
+    if found is None:
+        if ref.get("anchor_source") != "corpus":
+            return
+        ref.update(value=written, first=None, last=None, anchor_source=None,
+                   corpus_reason=None, anchor_articles=None)
+    else:
+        first, last = _modified(found.first, found.last, ref.get("mod"))
+        ref.update(value=found.value, first=first.isoformat(), last=last.isoformat(),
+                   anchor_source=found.source, corpus_reason=found.reason,
+                   anchor_articles=list(found.by_articles), written_value=written,
+                   anchor_labels=[labels.get(a, a) for a in found.by_articles])
+    ref["_changed"] = True
+
+
+def _modified(first: date, last: date, mod: str | None) -> tuple[date, date]:
+    """A month narrowed as the text narrows it: "early", "mid", "late" March."""
+    if first.day != 1 or (last - first).days < 27 or mod not in ("START", "MID", "END"):
+        return first, last
+    start, end = {"START": (1, 10), "MID": (11, 20), "END": (21, last.day)}[mod]
+    return first.replace(day=start), last.replace(day=end)
+
+
+_SPAN_COLUMNS = ("id", "type", "article_id", "start", "end", "text", "entity_id", "lat", "lon")
+
+
+def _timeref_row(ref: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in ref.items() if k not in _SPAN_COLUMNS and not k.startswith("_")}
+    return {"id": ref["id"], "value": ref["value"], "data": json.dumps(data, ensure_ascii=False)}

@@ -1,0 +1,277 @@
+"""Dates without a year, settled by the corpus: "October 9" in an undated article takes its year
+from the articles that tell the same events with a year, or from the dated articles of its
+story. The reasoning is kept with each date: which article fixed it and why.
+
+The same event is the same action class (withdraw, attack...) with a participant in common: the
+head word of who acts or what is acted on ("troops"), or the country it happens in. Such a match
+alone is weak, so a year is only taken where every account within reach agrees
+(`years.choose_year`). A dated account counts for the action nearest its date in the sentence
+("the withdrawal ... the liberation of Raqqa in October 2017" does not date the withdrawal).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from newsprism.articles import iso_day
+from newsprism.timeline.years import Anchor, YearChoice, choose_year, yearless_parts
+
+__all__ = ["ArticleRecords", "DatedEvents", "ResolvedDate", "Sentence", "resolve_yearless"]
+
+# Evidence weights: a dated member of the same story says most about when its events happened;
+# another article's dated account of the same event somewhat less; a year this stage settled
+# itself (second pass) least.
+STORY_WEIGHT = 2.0
+EVENT_WEIGHT = 1.0
+SETTLED_WEIGHT = 0.5
+# The article's own lower bound on its publication (the first such month after the latest
+# dated event it tells: "late October 2019 ... in late March" is March 2020) is the weakest
+# reading: it settles a year only where nothing else in the corpus speaks against it.
+OWN_BOUND_WEIGHT = 0.25
+# Moods that tell an event as still to come (or only wanted): such an article predates the
+# accounts that tell the event as done.
+AWAITED = {"future", "intended", "possible", "conditional"}
+# Words for armed forces vary by outlet ("troops", "soldiers", "personnel"): one participant.
+_FORCES = {"troop", "soldier", "force", "personnel", "military", "serviceman", "servicemen",
+           "army", "marine"}
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
+# Words that only say how much of something ("all of its troops", "about half"): not a head.
+_PARTITIVE = {"all", "half", "some", "most", "many", "part", "rest", "remainder", "number",
+              "thousands", "hundreds", "dozens", "several", "few", "each", "both", "none"}
+_PREPOSITION = re.compile(r"\b(?:from|in|of|to|into|at|on|with|near|across|for)\b", re.I)
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    timeref_id: str
+    article_id: str
+    start: int
+    value: str
+    first: date
+    last: date
+    reason: str
+    by_articles: tuple[str, ...]
+    agreement: float
+    source: str = "corpus"  # or "inferred": only the article's own bounds settled it
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    countries: frozenset[str]
+
+
+@dataclass
+class ArticleRecords:
+    """What settling one article's dates reads: its sentences (those claims were made of, with
+    the countries they are about), actions and time expressions."""
+
+    article_id: str
+    sentences: list[Sentence]
+    actions: list[Mapping[str, Any]]
+    timerefs: list[Mapping[str, Any]]
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        return next((s for s in self.sentences if s.start <= offset < s.end), None)
+
+    def actions_in(self, sentence: Sentence) -> list[Mapping[str, Any]]:
+        return [a for a in self.actions if sentence.start <= a["start"] < sentence.end]
+
+
+def sentences_of(claims: Iterable[Mapping[str, Any]]) -> list[Sentence]:
+    """The sentences an article's claims were made of: overlapping claim spans (a clause and
+    its sentence) are one sentence, about every country its claims are about."""
+    merged: list[list[Any]] = []  # [start, end, text, countries]
+    for c in sorted(claims, key=lambda c: (c["start"], -c["end"])):
+        countries = set(filter(None, (c.get("country") or "").split("+")))
+        if merged and c["start"] < merged[-1][1]:
+            last = merged[-1]
+            if c["end"] > last[1]:
+                last[1], last[2] = c["end"], c.get("text") or last[2]
+            last[3] |= countries
+        else:
+            merged.append([c["start"], c["end"], c.get("text") or "", countries])
+    return [Sentence(s, e, t, frozenset(cs)) for s, e, t, cs in merged]
+
+
+def _head(words: str | None) -> str | None:
+    """The head word of a phrase: its last word before a preposition ("US military personnel
+    from Syria" → personnel; "all of its troops" → troops), singular; every word for armed
+    forces is one."""
+    parts = _PREPOSITION.split(words or "", maxsplit=1)
+    found = _WORD.findall(parts[0])
+    if found and found[-1].lower() in _PARTITIVE and len(parts) > 1:
+        found = _WORD.findall(_PREPOSITION.split(parts[1], maxsplit=1)[0])
+    if not found or found[-1].lower() in _PARTITIVE:
+        return None
+    head = found[-1].lower()
+    head = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+    return "forces" if head in _FORCES else head
+
+
+def action_terms(action: Mapping[str, Any], sentence: Sentence) -> frozenset[str]:
+    """Who or what an action is about: the head words of its subject and object, the countries
+    of its sentence."""
+    terms = {f"country:{c}" for c in sentence.countries}
+    for key in ("subject", "object"):
+        if (head := _head(action.get(key))) and len(head) > 2:
+            terms.add(head)
+    return frozenset(terms)
+
+
+def _has_own_year(ref: Mapping[str, Any]) -> bool:
+    """A dated time expression whose year is the text's, or the article's known date's (not a
+    date newsprism inferred, nor one this stage settled)."""
+    if ref.get("kind") not in ("date", "time") or not iso_day(ref.get("first")):
+        return False
+    return ref.get("anchor_source") != "corpus" and not (
+        ref.get("anchor") and ref.get("anchor_source") == "inferred")
+
+
+@dataclass
+class DatedEvents:
+    """Dated accounts of events across the corpus, by action class: what anchors a yearless
+    date."""
+
+    labels: Mapping[str, str] = field(default_factory=dict)  # article id → title or outlet
+    by_class: dict[str, list[tuple[frozenset[str], date, date, str, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def add_article(self, article: ArticleRecords, dated: Iterable[Mapping[str, Any]]) -> None:
+        """The `dated` time expressions of an article, each as the date of the action nearest
+        it in its sentence, when that action is told as done."""
+        for ref in dated:
+            sentence = article.sentence_at(ref["start"])
+            if sentence is None:
+                continue
+            actions = article.actions_in(sentence)
+            if not actions:
+                continue
+            nearest = min(actions, key=lambda a: abs(a["start"] - ref["start"]))
+            if (nearest.get("mood") or "fact") != "fact" or not nearest.get("action"):
+                continue
+            first = iso_day(ref["first"])
+            last = iso_day(ref.get("last")) or first
+            assert first is not None and last is not None
+            self.by_class[nearest["action"]].append(
+                (action_terms(nearest, sentence), first, last, article.article_id, sentence.text)
+            )
+
+    def anchors(self, classes: Iterable[str], terms: frozenset[str], article_id: str,
+                awaited: bool, weight: float = EVENT_WEIGHT) -> list[Anchor]:
+        found: dict[tuple[str, date], Anchor] = {}
+        for c in classes:
+            for other_terms, first, last, other, text in self.by_class.get(c, ()):
+                if other == article_id or not terms & other_terms:
+                    continue
+                told = f" ({self.labels[other]})" if other in self.labels else ""
+                dated = first.isoformat() + (f"..{last.isoformat()}" if last != first else "")
+                reason = f"{_shorten(text)}{told} tells the same {c} event, dated {dated}"
+                found.setdefault((other, first), Anchor(
+                    first, last, weight, reason, other, before=awaited))
+        return list(found.values())
+
+
+def dated_events(articles: Iterable[ArticleRecords], labels: Mapping[str, str]) -> DatedEvents:
+    """The index of the corpus's dated accounts of events."""
+    index = DatedEvents(labels=labels)
+    for article in articles:
+        index.add_article(article, [r for r in article.timerefs if _has_own_year(r)])
+    return index
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return f'"{text if len(text) <= limit else text[: limit - 1] + "…"}"'
+
+
+def awaited_events(article: ArticleRecords) -> set[tuple[str, str]]:
+    """(action class, participant) the article tells as still to come, wanted or possible."""
+    found: set[tuple[str, str]] = set()
+    for a in article.actions:
+        sentence = article.sentence_at(a["start"])
+        if (a.get("mood") or "fact") in AWAITED and a.get("action") and sentence is not None:
+            found |= {(a["action"], t) for t in action_terms(a, sentence)}
+    return found
+
+
+def resolve_yearless(
+    article: ArticleRecords,
+    story_dates: Sequence[tuple[date, str, str]],
+    events: DatedEvents,
+    settled: DatedEvents | None = None,
+    siblings: Mapping[str, Sequence[ResolvedDate]] | None = None,
+    own_bound: tuple[date, str] | None = None,
+) -> list[ResolvedDate]:
+    """A year for each of the article's yearless dates the corpus decides. `story_dates`:
+    (day, article id, name) of its story's other dated articles; `siblings`: what the same
+    written value was read as in other articles of the story; `own_bound`: the day the article
+    was published on or after, by its own evidence, and that evidence."""
+    awaited = awaited_events(article)
+    out = []
+    for ref in article.timerefs:
+        if ref.get("first") or yearless_parts(ref.get("value") or "") is None:
+            continue
+        anchors = [Anchor(d, d, STORY_WEIGHT, f"{label}, in the same story, is dated "
+                          f"{d.isoformat()}", a) for d, a, label in story_dates]
+        anchors += [
+            Anchor(r.first, r.last, STORY_WEIGHT, f"the same words in an article of the same "
+                   f"story were read as {r.value} ({r.reason})", r.article_id)
+            for r in (siblings or {}).get(ref["value"], ())
+        ]
+        if own_bound is not None:
+            anchors.append(Anchor(own_bound[0], own_bound[0], OWN_BOUND_WEIGHT,
+                                  f"the article was published on or after "
+                                  f"{own_bound[0].isoformat()} ({own_bound[1]})",
+                                  article.article_id))
+        sentence = article.sentence_at(ref["start"])
+        for action in article.actions_in(sentence) if sentence else ():
+            if not action.get("action"):
+                continue
+            assert sentence is not None
+            terms = action_terms(action, sentence)
+            waits = any((action["action"], t) in awaited for t in terms)
+            anchors += events.anchors([action["action"]], terms, article.article_id, waits)
+            if settled is not None:
+                anchors += settled.anchors([action["action"]], terms, article.article_id, waits,
+                                           SETTLED_WEIGHT)
+        choice = choose_year(ref["value"], _dedupe(anchors))
+        if choice is not None:
+            only_own = {a.article_id for a in choice.anchors} == {article.article_id}
+            out.append(_resolved(ref, choice, "inferred" if only_own else "corpus"))
+    return out
+
+
+def _dedupe(anchors: list[Anchor]) -> list[Anchor]:
+    """One vote per article: its strongest anchor."""
+    best: dict[str, Anchor] = {}
+    for a in anchors:
+        if a.article_id not in best or a.weight > best[a.article_id].weight:
+            best[a.article_id] = a
+    return list(best.values())
+
+
+def _resolved(ref: Mapping[str, Any], choice: YearChoice, source: str) -> ResolvedDate:
+    reasons = "; ".join(a.reason for a in choice.anchors[:3])
+    more = len(choice.anchors) - 3
+    return ResolvedDate(
+        timeref_id=ref["id"],
+        article_id=ref["article_id"],
+        start=ref["start"],
+        value=choice.value,
+        first=choice.first,
+        last=choice.last,
+        reason=f'"{ref.get("text")}" read as {choice.value}: {reasons}'
+        + (f" (and {more} more)" if more > 0 else ""),
+        by_articles=tuple(dict.fromkeys(a.article_id for a in choice.anchors)),
+        agreement=round(choice.agreement, 3),
+        source=source,
+    )

@@ -1,0 +1,273 @@
+"""Events: the dated things that happened in a story, each made of the claims that tell it.
+
+A claim told as fact with an action (withdraw, attack, kill...) is an account of an event. Two
+accounts are one event when they are in one claim group (the same proposition) or when they
+give it the same day and the same kind of action. Each event gets the date its accounts give it
+in their own clause (with a year written, taken from the article's date, or settled by the
+corpus), or failing that the day it was reported, and says which and how sure that is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from newsprism.articles import iso_day
+
+__all__ = ["Account", "build_events", "date_account", "EVENT_FIELDS"]
+
+EVENT_FIELDS = (
+    "type", "id", "story_id", "statement", "actor", "action", "target", "value", "first",
+    "last", "date_basis",
+    "date_confidence", "date_reason", "verdict", "verdict_reason", "actions", "claim_ids",
+    "group_ids", "article_ids", "outlets", "actors", "places", "evidence",
+)  # fmt: skip
+
+# How sure a date is, by where it came from: written in the clause with a year (or resolved by
+# the article's known date), settled by other articles of the corpus, resolved by a publication
+# date newsprism inferred, or only the day the event was reported (it happened by then).
+BASIS_CONFIDENCE = {
+    "text": 0.9,
+    "corpus": 0.7,
+    "inferred": 0.5,
+    "reported": 0.3,
+    "reported-inferred": 0.15,
+}
+_DATED_KINDS = {"date", "time"}
+
+
+@dataclass(frozen=True)
+class Account:
+    """One claim as an account of an event, with the date it gives."""
+
+    claim: Mapping[str, Any]
+    first: date | None
+    last: date | None
+    value: str | None
+    basis: str
+    reason: str
+    # what happens in its sentence: the claim's own action classes and those of every action
+    # the sentence tells ("pulling out" beside a count of the displaced)
+    actions: frozenset[str] = frozenset()
+    timeref_id: str | None = None  # the time expression that dates it
+
+    @property
+    def day(self) -> date | None:
+        """The day, when the account names exactly one."""
+        return self.first if self.first is not None and self.first == self.last else None
+
+
+def _timeref_basis(ref: Mapping[str, Any]) -> str:
+    """Where the date's year came from: the text (or the article's known date), the corpus, or
+    a publication date newsprism inferred (or the article's own bounds on it)."""
+    if ref.get("anchor_source") == "corpus":
+        return "corpus"
+    if ref.get("anchor_source") == "inferred" and (ref.get("anchor") or ref.get("written_value")):
+        return "inferred"
+    return "text"
+
+
+def date_account(claim: Mapping[str, Any], timerefs: Sequence[Mapping[str, Any]],
+                 published: tuple[date, bool] | None,
+                 actions: Sequence[Mapping[str, Any]] = ()) -> Account:
+    """The date a claim gives its event: the tightest dated time expression in its clause, else
+    the day its article was reported (`published`: the day and whether it was inferred).
+    `actions`: the article's action records."""
+    told = frozenset(claim.get("actions") or ()) | {
+        a["action"] for a in actions
+        if claim["start"] <= a["start"] < claim["end"] and a.get("action")
+        and (a.get("mood") or "fact") == "fact"
+    }  # fmt: skip
+    in_span = [a for a in actions if claim["start"] <= a["start"] < claim["end"]]
+    inside = [
+        r for r in timerefs
+        if claim["start"] <= r["start"] < claim["end"] and r.get("kind") in _DATED_KINDS
+        and iso_day(r.get("first")) is not None and _dates_a_fact(r, in_span)
+    ]  # fmt: skip
+    if inside:
+        ref = min(inside, key=lambda r: (iso_day(r["last"]) - iso_day(r["first"]), r["start"]))  # type: ignore[operator]
+        basis = _timeref_basis(ref)
+        reason = ref.get("corpus_reason") or f'"{ref["text"]}" in the same sentence'
+        return Account(claim, iso_day(ref["first"]), iso_day(ref["last"]), ref.get("value"),
+                       basis, reason, told, ref.get("id"))
+    if published is not None:
+        day, inferred = published
+        basis = "reported-inferred" if inferred else "reported"
+        return Account(claim, None, day, None, basis,
+                       f"no date in the sentence: it happened by the day it was reported "
+                       f"({day.isoformat()}{', itself inferred' if inferred else ''})", told)
+    return Account(claim, None, None, None, "unknown", "no date in the sentence or article", told)
+
+
+def _dates_a_fact(ref: Mapping[str, Any], actions: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the date belongs to something told as done: the action nearest it is not only
+    planned or possible ("the withdrawal, set for December 1, ...")."""
+    if not actions:
+        return True
+    nearest = min(actions, key=lambda a: abs(a["start"] - ref["start"]))
+    return (nearest.get("mood") or "fact") == "fact"
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def _events_of(accounts: Sequence[Account], verdicts: Mapping[str, str]) -> list[list[Account]]:
+    """Accounts joined into events: one claim group (a "related" group holds different
+    propositions on one subject: not one event), one time expression dating them (the clauses
+    of one sentence), or one day and one kind of action."""
+    union = _Union(len(accounts))
+    first_of: dict[Any, int] = {}
+    for i, a in enumerate(accounts):
+        group = a.claim.get("group_id")
+        keys: list[Any] = [("group", group)] if verdicts.get(group or "") != "related" else []
+        if a.timeref_id is not None:
+            keys.append(("timeref", a.timeref_id))
+        if a.day is not None and a.basis in ("text", "corpus"):
+            keys += [("day", a.day, action) for action in a.actions]
+        for key in keys:
+            if key in first_of:
+                union.join(i, first_of[key])
+            else:
+                first_of[key] = i
+    events: dict[int, list[Account]] = {}
+    for i, a in enumerate(accounts):
+        events.setdefault(union.find(i), []).append(a)
+    return list(events.values())
+
+
+def _best_dated(accounts: Sequence[Account]) -> Account:
+    """The account whose date the event takes: the surest basis, then the tightest range."""
+    rank = {basis: n for n, basis in enumerate(BASIS_CONFIDENCE)}
+
+    def key(a: Account) -> tuple[int, int, str]:
+        width = (a.last - a.first).days if a.first and a.last else 10**6
+        return rank.get(a.basis, len(rank)), width, a.claim["id"]
+
+    return min(accounts, key=key)
+
+
+@dataclass(frozen=True)
+class StoryContext:
+    """What building a story's events reads besides its claims."""
+
+    story_id: str
+    meta: Mapping[str, Mapping[str, Any]]  # article id → outlet, title, duplicate_group
+    group_verdicts: Mapping[str, str]
+    entity_names: Mapping[str, str]
+    mentions: Mapping[str, Sequence[Mapping[str, Any]]]  # article id → actor mentions
+    places: Mapping[str, Sequence[Mapping[str, Any]]]  # article id → geocoded places
+
+
+def _report_key(article_id: str, meta: Mapping[str, Mapping[str, Any]]) -> str:
+    """Who reports: the outlet when known, else the article (its copies count as it)."""
+    m = meta.get(article_id) or {}
+    return m.get("outlet") or m.get("duplicate_group") or article_id
+
+
+def _verdict(accounts: Sequence[Account], ctx: StoryContext) -> tuple[str, str]:
+    verdicts = {ctx.group_verdicts.get(a.claim.get("group_id") or "") for a in accounts}
+    reports = {_report_key(a.claim["article_id"], ctx.meta) for a in accounts}
+    if "contradicted" in verdicts:
+        return "contradicted", "one of its claims is disputed by another report"
+    if "corroborated" in verdicts:
+        return "corroborated", "one of its claims is corroborated by independent reports"
+    days = {a.day for a in accounts if a.day is not None and a.basis in ("text", "corpus")}
+    day_reports = {
+        _report_key(a.claim["article_id"], ctx.meta) for a in accounts
+        if a.day is not None and a.basis in ("text", "corpus")
+    }  # fmt: skip
+    if len(days) == 1 and len(day_reports) >= 2:
+        return "corroborated", (f"{len(day_reports)} independent reports give it the same day, "
+                                f"{next(iter(days)).isoformat()}")
+    if len(reports) >= 2:
+        return "unconfirmed", (f"told by {len(reports)} reports, but not as the same "
+                               f"proposition on the same day")
+    return "single-source", "told by one report only"
+
+
+def _within(records: Iterable[Mapping[str, Any]], start: int, end: int) -> list[Mapping[str, Any]]:
+    return [r for r in records if start <= r["start"] < end]
+
+
+def _event(accounts: list[Account], ctx: StoryContext) -> dict[str, Any]:
+    dated = _best_dated(accounts)
+    claim_ids = sorted(a.claim["id"] for a in accounts)
+    article_ids = list(dict.fromkeys(a.claim["article_id"] for a in accounts))
+    outlets = sorted({(ctx.meta.get(a) or {}).get("outlet") or "(unknown)" for a in article_ids})
+    verdict, why = _verdict(accounts, ctx)
+    actors: dict[str, str] = {}
+    places: dict[str, dict[str, Any]] = {}
+    evidence = []
+    for a in accounts:
+        c = a.claim
+        for m in _within(ctx.mentions.get(c["article_id"], ()), c["start"], c["end"]):
+            if m.get("entity_id"):
+                actors.setdefault(m["entity_id"], ctx.entity_names.get(m["entity_id"], m["text"]))
+        for p in _within(ctx.places.get(c["article_id"], ()), c["start"], c["end"]):
+            if p.get("lat") is not None:
+                places.setdefault(p.get("name") or p["text"], {
+                    "name": p.get("name") or p["text"], "lat": p["lat"], "lon": p["lon"]})
+        evidence.append({
+            "article_id": c["article_id"], "start": c["start"], "end": c["end"],
+            "text": c.get("text"), "claim_id": c["id"], "date": a.value,
+            "date_basis": a.basis,
+        })  # fmt: skip
+    digest = hashlib.sha1("|".join(claim_ids).encode()).hexdigest()[:16]
+    return {
+        "id": f"e{digest}",
+        "type": "event",
+        "story_id": ctx.story_id,
+        "statement": dated.claim.get("text"),
+        "actor": _name(dated.claim.get("subject"), ctx.entity_names),
+        "action": dated.claim.get("predicate"),
+        "target": _name(dated.claim.get("object"), ctx.entity_names),
+        "value": dated.value or (dated.last.isoformat() if dated.last else None),
+        "first": dated.first.isoformat() if dated.first else None,
+        "last": dated.last.isoformat() if dated.last else None,
+        "date_basis": dated.basis,
+        "date_confidence": BASIS_CONFIDENCE.get(dated.basis, 0.0),
+        "date_reason": dated.reason,
+        "verdict": verdict,
+        "verdict_reason": why,
+        "actions": sorted({x for a in accounts for x in a.actions}),
+        "claim_ids": claim_ids,
+        "group_ids": sorted({a.claim["group_id"] for a in accounts if a.claim.get("group_id")}),
+        "article_ids": article_ids,
+        "outlets": outlets,
+        "actors": [{"id": k, "name": v} for k, v in actors.items()],
+        "places": list(places.values()),
+        "evidence": evidence,
+    }
+
+
+def _name(value: str | None, names: Mapping[str, str]) -> str | None:
+    return names.get(value, value) if value else None
+
+
+def order_key(event: Mapping[str, Any]) -> tuple[str, str, str]:
+    """When it happened: its first day, else the day it was reported by; undated ones last."""
+    when = event.get("first") or event.get("last") or "9999-12-31"
+    return when, event.get("last") or when, event["id"]
+
+
+def build_events(accounts: Sequence[Account], ctx: StoryContext) -> list[dict[str, Any]]:
+    """A story's events from the accounts of its articles, in the order they happened: those
+    told as fact, with an action, and a date (their own or the day they were reported)."""
+    told = [a for a in accounts if (a.claim.get("mood") or "fact") == "fact"
+            and a.actions and a.last is not None]
+    events = [_event(group, ctx) for group in _events_of(told, ctx.group_verdicts)]
+    return sorted(events, key=order_key)

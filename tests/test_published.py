@@ -1,0 +1,101 @@
+"""Publication-date inference for undated articles: evidence of what the article tells as
+recent, a range, a confidence, and open rather than a guess. All texts are invented."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from newsprism.link.published import PublishedLinker
+from newsprism.understand.article import ArticleUnderstanding
+from newsprism.understand.published import (
+    UNSURE_BELOW,
+    PublishedEstimate,
+    combine_estimates,
+    infer_published,
+)
+
+
+def test_bare_old_year_gives_no_confident_date() -> None:
+    text = ("The choir first met for a Bible class in a small town in 1948. On Thursday, its "
+            "members sang again at the old hall, the organizers said.")
+    est = infer_published(text)
+    assert est.best is None
+    assert est.confidence < UNSURE_BELOW
+    assert est.earliest is None or est.earliest.year == 1948  # a weak lower bound at most
+
+
+def test_yesterday_and_sunday_next_to_a_dated_event() -> None:
+    text = ("The bridge over the river reopened on Saturday, May 4, 2024, after repairs. "
+            "Yesterday the mayor said traffic was back to normal, and on Sunday crews left.")
+    est = infer_published(text)
+    assert est.confidence >= UNSURE_BELOW
+    assert est.best is not None and est.earliest == date(2024, 5, 4)
+    assert date(2024, 5, 4) <= est.best <= date(2024, 5, 11)
+    assert est.latest is not None and est.latest <= date(2024, 5, 11)
+    assert any("Sunday" in e for e in est.evidence)
+
+
+def test_future_tense_date_bounds_from_above() -> None:
+    text = ("Harbor Street: the council approved the budget on Tuesday, June 4, 2024. The "
+            "final vote will take place on June 20, 2024.")
+    est = infer_published(text)
+    assert est.earliest == date(2024, 6, 4)
+    assert est.latest is not None and est.latest <= date(2024, 6, 19)
+    assert any("future" in e for e in est.evidence)
+
+
+def test_months_only_are_not_confidently_that_month() -> None:
+    # Like a seed: an old month-year and a yearless month, but the story is a year later.
+    text = ("The minister first warned of a pullout in October 2017. Earlier in December, "
+            "he resigned after the president announced the withdrawal.")
+    est = infer_published(text)
+    assert est.best is None
+    assert est.confidence < UNSURE_BELOW
+    assert est.earliest is not None and est.earliest <= date(2017, 12, 1)
+
+
+def test_old_date_in_the_body_is_left_open() -> None:
+    text = ("Residents gathered at the memorial. The factory burned down on March 3, 1961, "
+            "and the town never rebuilt it.")
+    est = infer_published(text)
+    assert est.earliest == date(1961, 3, 3)
+    assert est.best is None and est.guess is not None
+    assert any("not taken" in e for e in est.evidence)
+
+
+def test_dated_copy_narrows_an_open_estimate() -> None:
+    own = infer_published("The factory burned down on March 3, 2021, residents said.")
+    assert own.best is None
+    est = combine_estimates(own, [(date(2021, 3, 5), "a copy of this article is dated")])
+    assert est.best == date(2021, 3, 5)
+    assert est.earliest == date(2021, 3, 4) and est.latest == date(2021, 3, 12)
+    assert est.confidence >= UNSURE_BELOW
+
+
+class _Store:
+    """Just enough of a store for PublishedLinker: one dated copy of the article."""
+
+    def duplicate_siblings(self, article_id: str) -> list[str]:
+        return ["copy-0123456789ab"]
+
+    def dated_articles(self, ids: list[str]) -> dict[str, str]:
+        return {ids[0]: "2021-03-05"}
+
+
+def test_linker_record_carries_confidence_and_anchors_times() -> None:
+    text = "The factory burned down on March 3, 2021. The next day, crews cleared the site."
+    result = ArticleUnderstanding(article_id="a1")
+    result.estimate = infer_published(text)
+    store: Any = _Store()
+    record = PublishedLinker(store).settle(result, text)
+    assert record is not None
+    # The copy confirms the text's own unsure reading ("the next day": March 4).
+    assert record["best"] == "2021-03-04" and record["confidence"] >= UNSURE_BELOW
+    assert record["earliest"] == "2021-03-04" and record["precision"] == "range"
+    assert result.anchor == date(2021, 3, 4) and result.anchor_source == "inferred"
+
+
+def test_estimate_defaults_keep_old_callers_working() -> None:
+    est = PublishedEstimate(date(2020, 1, 1), None, date(2020, 1, 1), ["from the text"])
+    assert est.confidence == 0.0 and est.guess is None

@@ -1,0 +1,228 @@
+"""Timeline: yearless dates settled by the corpus with the reasoning kept, events built from the
+claims of each story, dated, ordered, with verdicts and evidence; through the API on invented
+articles (the fictional hills of Tessaly; no real events), and on the seed articles."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from newsprism import analyze
+from newsprism.timeline.years import Anchor, choose_year
+
+# Two undated accounts of one clash that give its day without a year, one dated account of the
+# same withdrawal from another outlet, and an undated article that nothing in the corpus dates.
+CLASH = [
+    {
+        "id": "north-1",
+        "title": "Rebels storm the Tessaly garrison",
+        "text": (
+            "Rebel fighters attacked the garrison at Tessaly on May 14, after government troops "
+            "withdrew from the northern hills. Local officials said the fighting went on for "
+            "two days and that shops in the valley stayed closed."
+        ),
+        "outlet": "Ridge Courier",
+    },
+    {
+        "id": "north-2",
+        "title": "Villagers flee the Tessaly hills",
+        "text": (
+            "Since government troops began pulling out of the northern hills, 12,000 villagers "
+            "have been displaced and the garrison at Tessaly has been attacked since May 14. "
+            "Aid groups said the roads to the valley were crowded with carts."
+        ),
+        "outlet": "Plains Herald",
+    },
+    {
+        "id": "capital-1",
+        "title": "Government sends soldiers back to the north",
+        "text": (
+            "In late May 2023, the government reversed its decision to withdraw all of its "
+            "troops from the northern hills, announcing the deployment of 800 soldiers to the "
+            "border posts above Tessaly."
+        ),
+        "outlet": "Capital Daily",
+    },
+    {
+        "id": "harbour-1",
+        "title": "Harbour cranes idle",
+        "text": (
+            "Dock workers at the Orsk harbour stopped work on June 2 over unpaid wages, the "
+            "union said. The port authority said talks would resume next week."
+        ),
+        "outlet": "Coast Ledger",
+    },
+]
+
+
+def test_year_is_the_one_the_anchors_agree_on() -> None:
+    october = Anchor(date(2019, 10, 21), date(2019, 10, 31), 1.0, "dated account", "a")
+    chosen = choose_year("XXXX-10-09", [october])
+    assert chosen is not None and chosen.value == "2019-10-09"
+    # A date told before the anchored event (it was still to come) lies before it, however
+    # far: "in December" of the year before.
+    before = Anchor(date(2019, 10, 21), date(2019, 10, 31), 1.0, "dated account", "a",
+                    before=True)
+    chosen = choose_year("XXXX-12", [before])
+    assert chosen is not None and (chosen.value, chosen.first, chosen.last) == (
+        "2018-12", date(2018, 12, 1), date(2018, 12, 31))
+
+
+def test_year_stays_open_when_the_anchors_disagree_or_are_far() -> None:
+    a = Anchor(date(2019, 10, 21), date(2019, 10, 31), 1.0, "one account", "a")
+    b = Anchor(date(2017, 10, 1), date(2017, 10, 31), 1.0, "another account", "b")
+    assert choose_year("XXXX-10-09", [a, b]) is None
+    far = Anchor(date(2019, 4, 1), date(2019, 4, 1), 1.0, "far account", "c")
+    assert choose_year("XXXX-10-09", [far]) is None  # six months either way: undecided
+    assert choose_year("XXXX-02-29", [Anchor(date(2019, 2, 1), date(2019, 2, 1), 1, "", "d")]) \
+        is None  # 2019 has no 29 February, and 2020's is past reach of a February 2019 account
+    assert choose_year("2019-10-09", [a]) is None  # it has a year: nothing to choose
+
+
+@pytest.fixture(scope="module")
+def clash_corpus(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("clash")
+    path = folder / "clash.jsonl"
+    path.write_text("\n".join(json.dumps(a) for a in CLASH) + "\n", encoding="utf-8")
+    corpus = analyze([path], db=folder / "store.db", progress=False)
+    yield corpus
+    corpus.close()
+
+
+def _article_ids(corpus) -> dict[str, str]:
+    return {Path(a["title"]).name: a["id"] for a in corpus.articles()}
+
+
+def _timerefs(corpus, article_id: str) -> list[dict]:
+    return [r for r in corpus.records("timeref") if r["article_id"] == article_id]
+
+
+def test_yearless_day_takes_the_year_of_the_dated_account_of_its_event(clash_corpus) -> None:
+    ids = _article_ids(clash_corpus)
+    capital = ids["Government sends soldiers back to the north"]
+    for title in ("Rebels storm the Tessaly garrison", "Villagers flee the Tessaly hills"):
+        (may14,) = [r for r in _timerefs(clash_corpus, ids[title]) if r["text"] == "May 14"]
+        assert may14["value"] == "2023-05-14"
+        assert may14["written_value"] == "XXXX-05-14"
+        assert may14["anchor_source"] == "corpus"
+        assert "2023" in may14["corpus_reason"] and "withdraw" in may14["corpus_reason"]
+        assert may14["anchor_articles"]
+    (storm_ref,) = [r for r in _timerefs(clash_corpus, ids["Rebels storm the Tessaly garrison"])
+                    if r["text"] == "May 14"]
+    assert capital in storm_ref["anchor_articles"]
+
+
+def test_nothing_is_guessed_without_evidence(clash_corpus) -> None:
+    ids = _article_ids(clash_corpus)
+    (june2,) = [r for r in _timerefs(clash_corpus, ids["Harbour cranes idle"])
+                if r["text"] == "June 2"]
+    assert june2["value"] == "XXXX-06-02" and june2["anchor_source"] != "corpus"
+
+
+def test_the_day_told_by_two_outlets_is_one_corroborated_event(clash_corpus) -> None:
+    ids = _article_ids(clash_corpus)
+    storm, flee = ids["Rebels storm the Tessaly garrison"], ids["Villagers flee the Tessaly hills"]
+    (event,) = [e for e in clash_corpus.timeline() if e["first"] == "2023-05-14"]
+    assert {storm, flee} <= set(event["article_ids"])
+    assert event["verdict"] == "corroborated"
+    assert {"Ridge Courier", "Plains Herald"} <= set(event["outlets"])
+    assert event["date_basis"] == "corpus" and 0 < event["date_confidence"] < 1
+    assert {e["article_id"] for e in event["evidence"]} >= {storm, flee}
+    text = {a["id"]: a["text"] for a in clash_corpus.articles()}
+    for span in event["evidence"]:
+        assert text[span["article_id"]][span["start"]:span["end"]] == span["text"]
+
+
+def test_timeline_is_in_the_order_things_happened(clash_corpus) -> None:
+    events = clash_corpus.timeline()
+    dated = [e["first"] or e["last"] for e in events]
+    assert dated == sorted(dated)
+    firsts = [e["first"] for e in events]
+    assert firsts.index("2023-05-14") < firsts.index("2023-05-21")  # late May 2023 after
+
+
+def test_timeline_of_a_story_and_of_an_actor(clash_corpus) -> None:
+    for story in clash_corpus.stories():
+        events = clash_corpus.timeline(story=story["id"])
+        assert all(e["story_id"] == story["id"] for e in events)
+        assert all(set(e["article_ids"]) <= set(story["article_ids"]) for e in events)
+    with pytest.raises(ValueError, match="no story"):
+        clash_corpus.timeline(story="story-nothere")
+    with pytest.raises(ValueError, match="no actor"):
+        clash_corpus.timeline(actor="Nobody Atall")
+
+
+def test_events_are_exported_with_the_contract_fields(clash_corpus, tmp_path: Path) -> None:
+    from newsprism.show.export import export_jsonl
+
+    out = tmp_path / "all.jsonl"
+    with out.open("w", encoding="utf-8") as stream:
+        export_jsonl(clash_corpus.store, stream)
+    events = [json.loads(line) for line in out.read_text().splitlines()
+              if json.loads(line)["type"] == "event"]
+    assert events
+    for e in events:
+        assert {"id", "story_id", "value", "first", "last", "article_ids", "verdict",
+                "outlets", "claim_ids", "evidence", "statement"} <= set(e)
+
+
+def test_seeds_october_9_the_offensive_and_the_order_of_the_timeline(seeds_dir: Path,
+                                                                     tmp_path: Path) -> None:
+    corpus = analyze([seeds_dir], db=tmp_path / "seeds.db", progress=False)
+    try:
+        by_name = {Path(a["source"]).name[:3]: a["id"] for a in corpus.articles()}
+        for seed in ("000", "002"):
+            (oct9,) = [r for r in _timerefs(corpus, by_name[seed]) if r["text"] == "October 9"]
+            assert oct9["value"] == "2019-10-09", seed
+            assert oct9["anchor_source"] == "corpus" and oct9["corpus_reason"]
+        events = corpus.timeline()
+        (offensive,) = [e for e in events if e["first"] == "2019-10-09"]
+        assert {by_name["000"], by_name["002"]} <= set(offensive["article_ids"])
+        assert offensive["verdict"] == "corroborated"
+        when = {seed: [e["first"] for e in events if by_name[seed] in e["article_ids"]
+                       and e["first"]] for seed in ("004", "003")}
+        assert max(when["004"]) < "2019-10-09" and max(when["004"]) >= "2018-12-01"
+        assert max(when["003"]) >= "2020-03-01"  # "late March", after late October 2019
+    finally:
+        corpus.close()
+
+
+def _figure(article: str, group: str, value: float, **fields) -> dict:
+    text = f"{int(value)} attackers died at the stadium"
+    return {"id": f"{article}-{group}", "article_id": article, "start": 0, "end": len(text),
+            "text": text, "kind": "numeric", "group_id": group, "counts": "attacker",
+            "actions": ["kill"], "value": value, "low": value, "high": value,
+            "qualifier": "exact", "value_text": f"{int(value)} attackers", **fields}
+
+
+def test_a_corroborated_figure_another_report_of_its_story_contests_is_unconfirmed() -> None:
+    from newsprism.timeline.contested import contested_groups, revised
+
+    groups = {"g3": {"id": "g3", "verdict": "corroborated"},
+              "g4": {"id": "g4", "verdict": "single-source"}}
+    meta = {"c": {"outlet": "Third Wire"}}
+    told = [_figure("a", "g3", 3), _figure("b", "g3", 3), _figure("c", "g4", 4)]
+    (contest,) = contested_groups({"a", "b", "c"}, groups, told, meta)
+    assert contest.group_id == "g3" and contest.rival_group_id == "g4"
+    assert "4 attackers" in contest.reason and "Third Wire" in contest.reason
+    change = revised(groups["g3"], contest)
+    assert change is not None and change["verdict"] == "unconfirmed"
+    assert change["verdict_before_story_check"] == "corroborated"
+    # Not a contest: the rival report is outside the story, in another country, dated to other
+    # days (an update), about another count, or one of the group's own reports.
+    assert contested_groups({"a", "b"}, groups, told, meta) == []
+    elsewhere = [*told[:2], _figure("c", "g4", 4, country="DE")]
+    elsewhere[0]["country"] = "FR"
+    assert contested_groups({"a", "b", "c"}, groups, elsewhere, meta) == []
+    later = [_figure("a", "g3", 3, time_first="2031-05-03", time_last="2031-05-03",
+                     time_source="text"), _figure("b", "g3", 3),
+             _figure("c", "g4", 4, time_first="2031-05-05", time_last="2031-05-05",
+                     time_source="text")]
+    assert contested_groups({"a", "b", "c"}, groups, later, meta) == []
+    other_count = [*told[:2], _figure("c", "g4", 4, counts="hostage")]
+    assert contested_groups({"a", "b", "c"}, groups, other_count, meta) == []
+    same_report = [*told[:2], _figure("a", "g4", 4)]
+    assert contested_groups({"a", "b", "c"}, groups, same_report, meta) == []
