@@ -185,7 +185,11 @@ def test_seeds_october_9_the_offensive_and_the_order_of_the_timeline(seeds_dir: 
         when = {seed: [e["first"] for e in events if by_name[seed] in e["article_ids"]
                        and e["first"]] for seed in ("004", "003")}
         assert max(when["004"]) < "2019-10-09" and max(when["004"]) >= "2018-12-01"
-        assert max(when["003"]) >= "2020-03-01"  # "late March", after late October 2019
+        # 003 tells the late October 2019 reversal as done; its "late March" has no year the
+        # corpus can vouch for (its own latest year is as often background): left open
+        assert min(when["003"]) >= "2019-10-21"
+        (march,) = [r for r in _timerefs(corpus, by_name["003"]) if r["text"] == "late March"]
+        assert march["value"] == "XXXX-03"
     finally:
         corpus.close()
 

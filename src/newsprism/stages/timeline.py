@@ -76,8 +76,6 @@ class _Corpus:
     groups: dict[str, dict[str, Any]]
     group_verdicts: dict[str, str]
     published: dict[str, tuple[date, bool]]
-    # undated articles' own lower bound on when they were published, and its evidence
-    bounds: dict[str, tuple[date, str]]
     timerefs: dict[str, list[dict[str, Any]]]
     actions: dict[str, list[dict[str, Any]]]
 
@@ -106,13 +104,10 @@ def _read_corpus(store: Store) -> _Corpus:
     for a, m in meta.items():
         if (day := iso_day(m.get("published"))) and m.get("published_source") != "inferred":
             published[a] = (day, False)
-    bounds: dict[str, tuple[date, str]] = {}
     for a, inference in store.published_inferences().items():
         if a not in published and (day := iso_day(inference.get("best"))):
             published[a] = (day, True)
-        if a not in published and (day := iso_day(inference.get("earliest"))):
-            bounds[a] = (day, "; ".join(inference.get("evidence") or ())[:200])
-    return _Corpus(meta, labels, names, claims, groups, verdicts, published, bounds,
+    return _Corpus(meta, labels, names, claims, groups, verdicts, published,
                    _records(store, "timeref"), _records(store, "action"))
 
 
@@ -211,7 +206,7 @@ def _settle_dates(
                     if _unsettled(r) and r["id"] not in settled]
             siblings = _sibling_readings(a, members[story_of[a]], settled, corpus)
             for found in resolve_yearless(corpus.records(a, refs), dates, events, extra,
-                                          siblings, corpus.bounds.get(a)):
+                                          siblings):
                 settled[found.timeref_id] = found
         extra = _settled_events(settled, corpus)
     for a in story_dates:
@@ -264,7 +259,7 @@ def _apply(ref: dict[str, Any], found: ResolvedDate | None, labels: dict[str, st
     else:
         first, last = _modified(found.first, found.last, ref.get("mod"))
         ref.update(value=found.value, first=first.isoformat(), last=last.isoformat(),
-                   anchor_source=found.source, corpus_reason=found.reason,
+                   anchor_source="corpus", corpus_reason=found.reason,
                    anchor_articles=list(found.by_articles), written_value=written,
                    anchor_labels=[labels.get(a, a) for a in found.by_articles])
     ref["_changed"] = True

@@ -29,10 +29,9 @@ __all__ = ["ArticleRecords", "DatedEvents", "ResolvedDate", "Sentence", "resolve
 STORY_WEIGHT = 2.0
 EVENT_WEIGHT = 1.0
 SETTLED_WEIGHT = 0.5
-# The article's own lower bound on its publication (the first such month after the latest
-# dated event it tells: "late October 2019 ... in late March" is March 2020) is the weakest
-# reading: it settles a year only where nothing else in the corpus speaks against it.
-OWN_BOUND_WEIGHT = 0.25
+# A dated account anchors only when its date is no wider than a month: a bare year ("born in
+# 1990", "since 2014") is background more often than the date of the event beside it.
+MAX_ANCHOR_DAYS = 31
 # Moods that tell an event as still to come (or only wanted): such an article predates the
 # accounts that tell the event as done.
 AWAITED = {"future", "intended", "possible", "conditional"}
@@ -57,7 +56,6 @@ class ResolvedDate:
     reason: str
     by_articles: tuple[str, ...]
     agreement: float
-    source: str = "corpus"  # or "inferred": only the article's own bounds settled it
 
 
 @dataclass(frozen=True)
@@ -161,6 +159,8 @@ class DatedEvents:
             first = iso_day(ref["first"])
             last = iso_day(ref.get("last")) or first
             assert first is not None and last is not None
+            if (last - first).days > MAX_ANCHOR_DAYS:
+                continue
             self.by_class[nearest["action"]].append(
                 (action_terms(nearest, sentence), first, last, article.article_id, sentence.text)
             )
@@ -209,12 +209,12 @@ def resolve_yearless(
     events: DatedEvents,
     settled: DatedEvents | None = None,
     siblings: Mapping[str, Sequence[ResolvedDate]] | None = None,
-    own_bound: tuple[date, str] | None = None,
 ) -> list[ResolvedDate]:
     """A year for each of the article's yearless dates the corpus decides. `story_dates`:
     (day, article id, name) of its story's other dated articles; `siblings`: what the same
-    written value was read as in other articles of the story; `own_bound`: the day the article
-    was published on or after, by its own evidence, and that evidence."""
+    written value was read as in other articles of the story. The article's own bounds on its
+    publication are not evidence here: the latest year an article names is as often background
+    ("the summer of 2014" in a November 2015 report) as the year of its news."""
     awaited = awaited_events(article)
     out = []
     for ref in article.timerefs:
@@ -227,11 +227,6 @@ def resolve_yearless(
                    f"story were read as {r.value} ({r.reason})", r.article_id)
             for r in (siblings or {}).get(ref["value"], ())
         ]
-        if own_bound is not None:
-            anchors.append(Anchor(own_bound[0], own_bound[0], OWN_BOUND_WEIGHT,
-                                  f"the article was published on or after "
-                                  f"{own_bound[0].isoformat()} ({own_bound[1]})",
-                                  article.article_id))
         sentence = article.sentence_at(ref["start"])
         for action in article.actions_in(sentence) if sentence else ():
             if not action.get("action"):
@@ -245,8 +240,7 @@ def resolve_yearless(
                                            SETTLED_WEIGHT)
         choice = choose_year(ref["value"], _dedupe(anchors))
         if choice is not None:
-            only_own = {a.article_id for a in choice.anchors} == {article.article_id}
-            out.append(_resolved(ref, choice, "inferred" if only_own else "corpus"))
+            out.append(_resolved(ref, choice))
     return out
 
 
@@ -259,7 +253,7 @@ def _dedupe(anchors: list[Anchor]) -> list[Anchor]:
     return list(best.values())
 
 
-def _resolved(ref: Mapping[str, Any], choice: YearChoice, source: str) -> ResolvedDate:
+def _resolved(ref: Mapping[str, Any], choice: YearChoice) -> ResolvedDate:
     reasons = "; ".join(a.reason for a in choice.anchors[:3])
     more = len(choice.anchors) - 3
     return ResolvedDate(
@@ -273,5 +267,4 @@ def _resolved(ref: Mapping[str, Any], choice: YearChoice, source: str) -> Resolv
         + (f" (and {more} more)" if more > 0 else ""),
         by_articles=tuple(dict.fromkeys(a.article_id for a in choice.anchors)),
         agreement=round(choice.agreement, 3),
-        source=source,
     )

@@ -62,7 +62,7 @@ class Account:
 
 def _timeref_basis(ref: Mapping[str, Any]) -> str:
     """Where the date's year came from: the text (or the article's known date), the corpus, or
-    a publication date newsprism inferred (or the article's own bounds on it)."""
+    a publication date newsprism inferred."""
     if ref.get("anchor_source") == "corpus":
         return "corpus"
     if ref.get("anchor_source") == "inferred" and (ref.get("anchor") or ref.get("written_value")):
