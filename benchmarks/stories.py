@@ -2,19 +2,32 @@
 and the time to add one article to a store of N stories.
 
     python benchmarks/stories.py [PATH ...] [--gold FILE] [--db FILE] [--tune] [--size 100000]
+        [--also DB GOLD] [--seeds-db DB]
 
 PATHs default to ../shared/data/stories/wikiref220 with benchmarks/data/stories_wikiref220.json
 (the seeds: ../shared/corpus/seeds --gold benchmarks/data/stories_seeds.json). `analyze` runs
 on the PATHs (into --db, reused when given: a second run only adds what is new), then the
 stored assignments are scored. Gold files map article file names to story ids.
 
-`--tune` is how scoring.py's weights were chosen: cross-validation by topic. The topics are
-dealt into four folds (the large topics spread over them, the small ones round-robin); for each
-fold the grid point with the best mean B-cubed F1 on the other three folds' articles is picked
-and scored on the held-out fold's articles (the index replayed on those articles alone, in
-arrival order, from the stored features and vectors). The shipped weights are the grid point
-best on all topics among those that split the seeds exactly ({000, 001, 002}, {003}, {004};
-`--seeds-db`, a store the seeds were analyzed into).
+TimeML files (`.tml`, or folders of them, as TimeBank and AQUAINT ship) are read here, since
+`analyze` takes no generic XML: each becomes one JSON Lines record (title from <TITLE>, text
+from <TEXT> with its tags removed, `published` from the DCT's TIMEX3 value, the outlet from the
+document id's agency prefix), and the gold keys (`APW19980807.0261.tml`) name the records.
+
+`--tune` is how scoring.py's weights were chosen: cross-validation by topic or saga, over the
+PATHs' gold and every `--also DB GOLD` (a store this benchmark analyzed into with --db, and its
+gold). Each set's units (its gold's `sagas` where it has them, else its stories: WikiRef's
+topics) are dealt into four folds (the large ones spread over them, the small ones
+round-robin); every grid point replays each whole set from the stored features and vectors, in
+arrival order; for each fold the grid point with the best mean over the sets of the B-cubed F1
+of the other folds' articles is picked and scored on the held-out fold's articles. The shipped
+weights are the grid point best on everything among those that split the seeds exactly
+({000, 001, 002}, {003}, {004}; `--seeds-db`, a store the seeds were analyzed into):
+
+    python benchmarks/stories.py ../shared/data/timeml/TBAQ-cleaned/AQUAINT \\
+        --gold benchmarks/data/stories_aquaint.json --db /tmp/aq/stories.db \\
+        --also /tmp/wr/stories.db benchmarks/data/stories_wikiref220.json \\
+        --seeds-db /tmp/seeds/stories.db --tune --size 0
 
 The add-one timing builds a synthetic index of `--size` one-article stories from the real
 articles' stored vectors and features, copied with perturbation (vectors nudged and
@@ -28,12 +41,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import re
 import statistics
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -51,19 +66,104 @@ SHARED = ROOT.parent / "shared"
 DEFAULT_PATHS = [SHARED / "data" / "stories" / "wikiref220"]
 DEFAULT_GOLD = ROOT / "benchmarks" / "data" / "stories_wikiref220.json"
 SEEDS_GOLD = ROOT / "benchmarks" / "data" / "stories_seeds.json"
+# A TimeML document id starts with its agency (AQUAINT, TimeBank): the outlet of its record.
+TIMEML_OUTLETS = {
+    "APW": "Associated Press", "NYT": "The New York Times", "XIE": "Xinhua", "ABC": "ABC News",
+    "CNN": "CNN", "PRI": "Public Radio International", "VOA": "Voice of America",
+    "AP": "Associated Press", "WSJ": "The Wall Street Journal", "wsj": "The Wall Street Journal",
+}  # fmt: skip
 FOLDS = 4
 LARGE_TOPIC = 10  # articles: the five large WikiRef topics; the rest are "noise" topics
 GRID = {
     "actors": [0.0, 0.2, 0.4],
-    "places": [0.0, 0.15, 0.3],
+    "places": [0.0, 0.15],
     "days": [0.0, 0.2, 0.4],
     "claims": [0.0, 0.25, 0.5],
-    "date": [0.0, 0.2],
     "join": [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95],
     "merge_gap": [0.2, 9.0],  # merge = join + gap (9: never merge)
+    "late": [0.0, 0.1, 0.2, 0.4],  # per week a story's days stretch past its aftermath
+    "aftermath_days": [14.0, 28.0, 42.0],  # (moot where late is 0)
 }
 
 Item = tuple[str, ArticleFeatures, np.ndarray]  # (file name, features, lead vector)
+
+
+def timeml_record(path: Path) -> dict[str, str | None]:
+    """One TimeML file as a JSON Lines record: its title, its text without the annotation tags,
+    its DCT as `published`, the outlet its document id names."""
+    root = ET.parse(path).getroot()
+    title = root.find("TITLE")
+    body = root.find("TEXT")
+    dct = root.find("DCT/TIMEX3")
+    agency = re.match(r"[A-Za-z]+", path.name)
+    text = "".join(body.itertext()) if body is not None else ""
+    # paragraphs are separated by blank lines in the source; inside one, lines are rewrapped
+    paragraphs = [" ".join(par.split()) for par in re.split(r"\n\s*\n", text)]
+    return {
+        "title": " ".join("".join(title.itertext()).split()) if title is not None else None,
+        "text": "\n\n".join(par for par in paragraphs if par),
+        "published": dct.get("value") if dct is not None else None,
+        "outlet": TIMEML_OUTLETS.get(agency[0]) if agency else None,
+    }
+
+
+def timeml_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path] if path.suffix == ".tml" else []
+    return sorted(path.rglob("*.tml"))
+
+
+def convert_timeml(paths: list[Path], folder: Path) -> list[Path]:
+    """The paths to analyze, each TimeML file or folder replaced by one JSON Lines file in
+    `folder` whose records keep their TimeML file name in `file` (a field analyze ignores;
+    article_names reads it back). A file whose records are unchanged is not rewritten, so a
+    reused --db skips it."""
+    out: list[Path] = []
+    for n, path in enumerate(paths):
+        files = timeml_files(path)
+        if not files:
+            out.append(path)
+            continue
+        target = folder / f"timeml-{n}-{path.stem or 'root'}.jsonl"
+        records = [{**timeml_record(tml), "file": tml.name} for tml in files]
+        content = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        if not target.exists() or target.read_text(encoding="utf-8") != content:
+            target.write_text(content, encoding="utf-8")
+        print(f"{path}: {len(files)} TimeML files read into {target}")
+        out.append(target)
+    return out
+
+
+_RECORD = re.compile(r"^(?P<file>.+\.jsonl):(?P<line>\d+)$")
+
+
+def source_name(source: str, cache: dict[str, list[str]]) -> str:
+    """The name gold files key an article by: its file name, or for a JSON Lines record that
+    names its own file (`file`, as convert_timeml writes), that name."""
+    m = _RECORD.match(source)
+    if m and Path(m["file"]).is_file():
+        if m["file"] not in cache:
+            lines = Path(m["file"]).read_text(encoding="utf-8").split("\n")
+            cache[m["file"]] = [
+                str(json.loads(line).get("file") or "") if line.strip() else "" for line in lines
+            ]
+        named = cache[m["file"]]
+        number = int(m["line"])
+        if 0 < number <= len(named) and named[number - 1]:
+            return named[number - 1]
+    return Path(source).name
+
+
+def article_names(store: Store) -> dict[str, str]:
+    """Article id → its name in gold files; an exact copy stored once (its other sources in
+    `seen_in`) is under each of its names, first its own."""
+    cache: dict[str, list[str]] = {}
+    out = {}
+    for a in store.articles():
+        seen = [str(c.get("source") or "") for c in a.get("seen_in") or ()]
+        names = dict.fromkeys(source_name(x, cache) for x in [a["source"], *seen] if x)
+        out[a["id"]] = list(names)
+    return out
 
 
 def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
@@ -85,17 +185,18 @@ def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, fl
 
 def stored_items(store: Store) -> list[Item]:
     """Every placed article as the stage stored it, in placement order, by file name."""
-    names = {a["id"]: Path(a["source"]).name for a in store.articles()}
+    names = article_names(store)
     return [
-        (names[data["id"]], ArticleFeatures.from_dict(data), np.frombuffer(v, dtype=np.float32))
+        (names[data["id"]][0], ArticleFeatures.from_dict(data), np.frombuffer(v, dtype=np.float32))
         for data, _story, v in store.stored_story_members()
         if v is not None
     ]
 
 
 def stored_assignments(store: Store) -> dict[str, str]:
-    names = {a["id"]: Path(a["source"]).name for a in store.articles()}
-    return {names[a]: s["id"] for s in store.stories() for a in s["article_ids"]}
+    """File name → story id, exact copies included: a copy is in its original's story."""
+    names = article_names(store)
+    return {n: s["id"] for s in store.stories() for a in s["article_ids"] for n in names[a]}
 
 
 def replay(items: list[Item], weights: Weights) -> dict[str, str]:
@@ -111,12 +212,16 @@ def grid() -> list[Weights]:
     points = []
     for values in itertools.product(*(GRID[k] for k in keys)):
         p = dict(zip(keys, values, strict=True))
+        if p["late"] == 0 and p["aftermath_days"] != GRID["aftermath_days"][0]:
+            continue  # the same point as at the first aftermath
         gap = p.pop("merge_gap")
         points.append(replace(DEFAULT_WEIGHTS, **p, merge=p["join"] + gap))
     return points
 
 
 def topic_folds(gold: dict[str, str]) -> list[set[str]]:
+    """The units (topics, or sagas) of `gold` (name → unit) dealt into FOLDS folds: the large
+    ones spread over them, the small ones round-robin."""
     sizes = Counter(gold.values())
     large = sorted((t for t in sizes if sizes[t] >= LARGE_TOPIC), key=lambda t: (-sizes[t], t))
     small = sorted(t for t in sizes if sizes[t] < LARGE_TOPIC)
@@ -124,6 +229,26 @@ def topic_folds(gold: dict[str, str]) -> list[set[str]]:
     for n, topic in enumerate(large + small):
         folds[n % FOLDS].add(topic)
     return folds
+
+
+@dataclass
+class Dataset:
+    """A labelled corpus for --tune: its stored items, gold stories and the unit its folds are
+    made of (the gold's `sagas` where it has them, so that no saga is on both sides of a fold:
+    its stories share actors and places; else the story itself, as WikiRef's topics)."""
+
+    label: str
+    items: list[Item]
+    gold: dict[str, str]
+    unit: dict[str, str]
+
+    @classmethod
+    def load(cls, label: str, items: list[Item], gold_file: Path) -> Dataset:
+        data = json.loads(gold_file.read_text(encoding="utf-8"))
+        gold, sagas = data["stories"], data.get("sagas") or {}
+        items = [it for it in items if it[0] in gold]  # (an exact copy is not an item)
+        gold = {n: gold[n] for n, _, _ in items}
+        return cls(label, items, gold, {n: sagas.get(gold[n], gold[n]) for n in gold})
 
 
 def seeds_exact(pred: dict[str, str]) -> bool:
@@ -153,45 +278,66 @@ def prf(scores: dict[str, tuple[float, float]], names: list[str]) -> tuple[float
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def tune(items: list[Item], gold: dict[str, str], seed_items: list[Item] | None) -> Weights:
-    """Every grid point places the whole corpus (so held-out topics meet all the others as
-    distractors); a fold's figure is the B-cubed of its topics' articles, precision counting
-    every other article their stories took in."""
+def tune(datasets: list[Dataset], seed_items: list[Item] | None) -> Weights:
+    """Every grid point places each whole corpus (so held-out topics meet all the others as
+    distractors); a fold's figure is the B-cubed of its units' articles, precision counting
+    every other article their stories took in. The weights of a fold are those with the best
+    mean over the datasets of the F1 of their training articles (each dataset counts the same,
+    however many articles it has)."""
     points = grid()
-    folds = topic_folds(gold)
-    print(f"tuning: {len(points)} grid points, {FOLDS} folds by topic")
-    items = [it for it in items if it[0] in gold]
-    scores = [per_item(replay(items, w), gold) for w in points]
-    names = [n for n, _, _ in items]
+    print(f"tuning: {len(points)} grid points, {FOLDS} folds by topic or saga, over "
+          f"{', '.join(d.label for d in datasets)}")  # fmt: skip
+    scores = [[per_item(replay(d.items, w), d.gold) for d in datasets] for w in points]
     # the seeds are an acceptance item: only grid points that split them exactly are eligible
     eligible = [
         k for k, w in enumerate(points) if seed_items is None or seeds_exact(replay(seed_items, w))
     ] or list(range(len(points)))
     print(f"{len(eligible)} grid points split the seeds exactly" if seed_items else "no seeds")
-    in_fold = [[n for n in names if gold[n] in fold] for fold in folds]
-    held: dict[str, tuple[float, float]] = {}
-    for i, fold in enumerate(folds):
-        train = [n for n in names if gold[n] not in fold]
-        best = max(eligible, key=lambda k: prf(scores[k], train)[2])
-        p, r, f = prf(scores[best], in_fold[i])
-        print(f"fold {i + 1} (held out: {', '.join(sorted(fold))}; {len(in_fold[i])} articles): "
-              f"P {p:.3f} R {r:.3f} F1 {f:.3f} with {_short(points[best])}")  # fmt: skip
-        held.update({n: scores[best][n] for n in in_fold[i]})
-    p, r, f = prf(held, names)
-    print(f"cross-validated (each article scored with the weights chosen without its topic): "
-          f"P {p:.3f} R {r:.3f} F1 {f:.3f}")  # fmt: skip
-    overall = [prf(sc, names)[2] for sc in scores]
-    order = sorted(range(len(points)), key=lambda k: -overall[k])
-    k = max(eligible, key=lambda k: overall[k])
-    print(f"chosen (best of the eligible on all topics): F1 {overall[k]:.3f} with "
-          f"{_short(points[k])}; unconstrained best {overall[order[0]]:.3f} with "
-          f"{_short(points[order[0]])}")  # fmt: skip
+    folds = [topic_folds(d.unit) for d in datasets]
+    names = [[n for n, _, _ in d.items] for d in datasets]
+    held: list[dict[str, tuple[float, float]]] = [{} for _ in datasets]
+    for i in range(FOLDS):
+        sides = [(d, ns, f[i]) for d, ns, f in zip(datasets, names, folds, strict=True)]
+        train = [[n for n in ns if d.unit[n] not in fold] for d, ns, fold in sides]
+        test = [[n for n in ns if d.unit[n] in fold] for d, ns, fold in sides]
+
+        def fit(k: int, train: list[list[str]] = train) -> float:
+            return statistics.mean(
+                prf(sc, tr)[2] for sc, tr in zip(scores[k], train, strict=True) if tr
+            )
+
+        best = max(eligible, key=fit)
+        parts = []
+        for j, d in enumerate(datasets):
+            held[j].update({n: scores[best][j][n] for n in test[j]})
+            if test[j]:
+                p, r, f = prf(scores[best][j], test[j])
+                parts.append(f"{d.label} ({', '.join(sorted(folds[j][i]))}; {len(test[j])}): "
+                             f"P {p:.3f} R {r:.3f} F1 {f:.3f}")  # fmt: skip
+        print(f"fold {i + 1} with {_short(points[best])}:\n  " + "\n  ".join(parts))
+    for j, d in enumerate(datasets):
+        p, r, f = prf(held[j], names[j])
+        print(f"cross-validated {d.label} (each article scored with the weights chosen without "
+              f"its topic or saga): P {p:.3f} R {r:.3f} F1 {f:.3f}")  # fmt: skip
+
+    def overall(k: int) -> float:
+        return statistics.mean(prf(sc, ns)[2] for sc, ns in zip(scores[k], names, strict=True))
+
+    k = max(eligible, key=overall)
+    top = max(range(len(points)), key=overall)
+    each = ", ".join(
+        f"{d.label} {prf(scores[k][j], names[j])[2]:.3f}" for j, d in enumerate(datasets)
+    )
+    print(f"chosen (best of the eligible on everything): mean F1 {overall(k):.3f} ({each}) with "
+          f"{_short(points[k])}; unconstrained best {overall(top):.3f} with "
+          f"{_short(points[top])}")  # fmt: skip
     return points[k]
 
 
 def _short(w: Weights) -> str:
-    return (f"actors {w.actors} places {w.places} days {w.days} claims {w.claims} date {w.date} "
-            f"join {w.join} merge {w.merge:.2f}")  # fmt: skip
+    return (f"actors {w.actors} places {w.places} days {w.days} claims {w.claims} "
+            f"late {w.late} aftermath {w.aftermath_days:.0f} d join {w.join} "
+            f"merge {w.merge:.2f}")  # fmt: skip
 
 
 def time_add_one(store: Store, items: list[Item], size: int, probes: int) -> str:
@@ -200,7 +346,8 @@ def time_add_one(store: Store, items: list[Item], size: int, probes: int) -> str
     rng = np.random.default_rng(size)
     embedder = story_embedder()
     index = StoryIndex(dim=embedder.dim)
-    probe_items, seed_items = items[:probes], items[probes:]
+    # with fewer articles than probes + 1, the probes are copied into the index too (renamed)
+    probe_items, seed_items = items[:probes], items[probes:] or items
     copies = []
     for n in range(size):
         _, f, v = seed_items[n % len(seed_items)]
@@ -236,6 +383,10 @@ def main() -> None:
     parser.add_argument("--db", default=None, help="store to analyze into (kept; reused)")
     parser.add_argument("--tune", action="store_true", help="cross-validate the weights")
     parser.add_argument("--seeds-db", default=None, help="the seeds analyzed, for --tune")
+    parser.add_argument(
+        "--also", nargs=2, action="append", default=[], metavar=("DB", "GOLD"),
+        help="for --tune: another labelled store (one this benchmark's --db made) and its gold",
+    )  # fmt: skip
     parser.add_argument("--size", type=int, default=100_000, help="stories for the timing")
     parser.add_argument("--probes", type=int, default=20)
     args = parser.parse_args()
@@ -244,8 +395,12 @@ def main() -> None:
         sys.exit(f"not found: {', '.join(map(str, missing))}")
     gold = json.loads(args.gold.read_text(encoding="utf-8"))["stories"]
     db = args.db or str(Path(tempfile.mkdtemp()) / "stories.db")
+    # TimeML converted beside a kept --db (so that a rerun finds the same records), else in
+    # the temporary folder
+    converted = Path(db).parent if args.db and "://" not in db else Path(tempfile.mkdtemp())
+    paths = convert_timeml(args.paths, converted)
     started = time.perf_counter()
-    with analyze(args.paths, db=db, workers=1) as corpus:
+    with analyze(paths, db=db, workers=1) as corpus:
         store = corpus.store
         analyzed = time.perf_counter() - started
         pred = stored_assignments(store)
@@ -263,8 +418,16 @@ def main() -> None:
                 seeds_store = open_store(args.seeds_db)
                 seed_items = stored_items(seeds_store)
                 seeds_store.close()
-            tune(items, gold, seed_items)
-        if args.size:
+            datasets = [Dataset.load(args.gold.stem, items, args.gold)]
+            for other_db, other_gold in args.also:
+                other = open_store(other_db)
+                datasets.append(Dataset.load(Path(other_gold).stem, stored_items(other),
+                                             Path(other_gold)))  # fmt: skip
+                other.close()
+            tune(datasets, seed_items)
+        if args.size and not items:
+            lines.append("timing skipped: no article was read and placed in a story")
+        elif args.size:
             lines.append(time_add_one(store, items, args.size, args.probes))
     print(f"command: python {' '.join(sys.argv)}")
     for line in lines:

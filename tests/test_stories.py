@@ -169,3 +169,114 @@ def test_a_store_made_before_stories_gets_their_tables_on_open(tmp_path: Path) -
         assert store.stories() == [] and store.pending_stories("1:x") == []
     finally:
         store.close()
+
+
+# The same kind of happening a year apart is two stories; two outlets in the same week, one.
+# (Invented: the Brannock floods of 2031 and 2032.)
+FLOODS = [
+    {
+        "title": "Silla River floods Brannock, rail bridge closed",
+        "text": (
+            "The Silla River burst its banks in Brannock on May 3 and floodwater closed the "
+            "Kestrel Rail bridge, the operator said. Mayor Ilse Varga said buses would carry "
+            "about 2,000 commuters a day until engineers inspect the bridge's supports. "
+            "Volunteers filled sandbags along the river overnight."
+        ),
+        "outlet": "Harbor Wire",
+        "published": "2031-05-04",
+        "url": "https://harborwire.example/flood-2031",
+    },
+    {
+        "title": "Brannock bridge stays shut after the flood",
+        "text": (
+            "Kestrel Rail kept the Brannock rail bridge closed on Thursday, three days after the "
+            "Silla River flooded its supports. Mayor Ilse Varga said replacement buses were "
+            "carrying about 2,000 commuters a day while engineers inspect the bridge."
+        ),
+        "outlet": "Valley Post",
+        "published": "2031-05-06",
+        "url": "https://valleypost.example/bridge-still-shut",
+    },
+    {
+        "title": "Silla River floods Brannock again, rail bridge closed",
+        "text": (
+            "For the second spring running, the Silla River has flooded Brannock: the water "
+            "rose over the Kestrel Rail bridge on May 10 and the operator closed it. Mayor Ilse "
+            "Varga said buses would again carry commuters while engineers check the supports, "
+            "and asked the region to pay for a higher bridge."
+        ),
+        "outlet": "Harbor Wire",
+        "published": "2032-05-11",
+        "url": "https://harborwire.example/flood-2032",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def floods_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("floods")
+    source = folder / "floods.jsonl"
+    source.write_text("\n".join(json.dumps(a) for a in FLOODS) + "\n", encoding="utf-8")
+    db = folder / "f.db"
+    with analyze(source, db=db, workers=1) as corpus:
+        assert corpus.summary.stories.articles == 3
+    return db
+
+
+def test_the_same_kind_of_event_a_year_apart_is_two_stories(floods_db: Path) -> None:
+    with open_corpus(floods_db) as corpus:
+        story_of = _by_url(corpus)
+        stories = {s["id"]: s for s in corpus.stories()}
+    first, same_week, next_year = (story_of[a["url"]] for a in FLOODS)
+    assert first == same_week  # two outlets, two days apart: one story
+    assert next_year != first  # the flood of the next May is news of its own
+    assert stories[first]["first"] == "2031-05-04" and stories[first]["last"] == "2031-05-06"
+    assert stories[next_year]["first"] == stories[next_year]["last"] == "2032-05-11"
+
+
+def test_without_the_time_penalty_the_floods_would_be_one_story(floods_db: Path) -> None:
+    """What the dates decide: the text alone puts the two floods together."""
+    from newsprism.store import open_store
+
+    store = open_store(floods_db)
+    try:
+        members = [
+            (ArticleFeatures.from_dict(d), np.frombuffer(v, dtype=np.float32))
+            for d, _, v in store.stored_story_members()
+        ]
+    finally:
+        store.close()
+    timeless = StoryIndex(dim=len(members[0][1]), weights=Weights(late=0.0))
+    placed = [timeless.add(f, v).story_id for f, v in members]
+    assert len(set(placed)) == 1
+
+
+def _dated(name: str, day: str | None) -> ArticleFeatures:
+    from newsprism.stories.features import parse_day
+
+    ordinal = parse_day(day)
+    return ArticleFeatures(
+        id=name * 8, headline=name, day=ordinal, date_weight=1.0 if ordinal else 0.0
+    )
+
+
+def test_time_distance_counts_only_when_both_sides_have_dates() -> None:
+    index = StoryIndex(dim=2, weights=Weights(join=0.8, merge=9.0, aftermath_days=28, late=0.2))
+    v = np.array([1.0, 0.0])  # the same text throughout: only the dates differ
+    first = index.add(_dated("a", "2031-05-04"), v).story_id
+    assert index.add(_dated("b", "2031-05-10"), v).story_id == first  # same week
+    assert index.add(_dated("c", "2031-05-30"), v).story_id == first  # within the aftermath
+    assert index.add(_dated("d", "2032-05-04"), v).created  # a year on: a story of its own
+    assert index.add(_dated("e", None), v).story_id == first  # undated: joins by content
+    # an article inside a story's days costs nothing, however long the story already is
+    assert index.add(_dated("f", "2031-05-20"), v).story_id == first
+
+
+def test_an_article_fitting_two_stories_a_year_apart_does_not_merge_them() -> None:
+    index = StoryIndex(dim=2, weights=Weights(join=0.8, merge=0.9, aftermath_days=28, late=0.2))
+    v = np.array([1.0, 0.0])
+    first = index.add(_dated("a", "2031-05-04"), v).story_id
+    later = index.add(_dated("b", "2032-05-04"), v).story_id
+    assert first != later
+    undated = index.add(_dated("c", None), v)  # fits both as well as can be
+    assert undated.merged == {} and len(index) == 2

@@ -230,3 +230,18 @@ def test_a_corroborated_figure_another_report_of_its_story_contests_is_unconfirm
     assert contested_groups({"a", "b", "c"}, groups, other_count, meta) == []
     same_report = [*told[:2], _figure("a", "g4", 4)]
     assert contested_groups({"a", "b", "c"}, groups, same_report, meta) == []
+
+
+def test_cli_timeline_prints_the_events_in_order(clash_corpus) -> None:
+    from typer.testing import CliRunner
+
+    from newsprism.cli import app
+
+    db = clash_corpus.store.url.removeprefix("sqlite:///")
+    result = CliRunner().invoke(app, ["timeline", "--db", db], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "2023-05-14" in result.output and "corroborated" in result.output
+    # late May 2023 (the month, written "2023-05") comes after May 14
+    assert result.output.index("2023-05-14") < result.output.index("2023-05 ")
+    bad = CliRunner().invoke(app, ["timeline", "--db", db, "--story", "story-nothere"])
+    assert bad.exit_code == 2 and "no story" in bad.output

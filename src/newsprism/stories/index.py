@@ -17,7 +17,7 @@ from datetime import date
 import numpy as np
 
 from newsprism.stories.features import ArticleFeatures
-from newsprism.stories.scoring import DEFAULT_WEIGHTS, Weights, score
+from newsprism.stories.scoring import DEFAULT_WEIGHTS, Weights, merge_penalty, score
 
 # Stories compared by text for each article: the nearest centroids. Stories sharing an actor
 # or a claim group are compared as well, however far their text.
@@ -150,11 +150,15 @@ class StoryIndex:
             story = self._new_story(self._fresh_id(f.id))
             self._join(story, f, vector)
             return Placement(f.id, story.id, True, None, {})
-        # Every other story the article fits as strongly is the same story told apart so far.
-        others = [s for s, value in scored if s != target and value >= w.merge]
+        # Every other story the article fits as strongly is the same story told apart so far,
+        # unless made one their days would stretch past one happening's aftermath.
+        others = [(s, value) for s, value in scored if s != target and value >= w.merge]
         merged: dict[str, str] = {}
-        for other in others:
-            survivor, retired = self._merge(self.resolve(target), self.resolve(other))
+        for other, value in others:
+            a, b = self.stories[self.resolve(target)], self.stories[self.resolve(other)]
+            if value - merge_penalty(a, b, w) < w.merge:
+                continue
+            survivor, retired = self._merge(a.id, b.id)
             if survivor != retired:
                 merged[retired] = survivor
         target = self.resolve(target)
