@@ -75,8 +75,8 @@ def test_year_stays_open_when_the_anchors_disagree_or_are_far() -> None:
     a = Anchor(date(2019, 10, 21), date(2019, 10, 31), 1.0, "one account", "a")
     b = Anchor(date(2017, 10, 1), date(2017, 10, 31), 1.0, "another account", "b")
     assert choose_year("XXXX-10-09", [a, b]) is None
-    far = Anchor(date(2019, 4, 1), date(2019, 4, 1), 1.0, "far account", "c")
-    assert choose_year("XXXX-10-09", [far]) is None  # six months either way: undecided
+    far = Anchor(date(2019, 5, 1), date(2019, 5, 1), 1.0, "far account", "c")
+    assert choose_year("XXXX-10-09", [far]) is None  # five months and more away: undecided
     assert choose_year("XXXX-02-29", [Anchor(date(2019, 2, 1), date(2019, 2, 1), 1, "", "d")]) \
         is None  # 2019 has no 29 February, and 2020's is past reach of a February 2019 account
     assert choose_year("2019-10-09", [a]) is None  # it has a year: nothing to choose

@@ -18,9 +18,9 @@ from datetime import date, timedelta
 __all__ = ["Anchor", "YearChoice", "choose_year", "yearless_parts"]
 
 # An anchor supports the year that puts the date within this of it; farther, it says nothing
-# (a date a year away from every dated account of its event is a different happening). Under
-# half a year, so that at most one year is within reach of an anchor.
-REACH = timedelta(days=150)
+# (a date a year away from every dated account of its event is a different happening). A
+# quarter: one happening's accounts and aftermath, and never two years within reach.
+REACH = timedelta(days=92)
 # The winning year needs this share of the anchors' weight: agreement, not a majority of one.
 AGREEMENT = 0.75
 
