@@ -115,7 +115,7 @@ def test_yearless_day_takes_the_year_of_the_dated_account_of_its_event(clash_cor
     assert capital in storm_ref["anchor_articles"]
 
 
-def test_nothing_is_guessed_without_evidence(clash_corpus) -> None:
+def test_a_yearless_date_nothing_dates_stays_open(clash_corpus) -> None:
     ids = _article_ids(clash_corpus)
     (june2,) = [r for r in _timerefs(clash_corpus, ids["Harbour cranes idle"])
                 if r["text"] == "June 2"]
@@ -185,11 +185,12 @@ def test_seeds_october_9_the_offensive_and_the_order_of_the_timeline(seeds_dir: 
         when = {seed: [e["first"] for e in events if by_name[seed] in e["article_ids"]
                        and e["first"]] for seed in ("004", "003")}
         assert max(when["004"]) < "2019-10-09" and max(when["004"]) >= "2018-12-01"
-        # 003 tells the late October 2019 reversal as done; its "late March" has no year the
-        # corpus can vouch for (its own latest year is as often background): left open
-        assert min(when["003"]) >= "2019-10-21"
+        # 003 tells the late October 2019 reversal as done; nothing else in the corpus dates its
+        # "late March": the first March after it, marked as the article's own reading
+        assert min(when["003"]) >= "2019-10-21" and max(when["003"]) >= "2020-03-21"
         (march,) = [r for r in _timerefs(corpus, by_name["003"]) if r["text"] == "late March"]
-        assert march["value"] == "XXXX-03"
+        assert march["value"] == "2020-03" and march["anchor_source"] == "inferred"
+        assert "late October 2019" in march["corpus_reason"]
     finally:
         corpus.close()
 

@@ -59,8 +59,9 @@ def _written_value(ref: dict[str, Any]) -> str:
 
 
 def _unsettled(ref: dict[str, Any]) -> bool:
-    """A date without a year that nothing but the corpus can settle (or that it settled)."""
-    return ref.get("anchor_source") == "corpus" or (
+    """A date without a year that nothing but the corpus can settle (or that this stage
+    settled: it is looked at again as the corpus grows)."""
+    return bool(ref.get("written_value")) or (
         not ref.get("first") and yearless_parts(_written_value(ref)) is not None
     )
 
@@ -202,11 +203,12 @@ def _settle_dates(
     extra: DatedEvents | None = None
     for _ in range(2):
         for a, dates in story_dates.items():
-            refs = [_as_written(r) for r in corpus.timerefs[a]
-                    if _unsettled(r) and r["id"] not in settled]
+            # every time expression, the ones still to settle as written: the article's own
+            # dated ones are context (the latest thing it tells as done)
+            refs = [_as_written(r) if _unsettled(r) else r for r in corpus.timerefs[a]]
             siblings = _sibling_readings(a, members[story_of[a]], settled, corpus)
             for found in resolve_yearless(corpus.records(a, refs), dates, events, extra,
-                                          siblings):
+                                          siblings, skip=set(settled)):
                 settled[found.timeref_id] = found
         extra = _settled_events(settled, corpus)
     for a in story_dates:
@@ -252,14 +254,14 @@ def _apply(ref: dict[str, Any], found: ResolvedDate | None, labels: dict[str, st
     longer decides), keeping what the article wrote and why."""
     written = _written_value(ref)
     if found is None:
-        if ref.get("anchor_source") != "corpus":
+        if not ref.get("written_value"):
             return
         ref.update(value=written, first=None, last=None, anchor_source=None,
-                   corpus_reason=None, anchor_articles=None)
+                   corpus_reason=None, anchor_articles=None, written_value=None)
     else:
         first, last = _modified(found.first, found.last, ref.get("mod"))
         ref.update(value=found.value, first=first.isoformat(), last=last.isoformat(),
-                   anchor_source="corpus", corpus_reason=found.reason,
+                   anchor_source=found.source, corpus_reason=found.reason,
                    anchor_articles=list(found.by_articles), written_value=written,
                    anchor_labels=[labels.get(a, a) for a in found.by_articles])
     ref["_changed"] = True

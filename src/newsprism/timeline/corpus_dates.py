@@ -19,7 +19,13 @@ from datetime import date
 from typing import Any
 
 from newsprism.articles import iso_day
-from newsprism.timeline.years import Anchor, YearChoice, choose_year, yearless_parts
+from newsprism.timeline.years import (
+    Anchor,
+    YearChoice,
+    choose_year,
+    first_after,
+    yearless_parts,
+)
 
 __all__ = ["ArticleRecords", "DatedEvents", "ResolvedDate", "Sentence", "resolve_yearless"]
 
@@ -56,6 +62,9 @@ class ResolvedDate:
     reason: str
     by_articles: tuple[str, ...]
     agreement: float
+    # "corpus": other articles settled it; "inferred": only the article's own latest dated
+    # event did (the first such date after it), a reader's default, less sure
+    source: str = "corpus"
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,12 @@ class ArticleRecords:
 
     def actions_in(self, sentence: Sentence) -> list[Mapping[str, Any]]:
         return [a for a in self.actions if sentence.start <= a["start"] < sentence.end]
+
+    def nearest_action(self, offset: int) -> Mapping[str, Any] | None:
+        """The action nearest a time expression in its sentence: what the date belongs to."""
+        sentence = self.sentence_at(offset)
+        actions = self.actions_in(sentence) if sentence else []
+        return min(actions, key=lambda a: abs(a["start"] - offset)) if actions else None
 
 
 def sentences_of(claims: Iterable[Mapping[str, Any]]) -> list[Sentence]:
@@ -148,12 +163,9 @@ class DatedEvents:
         it in its sentence, when that action is told as done."""
         for ref in dated:
             sentence = article.sentence_at(ref["start"])
-            if sentence is None:
+            nearest = article.nearest_action(ref["start"])
+            if sentence is None or nearest is None:
                 continue
-            actions = article.actions_in(sentence)
-            if not actions:
-                continue
-            nearest = min(actions, key=lambda a: abs(a["start"] - ref["start"]))
             if (nearest.get("mood") or "fact") != "fact" or not nearest.get("action"):
                 continue
             first = iso_day(ref["first"])
@@ -209,16 +221,18 @@ def resolve_yearless(
     events: DatedEvents,
     settled: DatedEvents | None = None,
     siblings: Mapping[str, Sequence[ResolvedDate]] | None = None,
+    skip: set[str] | frozenset[str] = frozenset(),
 ) -> list[ResolvedDate]:
     """A year for each of the article's yearless dates the corpus decides. `story_dates`:
     (day, article id, name) of its story's other dated articles; `siblings`: what the same
-    written value was read as in other articles of the story. The article's own bounds on its
+    written value was read as in other articles of the story; `skip`: time expressions already
+    settled. The article's own bounds on its
     publication are not evidence here: the latest year an article names is as often background
     ("the summer of 2014" in a November 2015 report) as the year of its news."""
     awaited = awaited_events(article)
     out = []
     for ref in article.timerefs:
-        if ref.get("first") or yearless_parts(ref.get("value") or "") is None:
+        if ref["id"] in skip or ref.get("first") or yearless_parts(ref.get("value") or "") is None:
             continue
         anchors = [Anchor(d, d, STORY_WEIGHT, f"{label}, in the same story, is dated "
                           f"{d.isoformat()}", a) for d, a, label in story_dates]
@@ -241,7 +255,54 @@ def resolve_yearless(
         choice = choose_year(ref["value"], _dedupe(anchors))
         if choice is not None:
             out.append(_resolved(ref, choice))
+        elif not anchors and (found := _after_latest_told(article, ref)) is not None:
+            out.append(found)
     return out
+
+
+def latest_told(article: ArticleRecords) -> Mapping[str, Any] | None:
+    """The latest date, with its year and no wider than a month, that the article gives a
+    thing told as done ("In late October 2019, Washington reversed..."); not a bare year, which
+    is as often background."""
+    best = None
+    for ref in article.timerefs:
+        if not _has_own_year(ref):
+            continue
+        first, last = iso_day(ref["first"]), iso_day(ref.get("last")) or iso_day(ref["first"])
+        nearest = article.nearest_action(ref["start"])
+        if first is None or last is None or (last - first).days > MAX_ANCHOR_DAYS:
+            continue
+        if nearest is None or (nearest.get("mood") or "fact") != "fact":
+            continue
+        if best is None or first > iso_day(best["first"]):  # type: ignore[operator]
+            best = ref
+    return best
+
+
+def _after_latest_told(article: ArticleRecords, ref: Mapping[str, Any]) -> ResolvedDate | None:
+    """Where nothing in the corpus speaks: a date told as done without a year is read as the
+    first such date after the latest dated thing the article tells as done ("In late October
+    2019 ... Also in late March" is March 2020), as a reader takes it, when that is within half
+    a year; marked as the article's own reading, not the corpus's."""
+    nearest = article.nearest_action(ref["start"])
+    latest = latest_told(article)
+    if article.sentence_at(ref["start"]) is None or latest is None:
+        return None  # not in a sentence a claim was made of: not told as a thing that happened
+    if nearest is not None and (nearest.get("mood") or "fact") != "fact":
+        return None
+    start = iso_day(latest["first"])
+    assert start is not None
+    choice = first_after(ref["value"], start)
+    if choice is None:
+        return None
+    return ResolvedDate(
+        timeref_id=ref["id"], article_id=ref["article_id"], start=ref["start"],
+        value=choice.value, first=choice.first, last=choice.last,
+        reason=(f'"{ref.get("text")}" read as {choice.value}: the first such date after the '
+                f'latest dated thing the article tells as done, "{latest.get("text")}" '
+                f"({latest.get('value')}); nothing else in the corpus dates it"),
+        by_articles=(), agreement=1.0, source="inferred",
+    )  # fmt: skip
 
 
 def _dedupe(anchors: list[Anchor]) -> list[Anchor]:

@@ -266,8 +266,11 @@ def order_key(event: Mapping[str, Any]) -> tuple[str, str, str]:
 
 def build_events(accounts: Sequence[Account], ctx: StoryContext) -> list[dict[str, Any]]:
     """A story's events from the accounts of its articles, in the order they happened: those
-    told as fact, with an action, and a date (their own or the day they were reported)."""
+    told as fact, with an action, and a date (their own or the day they were reported). What
+    a speaker is reported to have said counts only with a date of its own: undated, it is
+    mostly opinion ("the government is against such attacks"), not a thing that happened."""
     told = [a for a in accounts if (a.claim.get("mood") or "fact") == "fact"
-            and a.actions and a.last is not None]
+            and a.actions and a.last is not None
+            and (a.claim.get("kind") != "attributed" or a.first is not None)]
     events = [_event(group, ctx) for group in _events_of(told, ctx.group_verdicts)]
     return sorted(events, key=order_key)

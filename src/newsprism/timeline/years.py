@@ -15,12 +15,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["Anchor", "YearChoice", "choose_year", "yearless_parts"]
+__all__ = ["Anchor", "YearChoice", "choose_year", "first_after", "yearless_parts"]
 
 # An anchor supports the year that puts the date within this of it; farther, it says nothing
 # (a date a year away from every dated account of its event is a different happening). A
 # quarter: one happening's accounts and aftermath, and never two years within reach.
 REACH = timedelta(days=92)
+# "Also in late March" after "in late October 2019": the first March after it, as a reader
+# takes it, only when that is this close (past half a year, a year later is as likely).
+FIRST_AFTER_REACH = timedelta(days=183)
 # The winning year needs this share of the anchors' weight: agreement, not a majority of one.
 AGREEMENT = 0.75
 
@@ -115,3 +118,20 @@ def choose_year(value: str, anchors: list[Anchor]) -> YearChoice | None:
         return None
     written = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day is not None else "")
     return YearChoice(written, span[0], span[1], tuple(chosen), agreement)
+
+
+def first_after(value: str, after: date) -> YearChoice | None:
+    """The first occurrence of a yearless `value` on or after `after`, when within
+    FIRST_AFTER_REACH of it."""
+    parts = yearless_parts(value)
+    if parts is None:
+        return None
+    month, day = parts
+    for year in (after.year, after.year + 1):
+        span = _span(year, month, day)
+        if span is not None and span[1] >= after:
+            if span[0] - after > FIRST_AFTER_REACH:
+                return None
+            written = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day is not None else "")
+            return YearChoice(written, span[0], span[1], (), 1.0)
+    return None
