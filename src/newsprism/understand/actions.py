@@ -118,7 +118,7 @@ def _verb_action(token: Token, verb: str) -> Action:
         else:
             subject = before
     return _action(
-        token, end_token, verb, _antecedent(subject), _antecedent(obj), _mood(token), passive
+        token, end_token, verb, _antecedent(subject), _antecedent(obj), mood_of(token), passive
     )
 
 
@@ -182,7 +182,7 @@ def _noun_action(token: Token, verb: str) -> Action:
         if prep.dep_ == "prep" and prep.lower_ in ("of", "on", "against"):
             obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             break
-    mood = _mood(token.head) if token.dep_ in _OBJECTS | _SUBJECTS else FACT
+    mood = mood_of(token.head) if token.dep_ in _OBJECTS | _SUBJECTS else FACT
     return replace(_action(token, token, verb, subject, obj, mood, False), nominal=True)
 
 
@@ -236,7 +236,7 @@ def _phrase(head: Token | None) -> Span | None:
     return doc[left : right + 1]
 
 
-def _mood(verb: Token) -> str:
+def mood_of(verb: Token) -> str:
     """How the text tells the action: as a fact, or only as negated, possible, future,
     intended, conditional or asked."""
     sentence = verb.sent

@@ -12,6 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from newsprism.understand.action_classes import EVENT_NOUNS
+from newsprism.understand.actions import mood_of as action_mood
 
 # Nouns that tell an event (TimeML's event nouns, as they occur in news): newsprism's action
 # nouns plus the common ones of business and politics news.
@@ -45,9 +46,6 @@ _NOT_EVENTS = set(
 )
 # Verbs that are no events of their own here: the copula and light or empty verbs.
 _NOT_EVENT_VERBS = {"be", "do", "let", "seem"}
-_MODALS = {"may": "possible", "might": "possible", "could": "possible", "can": "possible",
-           "should": "possible", "must": "possible", "would": "future", "will": "future",
-           "shall": "future", "'ll": "future", "wo": "future"}  # fmt: skip
 TOLD_AS_HAPPENING = {"fact", "future"}  # moods whose events go on a timeline
 _SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj"}
 SHARED_CLAUSE_DEPS = {"conj", "xcomp"}  # a verb that shares its head's subject and time
@@ -175,23 +173,9 @@ def is_event_noun(token: Token) -> bool:
 
 
 def mood_of(token: Token) -> str:
-    """How the event is told: as a fact or as future, else as negated, possible or
-    conditional (those stay off a timeline)."""
-    if token.sent.text.rstrip(" \"”’'").endswith("?"):
-        return "question"
-    node = token
-    for _ in range(3):
-        for child in node.children:
-            if child.dep_ == "neg":
-                return "negated"
-            if child.dep_ in ("aux", "auxpass") and child.lower_ in _MODALS:
-                return _MODALS[child.lower_]
-            if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
-                return "conditional"
-        if node.dep_ not in SHARED_CLAUSE_DEPS or node.head.i == node.i:
-            break
-        node = node.head
-    return "fact"
+    """How the event is told: as a fact or as future, else as negated, possible, intended,
+    conditional or asked (those stay off a timeline): the action records' reading."""
+    return action_mood(token)
 
 
 def lemma_of(token: Token) -> tuple[str, Token]:
