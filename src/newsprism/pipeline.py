@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsprism.engine.local import Engine, open_engine
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
 from newsprism.ingest.process import IngestOptions
 from newsprism.stages.ingest import IngestSummary, run_ingest
@@ -58,23 +60,45 @@ def run_analyze(
     rescan: bool = False,
     understand: bool = True,
     model: str | None = None,
+    engine: str | Engine = "local",
+    scheduler: str | None = None,
 ) -> RunSummary:
     """Analyze `paths` into `store`: ingest them, then, unless `understand` is off, understand
     every stored article not yet understood (spaCy model `model`), cross-check their claims
-    against the corpus and place them in stories."""
+    against the corpus and place them in stories.
+
+    The per-article work runs on `engine`: "local" (worker processes here), "dask" (the Dask
+    cluster at `scheduler`, tcp://HOST:8786, or without one a cluster of `workers` processes
+    started for this run), or an opened Engine, which the caller closes. The records are the
+    same whichever ran them."""
+    if isinstance(engine, str):
+        with _opened(open_engine(engine, scheduler, workers)) as opened:
+            return run_analyze(
+                paths, store, options, workers, near_duplicate_threshold, progress, rescan,
+                understand, model, engine=opened,
+            )  # fmt: skip
     with store.writer_lock(waiting=partial(_say_waiting, store.url)):
         started = time.monotonic()
         summary = RunSummary(store_url=store.url)
         run_ingest(
             paths, store, summary, options or IngestOptions(), workers,
-            near_duplicate_threshold, progress, rescan,
+            near_duplicate_threshold, progress, rescan, engine,
         )  # fmt: skip
         if understand:
-            _run_stages_after_ingest(store, summary, workers, progress, model)
+            _run_stages_after_ingest(store, summary, workers, progress, model, engine)
+        store.update_search_index()  # full-text search of `newsprism serve`: the new articles
         summary.total_articles = store.count("article")
         summary.total_errors = store.count("ingest_error")
         summary.seconds = time.monotonic() - started
     return summary
+
+
+@contextmanager
+def _opened(engine: Engine) -> Iterator[Engine]:
+    try:
+        yield engine
+    finally:
+        engine.close()
 
 
 def _say_waiting(url: str) -> None:
@@ -82,7 +106,12 @@ def _say_waiting(url: str) -> None:
 
 
 def _run_stages_after_ingest(
-    store: Store, summary: RunSummary, workers: int | None, progress: bool, model: str | None
+    store: Store,
+    summary: RunSummary,
+    workers: int | None,
+    progress: bool,
+    model: str | None,
+    engine: Engine,
 ) -> None:
     # Imported here: an ingest-only run never loads spaCy or the claim model.
     from newsprism.link.corpus import CorpusLinker
@@ -92,7 +121,7 @@ def _run_stages_after_ingest(
     from newsprism.stages.understand import run_understand
 
     linker = CorpusLinker(store)
-    summary.understanding = run_understand(store, linker, workers, progress, model)
+    summary.understanding = run_understand(store, linker, workers, progress, model, engine)
     summary.errors.extend(summary.understanding.failures)
     summary.crosscheck = run_crosscheck(store, progress)
     summary.stories = run_stories(store, progress)

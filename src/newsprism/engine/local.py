@@ -1,6 +1,9 @@
 """The local engine: map a per-item function over worker processes, results in input order,
 with a bounded number of items in flight so memory stays flat on any corpus size. Workers die
-with their parent: a run killed with SIGKILL leaves no 250 MB spaCy workers behind."""
+with their parent: a run killed with SIGKILL leaves no 250 MB spaCy workers behind.
+
+Also what every engine is (`Engine`) and how a run picks one (`open_engine`): the stages call
+`engine.map_ordered` for their per-item work and never know where it ran."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -65,3 +68,74 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Itera
                 yield in_flight.popleft().result()
         while in_flight:
             yield in_flight.popleft().result()
+
+
+ENGINES = ("local", "dask")
+
+
+class EngineError(RuntimeError):
+    """The per-item work failed where it ran (a Dask worker died again and again, the scheduler
+    went away): what was stored before is kept, and running the same command again completes
+    it."""
+
+
+class EngineUnavailable(EngineError):
+    """The engine asked for cannot start: a scheduler that cannot be reached, a cluster
+    without workers, Dask not installed. Nothing was run."""
+
+
+class Engine(Protocol):
+    """Where the per-item work of a run (reading, cleaning, understanding) runs. One is opened
+    per run and handed to each stage; the corpus-wide steps always run in the caller."""
+
+    name: str
+
+    def map_ordered(self, fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+        """`fn` over `items`, results in input order, a bounded number in flight; `items` is
+        read as room frees up, never whole. `workers` is the stage's choice for the local
+        engine (1: run here); an engine with its own workers may ignore it."""
+        ...
+
+    def prepare(self, fn: Callable[[], object]) -> None:
+        """Run `fn` where the work will run, before any work: here for the local engine (forked
+        workers then share what it loaded), once on each worker for Dask. What it raises (a
+        missing model) is raised here."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class LocalEngine:
+    """Worker processes forked from this one for each stage (`ordered_map`)."""
+
+    name = "local"
+
+    def map_ordered(self, fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+        return ordered_map(fn, items, workers)
+
+    def prepare(self, fn: Callable[[], object]) -> None:
+        fn()
+
+    def close(self) -> None:
+        pass
+
+
+def open_engine(
+    name: str = "local", scheduler: str | None = None, workers: int | None = None
+) -> Engine:
+    """The engine `name` for one run: "local", or "dask" on the Dask scheduler at `scheduler`
+    (tcp://HOST:8786), or without one on a cluster of `workers` processes started here."""
+    if name == "local":
+        if scheduler:
+            raise ValueError(f"a scheduler ({scheduler}) is for the Dask engine: add --engine dask")
+        return LocalEngine()
+    if name == "dask":
+        try:
+            from newsprism.engine.dask import DaskEngine
+        except ImportError as exc:
+            raise EngineUnavailable(
+                f"the Dask engine needs dask.distributed ({exc}): "
+                "pip install 'newsprism[dask]'"
+            ) from exc
+        return DaskEngine(scheduler, workers)
+    raise ValueError(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}")

@@ -152,7 +152,7 @@ def actor_entity_rows(entities: Iterable[Entity]) -> list[dict[str, Any]]:
             "lat": None,
             "lon": None,
             "country": None,
-            "data": "{}",
+            "data": json.dumps(e.data(), ensure_ascii=False),
         }
         for e in entities
     ]
@@ -196,4 +196,5 @@ def entity_from_row(row: dict[str, Any]) -> Entity:
         type=row["entity_type"],
         aliases=json.loads(row["aliases"]),
         roles=json.loads(row["roles"]),
+        evidence=json.loads(row.get("data") or "{}").get("evidence", []),
     )

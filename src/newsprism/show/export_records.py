@@ -34,6 +34,7 @@ ERROR_FIELDS = ("type", "id", "source", "line", "reason", "first_seen")
 ENTITY_FIELDS = (
     "type", "id", "entity_type", "name", "aliases", "roles", "geonameid", "lat", "lon", "country",
     "admin1", "feature_class", "feature_code",
+    "evidence",  # why each name and merge joined this actor (kind, name, article)
 )  # fmt: skip
 CLAIM_FIELDS = (
     "type", "id", "kind", "verdict", "confidence", "independent_outlets", "first_seen", "statement",

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from newsprism.articles import IngestError
-from newsprism.engine.local import default_workers, ordered_map
+from newsprism.engine.local import Engine, LocalEngine, default_workers
 from newsprism.ingest.dedupe import NearDuplicateIndex
 from newsprism.ingest.language import detect_language
 from newsprism.ingest.process import BatchResult, IngestOptions, process_batch, read_sources
@@ -52,8 +52,11 @@ def run_ingest(
     near_duplicate_threshold: float,
     progress: bool,
     rescan: bool,
+    engine: Engine | None = None,
 ) -> None:
-    """Read `paths` into `store`, counting what happened in `summary`."""
+    """Read `paths` into `store`, counting what happened in `summary`; the documents are
+    cleaned by `engine` (default: local worker processes)."""
+    engine = engine or LocalEngine()
     found = walk(list(paths))
     files, walk_errors = found.files, found.errors
     summary.files = len(files)
@@ -75,9 +78,9 @@ def run_ingest(
         worker_count = 1
     if worker_count > 1:
         # Load the language model once here: forked workers share it instead of each
-        # decompressing its own copy.
-        detect_language("warm up the language model before the workers fork")
-    results = ordered_map(
+        # decompressing its own copy (Dask: once on each worker).
+        engine.prepare(partial(detect_language, "warm up the language model before the fork"))
+    results = engine.map_ordered(
         partial(process_batch, options=options),
         read_sources(items, options, done={} if rescan else store.completed_files()),
         worker_count,

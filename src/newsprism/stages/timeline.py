@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -127,8 +128,11 @@ def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
     events = corpus.dated_events()
     settled = _settle_dates(todo, members, corpus, events)
     summary.dates_settled = len(settled)
-    mentions = _records(store, "mention")
-    places = _records(store, "place")
+    # only the changed stories' articles: a run that adds a few articles to a large store
+    # does not read every mention and place again
+    in_todo = [a for s in todo for a in members[s]]
+    mentions = _by_article(store.span_records_of("mention", in_todo))
+    places = _by_article(store.span_records_of("place", in_todo))
     reporter = ProgressReporter(len(todo), "timeline", enabled=progress)
     revisions = _contests(todo, members, corpus)
     built: dict[str, list[dict[str, Any]]] = {}
@@ -175,8 +179,12 @@ def _contests(todo: list[str], members: dict[str, list[str]], corpus: _Corpus
 
 
 def _records(store: Store, kind: str) -> dict[str, list[dict[str, Any]]]:
+    return _by_article(store.span_records(kind))
+
+
+def _by_article(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in store.span_records(kind):
+    for r in records:
         found[r["article_id"]].append(r)
     return found
 

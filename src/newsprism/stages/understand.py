@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from newsprism.articles import IngestError, iso_day
-from newsprism.engine.local import default_workers, ordered_map
+from newsprism.engine.local import Engine, LocalEngine, default_workers
 from newsprism.link.corpus import CorpusLinker
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
@@ -49,7 +49,11 @@ def run_understand(
     workers: int | None = None,
     progress: bool = True,
     model: str | None = None,
+    engine: Engine | None = None,
 ) -> UnderstandSummary:
+    """Understand the stored articles not yet read, on `engine` (default: local worker
+    processes), linking each batch here as it arrives."""
+    engine = engine or LocalEngine()
     started = time.monotonic()
     summary = UnderstandSummary()
     pending = store.pending_understanding(UNDERSTAND_VERSION)
@@ -57,16 +61,18 @@ def run_understand(
         return summary
     worker_count = min(workers or default_workers(), max(1, len(pending) // BATCH_ARTICLES))
     # Loaded here first so forked workers share the model's memory and no worker pays for
-    # loading it; a missing model fails once, before any work, with the install hint.
-    load_nlp(model)
+    # loading it (Dask: once on each worker); a missing model fails once, before any work,
+    # with the install hint.
+    engine.prepare(partial(load_nlp, model))
     # Built here on first use, once: workers building it side by side would race on one file.
     if progress and not default_gazetteer_path().exists():
         print("building the default GeoNames gazetteer (once, about 30 s)...", file=sys.stderr)
     process_gazetteer()
+    engine.prepare(process_gazetteer)  # Dask: opened once on each worker, in its task thread
     # each article's stored row, from when it is sent to a worker until its result is linked
     stored: dict[str, dict[str, Any]] = {}
     reporter = ProgressReporter(len(pending), "understanding", enabled=progress)
-    results = ordered_map(
+    results = engine.map_ordered(
         partial(understand_batch, model=model),
         _inputs(store, pending, stored),
         worker_count,

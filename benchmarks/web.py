@@ -1,0 +1,243 @@
+"""Latency of `newsprism serve`: p50/p95 of each page type on a store of N articles.
+
+    python benchmarks/web.py [--articles 100000] [--sample 60] [--requests 40] [--db FILE]
+                             [--ptc DIR] [--keep]
+
+A sample of real articles (../shared/data/ptc/train-articles) is analyzed once (cached in
+build/bench/web-seed-S.db). Its rows (articles, span records, claims and claim groups, stories,
+events) are then copied, as the claims benchmark does, until the store holds N articles: each
+copy gets new ids, one of 400 outlets and publication dates moved by days; actors and places
+stay shared, so the most-named actors grow with N (the slow case of an actor page). The full-
+text index is built as `analyze` builds it. Each page type is then requested through the app
+in-process (Starlette's TestClient: the app's own time, no network), on ids drawn at random;
+search draws words from the corpus's titles, with and without filters. The figures are the last
+lines printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import shutil
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from sqlalchemy import func, insert, select  # noqa: E402
+
+from newsprism import analyze  # noqa: E402
+from newsprism.store import open_store  # noqa: E402
+from newsprism.store import schema as s  # noqa: E402
+
+DEFAULT_PTC = ROOT.parent / "shared" / "data" / "ptc" / "train-articles"
+OUTLETS = 400
+# (table, columns whose values are ids to rename in each copy; `data` JSON is walked)
+COPIED = [
+    (s.article, ("id", "duplicate_of")), (s.sighting, ("article_id",)),
+    (s.published_inference, ("article_id",)), (s.understood, ("article_id",)),
+    (s.span_record, ("id", "article_id")), (s.claim, ("id", "article_id", "group_id")),
+    (s.claim_group, ("id",)), (s.crosschecked, ("article_id",)),
+    (s.story_member, ("article_id", "story_id")), (s.story, ("id",)),
+    (s.timeline_event, ("id", "story_id")), (s.timelined, ("article_id", "story_id")),
+]  # fmt: skip
+
+
+def seed_store(ptc: Path, sample: int) -> Path:
+    cached = ROOT / "build" / "bench" / f"web-seed-{sample}.db"
+    if cached.exists():
+        return cached
+    files = sorted(ptc.glob("*.txt"))
+    random.Random(11).shuffle(files)
+    folder = ROOT / "build" / "bench" / f"web-seed-{sample}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in files[:sample]:
+        shutil.copy(f, folder / f.name)
+    started = time.perf_counter()
+    analyze(folder, db=cached, workers=2).close()
+    print(f"analyzed {sample} real articles in {time.perf_counter() - started:.0f} s")
+    return cached
+
+
+def _rename(value: Any, ids: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return ids.get(value, value)
+    if isinstance(value, list):
+        return [_rename(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _rename(v, ids) for k, v in value.items()}
+    return value
+
+
+def grow(db: Path, articles: int) -> None:
+    """Copy the seed rows until the store holds `articles` articles."""
+    store = open_store(db, existing=True)
+    with store.engine.connect() as conn:
+        seed = {t.name: [dict(r._mapping) for r in conn.execute(select(t))] for t, _ in COPIED}
+    have = len(seed["article"])
+    known = set()
+    for table, columns in COPIED:
+        for row in seed[table.name]:
+            known.update(str(row[c]) for c in columns if row.get(c))
+    for c in seed["claim"]:
+        known.add(c["id"])
+    copy = 0
+    started = time.perf_counter()
+    outlet_rows = [{"id": f"outlet-{n:03d}", "name": f"Outlet {n:03d}", "domain": None,
+                    "country": None, "notes": None} for n in range(OUTLETS)]  # fmt: skip
+    with store.engine.begin() as conn:
+        conn.execute(store._insert_ignore(s.outlet), outlet_rows)
+    base = date(2019, 1, 1)
+    while have < articles:
+        copy += 1
+        ids = {k: f"{k}-{copy}" for k in known}
+        take = seed["article"][: articles - have]
+        kept = {a["id"] for a in take}
+        with store.engine.begin() as conn:
+            for table, columns in COPIED:
+                rows = []
+                for row in seed[table.name]:
+                    if "article_id" in row and row["article_id"] not in kept:
+                        continue
+                    if table is s.article and row["id"] not in kept:
+                        continue
+                    new = dict(row)
+                    new.pop("seq", None)
+                    for c in columns:
+                        if new.get(c):
+                            new[c] = ids.get(new[c], new[c])
+                    if table is s.span_record:  # ids of 40 characters (PostgreSQL checks)
+                        new["id"] = hashlib.sha1(f"{row['id']}-{copy}".encode()).hexdigest()
+                    if table is s.article:
+                        n = len(rows)
+                        new["outlet_id"] = f"outlet-{(copy * 37 + n) % OUTLETS:03d}"
+                        new["published"] = (base + timedelta((copy * 7 + n) % 900)).isoformat()
+                    if new.get("data"):
+                        new["data"] = json.dumps(_rename(json.loads(new["data"]), ids))
+                    rows.append(new)
+                if rows:
+                    conn.execute(insert(table), rows)
+        have += len(take)
+        if copy % 50 == 0:
+            print(f"  {have:,} articles ({time.perf_counter() - started:.0f} s)", flush=True)
+    indexed = time.perf_counter()
+    store.update_search_index()
+    print(f"grew to {have:,} articles in {indexed - started:.0f} s; search index "
+          f"{time.perf_counter() - indexed:.0f} s")  # fmt: skip
+    store.close()
+
+
+def targets(db: Path, rng: random.Random, n: int) -> dict[str, list[str]]:
+    store = open_store(db, existing=True)
+    with store.engine.connect() as conn:
+        def pick(column: Any, where: Any = None) -> list[str]:
+            query = select(column).order_by(func.random()).limit(n)
+            if where is not None:
+                query = query.where(where)
+            return [str(v) for v in conn.execute(query).scalars()]
+
+        top_actors = [r[0] for r in conn.execute(
+            select(s.span_record.c.entity_id, func.count().label("n"))
+            .where(s.span_record.c.type == "mention", s.span_record.c.entity_id.is_not(None))
+            .group_by(s.span_record.c.entity_id).order_by(func.count().desc()).limit(n // 4 or 1)
+        )]  # fmt: skip
+        actors = top_actors + pick(s.entity.c.id, s.entity.c.entity_type != "place")
+        places = [p.split(":", 1)[1] for p in pick(
+            s.span_record.c.entity_id, s.span_record.c.entity_id.like("geonames:%"))]
+        titles = pick(s.article.c.title)
+    store.close()
+    words = [w for t in titles if t for w in t.split() if w.isalpha() and len(w) > 4]
+    words = words or ["president"]
+    outlets = [f"outlet-{rng.randrange(OUTLETS):03d}" for _ in range(n)]
+    searches = []
+    for i in range(n):
+        params = {"q": rng.choice(words)}
+        if i % 3 == 1:
+            params["outlet"] = rng.choice(outlets)
+        if i % 3 == 2:
+            params.update(since="2019-06-01", until="2020-06-30", order="date")
+        searches.append("/search?" + "&".join(f"{k}={v}" for k, v in params.items()))
+    return {
+        "home": ["/"] * n,
+        "stories": [f"/stories?page={rng.randrange(1, 20)}" for _ in range(n)],
+        "search": searches,
+        "search (filters only)": [f"/search?outlet={o}&page=2" for o in outlets],
+        "story": [f"/story/{i}" for i in _ids(db, s.story.c.id, n)],
+        "article": [f"/article/{i}" for i in _ids(db, s.article.c.id, n)],
+        "actor": [f"/actor/{a}" for a in actors[:n]],
+        "claim": [f"/claim/{i}" for i in _ids(db, s.claim_group.c.id, n)],
+        "event": [f"/event/{i}" for i in _ids(db, s.timeline_event.c.id, n)],
+        "outlet": [f"/outlet/{o}" for o in outlets],
+        "place": [f"/place/{p}" for p in places],
+    }
+
+
+def _ids(db: Path, column: Any, n: int) -> list[str]:
+    store = open_store(db, existing=True)
+    with store.engine.connect() as conn:
+        found = list(conn.execute(select(column).order_by(func.random()).limit(n)).scalars())
+    store.close()
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--sample", type=int, default=60, help="real articles analyzed")
+    parser.add_argument("--requests", type=int, default=40, help="per page type")
+    parser.add_argument("--db", type=Path, default=None, help="default build/bench/web-N.db")
+    parser.add_argument("--ptc", type=Path, default=DEFAULT_PTC)
+    parser.add_argument("--keep", action="store_true", help="reuse --db if it exists")
+    args = parser.parse_args()
+    db = args.db or ROOT / "build" / "bench" / f"web-{args.articles}.db"
+    if not (args.keep and db.exists()):
+        if not args.ptc.is_dir():
+            sys.exit(f"not found: {args.ptc} (give --ptc DIR of .txt articles)")
+        seed = seed_store(args.ptc, args.sample)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        db.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(seed, db)
+        grow(db, args.articles)
+    from starlette.testclient import TestClient
+
+    from newsprism.web import create_app
+
+    rng = random.Random(5)
+    app = create_app(db)
+    lines = []
+    with TestClient(app) as client:
+        for _ in range(3):  # warm: templates compiled, pages of the store cached by the OS
+            client.get("/")
+            client.get("/search?q=president")
+        for kind, urls in targets(db, rng, args.requests).items():
+            times, statuses = [], set()
+            for url in urls:
+                started = time.perf_counter()
+                r = client.get(url)
+                times.append(1000 * (time.perf_counter() - started))
+                statuses.add(r.status_code)
+            if not times:
+                continue
+            times.sort()
+            p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+            lines.append(f"{kind:<22} n={len(times):>3}  p50 {statistics.median(times):7.1f} ms  "
+                         f"p95 {p95:7.1f} ms  max {times[-1]:7.1f} ms  status {sorted(statuses)}")
+            print(lines[-1], flush=True)
+    app.state.store.close()
+    size = db.stat().st_size / 1e6
+    print(f"command: python {' '.join(sys.argv)}")
+    print(f"store: {db} ({size:,.0f} MB, SQLite), {args.articles:,} articles")
+    for line in lines:
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

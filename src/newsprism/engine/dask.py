@@ -1,0 +1,187 @@
+"""The Dask engine: the per-item work of a run (cleaning, understanding) on the workers of a
+dask.distributed cluster, results in input order with a bounded number of items in flight, as
+the local engine does. The client (this process) reads the inputs as a stream, keeps the
+corpus-wide steps and is the only writer of the store.
+
+Each worker is a process that loads spaCy, the gazetteer and the models once (the caches of
+understand/ live per process) and runs one task at a time: the models are not shared across
+threads. Without a scheduler address a `LocalCluster` of worker processes starts here."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from importlib import metadata
+from typing import Any, TypeVar
+
+import dask.config
+from distributed import Client, Future, KilledWorker, LocalCluster
+
+from newsprism.engine.local import EngineError, EngineUnavailable, default_workers
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# items in flight per worker thread: enough to hide the round trips, few enough that memory
+# stays flat on any corpus size
+IN_FLIGHT_PER_THREAD = 4
+WORKER_HINT = (
+    "each worker needs newsprism installed (the same version, with its spaCy model) and one "
+    "thread: `dask worker {address} --nworkers N --nthreads 1`"
+)
+
+
+class DaskEngine:
+    """A run's work on a Dask cluster: the one at `scheduler` (tcp://HOST:8786), or a
+    `LocalCluster` of `workers` one-thread processes started here and closed with the engine.
+    `connect_timeout` (seconds) defaults to Dask's `distributed.comm.timeouts.connect`."""
+
+    name = "dask"
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        connect_timeout: float | None = None,
+    ) -> None:
+        self._cluster: LocalCluster | None = None
+        timeout = connect_timeout or dask.config.get("distributed.comm.timeouts.connect")
+        if scheduler:
+            self.address = scheduler
+            self._client = _connect(scheduler, timeout)
+        else:
+            self._cluster = _local_cluster(workers or default_workers())
+            self.address = self._cluster.scheduler_address
+            self._client = Client(self._cluster, set_as_default=False)
+        try:
+            self._check_workers(timeout)
+        except BaseException:
+            self.close()
+            raise
+
+    def _check_workers(self, timeout: float | str) -> None:
+        try:
+            self._client.wait_for_workers(1, timeout=timeout)
+        except (TimeoutError, concurrent.futures.TimeoutError) as exc:
+            raise EngineUnavailable(
+                f"the Dask scheduler at {self.address} has no workers: start some there "
+                f"({WORKER_HINT.format(address=self.address)})"
+            ) from exc
+        threads = self._client.nthreads()
+        several = sorted(w for w, n in threads.items() if n > 1)
+        if several:
+            raise EngineUnavailable(
+                f"the Dask worker(s) {', '.join(several)} at {self.address} run several threads; "
+                f"newsprism's models are per process: {WORKER_HINT.format(address=self.address)}"
+            )
+        mine = _newsprism_version()
+        try:
+            found = self._client.run(_newsprism_version)
+        except Exception as exc:  # a worker without newsprism cannot even unpickle the call
+            raise EngineUnavailable(
+                f"the Dask workers at {self.address} cannot run newsprism ({exc}): "
+                f"{WORKER_HINT.format(address=self.address)}"
+            ) from exc
+        other = sorted(w for w, v in found.items() if v != mine)
+        if other:
+            raise EngineUnavailable(
+                f"the Dask worker(s) {', '.join(other)} run another newsprism than this one "
+                f"({mine}): {WORKER_HINT.format(address=self.address)}"
+            )
+
+    def map_ordered(
+        self, fn: Callable[[T], R], items: Iterable[T], workers: int = 0
+    ) -> Iterator[R]:
+        """`fn` over `items` on the workers, in input order; `workers` (the local engine's
+        choice) is not used: the cluster's threads set how many items are in flight."""
+        window = max(2, sum(self._client.nthreads().values()) * IN_FLIGHT_PER_THREAD)
+        in_flight: deque[Future] = deque()
+        try:
+            for item in items:
+                in_flight.append(self._client.submit(fn, item, pure=False))
+                if len(in_flight) >= window:
+                    yield self._result(in_flight.popleft())
+            while in_flight:
+                yield self._result(in_flight.popleft())
+        finally:
+            if in_flight:  # stopped early or failed: nothing of this map is left running
+                self._client.cancel(list(in_flight))
+
+    def prepare(self, fn: Callable[[], object]) -> None:
+        """`fn` once on each worker, in the thread its tasks run in; what it raises is raised
+        here. A worker that joins or restarts later loads what it needs on first use."""
+        workers = list(self._client.nthreads())
+        futures = [
+            self._client.submit(
+                _discard, fn, workers=[w], allow_other_workers=False, pure=False
+            )
+            for w in workers
+        ]
+        for future in futures:
+            self._result(future)
+
+    def _result(self, future: Future) -> Any:
+        try:
+            return future.result()
+        except KilledWorker as exc:
+            raise EngineError(
+                f"Dask workers at {self.address} died running one item of this run, each time "
+                f"it was retried ({exc}); out of memory? Give each worker at least 2 GB. What was "
+                "stored is kept: run the same command again to complete it"
+            ) from exc
+        except (concurrent.futures.CancelledError, OSError) as exc:
+            raise EngineError(
+                f"lost the Dask scheduler at {self.address} mid-run ({type(exc).__name__}: "
+                f"{exc}); what was stored is kept: run the same command again to complete it"
+            ) from exc
+
+    def close(self) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def __enter__(self) -> DaskEngine:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _connect(address: str, timeout: float | str) -> Client:
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise EngineUnavailable(
+            f"cannot reach the Dask scheduler at {address} ({type(exc).__name__}: {exc}). Start "
+            f"one there (`dask scheduler`, then `dask worker {address} --nthreads 1` on each "
+            "machine), correct --scheduler, or leave it out to run a cluster on this machine"
+        ) from exc
+
+
+def _local_cluster(workers: int) -> LocalCluster:
+    try:
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,  # the models are per process, and spaCy holds the GIL
+            dashboard_address=":0",  # any free port: two runs side by side do not collide
+        )
+    except Exception as exc:  # Dask has logged the worker's own traceback above
+        raise EngineUnavailable(
+            f"could not start a Dask cluster of {workers} worker(s) on this machine "
+            f"({type(exc).__name__}: {exc}); in a script, call analyze under "
+            "`if __name__ == \"__main__\":` (Dask's workers are new processes that import the "
+            "script)"
+        ) from exc
+
+
+def _discard(fn: Callable[[], object]) -> None:
+    fn()  # what it loaded stays in the worker's caches; nothing travels back
+
+
+def _newsprism_version() -> str:
+    try:
+        return metadata.version("newsprism")
+    except metadata.PackageNotFoundError:
+        return "unknown"

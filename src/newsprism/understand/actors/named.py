@@ -1,0 +1,283 @@
+"""Mentions from the model's named entities: persons, organizations, places and peoples,
+checked against syntax because the small model mislabels often."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from newsprism.understand.actors.lexicon import (
+    Lexicon,
+    fold,
+    head_word,
+    is_acronym,
+    is_furniture,
+)
+from newsprism.understand.actors.mention import (
+    _UNKNOWN,
+    COUNTRY,
+    GOVERNMENT,
+    GROUP,
+    ORGANIZATION,
+    PERSON,
+    ActorMention,
+    _make,
+)
+from newsprism.understand.actors.titles import (
+    _appositive_role_end,
+    _role_start,
+    _skip_inner_titles,
+    _strip_det,
+    _titled_person,
+    title_only,
+)
+from newsprism.understand.actors.words import (
+    _ACTION_NOUNS,
+    _ACTOR_PREPS,
+    _AGENTIVE_PARTICIPLES,
+    _LANDMARKS,
+    _LOCATIVE_PREPS,
+    _NON_ACTOR_HEADS,
+    _ORG_CUES,
+    _PLACE_NOUNS,
+    _THING_NOUNS,
+    _TOPONYM_PREFIXES,
+    BOUNDARY_WORDS,
+    EVENT_HEADS,
+    FORCE_NOUNS,
+    HEADLINE_VERBS,
+    ORG_HEADS,
+)
+from newsprism.understand.lines import line_around
+
+
+class _Places:
+    """The char spans another component resolved as places."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self._spans = {(int(s), int(e)) for s, e in spans}
+
+    def covers(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in self._spans)
+
+
+def _entity_mention(ent, lex: Lexicon, places: _Places) -> ActorMention | None:
+    span = _trim(ent)
+    if span is None or is_furniture(span.text):
+        return None  # "Privacy Policy and Terms"
+    if ent.label_ == "PERSON" or _titled_name(span):
+        return _person_mention(span, lex, places)
+    if ent.label_ in ("ORG", "GPE") and len(span) <= 2 and fold(span.text) not in lex.nation_of:
+        titled = _titled_person(span)
+        if titled is not None:
+            return titled  # "Failed Premier Holt" with Holt tagged ORG
+    if ent.label_ == "ORG":
+        return _org_mention(span, lex, places)
+    if ent.label_ == "GPE":
+        return _place_mention(span, lex, places)
+    if ent.label_ == "NORP":
+        return _people_mention(span, lex)
+    return None
+
+
+# Titles that make a name the model called an organization a person ("Bishop Varga").
+_PERSON_TITLES = set(
+    """bishop archbishop cardinal monsignor msgr msgr. fr fr. rev rev. mr mr. mrs mrs. ms ms.
+    dr dr. pope president senator sen sen. congressman congresswoman""".split()
+)
+
+
+def _titled_name(span) -> bool:
+    return (
+        2 <= len(span) <= 4
+        and span[0].lower_ in _PERSON_TITLES
+        and all(t.is_title for t in span)
+        and head_word(span.text) not in ORG_HEADS
+    )
+
+
+def _trim(span):
+    """The span without a leading article, trailing possessive, footnote mark, preposition or
+    determiner ("Federal Bureau of Investigation of")."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
+        start += 1
+    while end > start and (
+        doc[end - 1].is_punct
+        or doc[end - 1].lower_ in ("'s", "\u2019s")
+        or doc[end - 1].lower_ in BOUNDARY_WORDS
+    ):
+        end -= 1
+    if start >= end or not (doc[start].text[:1].isupper() or doc[start].text[:1].isdigit()):
+        return None
+    if any("\n" in t.text or "\n" in t.whitespace_ for t in doc[start : end - 1]):
+        return None  # a name never runs across lines: the model joined a headline to its text
+    return doc[start:end]
+
+
+def _before_headline_verb(span):
+    """A person's name without the headline the model ran it into ("Velmar Pleads Guilty",
+    "Velmar To Sue", "Gregor Accused")."""
+    doc = span.doc
+    end = next((t.i for t in span[1:] if _headline_verb(t)), span.end)
+    if end - 1 > span.start and doc[end - 1].tag_ == "VBN":
+        end -= 1
+    return doc[span.start : end]
+
+
+def _headline_verb(tok) -> bool:
+    return (
+        tok.tag_ in ("VBZ", "VBD")
+        or tok.lower_ in HEADLINE_VERBS
+        or tok.lower_ in BOUNDARY_WORDS
+        or tok.text == "&"
+    )
+
+
+def _person_mention(span, lex: Lexicon, places: _Places) -> ActorMention | None:
+    doc = span.doc
+    span = _before_headline_verb(span)
+    name_start = _skip_inner_titles(span)
+    role_start = _role_start(doc, name_start)
+    name = doc[name_start : span.end]
+    if role_start < name_start and doc[name_start - 1].lower_ in BOUNDARY_WORDS:
+        return None  # "secretary of State", "professor of Dogmatic Theology": no one's name
+    # the model may cut a hyphenated head ("McCarrick Cover-" of "Cover-up")
+    head = head_word(name.text + re.match(r"\S*", doc.text[name.end_char :]).group())
+    if head.rstrip("-") in EVENT_HEADS or head in EVENT_HEADS:
+        return None  # "McCarrick Cover-up" is something said about him
+    if title_only(name.text):
+        # "Pope", "Mr.": a title standing for a name, resolved with the article's people
+        return _make(doc[role_start : span.end], name, doc[role_start : span.end].text, PERSON)
+    if role_start == name_start and name_start == span.start:
+        # No title vouches for a person: the model's PERSON may be a town, a weapon or a people.
+        last = name[-1].lower_
+        if head in ORG_HEADS:
+            return _make(name, name, None, ORGANIZATION)  # "Keth Hydro", "Catholic Church"
+        if last in _NON_ACTOR_HEADS or last in _LANDMARKS:
+            return None  # "Velmora Dam"
+        if _is_place(name, lex, places):
+            return _place_mention(name, lex, places)
+        if _attached_to(name) & _NON_ACTOR_HEADS:
+            return None
+        if fold(name.text) in lex.nation_of:
+            return _make(name, name, None, GROUP)  # "Kurd-led forces"
+    role_end = _appositive_role_end(name)
+    if role_start < name_start:
+        role = doc[role_start:name_start]
+        return _make(doc[role_start : span.end], name, role.text, PERSON)
+    if role_end is not None:
+        role = doc[name.end : role_end]
+        role_text = _strip_det(role)
+        return _make(doc[name.start : role_end], name, role_text, PERSON)
+    return _make(name, name, None, PERSON)
+
+
+def _org_mention(span, lex: Lexicon, places: _Places) -> ActorMention | None:
+    if any(t.lower_ in ("'s", "\u2019s") for t in span):
+        return None  # headline noise ("Coalition's War Crimes")
+    head = _head_of(span)
+    if _headline_noise(span, lex):
+        return None
+    if len(span) == 1 and not is_acronym(span.text):
+        tok = span[0]
+        if tok.dep_ == "amod" or _is_place(span, lex, places):
+            return None  # "Takfiri groups", "through Qamishli"
+    if head.lemma_.lower() in _NON_ACTOR_HEADS or _attached_to(span) & _THING_NOUNS:
+        return None
+    if head.lower_ in FORCE_NOUNS and all(
+        t.i == head.i or fold(t.text) in lex.nation_of for t in span
+    ):
+        return None  # "Turkish Army" is a demonym group, made by _group_mentions
+    return _make(span, span, None, ORGANIZATION)
+
+
+def _headline_noise(span, lex: Lexicon) -> bool:
+    """In a Title Case Headline the model calls any capitalized run an ORG ("Broken Promises");
+    there, keep only names that look like organizations."""
+    if len(span) < 2 or span[-1].lower_ in _ORG_CUES or fold(span.text) in lex.org_alias:
+        return False
+    line = line_around(span.doc.text, span.start_char, span.end_char)
+    words = re.findall(r"[^\W\d_][\w'\u2019-]*", line)
+    capitalized = sum(1 for w in words if w[0].isupper())
+    return len(words) >= 4 and capitalized >= 0.7 * len(words)
+
+
+def _place_mention(span, lex: Lexicon, places: _Places) -> ActorMention | None:
+    key = fold(span.text)
+    capital = lex.capital_of.get(key)
+    if capital is not None and not _is_country_name(key, lex):
+        if _acts(span):
+            return _make(span, span, None, GOVERNMENT, metonymy_of=capital)
+        return None
+    if key in lex.nation_of:
+        return _make(span, span, None, COUNTRY) if _acts(span) else None
+    if places.covers(span.start_char, span.end_char) or _is_place(span, lex, places):
+        return None
+    return _make(span, span, None, _UNKNOWN)  # "Erodogan", "Khalil": settled by _settle_types
+
+
+def _is_country_name(key: str, lex: Lexicon) -> bool:
+    # Singapore, Kuwait: the capital is the country.
+    return lex.nation_of.get(key) in lex.countries and lex.nation_of[key] == lex.capital_of[key]
+
+
+def _people_mention(span, lex: Lexicon) -> ActorMention | None:
+    """A bare plural demonym used as a noun: "Syria's Kurds are battling"."""
+    if len(span) != 1 or span[0].dep_ in ("amod", "compound", "npadvmod"):
+        return None
+    if span[0].tag_ not in ("NNS", "NNPS") or fold(span.text) not in lex.nation_of:
+        return None
+    return _make(span, span, None, GROUP)
+
+
+def _is_place(span, lex: Lexicon, places: _Places) -> bool:
+    if places.covers(span.start_char, span.end_char):
+        return True
+    key = fold(span.text)
+    if key in lex.capital_of or lex.nation_of.get(key) in lex.countries:
+        return True
+    if span[0].lower_ in _TOPONYM_PREFIXES and len(span) > 1:
+        return True
+    head = _head_of(span)
+    gov = head.head
+    if head.dep_ == "pobj":
+        if gov.lower_ in _LOCATIVE_PREPS:
+            return True
+        if gov.lower_ == "of" and gov.head.lemma_.lower() in _PLACE_NOUNS:
+            return True  # "the city of Raqqa"
+    return head.dep_ in ("compound", "nmod") and gov.lemma_.lower() in _PLACE_NOUNS
+
+
+def _acts(span) -> bool:
+    """Whether a place name is used as an actor rather than a location."""
+    tok = _head_of(span)
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head  # "Russia and Turkey came to an agreement"
+    dep, gov = tok.dep_, tok.head
+    if dep in ("nsubj", "nsubjpass", "csubj", "agent"):
+        return True
+    if dep == "pobj" and gov.lower_ in _ACTOR_PREPS:
+        if gov.lower_ == "by":
+            return gov.head.pos_ == "VERB" or gov.dep_ == "agent"
+        return gov.head.lemma_.lower() not in _PLACE_NOUNS  # "a deal with", not "border with"
+    if dep == "npadvmod" and gov.lower_ in _AGENTIVE_PARTICIPLES:
+        return True
+    return dep == "poss" and gov.lemma_.lower() in _ACTION_NOUNS
+
+
+def _head_of(span):
+    return span.root
+
+
+def _attached_to(span) -> set[str]:
+    """Lemmas of the words a name hangs off, through coordination: "Patriot missile systems and
+    Counter Rocket" hangs off "systems"."""
+    tok = span.root
+    out = set()
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+        out.add(tok.lemma_.lower())
+    out.add(tok.head.lemma_.lower())
+    return out

@@ -1,0 +1,609 @@
+"""The ASGI app of `newsprism serve`: server-rendered pages over a store, each also JSON (with
+`Accept: application/json`, or under /api/...). Read-only; every article, title, outlet name,
+URL and speaker is untrusted: Jinja autoescapes everything, a Content-Security-Policy forbids
+inline script and other origins, article URLs are shown as text, never linked or fetched."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from newsprism import __version__
+from newsprism.crosscheck.verdicts import VERDICTS
+from newsprism.show.highlight import Mark, highlight, mark_note
+from newsprism.show.svgmap import MapPoint, svg_map
+from newsprism.store import Store, open_store
+from newsprism.store.store import SEARCH_MARK
+from newsprism.store.store import outlet_id as outlet_slug
+from newsprism.web.queries import MAX_ITEMS, MAX_SCAN, QueryTimeout, Reader, bound_queries, deadline
+
+log = logging.getLogger("newsprism.web")
+STATIC = Path(__file__).parent / "static"
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_OFFSET = 10_000  # deeper pages: narrow the search instead
+MAX_QUERY_CHARS = 500
+KIND_ORDER = ("mention", "place", "timeref", "quantity", "attribution")
+ANCHOR_PREFIX = {"label": "l", "technique": "t"}
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+}
+_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{1,8})?$")
+_ID = re.compile(r"^[\w:.\-]{1,120}$")
+
+
+class BadRequest(HTTPException):
+    def __init__(self, detail: str) -> None:
+        super().__init__(400, detail)
+
+
+class NotFound(HTTPException):
+    def __init__(self, detail: str) -> None:
+        super().__init__(404, detail)
+
+
+@dataclass
+class Page:
+    template: str
+    context: dict[str, Any]
+    data: Any  # the JSON answer: the page's records as the exports write them
+    title: str = "newsprism"
+    redirect: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# -- templates -------------------------------------------------------------------------------
+
+
+def marked(text: str | None) -> Markup:
+    """Text whose search matches are between SEARCH_MARK characters, as escaped HTML with each
+    match in <mark>; a stray mark character in the text itself only ever opens or closes one."""
+    if not text:
+        return Markup("")
+    start, stop = SEARCH_MARK
+    out, open_ = [], False
+    for piece in re.split(f"([{start}{stop}])", text):
+        if piece == start:
+            if not open_:
+                out.append("<mark>")
+                open_ = True
+        elif piece == stop:
+            if open_:
+                out.append("</mark>")
+                open_ = False
+        else:
+            out.append(str(escape(piece)))
+    if open_:
+        out.append("</mark>")
+    return Markup("".join(out))
+
+
+def unmarked(text: str | None) -> str | None:
+    return None if text is None else text.replace(SEARCH_MARK[0], "").replace(SEARCH_MARK[1], "")
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("newsprism", "web/templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["q"] = lambda value: quote(str(value), safe="")
+    env.filters["marked"] = marked
+    env.filters["num"] = lambda n: f"{n:,}" if isinstance(n, int) else n
+    env.filters["technique_name"] = lambda name: name.replace("_", " ").replace(",", ", ")
+    env.filters["outlet_slug"] = outlet_slug
+    env.globals["version"] = __version__
+    env.globals["verdicts"] = VERDICTS
+    return env
+
+
+# -- parameters ------------------------------------------------------------------------------
+
+
+def _text(request: Request, name: str, limit: int = 120) -> str | None:
+    value = request.query_params.get(name)
+    if value is None or not value.strip():
+        return None
+    if len(value) > limit:
+        raise BadRequest(f"{name} is too long (at most {limit} characters)")
+    return value.strip()
+
+
+def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
+    value = request.query_params.get(name)
+    if value is None or value == "":
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise BadRequest(f"{name} must be a whole number from {low} to {high}")
+    return int(value)
+
+
+def _day(request: Request, name: str) -> str | None:
+    value = _text(request, name, 10)
+    if value is None:
+        return None
+    if not _DAY.match(value):
+        raise BadRequest(f"{name} must be a day, a month or a year: 2024-03-12, 2024-03, 2024")
+    try:
+        parts = [int(p) for p in value.split("-")]
+        date(parts[0], *(parts[1:] + [1] * (3 - len(parts))))
+    except ValueError as exc:
+        raise BadRequest(f"{name}: {value} is not a day of the calendar") from exc
+    return value
+
+
+def _paging(request: Request) -> tuple[int, int, int]:
+    """(page, size, offset), bounded."""
+    size = _int(request, "size", PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    page = _int(request, "page", 1, 1, MAX_OFFSET)
+    if (page - 1) * size > MAX_OFFSET:
+        raise BadRequest(f"pages go {MAX_OFFSET:,} results deep: narrow the search instead")
+    return page, size, (page - 1) * size
+
+
+def _path_id(request: Request, name: str = "id") -> str:
+    value = request.path_params[name]
+    if not _ID.match(value):
+        raise NotFound(f"no such {name}: ids are letters, digits and - _ : .")
+    return value
+
+
+# -- the app ---------------------------------------------------------------------------------
+
+
+class SecurityHeaders:
+    """The Content-Security-Policy and friends on every answer, errors and static files too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                for key, value in SECURITY_HEADERS.items():
+                    if key.encode() not in present:
+                        headers.append((key.encode(), value.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def wants_json(request: Request) -> bool:
+    if request.url.path == "/api" or request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    body = json.dumps(data, ensure_ascii=False, default=str, indent=1)
+    return Response(body, status, media_type="application/json", headers={"vary": "Accept"})
+
+
+class WebApp:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.reader = Reader(store)
+        self.env = _environment()
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def render(self, request: Request, page: Page, status: int = 200) -> Response:
+        html = self.env.get_template(page.template).render(
+            **page.context, title=page.title, request_path=request.url.path,
+            store_url=self.store.url,
+        )  # fmt: skip
+        return HTMLResponse(html, status, headers={"vary": "Accept"})
+
+    def error(self, request: Request, status: int, message: str) -> Response:
+        if wants_json(request):
+            return json_response({"error": message, "status": status}, status)
+        titles = {400: "Bad request", 404: "Not found", 500: "Error", 503: "Try again"}
+        page = Page("error.html.j2", {"status": status, "message": message}, None,
+                    title=titles.get(status, "Error"))  # fmt: skip
+        return self.render(request, page, status)
+
+    def view(self, handler: Callable[[Request], Page]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                page = await run_in_threadpool(self._run, handler, request)
+            except HTTPException as exc:
+                return self.error(request, exc.status_code, str(exc.detail))
+            except QueryTimeout as exc:
+                return self.error(request, 503, str(exc))
+            except OperationalError as exc:
+                if "interrupted" in str(exc) or "statement timeout" in str(exc):
+                    return self.error(request, 503, "the store took too long to answer: narrow "
+                                      "the search or try again")  # fmt: skip
+                log.exception("store error on %s", request.url.path)
+                return self.error(request, 503, "the store cannot be read just now")
+            except SQLAlchemyError:
+                log.exception("store error on %s", request.url.path)
+                return self.error(request, 503, "the store cannot be read just now")
+            except Exception:  # noqa: BLE001 - logged; the browser gets a page, not a traceback
+                log.exception("error on %s", request.url.path)
+                return self.error(request, 500, "something went wrong on this page; it is logged")
+            if page.redirect:
+                return RedirectResponse(page.redirect, 303)
+            if wants_json(request):
+                return json_response(page.data)
+            return self.render(request, page)
+
+        return endpoint
+
+    @staticmethod
+    def _run(handler: Callable[[Request], Page], request: Request) -> Page:
+        with deadline():
+            return handler(request)
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def home(self, request: Request) -> Page:
+        r = self.reader
+        overview = r.overview()
+        largest = r.stories_page("largest", 10, 0)
+        latest = r.stories_page("latest", 10, 0)
+        articles = r.latest_articles(10)
+        outlets = r.outlet_list()[:20]
+        total = sum(overview["verdicts"].values()) or 1
+        bars = [(v, overview["verdicts"].get(v, 0), overview["verdicts"].get(v, 0) / total)
+                for v in VERDICTS]  # fmt: skip
+        data = {"corpus": overview, "largest_stories": largest, "latest_stories": latest,
+                "latest_articles": articles, "outlets": outlets}  # fmt: skip
+        context = {**data, "bars": bars}
+        return Page("home.html.j2", context, data, title="newsprism")
+
+    def stories(self, request: Request) -> Page:
+        order = _text(request, "order") or "largest"
+        if order not in ("largest", "latest"):
+            raise BadRequest("order is largest or latest")
+        page, size, offset = _paging(request)
+        rows = self.reader.stories_page(order, size, offset)
+        total = self.reader.overview()["stories"]
+        data = {"order": order, "page": page, "size": size, "total": total, "stories": rows}
+        context = {**data, "pages": _pages(request, page, size, total)}
+        return Page("stories.html.j2", context, data, title="Stories")
+
+    def search(self, request: Request) -> Page:
+        words = _text(request, "q", MAX_QUERY_CHARS)
+        outlet_id = _text(request, "outlet")
+        language = _text(request, "language", 20)
+        since, until = _day(request, "since"), _day(request, "until")
+        verdict = _text(request, "verdict", 20)
+        actor = _text(request, "actor")
+        place = _text(request, "place", 20)
+        order = _text(request, "order", 20) or "relevance"
+        if order not in ("relevance", "date"):
+            raise BadRequest("order is relevance or date")
+        if verdict is not None and verdict not in VERDICTS:
+            raise BadRequest(f"verdict must be one of {', '.join(VERDICTS)}")
+        if language is not None and not _LANGUAGE.match(language):
+            raise BadRequest("language is a code such as en, de or pt-BR")
+        if place is not None and not place.isdigit():
+            raise BadRequest("place is a GeoNames id (digits)")
+        if actor is not None and (not _ID.match(actor) or self.reader.entity(actor) is None):
+            raise BadRequest(f"no actor {actor!r} in this store")
+        if outlet_id is not None and (
+            not _ID.match(outlet_id) or self.reader.outlet(outlet_id) is None
+        ):
+            raise BadRequest(f"no outlet {outlet_id!r} in this store")
+        page, size, offset = _paging(request)
+        entity_id = f"geonames:{place}" if place else actor
+        if actor and place:
+            raise BadRequest("filter by an actor or a place, not both at once")
+        rows, total = self.store.search_articles(
+            words, outlet_id=outlet_id, language=language, since=since, until=until,
+            verdict=verdict, entity_id=entity_id, order=order, limit=size, offset=offset,
+        )  # fmt: skip
+        status = self.store.search_status()
+        stories = self.reader.stories_of(r["id"] for r in rows)
+        story_titles = self.reader.story_titles(stories.values())
+        for r in rows:
+            r["story_id"] = stories.get(r["id"])
+        filters = {"q": words, "outlet": outlet_id, "language": language, "since": since,
+                   "until": until, "verdict": verdict, "actor": actor, "place": place,
+                   "order": order}  # fmt: skip
+        results = [
+            {**{k: v for k, v in r.items() if k not in ("title_marked", "snippet")},
+             "snippet": unmarked(r.get("snippet"))}
+            for r in rows
+        ]  # fmt: skip
+        data = {"filters": filters, "page": page, "size": size, "total": total,
+                "more": total > 10_000, "index": status, "results": results}  # fmt: skip
+        context = {
+            **data, "rows": rows, "pages": _pages(request, page, size, min(total, 10_000)),
+            "story_titles": story_titles,
+            "outlets": self.reader.outlet_list(),
+            "actor_name": (self.reader.entity(actor) or {}).get("name") if actor else None,
+        }  # fmt: skip
+        title = f"Search: {words}" if words else "Search"
+        return Page("search.html.j2", context, data, title=title)
+
+    def story(self, request: Request) -> Page:
+        story_id = _path_id(request)
+        record = self.reader.story(story_id)
+        if record is None:
+            raise NotFound(f"no story {story_id} in this store")
+        if record["id"] != story_id:  # merged into another: its stable URL leads there
+            prefix = "/api" if request.url.path.startswith("/api/") else ""
+            return Page("", {}, None, redirect=f"{prefix}/story/{quote(record['id'], safe='')}")
+        events = self.reader.events(record["id"])
+        claims = self.reader.claims((record.get("claim_groups") or ())[:MAX_ITEMS])
+        members = list(record["article_ids"] or ())
+        meta = self.reader.article_meta(members[:MAX_ITEMS])
+        points = {
+            p["name"]: MapPoint(p["lat"], p["lon"], p["name"])
+            for e in events for p in e["places"] or () if p.get("lat") is not None
+        }  # fmt: skip
+        data = {"story": record, "events": events, "claims": claims,
+                "articles": [meta[a] for a in members[:MAX_ITEMS] if a in meta]}  # fmt: skip
+        context = {
+            **data, "shown_events": events[:MAX_ITEMS], "meta": meta,
+            "titles": self.reader.article_meta(
+                e["article_id"] for ev in events[:MAX_ITEMS] for e in ev["evidence"] or ()),
+            "map": svg_map(list(points.values()), width=640,
+                           title=f"places of {record['title'] or record['id']}"),
+            "naming": self.reader.story_naming(record), "max_items": MAX_ITEMS,
+        }  # fmt: skip
+        return Page("story.html.j2", context, data, title=record["title"] or record["id"])
+
+    def article(self, request: Request) -> Page:
+        article_id = _path_id(request)
+        record = self.reader.article(article_id)
+        if record is None:
+            raise NotFound(f"no article {article_id} in this store")
+        spans = self.reader.spans(article_id)
+        claims = self.reader.article_groups(article_id)
+        story = self.reader.article_story(article_id)
+        copies = self.reader.copies(article_id, record["duplicate_group"])
+        anchors: dict[int, list[str]] = {}
+        for c in claims:
+            for e in c["evidence"]:
+                if e["article_id"] == article_id:
+                    anchors.setdefault(e["start"], []).append(f"c-{e['claim_id']}")
+        for r in spans:
+            if r["type"] in ANCHOR_PREFIX and r.get("field") != "title":
+                anchors.setdefault(r["start"], []).append(f"{ANCHOR_PREFIX[r['type']]}-{r['id']}")
+        text = highlight(
+            record["text"],
+            (Mark(r["start"], r["end"], r["type"], mark_note(r), r["id"])
+             for r in spans if r["type"] in KIND_ORDER),
+            anchors,
+        )  # fmt: skip
+        by_kind = {k: [r for r in spans if r["type"] == k] for k in (*KIND_ORDER, "label")}
+        techniques = sorted((r for r in spans if r["type"] == "technique"),
+                            key=lambda r: (r.get("field") != "title", r["start"]))  # fmt: skip
+        points = [MapPoint(r["lat"], r["lon"], r.get("name") or r["text"],
+                           f"/place/{r['geonameid']}")
+                  for r in by_kind["place"] if r.get("lat") is not None and r.get("geonameid")]
+        data = {"article": record, "records": spans, "claims": claims, "story": story,
+                "copies": copies}  # fmt: skip
+        context = {
+            **data, "text": text, "by_kind": by_kind, "techniques": techniques,
+            "map": svg_map(points, width=420, title="places in this article"),
+            "titles": self.reader.article_meta(
+                e["article_id"] for c in claims for e in c["evidence"]),
+        }  # fmt: skip
+        return Page("article.html.j2", context, data,
+                    title=record["title"] or record["source"])  # fmt: skip
+
+    def actor(self, request: Request) -> Page:
+        entity_id = _path_id(request)
+        record = self.reader.entity(entity_id)
+        if record is None:
+            raise NotFound(f"no actor {entity_id} in this store")
+        if record["entity_type"] == "place" and record.get("geonameid"):
+            prefix = "/api" if request.url.path.startswith("/api/") else ""
+            return Page("", {}, None, redirect=f"{prefix}/place/{record['geonameid']}")
+        article_ids, mentions = self.reader.mention_articles(entity_id)
+        naming = self.reader.naming_row(entity_id, record)
+        stories = self.reader.stories_of(article_ids)
+        timeline = [
+            e for e in self.reader.events_of_stories(stories.values())
+            if entity_id in {a["id"] for a in e["actors"] or ()}
+        ]
+        articles, total = self.store.search_articles(None, entity_id=entity_id, limit=PAGE_SIZE)
+        naming_data = None
+        if naming:
+            naming_data = {k: v for k, v in naming.items() if k not in ("articles", "columns")}
+        data = {"entity": record, "mentions": mentions, "naming": naming_data,
+                "timeline": timeline[:MAX_ITEMS], "timeline_total": len(timeline),
+                "articles": articles, "articles_total": total,
+                "scanned_articles": len(article_ids)}  # fmt: skip
+        context = {
+            **data, "naming_full": naming, "max_scan": MAX_SCAN,
+            "story_titles": self.reader.story_titles(e["story_id"] for e in timeline[:MAX_ITEMS]),
+        }  # fmt: skip
+        return Page("actor.html.j2", context, data, title=record["name"])
+
+    def claim(self, request: Request) -> Page:
+        group_id = _path_id(request)
+        found = self.reader.claims([group_id])
+        if not found:
+            raise NotFound(f"no claim {group_id} in this store")
+        record = found[0]
+        titles = self.reader.article_meta(e["article_id"] for e in record["evidence"])
+        stories = self.reader.stories_of(list(record["articles"] or ())[:MAX_SCAN])
+        events = self.reader.events_with_groups(set(stories.values()), group_id)
+        data = {"claim": record, "events": events}
+        context = {**data, **_sides(record["evidence"]), "titles": titles,
+                   "stories": self.reader.story_titles(set(stories.values()))}  # fmt: skip
+        return Page("claim.html.j2", context, data, title="Claim")
+
+    def event(self, request: Request) -> Page:
+        event_id = _path_id(request)
+        record = self.reader.event(event_id)
+        if record is None:
+            raise NotFound(f"no event {event_id} in this store")
+        claims = self.reader.claims(record["group_ids"] or ())
+        stance = {e["claim_id"]: e for c in claims for e in c["evidence"]}
+        evidence = [{**stance.get(e.get("claim_id"), {}), **e} for e in record["evidence"] or ()]
+        for c in claims:  # the disputes of its claims are the other side of the event
+            known = {e.get("claim_id") for e in evidence}
+            evidence += [e for e in c["evidence"]
+                         if e["stance"] == "disputes" and e["claim_id"] not in known]
+        titles = self.reader.article_meta(e["article_id"] for e in evidence)
+        story = self.reader.story_titles([record["story_id"]])
+        data = {"event": record, "claims": claims}
+        context = {**data, **_sides(evidence), "titles": titles,
+                   "story_title": story.get(record["story_id"])}  # fmt: skip
+        return Page("event.html.j2", context, data, title=record["statement"] or "Event")
+
+    def outlet(self, request: Request) -> Page:
+        outlet_id = _path_id(request)
+        row = self.reader.outlet(outlet_id)
+        if row is None:
+            raise NotFound(f"no outlet {outlet_id} in this store")
+        page, size, offset = _paging(request)
+        articles, total = self.store.search_articles(
+            None, outlet_id=outlet_id, limit=size, offset=offset)
+        profile = self.reader.outlet_profile(outlet_id) if page == 1 else None
+        data = {"outlet": row, "profile": profile and profile["column"],
+                "naming": profile and profile["rows"], "page": page, "size": size,
+                "articles": articles}  # fmt: skip
+        context = {**data, "scanned": profile and profile["scanned"],
+                   "titles": profile["titles"] if profile else {},
+                   "pages": _pages(request, page, size, min(total, MAX_OFFSET)),
+                   "max_scan": MAX_SCAN}  # fmt: skip
+        return Page("outlet.html.j2", context, data, title=row["name"])
+
+    def place(self, request: Request) -> Page:
+        raw = request.path_params["id"]
+        if not raw.isdigit() or len(raw) > 12:
+            raise NotFound("a place is a GeoNames id (digits)")
+        geonameid = int(raw)
+        spans = self.reader.place_spans(geonameid)
+        record = self.reader.entity(f"geonames:{geonameid}")
+        if not spans and record is None:
+            raise NotFound(f"no place {geonameid} in this store")
+        first = spans[0] if spans else {}
+        place = {
+            "geonameid": geonameid, "entity_id": f"geonames:{geonameid}",
+            "name": first.get("name") or (record or {}).get("name"),
+            "lat": first.get("lat") if spans else (record or {}).get("lat"),
+            "lon": first.get("lon") if spans else (record or {}).get("lon"),
+            "country": first.get("country") or (record or {}).get("country"),
+            "admin1": first.get("admin1"), "spellings": sorted({s["text"] for s in spans}),
+            "mentions": len(spans),
+        }  # fmt: skip
+        page, size, offset = _paging(request)
+        articles, total = self.store.search_articles(
+            None, entity_id=place["entity_id"], limit=size, offset=offset)
+        stories = self.reader.stories_of({s["article_id"] for s in spans})
+        events = [
+            e for e in self.reader.events_of_stories(set(stories.values()))
+            if any(p.get("name") == place["name"] for p in e["places"] or ())
+        ]
+        points = []
+        if place["lat"] is not None:
+            points.append(MapPoint(place["lat"], place["lon"], place["name"] or raw))
+        data = {"place": place, "entity": record, "articles": articles, "page": page,
+                "size": size, "events": events[:MAX_ITEMS]}  # fmt: skip
+        context = {
+            **data, "pages": _pages(request, page, size, min(total, MAX_OFFSET)),
+            "map": svg_map(points, width=560, title=f"map of {place['name'] or raw}"),
+            "story_titles": self.reader.story_titles(e["story_id"] for e in events[:MAX_ITEMS]),
+        }  # fmt: skip
+        return Page("place.html.j2", context, data, title=place["name"] or raw)
+
+
+def _sides(evidence: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Evidence spans for a statement and against it (stance `disputes`), and the outlets
+    on each side."""
+    against = [e for e in evidence if e.get("stance") == "disputes"]
+    support = [e for e in evidence if e.get("stance") != "disputes"]
+    return {
+        "support": support, "against": against,
+        "outlets_for": sorted({e.get("outlet") or "(unknown outlet)" for e in support}),
+        "outlets_against": sorted({e.get("outlet") or "(unknown outlet)" for e in against}),
+    }  # fmt: skip
+
+
+def _pages(request: Request, page: int, size: int, total: int) -> dict[str, Any]:
+    """Links to the previous and next page, the other parameters kept."""
+    params = {k: v for k, v in request.query_params.items() if k != "page" and v}
+
+    def link(n: int) -> str:
+        return f"{request.url.path}?{urlencode({**params, 'page': n})}"
+
+    last = max(1, -(-total // size))
+    return {
+        "page": page, "last": last, "total": total,
+        "prev": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < last else None,
+    }  # fmt: skip
+
+
+def create_app(target: str | Path | Store) -> Starlette:
+    """The app over the store at `target` (a SQLite path or PostgreSQL URL, which must exist:
+    StoreError otherwise), or over an open Store."""
+    store = target if isinstance(target, Store) else open_store(target, existing=True)
+    bound_queries(store)
+    web = WebApp(store)
+    pages: list[tuple[str, Callable[[Request], Page]]] = [
+        ("/", web.home), ("/stories", web.stories), ("/search", web.search),
+        ("/story/{id}", web.story), ("/article/{id}", web.article), ("/actor/{id}", web.actor),
+        ("/claim/{id}", web.claim), ("/event/{id}", web.event), ("/outlet/{id}", web.outlet),
+        ("/place/{id}", web.place),
+    ]  # fmt: skip
+    routes: list[Any] = []
+    for path, handler in pages:
+        endpoint = web.view(handler)
+        routes.append(Route(path, endpoint, methods=["GET", "HEAD"]))
+        for api in ("/api", "/api/") if path == "/" else ("/api" + path,):
+            routes.append(Route(api, endpoint, methods=["GET", "HEAD"]))
+    routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 404)
+        message = {404: "no such page", 405: "this app only reads: GET a page"}.get(
+            status, str(getattr(exc, "detail", "error")))
+        return web.error(request, status, message)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.error("error on %s", request.url.path, exc_info=exc)
+        return web.error(request, 500, "something went wrong on this page; it is logged")
+
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: not_found, 500: server_error},
+    )
+    app.state.store = store
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,503 @@
+"""What each page of the web app reads from the store: one bounded set of queries per page,
+by primary key or index, never the whole corpus. Records come out as the exports write them
+(the fields of show/export_records.py), so the JSON of a page is the export's records."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, func, select
+
+from newsprism.show.export_records import (
+    ARTICLE_FIELDS,
+    CLAIM_FIELDS,
+    ENTITY_FIELDS,
+    STORY_FIELDS,
+)
+from newsprism.show.framing import naming_matrix
+from newsprism.store import Store
+from newsprism.store.schema import (
+    article,
+    claim,
+    claim_group,
+    entity,
+    outlet,
+    published_inference,
+    sighting,
+    span_record,
+    story,
+    story_alias,
+    story_member,
+    timeline_event,
+)
+from newsprism.store.store import SPAN_RECORD_FIELDS
+from newsprism.timeline.events import EVENT_FIELDS, order_key
+
+QUERY_SECONDS = 5.0  # a page's queries give up after this long (a 503 page, not a hung server)
+MAX_ITEMS = 200  # events, claims, articles listed on one page; the rest are counted
+MAX_SCAN = 2000  # articles an actor's or place's timeline, or an outlet's profile, is built from
+STORY_ACTORS = 8  # actors whose naming by each of a story's outlets is shown
+
+_deadline = threading.local()
+
+
+class QueryTimeout(RuntimeError):
+    pass
+
+
+def bound_queries(store: Store) -> None:
+    """Every statement of `store` stops after QUERY_SECONDS of the page that runs it: SQLite
+    through a progress handler, PostgreSQL through statement_timeout."""
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if store.dialect == "sqlite":
+            def check() -> int:
+                until = getattr(_deadline, "at", None)
+                return 1 if until is not None and time.monotonic() > until else 0
+
+            dbapi_connection.set_progress_handler(check, 20_000)
+        elif store.dialect == "postgresql":
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"SET statement_timeout = {int(QUERY_SECONDS * 1000)}")
+            cursor.close()
+            dbapi_connection.commit()
+
+    event.listen(store.engine, "connect", on_connect)
+    store.engine.dispose()  # connections made before (opening the store) get it too
+
+
+@contextmanager
+def deadline(seconds: float = QUERY_SECONDS) -> Iterator[None]:
+    _deadline.at = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _deadline.at = None
+
+
+def _chunked(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class Reader:
+    """Read-only queries on a store for the web app's pages."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _conn(self) -> Any:
+        return self.store.engine.connect()
+
+    # -- the corpus ----------------------------------------------------------------------------
+
+    def overview(self) -> dict[str, Any]:
+        with self._conn() as conn:
+            counts = {
+                name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for name, table in (("articles", article), ("outlets", outlet),
+                                    ("stories", story), ("claims", claim_group),
+                                    ("events", timeline_event))
+            }  # fmt: skip
+            verdicts = dict(
+                conn.execute(
+                    select(claim_group.c.verdict, func.count()).group_by(claim_group.c.verdict)
+                ).all()
+            )
+            first = conn.execute(select(func.min(article.c.published))).scalar()
+            last = conn.execute(select(func.max(article.c.published))).scalar()
+            languages = conn.execute(
+                select(article.c.language, func.count())
+                .group_by(article.c.language)
+                .order_by(func.count().desc())
+                .limit(12)
+            ).all() if counts["articles"] <= 20_000 else []  # fmt: skip
+        return {
+            **counts, "verdicts": verdicts, "first": first, "last": last,
+            "languages": [(lang or "und", n) for lang, n in languages],
+        }  # fmt: skip
+
+    def stories_page(self, order: str, limit: int, offset: int) -> list[dict[str, Any]]:
+        """Stories without their JSON (id, title, first, last, size), largest or latest first."""
+        key = (story.c.size.desc(), story.c.id) if order == "largest" else (
+            func.coalesce(story.c.last, story.c.first).desc(), story.c.size.desc(), story.c.id)
+        query = (
+            select(story.c.id, story.c.title, story.c.first, story.c.last, story.c.size)
+            .order_by(*key).limit(limit).offset(offset)
+        )  # fmt: skip
+        with self._conn() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def latest_articles(self, limit: int = 10) -> list[dict[str, Any]]:
+        rows, _ = self.store.search_articles(None, limit=limit, count_cap=0)
+        return rows
+
+    def outlet_list(self) -> list[dict[str, Any]]:
+        query = (
+            select(outlet.c.id, outlet.c.name, func.count(article.c.seq).label("articles"))
+            .select_from(outlet.outerjoin(article, article.c.outlet_id == outlet.c.id))
+            .group_by(outlet.c.id, outlet.c.name)
+            .order_by(func.count(article.c.seq).desc(), outlet.c.name)
+            .limit(MAX_ITEMS)
+        )
+        with self._conn() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def article_meta(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """id → title, outlet, outlet_id, published, language, source of the given articles."""
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, dict[str, Any]] = {}
+        cols = (article.c.id, article.c.title, article.c.source, article.c.published,
+                article.c.language, article.c.outlet_id, outlet.c.name.label("outlet"))
+        with self._conn() as conn:
+            for chunk in _chunked(ids):
+                query = select(*cols).select_from(
+                    article.outerjoin(outlet, article.c.outlet_id == outlet.c.id)
+                ).where(article.c.id.in_(chunk))
+                found.update({r.id: dict(r._mapping) for r in conn.execute(query)})
+        return found
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """The article's export record (as `article_records` writes it)."""
+        cols = [c for c in article.c if c.name not in ("minhash", "raw")]
+        query = select(
+            *cols, outlet.c.name.label("outlet"), outlet.c.domain.label("outlet_domain"),
+            outlet.c.country.label("outlet_country"), outlet.c.notes.label("outlet_notes"),
+        ).select_from(
+            article.outerjoin(outlet, article.c.outlet_id == outlet.c.id)
+        ).where(article.c.id == article_id)  # fmt: skip
+        with self._conn() as conn:
+            found = conn.execute(query).first()
+            if found is None:
+                return None
+            row = dict(found._mapping)
+            sq = select(sighting, outlet.c.name.label("outlet")).select_from(
+                sighting.outerjoin(outlet, sighting.c.outlet_id == outlet.c.id)
+            ).where(sighting.c.article_id == article_id).order_by(sighting.c.source)
+            row["seen_in"] = [
+                {"source": s.source, "outlet": s.outlet, "title": s.title, "url": s.url}
+                for s in conn.execute(sq)
+            ]
+            copied = conn.execute(
+                select(article.c.id).where(article.c.duplicate_of == article_id).limit(1)
+            ).first()
+            inference = conn.execute(
+                select(published_inference).where(published_inference.c.article_id == article_id)
+            ).first()
+        row["removed"] = json.loads(row["removed"])
+        row["duplicate_group"] = row["duplicate_of"] or (article_id if copied else None)
+        row["type"] = "article"
+        row["domain"] = row.pop("outlet_domain", None)
+        row["format"] = row.pop("fmt", None)
+        if inference is not None:
+            inf = dict(inference._mapping)
+            inf["evidence"] = json.loads(inf["evidence"])
+            inf["corpus_evidence"] = json.loads(inf.get("corpus_evidence") or "[]")
+            row["published_evidence"] = {
+                k: inf.get(k) for k in (
+                    "earliest", "latest", "best", "confidence", "evidence", "corpus_earliest",
+                    "corpus_latest", "corpus_evidence",
+                )
+            }  # fmt: skip
+        return {k: row.get(k) for k in ARTICLE_FIELDS}
+
+    def spans(self, article_id: str) -> list[dict[str, Any]]:
+        return list(self.store.span_records(article_id=article_id))
+
+    def copies(self, article_id: str, group: str | None) -> list[dict[str, Any]]:
+        """The other members of its near-duplicate group (original first), at most MAX_ITEMS."""
+        if not group:
+            return []
+        query = (
+            select(article.c.id, article.c.title, article.c.duplicate_of,
+                   article.c.duplicate_similarity, outlet.c.name.label("outlet"))
+            .select_from(article.outerjoin(outlet, article.c.outlet_id == outlet.c.id))
+            .where((article.c.duplicate_of == group) | (article.c.id == group))
+            .order_by(article.c.seq).limit(MAX_ITEMS)
+        )  # fmt: skip
+        with self._conn() as conn:
+            return [dict(r._mapping) for r in conn.execute(query) if r.id != article_id]
+
+    def article_groups(self, article_id: str) -> list[dict[str, Any]]:
+        """The claim groups the article has a claim in."""
+        with self._conn() as conn:
+            ids = list(conn.execute(
+                select(claim.c.group_id).where(claim.c.article_id == article_id).distinct()
+            ).scalars())  # fmt: skip
+        return self.claims(ids)
+
+    def article_story(self, article_id: str) -> dict[str, Any] | None:
+        with self._conn() as conn:
+            story_id = conn.execute(
+                select(story_member.c.story_id).where(story_member.c.article_id == article_id)
+            ).scalar()
+            if story_id is None:
+                return None
+            row = conn.execute(
+                select(story.c.id, story.c.title, story.c.first, story.c.last, story.c.size)
+                .where(story.c.id == story_id)
+            ).first()  # fmt: skip
+        return dict(row._mapping) if row else None
+
+    # -- stories, events, claims ---------------------------------------------------------------
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        """The story's export record; the id of a story merged into another finds that one."""
+        with self._conn() as conn:
+            live = conn.execute(
+                select(story_alias.c.story_id).where(story_alias.c.alias == story_id)
+            ).scalar()
+            row = conn.execute(select(story).where(story.c.id == (live or story_id))).first()
+        if row is None:
+            return None
+        data = dict(row._mapping)
+        data.update(json.loads(data.pop("data")))
+        return {**{k: data.get(k) for k in STORY_FIELDS}, "type": "story"}
+
+    def events(self, story_id: str) -> list[dict[str, Any]]:
+        """The story's events, in the order they happened, as exported."""
+        return [
+            {k: e.get(k) for k in EVENT_FIELDS}
+            for e in sorted(self.store.events(story_id), key=order_key)
+        ]
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        with self._conn() as conn:
+            data = conn.execute(
+                select(timeline_event.c.data).where(timeline_event.c.id == event_id)
+            ).scalar()
+        if data is None:
+            return None
+        found = json.loads(data)
+        return {k: found.get(k) for k in EVENT_FIELDS}
+
+    def claims(self, group_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Claim groups' export records, in the order given."""
+        ids = list(dict.fromkeys(group_ids))
+        found: dict[str, dict[str, Any]] = {}
+        with self._conn() as conn:
+            for chunk in _chunked(ids):
+                for r in conn.execute(select(claim_group).where(claim_group.c.id.in_(chunk))):
+                    row = dict(r._mapping)
+                    row.update(json.loads(row.pop("data")))
+                    found[row["id"]] = {**{k: row.get(k) for k in CLAIM_FIELDS}, "type": "claim"}
+        return [found[i] for i in ids if i in found]
+
+    def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """article id → its story id."""
+        ids = list(dict.fromkeys(article_ids))
+        found: dict[str, str] = {}
+        with self._conn() as conn:
+            for chunk in _chunked(ids):
+                query = select(story_member.c.article_id, story_member.c.story_id).where(
+                    story_member.c.article_id.in_(chunk)
+                )
+                found.update({r.article_id: r.story_id for r in conn.execute(query)})
+        return found
+
+    def story_titles(self, story_ids: Iterable[str]) -> dict[str, str | None]:
+        ids = list(dict.fromkeys(story_ids))
+        found: dict[str, str | None] = {}
+        with self._conn() as conn:
+            for chunk in _chunked(ids):
+                query = select(story.c.id, story.c.title).where(story.c.id.in_(chunk))
+                found.update({r.id: r.title for r in conn.execute(query)})
+        return found
+
+    def events_of_stories(self, story_ids: Iterable[str]) -> list[dict[str, Any]]:
+        ids = list(dict.fromkeys(story_ids))
+        found = []
+        with self._conn() as conn:
+            for chunk in _chunked(ids):
+                query = select(timeline_event.c.data).where(timeline_event.c.story_id.in_(chunk))
+                found += [json.loads(r.data) for r in conn.execute(query)]
+        return [{k: e.get(k) for k in EVENT_FIELDS} for e in sorted(found, key=order_key)]
+
+    def events_with_groups(self, story_ids: Iterable[str], group_id: str) -> list[dict[str, Any]]:
+        return [e for e in self.events_of_stories(story_ids) if group_id in (e["group_ids"] or ())]
+
+    # -- actors and places ---------------------------------------------------------------------
+
+    def entity(self, entity_id: str) -> dict[str, Any] | None:
+        with self._conn() as conn:
+            found = conn.execute(select(entity).where(entity.c.id == entity_id)).first()
+        if found is None:
+            return None
+        row = dict(found._mapping)
+        data = json.loads(row.pop("data") or "{}")
+        record = {
+            **row, "type": "entity", "aliases": json.loads(row["aliases"]),
+            "roles": json.loads(row["roles"]), **data,
+        }  # fmt: skip
+        return {k: record.get(k) for k in ENTITY_FIELDS}
+
+    def entity_names(self, ids: Iterable[str]) -> dict[str, str]:
+        ids = list(dict.fromkeys(i for i in ids if i))
+        found: dict[str, str] = {}
+        with self._conn() as conn:
+            for chunk in _chunked(ids):
+                query = select(entity.c.id, entity.c.name).where(entity.c.id.in_(chunk))
+                found.update({r.id: r.name for r in conn.execute(query)})
+        return found
+
+    def mention_articles(self, entity_id: str, limit: int = MAX_SCAN) -> tuple[list[str], int]:
+        """Articles that mention an entity (at most `limit`) and how many
+        mentions it has in all."""
+        with self._conn() as conn:
+            mentions = conn.execute(
+                select(func.count()).select_from(span_record)
+                .where(span_record.c.entity_id == entity_id)
+            ).scalar_one()  # fmt: skip
+            ids = list(conn.execute(
+                select(span_record.c.article_id).where(span_record.c.entity_id == entity_id)
+                .distinct().limit(limit)
+            ).scalars())  # fmt: skip
+        return ids, mentions
+
+    def entity_spans(
+        self, entity_id: str, kind: str, limit: int = MAX_SCAN
+    ) -> list[dict[str, Any]]:
+        query = (
+            select(span_record)
+            .where(span_record.c.entity_id == entity_id, span_record.c.type == kind)
+            .limit(limit)
+        )
+        with self._conn() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        out = []
+        for row in rows:
+            data = json.loads(row.pop("data"))
+            out.append({**{k: row[k] for k in SPAN_RECORD_FIELDS}, **data})
+        return out
+
+    def naming_row(self, entity_id: str, record: dict[str, Any]) -> dict[str, Any] | None:
+        """The naming-matrix row of one actor: what each outlet calls it, with evidence."""
+        labels = self.entity_spans(entity_id, "label")
+        if not labels:
+            return None
+        meta = self._framing_articles(lb["article_id"] for lb in labels)
+        matrix = naming_matrix(labels, meta.values(), [record])
+        rows = [r for r in matrix["rows"] if r["entity_id"] == entity_id]
+        if not rows:
+            return None
+        return {**rows[0], "columns": {c["id"]: c["name"] for c in matrix["columns"]},
+                "articles": meta}  # fmt: skip
+
+    def _framing_articles(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, dict[str, Any]] = {}
+        cols = (article.c.id, article.c.title, article.c.source, article.c.word_count,
+                outlet.c.name.label("outlet"), article.c.outlet_id)
+        with self._conn() as conn:
+            for chunk in _chunked(ids):
+                query = select(*cols).select_from(
+                    article.outerjoin(outlet, article.c.outlet_id == outlet.c.id)
+                ).where(article.c.id.in_(chunk))
+                found.update({r.id: dict(r._mapping) for r in conn.execute(query)})
+        return found
+
+    def story_naming(self, record: dict[str, Any]) -> list[dict[str, Any]]:
+        """For the story's main actors: the phrases each of its outlets uses (the first
+        MAX_SCAN of its articles)."""
+        members = list(record["article_ids"] or ())[:MAX_SCAN]
+        actor_ids = list(record.get("actor_ids") or ())[:STORY_ACTORS]
+        if not members or not actor_ids:
+            return []
+        names = dict(zip(record.get("actor_ids") or (), record.get("actors") or (), strict=False))
+        labels = []
+        with self._conn() as conn:
+            for chunk in _chunked(members):
+                query = select(span_record).where(
+                    span_record.c.type == "label", span_record.c.article_id.in_(chunk),
+                    span_record.c.entity_id.in_(actor_ids),
+                )  # fmt: skip
+                for r in conn.execute(query):
+                    row = dict(r._mapping)
+                    labels.append({**row, **json.loads(row.pop("data"))})
+        meta = self._framing_articles(lb["article_id"] for lb in labels)
+        rows = []
+        for entity_id in actor_ids:
+            by_outlet: dict[tuple[str, str | None], Counter[str]] = defaultdict(Counter)
+            loaded: set[str] = set()
+            for lb in labels:
+                if lb["entity_id"] != entity_id:
+                    continue
+                a = meta.get(lb["article_id"]) or {}
+                key = (a.get("outlet") or a.get("title") or a.get("source") or "?",
+                       a.get("outlet_id"))  # fmt: skip
+                by_outlet[key][lb["label"]] += 1
+                if lb.get("loaded"):
+                    loaded.add(lb["label"])
+            if by_outlet:
+                rows.append({
+                    "id": entity_id, "name": names.get(entity_id, entity_id), "loaded": loaded,
+                    "outlets": [(name, oid, c.most_common(4))
+                                for (name, oid), c in by_outlet.items()],
+                })  # fmt: skip
+        return rows
+
+    def place_spans(self, geonameid: int, limit: int = MAX_SCAN) -> list[dict[str, Any]]:
+        return self.entity_spans(f"geonames:{geonameid}", "place", limit)
+
+    # -- outlets -------------------------------------------------------------------------------
+
+    def outlet(self, outlet_id: str) -> dict[str, Any] | None:
+        with self._conn() as conn:
+            row = conn.execute(select(outlet).where(outlet.c.id == outlet_id)).first()
+            if row is None:
+                return None
+            found = dict(row._mapping)
+            found["articles"] = conn.execute(
+                select(func.count()).select_from(article).where(article.c.outlet_id == outlet_id)
+            ).scalar_one()
+            span = conn.execute(
+                select(func.min(article.c.published), func.max(article.c.published))
+                .where(article.c.outlet_id == outlet_id)
+            ).first()  # fmt: skip
+        found["first"], found["last"] = span or (None, None)
+        return found
+
+    def outlet_profile(self, outlet_id: str) -> dict[str, Any]:
+        """The outlet's framing profile (its column of the naming matrix) and the rows naming
+        its actors, over its latest MAX_SCAN articles."""
+        cols = (article.c.id, article.c.title, article.c.source, article.c.word_count,
+                outlet.c.name.label("outlet"), article.c.outlet_id)
+        with self._conn() as conn:
+            arts = [dict(r._mapping) for r in conn.execute(
+                select(*cols).select_from(
+                    article.outerjoin(outlet, article.c.outlet_id == outlet.c.id))
+                .where(article.c.outlet_id == outlet_id)
+                .order_by(article.c.seq.desc()).limit(MAX_SCAN)
+            )]  # fmt: skip
+            spans: dict[str, list[dict[str, Any]]] = {"label": [], "technique": []}
+            for chunk in _chunked([a["id"] for a in arts]):
+                query = select(span_record).where(
+                    span_record.c.article_id.in_(chunk),
+                    span_record.c.type.in_(("label", "technique")),
+                )
+                for r in conn.execute(query):
+                    row = dict(r._mapping)
+                    spans[row["type"]].append({**row, **json.loads(row.pop("data"))})
+        names = self.entity_names(lb["entity_id"] for lb in spans["label"])
+        entities = [{"id": i, "name": n} for i, n in names.items()]
+        matrix = naming_matrix(spans["label"], arts, entities, spans["technique"])
+        column = next((c for c in matrix["columns"] if c["outlet"]), None)
+        rows = [r for r in matrix["rows"] if r["entity_id"]]
+        return {"column": column, "rows": rows[:MAX_ITEMS], "scanned": len(arts),
+                "titles": {a["id"]: a["title"] or a["source"] for a in arts}}  # fmt: skip
+
+
+def evidence_titles(
+    reader: Reader, records: Iterable[dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Article meta for every evidence span of the given claims or events."""
+    return reader.article_meta(e["article_id"] for r in records for e in r.get("evidence") or ())
+

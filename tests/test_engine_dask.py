@@ -1,0 +1,300 @@
+"""The Dask engine (engine/dask.py): the same inputs give the same records as the local engine,
+through the Python API and the command line; a scheduler that cannot be reached, a worker
+that dies and a missing model are clear errors. Clusters here are tiny: one worker process of
+one thread, started on this machine."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+pytest.importorskip("distributed")
+
+import dask.config  # noqa: E402
+
+from newsprism import analyze, open_corpus  # noqa: E402
+from newsprism.api import RECORD_TYPES  # noqa: E402
+from newsprism.cli import app  # noqa: E402
+from newsprism.engine.dask import IN_FLIGHT_PER_THREAD, DaskEngine  # noqa: E402
+from newsprism.engine.local import EngineError, EngineUnavailable, LocalEngine  # noqa: E402
+from newsprism.understand.nlp import ModelError  # noqa: E402
+
+runner = CliRunner()
+
+# An invented corpus: three happenings in an invented country told by five invented outlets,
+# with numbers that agree and disagree, quotes, dates, a wire copy and an exact copy.
+STORIES = [
+    ("harbor-times.example", "2031-05-02", "Ferry fire in Calder Bay",
+     "A passenger ferry caught fire in Calder Bay on Friday morning, and 42 people were taken "
+     "to hospital, the coast guard said. Captain Mara Jensen said the fire began in the engine "
+     "room. \"We got everyone off within twenty minutes,\" she told reporters."),
+    ("northern-ledger.example", "2031-05-02", "Dozens hurt as ferry burns off Calder Bay",
+     "At least 40 people were hurt when the ferry Sea Lark burned off Calder Bay on Friday. "
+     "The Transport Ministry said it would open an inquiry. Minister Tomas Varga called the "
+     "fire a disgrace and promised answers by June."),
+    ("coastal-post.example", "2031-05-03", "Ferry operator blames engine fault",
+     "The operator of the Sea Lark, Bluewake Lines, said on Saturday that an engine fault "
+     "caused Friday's fire. Bluewake Lines said 38 passengers were treated in hospital, fewer "
+     "than the coast guard reported. Its chief executive, Ilse Brandt, apologised."),
+    ("valley-voice.example", "2031-05-03", "Families wait for news at Calder Bay",
+     "Families gathered at the Calder Bay terminal on Saturday waiting for news of relatives "
+     "who were on the ferry. A nurse at St Anne's Hospital said 42 people had been admitted "
+     "and that six remained in serious condition."),
+    ("wire-desk.example", "2031-05-04", "Inquiry opens into Sea Lark fire",
+     "The Transport Ministry opened an inquiry on Sunday into the fire on the ferry Sea Lark. "
+     "Minister Tomas Varga said inspectors would examine every vessel of Bluewake Lines. "
+     "\"No ferry sails until it is checked,\" Varga said."),
+    ("harbor-times.example", "2031-05-05", "Bluewake Lines suspends sailings",
+     "Bluewake Lines suspended all sailings from Calder Bay on Monday while inspectors examine "
+     "its fleet. About 3,000 travellers a day use the route, the company said."),
+    ("northern-ledger.example", "2031-05-06", "Ferry crew warned of faults, union says",
+     "The sailors' union said on Tuesday that the crew of the Sea Lark had reported engine "
+     "faults twice in April. Union leader Piet Okafor said the warnings were ignored. Bluewake "
+     "Lines denied receiving any report."),
+    ("coastal-post.example", "2031-05-07", "Calder Bay port reopens",
+     "The port of Calder Bay reopened on Wednesday after five days, the harbour master said. "
+     "Ships of other lines resumed sailing, but Bluewake Lines ferries stayed in dock."),
+    ("valley-voice.example", "2031-06-10", "Teachers strike in Marrow over pay",
+     "Teachers in Marrow walked out on Tuesday in a dispute over pay, closing 120 schools, the "
+     "teachers' union said. Union secretary Lena Duval said the government had offered a rise "
+     "of 2 percent, which she called an insult."),
+    ("wire-desk.example", "2031-06-10", "Schools shut as Marrow teachers strike",
+     "About 110 schools in Marrow were closed on Tuesday as teachers went on strike, the "
+     "Education Ministry said. Education Minister Karl Wendt urged the union to return to "
+     "talks and said the offer of 2 percent was fair."),
+    ("harbor-times.example", "2031-06-11", "Parents scramble for childcare in Marrow",
+     "Parents in Marrow scrambled to find childcare on Wednesday as the teachers' strike "
+     "entered its second day. The city council opened four community centres for children."),
+    ("northern-ledger.example", "2031-06-12", "Marrow strike talks resume",
+     "Talks between the teachers' union and the Education Ministry resumed on Thursday. Lena "
+     "Duval said the union would accept nothing below 5 percent. Karl Wendt said the budget "
+     "could not pay for it."),
+    ("coastal-post.example", "2031-06-13", "Teachers end strike after deal",
+     "Teachers in Marrow ended their strike on Friday after the Education Ministry raised its "
+     "offer to 4 percent, the union said. Lena Duval called the deal a victory for pupils."),
+    ("valley-voice.example", "2031-06-14", "Marrow schools reopen on Monday",
+     "All schools in Marrow will reopen on Monday, the Education Ministry said on Saturday. "
+     "Karl Wendt thanked parents for their patience during the four-day strike."),
+    ("wire-desk.example", "2031-07-01", "Drought cuts wheat harvest in Estan province",
+     "The wheat harvest in Estan province will fall by a third this year after the driest "
+     "spring in fifty years, the Agriculture Ministry said on Monday. Farmers' leader Ruth "
+     "Amadi said 600 farms had asked for emergency help."),
+    ("harbor-times.example", "2031-07-02", "Estan farmers ask for drought aid",
+     "Farmers in Estan province asked the government on Tuesday for drought aid. Ruth Amadi "
+     "said 650 farms needed help, more than the ministry had counted."),
+    ("northern-ledger.example", "2031-07-03", "Government promises drought fund",
+     "The government promised a drought fund of 80 million crowns on Wednesday. Agriculture "
+     "Minister Sofia Lind said the money would reach farms in Estan province by August."),
+    ("coastal-post.example", "2031-07-04", "Bread prices rise after poor harvest",
+     "Bakers in Calder Bay raised bread prices by 10 percent on Thursday, blaming the poor "
+     "wheat harvest in Estan province. The Agriculture Ministry said prices would settle by "
+     "winter."),
+    ("valley-voice.example", "2031-07-05", "Rain returns to Estan, too late for wheat",
+     "Rain fell across Estan province on Friday for the first time in three months. Ruth Amadi "
+     "said it came too late to save the wheat but would help the autumn sowing."),
+    ("wire-desk.example", "2031-07-06", "Drought fund opens for applications",
+     "The drought fund opened for applications on Saturday, the Agriculture Ministry said. "
+     "Sofia Lind said farms could claim up to 50,000 crowns each."),
+]
+# the wire copy, run again by another outlet with its last sentence changed: a near-duplicate
+WIRE_COPY = (
+    "coastal-post.example", "2031-07-06", "Drought fund opens for applications",
+    "The drought fund opened for applications on Saturday, the Agriculture Ministry said. "
+    "Sofia Lind said farms could claim up to 50,000 crowns each, paid within a month.",
+)
+
+
+def write_corpus(folder: Path) -> Path:
+    """Twenty-one text files (one an exact copy of another) and a JSONL file of three
+    records."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, (outlet, day, title, text) in enumerate(STORIES[:17]):
+        (folder / f"{outlet}_{day}_story-{i:02d}.txt").write_text(
+            f"{title}\n\n{text}\n", encoding="utf-8"
+        )
+    (folder / "copy-of-story-00.txt").write_text(
+        (folder / f"{STORIES[0][0]}_{STORIES[0][1]}_story-00.txt").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    lines = [
+        {"title": title, "text": text, "source": outlet, "published": day}
+        for outlet, day, title, text in [*STORIES[17:], WIRE_COPY]
+    ]
+    (folder / "records.jsonl").write_text(
+        "".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8"
+    )
+    return folder
+
+
+def comparable(db: str | Path) -> dict[str, list[dict[str, Any]]]:
+    """Every exported record by type, without the time each error was first seen."""
+    with open_corpus(db) as corpus:
+        return {
+            kind: [
+                {k: v for k, v in r.items() if not (kind == "error" and k == "first_seen")}
+                for r in corpus.records(kind)
+            ]
+            for kind in RECORD_TYPES
+        }
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("engine") / "corpus")
+
+
+@pytest.fixture(scope="module")
+def local_records(
+    corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[dict[str, Any]]]:
+    db = tmp_path_factory.mktemp("local") / "local.db"
+    analyze(corpus_dir, db, engine="local", workers=1).close()
+    return comparable(db)
+
+
+@pytest.fixture(scope="module")
+def dask_engine() -> Iterator[DaskEngine]:
+    with DaskEngine(workers=1) as engine:
+        yield engine
+
+
+def test_the_invented_corpus_makes_records_of_every_kind(
+    local_records: dict[str, list[dict[str, Any]]],
+) -> None:
+    counts = {kind: len(found) for kind, found in local_records.items()}
+    assert counts["article"] == 21, counts  # 22 documents, one an exact copy
+    assert sum(1 for a in local_records["article"] if a["duplicate_of"]) == 1
+    for kind in ("entity", "mention", "place", "timeref", "quantity", "attribution", "claim",
+                 "story"):  # fmt: skip
+        assert counts[kind] > 0, counts
+    assert len(local_records["story"]) >= 3
+
+
+def test_dask_through_the_api_gives_the_same_records_as_local(
+    corpus_dir: Path, tmp_path: Path, local_records: dict[str, list[dict[str, Any]]]
+) -> None:
+    db = tmp_path / "dask.db"
+    with analyze(corpus_dir, db, engine="dask", workers=1) as corpus:
+        assert corpus.summary is not None and corpus.summary.new_articles == 21
+    got = comparable(db)
+    for kind in RECORD_TYPES:
+        assert got[kind] == local_records[kind], kind
+
+
+def test_dask_from_the_command_line_on_a_running_cluster_gives_the_same_records_as_local(
+    corpus_dir: Path,
+    tmp_path: Path,
+    local_records: dict[str, list[dict[str, Any]]],
+    dask_engine: DaskEngine,
+) -> None:
+    """`--scheduler` pointed at a cluster that was already running (the fixture's)."""
+    db = tmp_path / "cli.db"
+    result = runner.invoke(
+        app,
+        ["analyze", str(corpus_dir), "--db", str(db), "--engine", "dask",
+         "--scheduler", dask_engine.address, "--no-progress"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "new articles stored" in result.output
+    got = comparable(db)
+    for kind in RECORD_TYPES:
+        assert got[kind] == local_records[kind], kind
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path, corpus_dir: Path) -> None:
+    address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = runner.invoke(
+            app,
+            ["analyze", str(corpus_dir), "--db", str(tmp_path / "s.db"), "--engine", "dask",
+             "--scheduler", address],
+        )  # fmt: skip
+        said = " ".join(result.output.split())
+        assert result.exit_code == 2, result.output
+        assert f"cannot reach the Dask scheduler at {address}" in said
+        assert "dask scheduler" in said and "leave it out" in said
+        with pytest.raises(EngineUnavailable, match="cannot reach"):
+            analyze(corpus_dir, tmp_path / "a.db", engine="dask", scheduler=address)
+
+
+def test_a_scheduler_needs_the_dask_engine_and_engines_are_named(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["analyze", str(tmp_path), "--scheduler", "tcp://127.0.0.1:8786"]
+    )
+    assert result.exit_code == 2
+    assert "--engine dask" in result.output
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--engine", "spark"])
+    assert result.exit_code == 2
+    assert "local, dask" in result.output
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_map_ordered_keeps_input_order_and_bounds_what_is_in_flight(
+    dask_engine: DaskEngine,
+) -> None:
+    pulled = 0
+
+    def items() -> Iterator[int]:
+        nonlocal pulled
+        for i in range(40):
+            pulled += 1
+            yield i
+
+    window = IN_FLIGHT_PER_THREAD  # one worker of one thread
+    results = []
+    for result in dask_engine.map_ordered(_square, items(), workers=1):
+        results.append(result)
+        assert pulled - len(results) <= window  # the input is streamed, never read whole
+    assert results == [i * i for i in range(40)]
+    assert list(LocalEngine().map_ordered(_square, range(5), 1)) == [0, 1, 4, 9, 16]
+
+
+def _die_the_first_time(marker: str) -> str:
+    """Kills the worker process it runs in, the first time only."""
+    path = Path(marker)
+    if not path.exists():
+        path.write_text("died once", encoding="utf-8")
+        os._exit(1)
+    return f"pid {os.getpid()}"
+
+
+def _always_die(_: object) -> None:
+    os._exit(1)
+
+
+def test_a_task_whose_worker_dies_is_retried_and_one_that_kills_every_worker_is_an_error(
+    tmp_path: Path,
+) -> None:
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        DaskEngine(workers=1) as engine,
+    ):
+        marker = str(tmp_path / "died")
+        [result] = engine.map_ordered(_die_the_first_time, [marker], 1)
+        assert result.startswith("pid") and Path(marker).exists()
+        with pytest.raises(EngineError, match="died running one item") as raised:
+            list(engine.map_ordered(_always_die, [1], 1))
+        assert "run the same command again" in str(raised.value)
+
+
+def test_a_missing_model_fails_before_any_article_is_understood(
+    dask_engine: DaskEngine, corpus_dir: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(ModelError, match="not installed"):
+        analyze(corpus_dir, tmp_path / "m.db", engine=dask_engine, model="no_such_model_xx")
