@@ -153,12 +153,17 @@ class Reader:
 
     def article_meta(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """id → title, outlet, outlet_id, published, language, source of the given articles."""
-        ids = list(dict.fromkeys(ids))
+        return self._articles_by_id(ids, (
+            article.c.id, article.c.title, article.c.source, article.c.published,
+            article.c.language, article.c.outlet_id, outlet.c.name.label("outlet"),
+        ))  # fmt: skip
+
+    def _articles_by_id(self, ids: Iterable[str], cols: tuple[Any, ...]
+                        ) -> dict[str, dict[str, Any]]:
+        """id → the given columns (of article and its outlet) of the given articles."""
         found: dict[str, dict[str, Any]] = {}
-        cols = (article.c.id, article.c.title, article.c.source, article.c.published,
-                article.c.language, article.c.outlet_id, outlet.c.name.label("outlet"))
         with self._conn() as conn:
-            for chunk in _chunked(ids):
+            for chunk in _chunked(list(dict.fromkeys(ids))):
                 query = select(*cols).select_from(
                     article.outerjoin(outlet, article.c.outlet_id == outlet.c.id)
                 ).where(article.c.id.in_(chunk))
@@ -392,17 +397,10 @@ class Reader:
                 "articles": meta}  # fmt: skip
 
     def _framing_articles(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        ids = list(dict.fromkeys(ids))
-        found: dict[str, dict[str, Any]] = {}
-        cols = (article.c.id, article.c.title, article.c.source, article.c.word_count,
-                outlet.c.name.label("outlet"), article.c.outlet_id)
-        with self._conn() as conn:
-            for chunk in _chunked(ids):
-                query = select(*cols).select_from(
-                    article.outerjoin(outlet, article.c.outlet_id == outlet.c.id)
-                ).where(article.c.id.in_(chunk))
-                found.update({r.id: dict(r._mapping) for r in conn.execute(query)})
-        return found
+        return self._articles_by_id(ids, (
+            article.c.id, article.c.title, article.c.source, article.c.word_count,
+            outlet.c.name.label("outlet"), article.c.outlet_id,
+        ))  # fmt: skip
 
     def story_naming(self, record: dict[str, Any]) -> list[dict[str, Any]]:
         """For the story's main actors: the phrases each of its outlets uses (the first
