@@ -246,3 +246,17 @@ def test_cli_timeline_prints_the_events_in_order(clash_corpus) -> None:
     assert result.output.index("2023-05-14") < result.output.index("2023-05 ")
     bad = CliRunner().invoke(app, ["timeline", "--db", db, "--story", "story-nothere"])
     assert bad.exit_code == 2 and "no story" in bad.output
+
+
+def test_an_article_that_arrives_later_settles_the_dates_of_earlier_ones(tmp_path: Path) -> None:
+    first, later = tmp_path / "first.jsonl", tmp_path / "later.jsonl"
+    first.write_text("\n".join(json.dumps(a) for a in CLASH[:2]) + "\n", encoding="utf-8")
+    later.write_text(json.dumps(CLASH[2]) + "\n", encoding="utf-8")
+    db = tmp_path / "store.db"
+    with analyze([first], db=db, progress=False) as corpus:
+        values = {r["value"] for r in corpus.records("timeref") if r["text"] == "May 14"}
+        assert values == {"XXXX-05-14"}  # nothing dates it yet: left open
+    with analyze([later], db=db, progress=False) as corpus:
+        values = {r["value"] for r in corpus.records("timeref") if r["text"] == "May 14"}
+        assert values == {"2023-05-14"}
+        assert any(e["first"] == "2023-05-14" for e in corpus.timeline())
