@@ -8,7 +8,7 @@ source ("SANA reported ...") count once, as that source.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -98,13 +98,18 @@ class Verdict:
 def report_key(claim: Claim, article: dict[str, Any] | None) -> str:
     """Whose report a claim is: its syndication group, else its outlet, else the article itself
     (an article of no known outlet is its own outlet)."""
+    return article_report_key(claim.article_id, article)
+
+
+def article_report_key(article_id: str, article: Mapping[str, Any] | None) -> str:
+    """Whose report an article is (see report_key)."""
     article = article or {}
     copies = article.get("duplicate_group") or article.get("duplicate_of")
     if copies:
         return f"copies:{copies}"
     if article.get("outlet"):
         return f"outlet:{str(article['outlet']).strip().lower()}"
-    return f"article:{claim.article_id}"
+    return f"article:{article_id}"
 
 
 def independent_reports(
@@ -429,13 +434,14 @@ def _who(c: Claim, articles: dict[str, dict[str, Any]]) -> str:
         return str(article["outlet"])
     title = (article.get("title") or "").strip()
     if title:
-        return f"\u201c{_cut(title, 60)}\u201d"
+        return f"\u201c{cut(title, 60)}\u201d"
     source = str(article.get("source") or "")
     name = PurePath(source.split("!/")[-1].split("#")[0]).name if source else ""
     return name or "an article of unknown outlet"
 
 
-def _cut(text: str, size: int) -> str:
+def cut(text: str, size: int) -> str:
+    """The text on one line, cut to `size` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= size else text[: size - 1].rstrip() + "\u2026"
 
@@ -451,11 +457,11 @@ def _contradiction_reason(
     supporting: list[Claim], against: list[Claim], articles: dict[str, dict[str, Any]]
 ) -> str:
     a = supporting[0]
-    told_a = a.value_text or _cut(a.text, 80)
+    told_a = a.value_text or cut(a.text, 80)
     reasons = []
     rival = next((c for c in against if not c.denies), None)
     if rival is not None:
-        told_b = rival.value_text or _cut(rival.text, 80)
+        told_b = rival.value_text or cut(rival.text, 80)
         reasons.append(
             f"incompatible figures for the same measure, place and time: \u201c{told_a}\u201d "
             f"({_who(a, articles)}) vs \u201c{told_b}\u201d ({_who(rival, articles)})"
@@ -464,7 +470,7 @@ def _contradiction_reason(
     if denial is not None:
         reasons.append(
             f"denied: {_who(denial, articles)} disputes what {_who(a, articles)} reports "
-            f"(\u201c{_cut(a.text, 80)}\u201d against \u201c{_cut(denial.text, 80)}\u201d)"
+            f"(\u201c{cut(a.text, 80)}\u201d against \u201c{cut(denial.text, 80)}\u201d)"
         )
     return "; ".join(reasons)
 
@@ -474,7 +480,7 @@ def _unconfirmed_reason(
 ) -> str:
     denial, _ = weak[0]
     return (
-        f"not decided: {_who(denial, articles)} denies something (\u201c{_cut(denial.text, 80)}"
+        f"not decided: {_who(denial, articles)} denies something (\u201c{cut(denial.text, 80)}"
         f"\u201d), but not clearly what {_who(supporting[0], articles)} reports"
     )
 
@@ -494,8 +500,8 @@ def _related_reason(
     a, b = first[:2]
     return (
         f"{len(first)} independent sources tell related statements, not the same one: "
-        f"\u201c{_cut(a.text, 80)}\u201d ({_who(a, articles)}) and "
-        f"\u201c{_cut(b.text, 80)}\u201d ({_who(b, articles)})"
+        f"\u201c{cut(a.text, 80)}\u201d ({_who(a, articles)}) and "
+        f"\u201c{cut(b.text, 80)}\u201d ({_who(b, articles)})"
     )
 
 

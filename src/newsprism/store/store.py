@@ -388,8 +388,7 @@ class Store:
         text, entity_id and the record's own fields), in article and text order: what later
         stages read and exports show."""
         for row in self.span_rows(kind, article_id):
-            data = json.loads(row.pop("data"))
-            yield {**{k: row[k] for k in SPAN_RECORD_FIELDS}, **data}
+            yield _span_record(row)
 
     def span_records_of(self, kind: str, article_ids: Iterable[str]) -> Iterator[dict[str, Any]]:
         """Span records of one type for the given articles only (decoded as span_records)."""
@@ -399,9 +398,7 @@ class Store:
                     span_record.c.type == kind, span_record.c.article_id.in_(chunk)
                 )
                 for row in conn.execute(query):
-                    record = dict(row._mapping)
-                    data = json.loads(record.pop("data"))
-                    yield {**{k: record[k] for k in SPAN_RECORD_FIELDS}, **data}
+                    yield _span_record(dict(row._mapping))
 
     def span_rows(
         self, kind: str | None = None, article_id: str | None = None
@@ -1061,6 +1058,12 @@ def search_query(words: str) -> str:
         if word.endswith("*"):
             parts[-1] += "*"
     return " ".join(parts[:MAX_SEARCH_TERMS])
+
+
+def _span_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored span row as the read contract gives it: its columns, then its own fields."""
+    data = json.loads(row["data"])
+    return {**{k: row[k] for k in SPAN_RECORD_FIELDS}, **data}
 
 
 def _chunked(items: list[Any], size: int = 500) -> Iterator[list[Any]]:

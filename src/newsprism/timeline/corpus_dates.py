@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from newsprism.articles import iso_day
+from newsprism.crosscheck.verdicts import cut
 from newsprism.timeline.years import (
     Anchor,
     YearChoice,
@@ -186,7 +187,7 @@ class DatedEvents:
                     continue
                 told = f" ({self.labels[other]})" if other in self.labels else ""
                 dated = first.isoformat() + (f"..{last.isoformat()}" if last != first else "")
-                reason = f"{_shorten(text)}{told} tells the same {c} event, dated {dated}"
+                reason = f"“{cut(text, 90)}”{told} tells the same {c} event, dated {dated}"
                 found.setdefault((other, first), Anchor(
                     first, last, weight, reason, other, before=awaited))
         return list(found.values())
@@ -198,11 +199,6 @@ def dated_events(articles: Iterable[ArticleRecords], labels: Mapping[str, str]) 
     for article in articles:
         index.add_article(article, [r for r in article.timerefs if _has_own_year(r)])
     return index
-
-
-def _shorten(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return f'"{text if len(text) <= limit else text[: limit - 1] + "…"}"'
 
 
 def awaited_events(article: ArticleRecords) -> set[tuple[str, str]]:

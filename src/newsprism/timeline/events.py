@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from scipy.cluster.hierarchy import DisjointSet
+
 from newsprism.articles import iso_day
+from newsprism.crosscheck.verdicts import article_report_key
 
 __all__ = ["Account", "build_events", "date_account", "EVENT_FIELDS"]
 
@@ -111,25 +114,11 @@ def _dates_a_fact(ref: Mapping[str, Any], actions: Sequence[Mapping[str, Any]]) 
     return (nearest.get("mood") or "fact") == "fact"
 
 
-class _Union:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def join(self, a: int, b: int) -> None:
-        self.parent[self.find(a)] = self.find(b)
-
-
 def _events_of(accounts: Sequence[Account], verdicts: Mapping[str, str]) -> list[list[Account]]:
     """Accounts joined into events: one claim group (a "related" group holds different
     propositions on one subject: not one event), one time expression dating them (the clauses
     of one sentence), or one day and one kind of action."""
-    union = _Union(len(accounts))
+    union = DisjointSet(range(len(accounts)))
     first_of: dict[Any, int] = {}
     for i, a in enumerate(accounts):
         group = a.claim.get("group_id")
@@ -140,12 +129,12 @@ def _events_of(accounts: Sequence[Account], verdicts: Mapping[str, str]) -> list
             keys += [("day", a.day, action) for action in a.actions]
         for key in keys:
             if key in first_of:
-                union.join(i, first_of[key])
+                union.merge(i, first_of[key])
             else:
                 first_of[key] = i
     events: dict[int, list[Account]] = {}
     for i, a in enumerate(accounts):
-        events.setdefault(union.find(i), []).append(a)
+        events.setdefault(union[i], []).append(a)
     return list(events.values())
 
 
@@ -173,9 +162,9 @@ class StoryContext:
 
 
 def _report_key(article_id: str, meta: Mapping[str, Mapping[str, Any]]) -> str:
-    """Who reports: the outlet when known, else the article (its copies count as it)."""
-    m = meta.get(article_id) or {}
-    return m.get("outlet") or m.get("duplicate_group") or article_id
+    """Who reports, as cross-checking counts it: copies of one article are one report, then
+    one outlet, else the article."""
+    return article_report_key(article_id, meta.get(article_id))
 
 
 def _verdict(accounts: Sequence[Account], ctx: StoryContext) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from newsprism.crosscheck.verdicts import cut
 from newsprism.timeline.corpus_dates import ArticleRecords, DatedEvents, awaited_events
 from newsprism.timeline.events import Account
 from newsprism.understand.published import SLACK_AFTER, SLACK_BEFORE
@@ -20,11 +21,6 @@ __all__ = ["corpus_bounds"]
 
 # Dates whose year rests on the article's own inferred date say nothing new about it.
 _DONE_BASES = ("text", "corpus")
-
-
-def _quote(text: str | None, limit: int = 80) -> str:
-    text = " ".join((text or "").split())
-    return f'"{text if len(text) <= limit else text[: limit - 1] + "…"}"'
 
 
 def corpus_bounds(
@@ -44,7 +40,8 @@ def corpus_bounds(
     if done:
         last_done = max(done, key=lambda a: a.first)  # type: ignore[arg-type, return-value]
         earliest = last_done.first
-        evidence.append(f"it tells {_quote(last_done.claim.get('text'))} as done, dated "
+        told = cut(last_done.claim.get("text") or "", 80)
+        evidence.append(f"it tells “{told}” as done, dated "
                         f"{last_done.value} ({last_done.basis}): published on or after "
                         f"{earliest.isoformat() if earliest else '?'}")
     if story_dates:

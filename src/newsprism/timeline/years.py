@@ -10,10 +10,11 @@ that point to different years leave the year open: nothing is guessed without ev
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from newsprism.understand.timex.calendar import month_last
 
 __all__ = ["Anchor", "YearChoice", "choose_year", "first_after", "yearless_parts"]
 
@@ -65,7 +66,7 @@ def _span(year: int, month: int, day: int | None) -> tuple[date, date] | None:
         if day is not None:
             d = date(year, month, day)
             return d, d
-        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        return date(year, month, 1), month_last(year, month)
     except ValueError:  # 29 February in a common year, a year outside the calendar
         return None
 
