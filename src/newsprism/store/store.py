@@ -107,6 +107,16 @@ class Store:
 
     def _setup(self) -> None:
         self._create_tables()
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                self._check_schema_version()
+                break
+            except DBAPIError as exc:
+                if not _lost_race(exc) or attempt == CREATE_ATTEMPTS - 1:
+                    raise
+        self._add_new_columns()
+
+    def _check_schema_version(self) -> None:
         with self.engine.begin() as conn:
             version = conn.execute(
                 select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
@@ -121,17 +131,17 @@ class Store:
                     f"{self.url} has store schema {version}, this newsprism writes "
                     f"{schema.SCHEMA_VERSION}: use a new --db or re-analyze into an empty store"
                 )
-        self._add_new_columns()
 
     def _create_tables(self) -> None:
         """The schema's tables that are missing. Two runs opening a new store at once race to
-        create them: the one that loses sees them made and tries again."""
+        create them: the one that loses (its tables made by the other, or its read-then-write
+        transaction overtaken, which SQLite reports as locked without waiting) tries again."""
         for attempt in range(CREATE_ATTEMPTS):
             try:
                 schema.metadata.create_all(self.engine)
                 return
             except DBAPIError as exc:
-                if "already exists" not in str(exc) or attempt == CREATE_ATTEMPTS - 1:
+                if not _lost_race(exc) or attempt == CREATE_ATTEMPTS - 1:
                     raise
 
     def _add_new_columns(self) -> None:
@@ -1058,6 +1068,14 @@ def search_query(words: str) -> str:
         if word.endswith("*"):
             parts[-1] += "*"
     return " ".join(parts[:MAX_SEARCH_TERMS])
+
+
+def _lost_race(exc: DBAPIError) -> bool:
+    """Another run opening the same new store got there first: it made the table, or (SQLite)
+    it wrote between this transaction's read and its write, which busy_timeout cannot wait
+    out."""
+    message = str(exc)
+    return "already exists" in message or "database is locked" in message
 
 
 def _span_record(row: dict[str, Any]) -> dict[str, Any]:
