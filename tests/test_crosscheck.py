@@ -588,6 +588,38 @@ def test_a_figure_about_two_countries_is_a_scope_of_its_own() -> None:
     assert claim.country == "KE+TZ" and claim.place is None
 
 
+def test_places_listed_after_a_locative_one_share_its_scope() -> None:
+    # only "Dar es Salaam" follows "in": the other three are listed after it, and the figure
+    # is about both countries, as "in Kenya and Tanzania" is
+    text = (
+        "Bombings at two embassies in Dar es Salaam, Tanzania, and Nairobi, Kenya, "
+        "killed 224 people, officials said."
+    )
+    doc = (
+        Doc("dn", text, "Gazette", "1998-08-12")
+        .quantity("224 people", 224, "people", "kill")
+        .place("Dar es Salaam", 160263, "TZ")
+        .place("Tanzania", 149590, "TZ")
+        .place("Nairobi", 184745, "KE")
+        .place("Kenya", 192950, "KE")
+    )
+    (claim,) = doc.claims()
+    assert claim.country == "KE+TZ" and claim.place is None
+
+
+def test_a_place_after_a_listed_actor_is_not_where_it_happened() -> None:
+    # "Kenya and Tanzania" name who pledged, not where: no locative starts the list
+    text = "Kenya and Tanzania pledged 300 police officers to the inquiry on Monday."
+    doc = (
+        Doc("kt2", text, "Gazette", "1998-08-12")
+        .quantity("300 police officers", 300, "officer", "pledge")
+        .place("Kenya", 192950, "KE")
+        .place("Tanzania", 149590, "TZ")
+    )
+    (claim,) = doc.claims()
+    assert claim.country is None
+
+
 def test_a_country_naming_whose_embassy_is_not_where_it_happened() -> None:
     text = "A bomb outside the U.S. embassy killed 40 people on Friday."
     doc = (

@@ -282,15 +282,7 @@ def _claim_place(
     both Afghanistan and Syria is split into clauses before this). Where the span names places
     of several countries and other figures (`figures`, the span's other quantities), a place
     after another figure is that figure's: "killed 247 people in Kenya and 10 in Tanzania"."""
-    places = [
-        p
-        for p in ctx.within("place", span)
-        if (p.get("geonameid") or p.get("country"))
-        and p.get("label") != "NORP"
-        and not (exclude and _overlaps((p["start"], p["end"]), exclude))
-        and _LOCATIVE.search(ctx.text[max(span[0], p["start"] - 40) : p["start"]])
-        and not _MODIFIER_HEAD.match(ctx.text, p["end"])
-    ]
+    places = _locative_places(ctx, span, exclude)
     if not places:
         return None, None
     countries = sorted({p["country"] for p in places if p.get("country")})
@@ -306,6 +298,32 @@ def _claim_place(
     best = min(places, key=lambda p: abs(p["start"] - anchor))
     place = str(best["geonameid"]) if best.get("geonameid") else None
     return place, best.get("country")
+
+
+# "in Dar es Salaam, Tanzania, and Nairobi, Kenya": a place listed right after a locative one
+# shares its preposition.
+_COORDINATED = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?(?:the\s+)?$", re.IGNORECASE)
+
+
+def _locative_places(
+    ctx: _Context, span: tuple[int, int], exclude: tuple[int, int] | None
+) -> list[dict[str, Any]]:
+    """The span's places told as where something happened: after a locative preposition, or
+    listed after such a place."""
+    found: list[dict[str, Any]] = []
+    for p in sorted(ctx.within("place", span), key=lambda p: p["start"]):
+        if not (p.get("geonameid") or p.get("country")) or p.get("label") == "NORP":
+            continue
+        if exclude and _overlaps((p["start"], p["end"]), exclude):
+            continue
+        if _MODIFIER_HEAD.match(ctx.text, p["end"]):
+            continue
+        listed = bool(found) and bool(
+            _COORDINATED.fullmatch(ctx.text[found[-1]["end"] : p["start"]])
+        )
+        if listed or _LOCATIVE.search(ctx.text[max(span[0], p["start"] - 40) : p["start"]]):
+            found.append(p)
+    return found
 
 
 def _nearest_figure(at: int, anchor: int, figures: list[tuple[int, int]]) -> bool:

@@ -22,7 +22,7 @@ from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
-CROSSCHECK_VERSION = "4"
+CROSSCHECK_VERSION = "5"
 BATCH_ARTICLES = 32
 # What a group says, taken from its first supporting claim.
 STATEMENT_FIELDS = (
