@@ -26,6 +26,8 @@ SENTENCES = [
     "Families in the valley have counted 19 dead, and 40 injured are in hospital.",
     "About 1,000 troops had been deployed in the north, but were suddenly withdrawn.",
     "The bombs killed 257 people and injured more than 5,500.",
+    "She offered a reward of up to 2 million U.S. dollars; a poster promised dlrs 2 million.",
+    "That brought the toll for both bombings to 259, and the death toll in Nairobi stands at 247.",
 ]
 
 
@@ -123,6 +125,18 @@ def test_money_and_percent(found):
     assert ("Two-thirds of the budget", 0.667, "fraction") in values
     assert ("$1.5 billion", 1.5e9, "USD") in values
     assert ("40%", 40, "%") in values
+
+
+def test_wire_service_dollars(found):
+    # the way AP and Xinhua write a reward: both are the same sum in dollars
+    units = {(q.value, q.unit) for q in found[SENTENCES[16]]}
+    assert units == {(2e6, "USD")}
+    assert len(found[SENTENCES[16]]) == 2
+
+
+def test_a_number_a_toll_went_to_counts_what_the_toll_counts(found):
+    counted = {(q.value, q.counts_lemma) for q in found[SENTENCES[17]]}
+    assert counted == {(259, "toll"), (247, "toll")}
 
 
 def test_nearly_up_to_fewer_than(found):

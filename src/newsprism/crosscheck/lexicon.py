@@ -38,10 +38,11 @@ COUNT_CLASSES: dict[str, tuple[str, ...]] = {
     # who carried out an attack: "three gunmen", "the assailants", "seven attackers"
     "assailant": "attacker assailant gunman bomber shooter perpetrator hijacker".split(),
     # "19 deaths", "19 dead", "19 fatalities": 19 people, counted by what happened to them
-    # "40 injured" is people too; the action class (wound) keeps it apart from the dead
+    # "40 injured" is people too; the action class (wound) keeps it apart from the dead; "the
+    # toll rose to 259" counts the dead (the action class of "toll" is kill)
     "person": (
         "people person individual resident inhabitant citizen death dead fatality wounded "
-        "injured other life casualty victim"
+        "injured other life casualty victim toll"
     ).split(),
     "refugee": "refugee migrant evacuee".split(),
     "vehicle": "vehicle truck convoy tank armoured armored humvee lorry".split(),

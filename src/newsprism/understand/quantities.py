@@ -103,9 +103,14 @@ _UNITS = {
     "eur": "EUR", "pound": "GBP", "pounds": "GBP", "sterling": "GBP", "ton": "t", "tons": "t",
     "tonne": "t", "tonnes": "t", "kg": "kg", "kilogram": "kg", "kilograms": "kg",
     "hectare": "ha", "hectares": "ha", "lira": "TRY", "liras": "TRY", "ruble": "RUB",
-    "rubles": "RUB", "roubles": "RUB", "rouble": "RUB",
+    "rubles": "RUB", "roubles": "RUB", "rouble": "RUB", "dlrs": "USD",
 }  # fmt: skip
-_CURRENCY_SIGNS = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "£": "GBP", "eur": "EUR"}
+# "dlrs 2 million": the wire services' abbreviation stands before the number, as a sign does
+_CURRENCY_SIGNS = {
+    "$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "£": "GBP", "eur": "EUR", "dlrs": "USD"
+}  # fmt: skip
+# "2 million U.S. dollars": the country names whose dollar it is
+_DOLLAR_COUNTRIES = {"u.s.": "USD", "us": "USD", "american": "USD"}
 # A number right after one of these names a thing rather than counting ("page 5", "No. 3").
 _LABELS = frozenset(
     "page p. pp. no. no number # resolution article section chapter paragraph route highway "
@@ -294,6 +299,8 @@ def _unit_after(toks: Toks, j: int) -> tuple[str | None, int]:
         return "%", k + 2
     if word in _UNITS and not (word == "m" and k != j):
         return _UNITS[word], k + 1
+    if word in _DOLLAR_COUNTRIES and _lower(toks, k + 1) in ("dollar", "dollars"):
+        return _DOLLAR_COUNTRIES[word], k + 2
     return None, j
 
 
@@ -362,7 +369,21 @@ def _counted(
         return _of_object(anchor), True
     if not measure and _lower(toks, number.end) in NOMINAL_ADJECTIVES:
         return toks[number.end], False  # "19 dead", "40 injured": people, named by their fate
+    if not measure:
+        return _toll_of(anchor), False
     return None, False
+
+
+def _toll_of(anchor: Token) -> Token | None:
+    """"The toll rose to 259", "that brought the toll to 259", "the toll stands at 19": the
+    number is where the toll went, so it counts what the toll counts."""
+    prep = anchor.head
+    if anchor.dep_ != "pobj" or prep.lower_ not in ("to", "at"):
+        return None
+    for child in prep.head.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.lemma_.lower() == "toll":
+            return child
+    return None
 
 
 def _counts_text(doc: Doc, noun: Token, number: Toks) -> str:
