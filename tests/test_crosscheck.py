@@ -554,6 +554,23 @@ def test_killed_and_injured_figures_of_one_sentence_are_two_measures(embedder: A
     assert of("t2", "1,800") is not of("t3", "100 people")
 
 
+def test_a_toll_and_a_count_of_the_dead_are_one_measure(embedder: Any) -> None:
+    rose = (
+        Doc("rose", "That brought the toll in Kharkiv to 112 on Sunday.", "Gazette", "2026-02-10")
+        # the parser gives the number no verb of its own: "brought" is a light verb
+        .quantity("112", 112, "toll", "bring")
+        .place("Kharkiv", *KHARKIV)
+    )
+    (claim,) = rose.claims()
+    assert claim.counts == "person" and claim.actions == ("kill",)
+    dead = toll(
+        "dead", "Tribune", "Officials said 112 people were killed in Kharkiv on Sunday.",
+        "112 people", 112, "people",
+    )
+    index, _ = crosscheck(embedder, rose, dead)
+    assert group_with(index, "rose", "toll") is group_with(index, "dead", "112 people")
+
+
 def test_a_group_is_never_a_chain_of_look_alikes(embedder: Any) -> None:
     # every member must be compatible with every other: a figure whose scope differs from
     # one member does not join through another member

@@ -455,8 +455,9 @@ LIGHT_VERBS = frozenset(
 
 _PARTICIPLE_AFTER = re.compile(r"[ \t]+(\w+(?:ed|en|wn))\b")
 
-# Counted nouns that say what happened: "claimed 217 lives" counts the dead.
-FATE_OF_COUNTED = {"life": "kill", "casualty": "kill", "body": "kill"}
+# Counted nouns that say what happened: "claimed 217 lives" and "the toll rose to 259" count
+# the dead.
+FATE_OF_COUNTED = {"life": "kill", "casualty": "kill", "body": "kill", "toll": "kill"}
 
 
 def _measure_actions(q: dict[str, Any], predicate: str | None, text: str) -> set[str]:
