@@ -57,6 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from newsprism.api import analyze  # noqa: E402
+from newsprism.encoders.packed import unpack  # noqa: E402
 from newsprism.stages.stories import article_features  # noqa: E402
 from newsprism.store import Store, open_store  # noqa: E402
 from newsprism.stories import DEFAULT_WEIGHTS, ArticleFeatures, StoryIndex, Weights  # noqa: E402
@@ -186,10 +187,11 @@ def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, fl
 def stored_items(store: Store) -> list[Item]:
     """Every placed article as the stage stored it, in placement order, by file name."""
     names = article_names(store)
+    dim = story_embedder().dim
     return [
-        (names[data["id"]][0], ArticleFeatures.from_dict(data), np.frombuffer(v, dtype=np.float32))
+        (names[data["id"]][0], ArticleFeatures.from_dict(data), vector)
         for data, _story, v in store.stored_story_members()
-        if v is not None
+        if (vector := unpack(v, dim)) is not None
     ]
 
 

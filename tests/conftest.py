@@ -54,6 +54,17 @@ def examples_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def examples_db(examples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example corpus analyzed once, for tests that only read it."""
+    from newsprism import analyze
+
+    db = tmp_path_factory.mktemp("claims") / "e.db"
+    with analyze(examples_dir, db=db, workers=1) as corpus:
+        assert corpus.summary.crosscheck.claims > 0
+    return db
+
+
+@pytest.fixture(scope="session")
 def expected() -> dict:
     return json.loads((EXAMPLES / "expected.json").read_text(encoding="utf-8"))
 

@@ -6,20 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from newsprism import analyze
 from newsprism.api import open_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def examples_db(examples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("claims") / "e.db"
-    with analyze(examples_dir, db=db, workers=1) as corpus:
-        assert corpus.summary.crosscheck.claims > 0
-    return db
 
 
 def _group(claims: list[dict], value: float, counts: str) -> dict:

@@ -12,7 +12,9 @@ import pytest
 
 from newsprism import analyze
 from newsprism.api import open_corpus
+from newsprism.encoders.packed import unpack
 from newsprism.stories import ArticleFeatures, StoryIndex, Weights
+from newsprism.stories.embed import story_embedder
 
 FLOOD = (
     "Floodwater closed the Brannock rail bridge on May 3 after the Silla River rose over its "
@@ -240,13 +242,12 @@ def test_without_the_time_penalty_the_floods_would_be_one_story(floods_db: Path)
 
     store = open_store(floods_db)
     try:
-        members = [
-            (ArticleFeatures.from_dict(d), np.frombuffer(v, dtype=np.float32))
-            for d, _, v in store.stored_story_members()
-        ]
+        stored = list(store.stored_story_members())
     finally:
         store.close()
-    timeless = StoryIndex(dim=len(members[0][1]), weights=Weights(late=0.0))
+    dim = story_embedder().dim
+    members = [(ArticleFeatures.from_dict(d), unpack(v, dim)) for d, _, v in stored]
+    timeless = StoryIndex(dim=dim, weights=Weights(late=0.0))
     placed = [timeless.add(f, v).story_id for f, v in members]
     assert len(set(placed)) == 1
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from newsprism.crosscheck.claims import ATTRIBUTED, EVENT, NUMERIC, Claim, time_window
 from newsprism.crosscheck.embed import Embedder, default_embedder
+from newsprism.encoders.packed import as_stored
 
 # Cosine thresholds for all-MiniLM-L6-v2 over claim sentences. A numeric claim has already
 # passed the structural gate (same counted thing, same action class, compatible value, time and
@@ -324,7 +325,8 @@ class ClaimIndex:
             return []
         # one encoding per distinct sentence: two figures of one sentence share it
         texts = list(dict.fromkeys(c.meaning_text for c in fresh))
-        encoded = dict(zip(texts, self.embedder.encode(texts), strict=True))
+        # compared as the store keeps them, so that a reloaded index groups as this one does
+        encoded = dict(zip(texts, as_stored(self.embedder.encode(texts)), strict=True))
         vectors = [encoded[c.meaning_text] for c in fresh]
         return [self._add_one(c, v) for c, v in zip(fresh, vectors, strict=True)]
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from newsprism.crosscheck import Claim, ClaimGroup, ClaimIndex, Embedder, extract_claims, verdict
 from newsprism.crosscheck.verdicts import Verdict
+from newsprism.encoders.packed import as_stored, pack, unpack
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 
@@ -48,10 +49,11 @@ def load_index(store: Store, embedder: Embedder | None = None) -> ClaimIndex:
         groups.append(group_id)
         vectors.append(vector)
     if claims:
-        if all(v is not None and len(v) == 4 * index.dim for v in vectors):
-            matrix = np.vstack([np.frombuffer(v, dtype=np.float32) for v in vectors])
+        unpacked = [unpack(v, index.dim) for v in vectors]
+        if all(v is not None for v in unpacked):
+            matrix = np.vstack(unpacked)
         else:  # stored by another model: embed again, keep the groups
-            matrix = index.embedder.encode([c.meaning_text for c in claims])
+            matrix = as_stored(index.embedder.encode([c.meaning_text for c in claims]))
         index.restore(claims, groups, matrix)
     return index
 
@@ -113,8 +115,8 @@ def add_articles(
                     "text": c.text,
                     "kind": c.kind,
                     "group_id": change.group_id,
-                    "vector": index.vector_of(c.id).astype(np.float32).tobytes(),
-                    "data": json.dumps(c.to_dict(), ensure_ascii=False),
+                    "vector": pack(index.vector_of(c.id)),
+                    "data": json.dumps(stored_fields(c), ensure_ascii=False),
                 }
             )
         # A copy of an older article changes who is independent in that article's groups too.
@@ -122,6 +124,26 @@ def add_articles(
         if copies:
             touched |= index.groups_of_articles(copies)
     return rows, touched
+
+
+# Fields the claim row holds in columns of its own, and values that say nothing (Claim's
+# defaults): neither is repeated in the row's JSON (store size, issue 21).
+_COLUMNS = ("id", "article_id", "start", "end", "text", "kind")
+_DEFAULTS = {"mood": "fact"}
+
+
+def stored_fields(claim: Claim) -> dict[str, Any]:
+    """The claim's JSON as stored: what the columns do not hold and is not a default."""
+    return {
+        k: v
+        for k, v in claim.to_dict().items()
+        if k not in _COLUMNS and not _says_nothing(v) and _DEFAULTS.get(k) != v
+    }
+
+
+def _says_nothing(value: Any) -> bool:
+    # a value of 0 says something: only None, False and empty text or lists are left out
+    return value is None or value is False or (isinstance(value, str | list | tuple) and not value)
 
 
 def copy_groups_of(articles: dict[str, dict[str, Any]]) -> dict[str, set[str]]:

@@ -12,9 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from newsprism.crosscheck.embed import Embedder
+from newsprism.encoders.packed import as_stored, pack, unpack
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 from newsprism.stories import ArticleFeatures, StoryIndex, build_features, lead_text
@@ -43,9 +42,9 @@ def load_index(store: Store, embedder: Embedder) -> StoryIndex:
     """The stored stories, ready to take new articles."""
     index = StoryIndex(dim=embedder.dim)
     members = [
-        (ArticleFeatures.from_dict(data), story_id, np.frombuffer(vector, dtype=np.float32))
+        (ArticleFeatures.from_dict(data), story_id, unpacked)
         for data, story_id, vector in store.stored_story_members()
-        if vector is not None
+        if (unpacked := unpack(vector, embedder.dim)) is not None
     ]
     index.restore(members, store.story_aliases())
     return index
@@ -68,7 +67,8 @@ def run_stories(
     for i in range(0, len(pending), BATCH_ARTICLES):
         batch = pending[i : i + BATCH_ARTICLES]
         features, texts = article_features(store, batch, meta, names)
-        vectors = embedder.encode(texts)
+        # placed as the store keeps them, so that a reloaded index places as this one does
+        vectors = as_stored(embedder.encode(texts))
         members, touched, merges = [], set(), {}
         for f, vector in zip(features, vectors, strict=True):
             placed = index.add(f, vector)
@@ -80,7 +80,7 @@ def run_stories(
                     "article_id": f.id,
                     "story_id": placed.story_id,
                     "version": version,
-                    "vector": np.asarray(vector, dtype=np.float32).tobytes(),
+                    "vector": pack(vector),
                     "data": json.dumps(f.to_dict(), ensure_ascii=False),
                 }
             )

@@ -505,11 +505,15 @@ class Store:
         return {r["id"]: r for r in rows}
 
     def stored_claims(self) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
-        """(claim fields, group id, embedding) in the order the claims were grouped."""
-        query = select(claim.c.data, claim.c.group_id, claim.c.vector).order_by(claim.c.seq)
+        """(claim fields, group id, embedding) in the order the claims were grouped. The JSON
+        leaves out what the columns hold and fields at their default."""
+        columns = (claim.c.id, claim.c.article_id, claim.c.start, claim.c.end, claim.c.text,
+                   claim.c.kind)  # fmt: skip
+        query = select(claim.c.data, claim.c.group_id, claim.c.vector, *columns)
         with self.engine.connect() as conn:
-            for row in conn.execute(query):
-                yield json.loads(row.data), row.group_id, row.vector
+            for row in conn.execute(query.order_by(claim.c.seq)):
+                fields = {c.name: getattr(row, c.name) for c in columns}
+                yield {**json.loads(row.data), **fields}, row.group_id, row.vector
 
     def save_crosscheck(
         self,
