@@ -22,6 +22,7 @@ LAYERS = [
     {"timeline"},
     {"stages"},
     {"pipeline"},
+    {"watch"},  # polls feeds and folders, and runs the pipeline on what is new
     {"show"},
     {"web"},  # the web app reads the store through show's records
     {"training"},  # builds the understanding's models: a command, not part of a run

@@ -1,12 +1,21 @@
-"""The public Python API: analyze sources into a store and read the records back."""
+"""The public Python API: analyze sources into a store and read the records back.
+
+The examples in these docstrings run as doctests (tests/test_docs.py) on the example corpus,
+`corpus` being `newsprism.open_corpus("newsprism.db")` after `newsprism.analyze("articles/")`
+of a copy of examples/articles.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from newsprism import __version__
 from newsprism.crosscheck.verdicts import VERDICTS
 from newsprism.engine.local import Engine
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
@@ -15,60 +24,298 @@ from newsprism.ingest.process import IngestOptions
 from newsprism.ingest.record_files import FieldMap
 from newsprism.ingest.sources import Limits
 from newsprism.pipeline import RunSummary, run_analyze
+from newsprism.show.export import KNOWN_KEYS
 from newsprism.show.export import export as run_export
-from newsprism.show.export_records import RECORD_TYPES, article_records, error_records, records
+from newsprism.show.export_records import (
+    RECORD_TYPES,
+    SPAN_SOURCES,
+    article_records,
+    error_records,
+    record_fields,
+    records,
+)
 from newsprism.show.framing import naming_matrix
 from newsprism.show.report import write_report
-from newsprism.store import Store, open_store
+from newsprism.store import Store, open_store, schema
 from newsprism.understand.techniques import TECHNIQUES
 
 if TYPE_CHECKING:
     import pandas as pd
 
 DEFAULT_DB = "newsprism.db"
-__all__ = ["DEFAULT_DB", "RECORD_TYPES", "Corpus", "analyze", "open_corpus"]
+__all__ = [
+    "DEFAULT_DB", "RECORD_TYPES", "Corpus", "NamingMatrix", "StoreInfo", "analyze",
+    "open_corpus",
+]  # fmt: skip
+# The meta key holding the version of newsprism whose `analyze` last wrote the store.
+WRITER_KEY = "newsprism_version"
+# Fields whose values are a closed list: a filter naming another value is a mistake to say.
+VOCABULARIES: dict[tuple[str, str], Sequence[str]] = {
+    ("claim", "verdict"): VERDICTS,
+    ("event", "verdict"): VERDICTS,
+    ("technique", "technique"): TECHNIQUES,
+}
+
+
+@dataclass
+class StoreInfo:
+    """What a store holds: records per type, outlets, publication dates, claim verdicts, and
+    which schema and newsprism version wrote it (`written_by` is None for a store last written
+    before newsprism recorded it)."""
+
+    store: str
+    schema_version: str | None
+    written_by: str | None
+    records: dict[str, int]
+    outlets: list[tuple[str, int]] = field(default_factory=list)  # (outlet, articles)
+    unknown_outlet: int = 0  # articles whose outlet is unknown
+    first_published: str | None = None
+    last_published: str | None = None
+    undated: int = 0
+    verdicts: dict[str, int] = field(default_factory=dict)  # claim groups per verdict
+    models: list[str] = field(default_factory=list)  # spaCy models that read the articles
+
+    def to_dict(self) -> dict[str, Any]:
+        """As plain data (for JSON).
+
+        >>> corpus.info().to_dict()["outlets"][0]
+        ('Valley Post', 3)
+        """
+        return asdict(self)
+
+
+class NamingMatrix(dict):
+    """The naming matrix: `{"columns": [...], "rows": [...]}` as `newsprism export --format
+    framing` writes it, plus pandas views: `to_dataframe()` (actors x outlets) and
+    `profiles()` (each outlet's framing profile)."""
+
+    def to_dataframe(self, long: bool = False) -> pd.DataFrame:
+        """Actors x outlets, each cell the phrases that outlet calls that actor, most telling
+        first ("the Holt regime (loaded); Prime Minister x3"); empty where it never names it.
+        `long=True`: one row per actor, outlet and phrase instead, with its kind, whether it is
+        loaded (and by which words) and its count.
+
+        >>> frame = corpus.naming_matrix().to_dataframe()
+        >>> frame.index.name, "Valley Post" in frame.columns
+        ('actor', True)
+        """
+        import pandas as pd
+
+        names = {c["id"]: c["name"] for c in self["columns"]}
+        if long:
+            return pd.DataFrame.from_records(self._phrases(names), columns=PHRASE_COLUMNS)
+        cells = {
+            _row_name(row, self["rows"]): {
+                names[cid]: "; ".join(_phrase_text(p) for p in phrases)
+                for cid, phrases in row["cells"].items()
+            }
+            for row in self["rows"]
+        }
+        frame = pd.DataFrame.from_dict(cells, orient="index", columns=list(names.values()))
+        frame.index.name = "actor"
+        return frame
+
+    def _phrases(self, names: dict[str, str]) -> Iterable[dict[str, Any]]:
+        for row in self["rows"]:
+            for cid, phrases in row["cells"].items():
+                for p in phrases:
+                    yield {
+                        "entity_id": row["entity_id"], "actor": row["name"],
+                        "outlet": names[cid], "column_id": cid, "label": p["label"],
+                        "kind": p["kind"], "loaded": p["loaded"],
+                        "loaded_terms": "; ".join(p["loaded_terms"]), "count": p["count"],
+                    }  # fmt: skip
+
+    def profiles(self) -> pd.DataFrame:
+        """Each outlet's framing profile, one row per outlet (or untitled-outlet article):
+        articles, words, loaded labels and persuasion techniques, counted and per 1,000 words,
+        with its top loaded terms and techniques.
+
+        >>> print(corpus.naming_matrix().profiles().loc["Valley Post", "articles"])
+        3
+        """
+        import pandas as pd
+
+        rows = [
+            {
+                "outlet": c["name"], "articles": len(c["articles"]), "words": c["words"],
+                "loaded_labels": c["loaded_labels"],
+                "loaded_labels_per_1000_words": c["loaded_labels_per_1000_words"],
+                "techniques": c["techniques"],
+                "techniques_per_1000_words": c["techniques_per_1000_words"],
+                "top_loaded_terms": "; ".join(t for t, _ in c["top_loaded_terms"]),
+                "top_techniques": "; ".join(t["technique"] for t in c["technique_counts"][:3]),
+            }
+            for c in self["columns"]
+        ]  # fmt: skip
+        return pd.DataFrame.from_records(rows, columns=PROFILE_COLUMNS).set_index("outlet")
+
+
+PHRASE_COLUMNS = (
+    "entity_id", "actor", "outlet", "column_id", "label", "kind", "loaded", "loaded_terms",
+    "count",
+)  # fmt: skip
+PROFILE_COLUMNS = (
+    "outlet", "articles", "words", "loaded_labels", "loaded_labels_per_1000_words", "techniques",
+    "techniques_per_1000_words", "top_loaded_terms", "top_techniques",
+)  # fmt: skip
+
+
+def _phrase_text(phrase: dict[str, Any]) -> str:
+    count = f" x{phrase['count']}" if phrase["count"] > 1 else ""
+    return f"{phrase['label']}{count}{' (loaded)' if phrase['loaded'] else ''}"
+
+
+def _row_name(row: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    """The actor's name, with its id where two actors share a name (an index must be unique)."""
+    same = sum(1 for r in rows if r["name"] == row["name"])
+    return row["name"] if same == 1 else f"{row['name']} ({row['entity_id']})"
 
 
 class Corpus:
-    """A store of analyzed articles. `summary` describes the run that made it, if any."""
+    """A store of analyzed articles, read as records (dicts, as the exports write them).
+
+    Made by `analyze` or `open_corpus`; close it (or use `with`) when done.
+
+    >>> corpus
+    <Corpus sqlite:///newsprism.db: 12 articles>
+    """
 
     def __init__(self, store: Store, summary: RunSummary | None = None) -> None:
         self.store = store
-        self.summary = summary
+        self._run = summary
+
+    @property
+    def summary(self) -> RunSummary | StoreInfo:
+        """What the run that made this corpus did (`analyze`: a RunSummary, with
+        `new_articles`, `errors`, `crosscheck`...); for a corpus opened with `open_corpus`, which
+        no run made, what the store holds (`info()`: a StoreInfo).
+
+        >>> newsprism.open_corpus("newsprism.db").summary.records["article"]
+        12
+        """
+        return self._run if self._run is not None else self.info()
+
+    def info(self) -> StoreInfo:
+        """What the store holds: records per type, outlets, publication dates, verdicts, and
+        the schema and newsprism version that wrote it (as `newsprism info` shows).
+
+        >>> info = corpus.info()
+        >>> info.records["article"], info.written_by == newsprism.__version__
+        (12, True)
+        """
+        return store_info(self.store)
 
     def articles(self) -> list[dict[str, Any]]:
+        """Every article, in arrival order: source, outlet, title, dates, language, duplicate
+        group, where else it was seen, what was removed as boilerplate, and its text.
+
+        >>> sorted(a["outlet"] for a in corpus.articles() if a["outlet"])[:2]
+        ['Harbor Wire', 'Harbor Wire']
+        """
         return list(article_records(self.store))
 
     def errors(self) -> list[dict[str, Any]]:
+        """Inputs that could not be read (source, line, reason): the run kept going past them.
+
+        >>> [e["source"].split("/")[-1] for e in corpus.errors()][:1]
+        ['broken-feed.xml']
+        """
         return list(error_records(self.store))
 
     def records(self, type: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
-        """Records as exported (see the export contract), optionally of one `type`: one of
-        RECORD_TYPES (article, entity, mention, place, timeref, quantity, attribution, label,
-        technique, claim, story, event, error)."""
+        """Records as exported, optionally of one `type`: one of RECORD_TYPES (article, entity,
+        mention, place, timeref, quantity, attribution, label, technique, action, claim, story,
+        event, error); another raises ValueError listing them.
+
+        >>> len(corpus.records("article"))
+        12
+        >>> corpus.records("claims")
+        Traceback (most recent call last):
+        ValueError: unknown record type 'claims': use one of article, entity, ...
+        """
         return list(records(self.store, type))
 
+    def query(
+        self,
+        type: str,  # noqa: A002
+        where: Mapping[str, Any] | Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Records of one `type` that pass every condition of `where`, at most `limit` of them
+        (as `newsprism query`). `where` maps export field names to values, compared as a
+        reader would: any case, 12 equal to 12.0, a list matching when one item does; a
+        field of an object by its CSV column name ("statement.counts"). It may instead be
+        conditions as strings: "field=value", or "field~text" for a field holding the text.
+        An unknown type, field or verdict raises ValueError listing the valid ones.
+
+        >>> [a["title"] for a in corpus.query("article", {"outlet": "harbor wire"})][:1]
+        ['Velmora Dam partly breaches on the Keth; at least 12 dead in Dravik']
+        >>> [c["statement"]["text"] for c in corpus.query("claim", ["verdict=Contradicted",
+        ...                                                          "statement.counts~person"])]
+        ['19 people']
+        >>> corpus.query("claim", {"verdikt": "corroborated"})
+        Traceback (most recent call last):
+        ValueError: unknown field 'verdikt' of claim records: use one of type, id, kind, ...
+        """
+        conditions = _conditions(type, where)
+        found = []
+        for record in records(self.store, type):
+            if all(_passes(record, c) for c in conditions):
+                found.append(record)
+                if limit is not None and len(found) >= limit:
+                    break
+        return found
+
     def entities(self) -> list[dict[str, Any]]:
+        """Real-world actors and places across the corpus: canonical name, every alias and
+        role linked to it, and for places their GeoNames id and coordinates.
+
+        >>> "Keth Hydro" in {e["name"] for e in corpus.entities()}
+        True
+        """
         return self.records("entity")
 
     def places(self) -> list[dict[str, Any]]:
+        """Place mentions, each geocoded offline (GeoNames id, name, lat, lon, country).
+
+        >>> "Dravik" in {p["text"] for p in corpus.places()}
+        True
+        """
         return self.records("place")
 
     def claims(self, verdict: str | None = None) -> list[dict[str, Any]]:
         """Claim groups across the corpus, optionally only those with one `verdict` (one of
         VERDICTS: corroborated, contradicted, related, unconfirmed, single-source,
-        unattributed); another name raises ValueError listing them."""
+        unattributed); another name raises ValueError listing them.
+
+        >>> [c["verdict"] for c in corpus.claims("contradicted")][:1]
+        ['contradicted']
+        >>> corpus.claims("Corroborated")
+        Traceback (most recent call last):
+        ValueError: unknown verdict 'Corroborated' (did you mean 'corroborated'?): use one of ...
+        """
         _check_name("verdict", verdict, VERDICTS)
         return [c for c in self.records("claim") if verdict is None or c["verdict"] == verdict]
 
     def stories(self) -> list[dict[str, Any]]:
         """Stories: the articles about one happening (joined as they arrive, by shared actors,
         days named, claim groups and alike leads), each with a title, outlets, first and last
-        day, key actors and places; `aliases` lists the ids of stories merged into it."""
+        day, key actors and places; `aliases` lists the ids of stories merged into it.
+
+        >>> max(s["size"] for s in corpus.stories()) > 1
+        True
+        """
         return self.records("story")
 
     def story(self, story_id: str) -> dict[str, Any] | None:
-        """The story an id stands for, the id of a story merged into another included."""
+        """The story an id stands for, the id of a story merged into another included; None
+        when no story has that id.
+
+        >>> first = corpus.stories()[0]
+        >>> corpus.story(first["id"])["title"] == first["title"]
+        True
+        """
         story_id = self.store.story_aliases().get(story_id, story_id)
         return next((s for s in self.stories() if s["id"] == story_id), None)
 
@@ -78,7 +325,15 @@ class Corpus:
         whole corpus or one `story` (its id, or the id of a story merged into it), optionally
         only those `actor` takes part in (an entity id, or its name or an alias, any case).
         Each has its date range, how sure the date is and why, its verdict, the outlets that
-        tell it and its evidence spans. An unknown story or actor raises ValueError."""
+        tell it and its evidence spans. An unknown story or actor raises ValueError.
+
+        >>> events = corpus.timeline(actor="Keth Hydro")
+        >>> all(e["first"] <= f["first"] for e, f in zip(events, events[1:]) if f["first"])
+        True
+        >>> corpus.timeline(actor="Nobody Known")
+        Traceback (most recent call last):
+        ValueError: no actor 'Nobody Known' in this corpus: give an entity id, name or ...
+        """
         events = self.records("event")
         if story is not None:
             story_id = self.store.story_aliases().get(story, story)
@@ -104,33 +359,65 @@ class Corpus:
 
     def labels(self, entity_id: str | None = None) -> list[dict[str, Any]]:
         """How articles name actors (titles, epithets, descriptions, scare quotes, "so-called"),
-        optionally only the labels of one actor."""
+        optionally only the labels of one actor (its entity id, name or an alias); an actor
+        not in the corpus raises ValueError.
+
+        >>> sorted({lb["label"] for lb in corpus.labels("Anika Holt") if lb["loaded"]})
+        ['failed premier']
+        """
         labels = self.records("label")
-        return [r for r in labels if entity_id is None or r["entity_id"] == entity_id]
+        if entity_id is None:
+            return labels
+        ids = self._actor_ids(entity_id)
+        return [r for r in labels if r["entity_id"] in ids]
 
     def techniques(self, technique: str | None = None) -> list[dict[str, Any]]:
         """Persuasion-technique spans (SemEval-2020 Task 11 techniques, with the classifier's
         probability and the runners-up), optionally of one `technique` (as in TECHNIQUES:
-        "Loaded_Language"); another name raises ValueError listing them."""
+        "Loaded_Language"); another name raises ValueError listing them.
+
+        >>> corpus.techniques("loaded language")
+        Traceback (most recent call last):
+        ValueError: unknown technique 'loaded language' (did you mean 'Loaded_Language'?): ...
+        """
         _check_name("technique", technique, TECHNIQUES)
         found = self.records("technique")
         return [r for r in found if technique is None or r["technique"] == technique]
 
-    def naming_matrix(self) -> dict[str, Any]:
+    def naming_matrix(self) -> NamingMatrix:
         """Actors x outlets: the phrases each outlet uses for each actor, with counts, whether
         loaded and the evidence spans; columns carry each outlet's framing profile (loaded
-        labels and persuasion techniques per 1,000 words)."""
-        return naming_matrix(
+        labels and persuasion techniques per 1,000 words). A dict (`["rows"]`,
+        `["columns"]`) with `.to_dataframe()` and `.profiles()` for pandas.
+
+        >>> matrix = corpus.naming_matrix()
+        >>> sorted(matrix), type(matrix.to_dataframe()).__name__
+        (['columns', 'rows'], 'DataFrame')
+        """
+        return NamingMatrix(naming_matrix(
             self.labels(), self.articles(), self.entities(), self.techniques()
-        )
+        ))  # fmt: skip
 
     def to_dataframe(self, type: str = "article") -> pd.DataFrame:  # noqa: A002
+        """The records of one type as a pandas DataFrame, one column per export field (lists
+        and objects stay Python objects in their cells).
+
+        >>> corpus.to_dataframe("article").shape[0]
+        12
+        """
         import pandas as pd
 
-        return pd.DataFrame.from_records(self.records(type))
+        rows = self.records(type)
+        # the export fields even when no record has them; a field only some records have, too
+        columns = dict.fromkeys([*record_fields(type), *(k for r in rows for k in r)])
+        return pd.DataFrame.from_records(rows, columns=list(columns))
 
     def duplicate_groups(self) -> list[list[dict[str, Any]]]:
-        """Near-duplicate groups, each a list of articles with the original first."""
+        """Near-duplicate groups, each a list of articles with the original first.
+
+        >>> [[a["outlet"] for a in g] for g in corpus.duplicate_groups()]
+        [['Harbor Wire', 'northgate-daily.example']]
+        """
         groups: dict[str, list[dict[str, Any]]] = {}
         for a in self.articles():
             if a["duplicate_group"]:
@@ -138,12 +425,29 @@ class Corpus:
         return list(groups.values())
 
     def report(self, path: str | Path) -> Path:
+        """Write the offline HTML report (one file, no network needed); returns its path.
+
+        >>> corpus.report("report.html").name
+        'report.html'
+        """
         return write_report(self.store, path)
 
     def export(self, fmt: str, out: str | Path | None) -> str:
+        """Export as `fmt`: "jsonl" (a file), "csv" (a directory: one flat CSV per record type,
+        each list field in its own TYPE.FIELD.csv), "geojson" or "framing"; `out` None or "-"
+        writes to standard output (not for CSV). Returns what was written where.
+
+        >>> "CSV files written to exported" in corpus.export("csv", "exported")
+        True
+        """
         return run_export(self.store, fmt, out)
 
     def close(self) -> None:
+        """Close the store's connections (a `with` block does it).
+
+        >>> opened = newsprism.open_corpus("newsprism.db")
+        >>> opened.close()
+        """
         self.store.close()
 
     def __enter__(self) -> Corpus:
@@ -154,6 +458,9 @@ class Corpus:
 
     def __len__(self) -> int:
         return self.store.count("article")
+
+    def __repr__(self) -> str:
+        return f"<Corpus {self.store.url}: {len(self)} articles>"
 
 
 def analyze(
@@ -174,8 +481,11 @@ def analyze(
     scheduler: str | None = None,
 ) -> Corpus:
     """Read, clean, deduplicate and store `paths` (files, directories, archives) into `db`
-    (a SQLite file or a PostgreSQL URL). Running it again on the same inputs adds nothing, and
-    skips files read to the end before unless they changed or `rescan` is set.
+    (a SQLite file or a PostgreSQL URL, created when missing), then understand, cross-check
+    and place the new articles in stories. Running it again on the same inputs adds nothing,
+    and skips files read to the end before unless they changed or `rescan` is set. When none
+    of `paths` exists, FileNotFoundError is raised before any store is created; a missing
+    path among existing ones is an error record, and the others are read.
 
     `engine` runs the per-article work: "local" (`workers` processes here) or "dask" (the Dask
     scheduler at `scheduler`, tcp://HOST:8786, or without one a cluster of `workers` processes
@@ -185,9 +495,18 @@ def analyze(
 
     `outlets` is an outlet manifest (CSV, or YAML: `match`, `outlet`, `country`, `notes`) whose
     matches win over any outlet the sources name; a bad one raises ManifestError (a ValueError)
-    before anything is stored."""
+    before anything is stored.
+
+    >>> with newsprism.analyze("articles/", db="newsprism.db") as again:
+    ...     again.summary.new_articles, len(again)
+    (0, 12)
+    >>> newsprism.analyze("artciles/", db="typo.db")
+    Traceback (most recent call last):
+    FileNotFoundError: nothing to analyze: no such file or directory: artciles/
+    """
     if isinstance(paths, str | Path):
         paths = [paths]
+    check_inputs(paths)
     options = build_options(
         outlet=outlet, fields=fields, max_document_mb=max_document_mb, outlets=outlets
     )
@@ -205,7 +524,44 @@ def analyze(
         engine=engine,
         scheduler=scheduler,
     )
+    note_writer(store)
     return Corpus(store, summary)
+
+
+def check_inputs(paths: Sequence[str | Path]) -> None:
+    """Nothing to read at all is a mistake to say before a store is created; one missing
+    path among others becomes an error record of the run, as an unreadable file does.
+
+    >>> check_inputs(["articles/", "nothere.txt"])
+    >>> check_inputs(["nothere.txt"])
+    Traceback (most recent call last):
+    FileNotFoundError: nothing to analyze: no such file or directory: nothere.txt
+    """
+    if not paths:
+        raise FileNotFoundError("nothing to analyze: give files, directories or archives")
+    if not any(Path(p).exists() for p in paths):
+        missing = ", ".join(str(p) for p in paths)
+        raise FileNotFoundError(f"nothing to analyze: no such file or directory: {missing}")
+
+
+def note_writer(store: Store) -> None:
+    """Record which newsprism version wrote the store last (`newsprism info` shows it); run by
+    `analyze` when it is done.
+
+    >>> note_writer(corpus.store)
+    >>> corpus.info().written_by == newsprism.__version__
+    True
+    """
+    meta = schema.meta
+    try:
+        with store.engine.begin() as conn:
+            done = conn.execute(
+                update(meta).where(meta.c.key == WRITER_KEY).values(value=__version__)
+            ).rowcount
+            if not done:
+                conn.execute(insert(meta).values(key=WRITER_KEY, value=__version__))
+    except IntegrityError:
+        pass  # another run inserted it at the same moment: it wrote its version
 
 
 def build_options(
@@ -214,6 +570,14 @@ def build_options(
     max_document_mb: float | None = None,
     outlets: str | Path | None = None,
 ) -> IngestOptions:
+    """The ingest options of `analyze`'s arguments, checked before anything is read.
+
+    >>> build_options(outlet="Valley Post").default_outlet
+    'Valley Post'
+    >>> build_options(max_document_mb=0)
+    Traceback (most recent call last):
+    ValueError: --max-document-mb must be a size above 0 (got 0); the default is 5
+    """
     limits = Limits()
     if max_document_mb is not None:
         if not max_document_mb > 0:  # also NaN
@@ -240,5 +604,170 @@ def _check_name(what: str, given: str | None, valid: Sequence[str]) -> None:
 
 def open_corpus(db: str | Path = DEFAULT_DB) -> Corpus:
     """The store `db` made by `analyze`, to read: a missing path, an empty file or another
-    application's database raises StoreError, and nothing is created."""
+    application's database raises StoreError, and nothing is created.
+
+    >>> len(newsprism.open_corpus("newsprism.db"))
+    12
+    >>> newsprism.open_corpus("typo.db")
+    Traceback (most recent call last):
+    newsprism.store.store.StoreError: no store at typo.db: run `newsprism analyze ...
+    """
     return Corpus(open_store(db, existing=True))
+
+
+# -- what a store holds ----------------------------------------------------------------------
+
+# The table each record type is stored in (span records share one, by type).
+_TABLES = {"article": "article", "entity": "entity", "claim": "claim_group", "story": "story",
+           "event": "timeline_event", "error": "ingest_error"}  # fmt: skip
+
+
+def store_info(store: Store) -> StoreInfo:
+    """What `store` holds (`Corpus.info()`), counted in the database, never by reading every
+    record, on SQLite or PostgreSQL.
+
+    >>> store_info(corpus.store).records["story"] > 0
+    True
+    """
+    with store.engine.connect() as conn:
+        meta = dict(conn.execute(select(schema.meta.c.key, schema.meta.c.value)).all())
+        spans = dict(conn.execute(
+            select(schema.span_record.c.type, func.count()).group_by(schema.span_record.c.type)
+        ).all())  # fmt: skip
+        counts = {
+            kind: spans.get(kind, 0) if kind in SPAN_SOURCES else _count(conn, _TABLES[kind])
+            for kind in RECORD_TYPES
+        }
+        article, outlet = schema.article, schema.outlet
+        outlets = conn.execute(
+            select(outlet.c.name, func.count())
+            .select_from(article.outerjoin(outlet, article.c.outlet_id == outlet.c.id))
+            .group_by(outlet.c.name)
+        ).all()
+        first, last, dated = conn.execute(
+            select(func.min(article.c.published), func.max(article.c.published),
+                   func.count(article.c.published))
+        ).one()  # fmt: skip
+        verdicts = dict(conn.execute(
+            select(schema.claim_group.c.verdict, func.count())
+            .group_by(schema.claim_group.c.verdict)
+        ).all())  # fmt: skip
+        models = conn.execute(select(schema.understood.c.model).distinct()).scalars().all()
+    named = sorted(((n, c) for n, c in outlets if n), key=lambda o: (-o[1], o[0]))
+    return StoreInfo(
+        store=store.url,
+        schema_version=meta.get("schema_version"),
+        written_by=meta.get(WRITER_KEY),
+        records=counts,
+        outlets=named,
+        unknown_outlet=sum(c for n, c in outlets if not n),
+        first_published=first[:10] if first else None,
+        last_published=last[:10] if last else None,
+        undated=counts["article"] - dated,
+        verdicts={v: verdicts.get(v, 0) for v in VERDICTS},
+        models=sorted(models),
+    )
+
+
+def _count(conn: Any, table: str) -> int:
+    return conn.execute(select(func.count()).select_from(schema.metadata.tables[table])).scalar()
+
+
+# -- query: records that pass conditions -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Condition:
+    field: str
+    value: Any
+    contains: bool = False
+
+
+def query_fields(kind: str) -> list[str]:
+    """The fields a condition on `kind` records may name: the export fields, and an object's
+    fields by their CSV column names ("statement.counts").
+
+    >>> query_fields("claim")[:4], "statement.counts" in query_fields("claim")
+    (['type', 'id', 'kind', 'verdict'], True)
+    """
+    if kind not in RECORD_TYPES:
+        raise ValueError(f"unknown record type {kind!r}: use one of {', '.join(RECORD_TYPES)}")
+    names = []
+    for name in record_fields(kind):
+        names.append(name)
+        names += [f"{name}.{k}" for k in KNOWN_KEYS.get((kind, name), ())]
+    return names
+
+
+def _conditions(kind: str, where: Mapping[str, Any] | Sequence[str] | None) -> list[_Condition]:
+    valid = query_fields(kind)
+    if where is None:
+        return []
+    if isinstance(where, Mapping):
+        conditions = [_Condition(k, v) for k, v in where.items()]
+    elif isinstance(where, str):
+        conditions = [_parse_condition(where)]
+    else:
+        conditions = [_parse_condition(c) for c in where]
+    for c in conditions:
+        if c.field not in valid:
+            raise ValueError(
+                f"unknown field {c.field!r} of {kind} records: use one of {', '.join(valid)}"
+            )
+    return [_in_vocabulary(kind, c) for c in conditions]
+
+
+def _in_vocabulary(kind: str, c: _Condition) -> _Condition:
+    """A verdict or technique as the store spells it ("Loaded language" is Loaded_Language);
+    one that does not exist raises ValueError listing those that do."""
+    vocabulary = VOCABULARIES.get((kind, c.field))
+    if not vocabulary or c.contains:
+        return c
+    wanted = str(c.value).casefold().replace(" ", "_")
+    same = [v for v in vocabulary if v.casefold() == wanted]
+    if not same:
+        _check_name(c.field, str(c.value), vocabulary)
+    return replace(c, value=same[0])
+
+
+def _parse_condition(text: str) -> _Condition:
+    """ "field=value" (equal, any case) or "field~text" (holds the text, any case)."""
+    positions = [(text.find(op), op) for op in "=~" if op in text]
+    if not positions:
+        raise ValueError(f"condition {text!r}: write it as FIELD=VALUE, or FIELD~TEXT for a "
+                         f"field holding TEXT (e.g. verdict=contradicted, title~dam)")
+    at, op = min(positions)
+    return _Condition(text[:at].strip(), text[at + 1 :].strip(), contains=op == "~")
+
+
+def _field_value(record: dict[str, Any], name: str) -> Any:
+    value: Any = record
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if value is None and name in record:
+        return record[name]
+    return value
+
+
+def _passes(record: dict[str, Any], condition: _Condition) -> bool:
+    return _matches(_field_value(record, condition.field), condition)
+
+
+def _matches(value: Any, c: _Condition) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_matches(item, c) for item in value)
+    if isinstance(value, dict):  # an item such as {"id", "name"}: any of its fields
+        return any(_matches(v, c) for v in value.values() if not isinstance(v, dict | list))
+    wanted = c.value
+    if c.contains:
+        return value is not None and str(wanted).casefold() in str(value).casefold()
+    if value is None:
+        return wanted is None or str(wanted).casefold() in ("", "null", "none")
+    if isinstance(value, bool):
+        return str(wanted).casefold() in (("true", "yes", "1") if value else ("false", "no", "0"))
+    if isinstance(value, int | float):
+        try:
+            return float(wanted) == float(value)
+        except (TypeError, ValueError):
+            return False
+    return str(value).casefold() == str(wanted).casefold()

@@ -1,32 +1,91 @@
-"""The command line: `newsprism analyze`, `report`, `export`, `serve`."""
+"""The command line: `newsprism analyze`, `report`, `export`, `info`, `query`, `timeline`,
+`serve`, `gazetteer`."""
 
 from __future__ import annotations
 
+import csv
+import inspect
+import json
+import re
+import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from newsprism import __version__
-from newsprism.api import DEFAULT_DB, Corpus, build_options
+from newsprism.api import (
+    DEFAULT_DB,
+    Corpus,
+    build_options,
+    check_inputs,
+    note_writer,
+    query_fields,
+    store_info,
+)
 from newsprism.crosscheck.verdicts import VERDICTS
 from newsprism.engine.local import ENGINES, EngineError, EngineUnavailable, default_workers
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
 from newsprism.pipeline import RunSummary, run_analyze
-from newsprism.show.export import FORMATS, export
+from newsprism.show.export import FORMATS, csv_cell, csv_columns, export, flatten
+from newsprism.show.export_records import RECORD_TYPES, record_fields
 from newsprism.show.report import write_report
-from newsprism.store import open_store
+from newsprism.store import Store, open_store
 from newsprism.store.store import StoreError
 from newsprism.understand.nlp import ModelError
+from newsprism.watch.command import watch_command
+
+
+def _plain_help(params: Iterable[click.Parameter]) -> None:
+    """Help that says what to give, never a Python type: Typer shows <bool> beside a flag
+    (which takes no value) and <list[Path]> beside an argument, whose name already says it."""
+    for param in params:
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+        elif getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+
+
+def _unwrapped(text: str | None) -> str | None:
+    """Help as paragraphs: Rich help keeps a docstring's line breaks where it wraps by itself."""
+    if not text:
+        return text
+    paragraphs = re.split(r"\n\s*\n", inspect.cleandoc(text))
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
+class _Command(TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _unwrapped(self.help)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _plain_help(self.get_params(ctx))
+        super().format_help(ctx, formatter)
+
+
+class _Group(TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _unwrapped(self.help)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _plain_help(self.get_params(ctx))
+        super().format_help(ctx, formatter)
+
 
 app = typer.Typer(
     help="newsprism: many news articles in, one cross-checked picture out.",
     no_args_is_help=True,
     add_completion=False,
+    cls=_Group,
 )
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -48,8 +107,11 @@ def main(
 ) -> None:
     """newsprism: many news articles in, one cross-checked picture out."""
 
+
 DbOption = Annotated[
-    str, typer.Option("--db", metavar="FILE_OR_URL", help="SQLite file or PostgreSQL URL (postgresql://user@host/db).")
+    str,
+    typer.Option("--db", metavar="FILE_OR_URL",
+                 help="SQLite file or PostgreSQL URL (postgresql://user@host/db)."),
 ]
 MAX_ERRORS_SHOWN = 20
 
@@ -64,9 +126,13 @@ def _parse_fields(values: list[str]) -> dict[str, str]:
     return fields
 
 
-@app.command()
+@app.command(cls=_Command)
 def analyze(
-    paths: Annotated[list[Path], typer.Argument(help="Files, directories, .zip/.gz archives.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH", help="Files, directories, .zip/.gz archives.",
+                       show_default=False),
+    ],
     db: DbOption = DEFAULT_DB,
     report: Annotated[
         Path | None,
@@ -164,8 +230,9 @@ def analyze(
         if scheduler and engine != "dask":
             raise ValueError(f"--scheduler {scheduler} is for the Dask engine: add --engine dask")
         options = build_options(outlet, _parse_fields(field or []), max_document_mb, outlets)
+        check_inputs(paths)  # before the store: a typo must not leave an empty one behind
         store = open_store(db)
-    except (StoreError, ValueError) as exc:
+    except (StoreError, ValueError, FileNotFoundError) as exc:
         # escaped: a manifest's glob such as [ab]* is not console markup
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
@@ -195,7 +262,8 @@ def analyze(
             "What was stored before is kept; run the same command again to complete it."
         )
         raise typer.Exit(3) from exc
-    _print_summary(summary)
+    note_writer(store)
+    _print_summary(summary, store)
     if report is not None:
         try:
             written = write_report(store, report)
@@ -219,7 +287,7 @@ def analyze(
             raise typer.Exit(1)
 
 
-def _print_summary(s: RunSummary) -> None:
+def _print_summary(s: RunSummary, store: Store) -> None:
     table = Table(title="newsprism analyze", show_header=False, title_justify="left")
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -250,12 +318,18 @@ def _print_summary(s: RunSummary) -> None:
         ]
     c = s.crosscheck
     if c is not None:
+        in_store = store_info(store).verdicts
         rows += [
             ("claims grouped", c.claims),
+            # A group is judged again each time a batch of new articles joins it, and a
+            # timeline may then leave a corroborated figure unconfirmed: what the store holds
+            # is the count a reader compares with `info`, the report and the exports.
+            ("verdicts given this run (a group counts again each time new articles join it)",
+             sum(c.verdicts.values())),
             (
-                "claim groups changed: corroborated / contradicted / related / unconfirmed / "
-                "single-source / unattributed",
-                " / ".join(str(c.verdicts[k]) for k in VERDICTS),
+                "claim groups in the store: corroborated / contradicted / related / "
+                "unconfirmed / single-source / unattributed",
+                " / ".join(str(in_store[k]) for k in VERDICTS),
             ),
         ]
     t = s.stories
@@ -270,7 +344,8 @@ def _print_summary(s: RunSummary) -> None:
             ("timelines built again (stories) / their events", f"{tl.stories} / {tl.events}"),
             ("dates without a year given one (by the corpus, or the article's latest date)",
              tl.dates_settled),
-            ("corroborated figures contested within their story", tl.contested),
+            ("corroborated figures contested within their story (now unconfirmed)",
+             tl.contested),
         ]
     for name, value in rows:
         table.add_row(name, str(value))
@@ -300,9 +375,11 @@ def _print_summary(s: RunSummary) -> None:
             out.print(f"… and {len(s.errors) - MAX_ERRORS_SHOWN} more: see the report or `export`")
 
 
-@app.command()
+@app.command(cls=_Command)
 def report(
-    out_path: Annotated[Path, typer.Argument(help="HTML file to write.")] = Path("report.html"),
+    out_path: Annotated[
+        Path, typer.Argument(metavar="FILE", help="HTML file to write.")
+    ] = Path("report.html"),
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Write the offline HTML report of a store."""
@@ -315,19 +392,27 @@ def report(
     out.print(f"report written to [bold]{written}[/bold] ({store.count()} articles)")
 
 
-@app.command("export")
+@app.command("export", cls=_Command, help=f"""Export every record as JSON Lines or CSV, the
+places as GeoJSON, or the naming matrix (framing).
+
+Record types: {", ".join(RECORD_TYPES)}. CSV writes one flat file per type (TYPE.csv: an
+object field one column per key, such as statement.value; a list field its item count) and
+each list field's items to TYPE.FIELD.csv (claim.evidence.csv: type, id of the claim, position,
+then the item's fields). `newsprism query TYPE` shows one type without exporting.""")
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "jsonl",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", metavar="|".join(FORMATS), help="What to write."),
+    ] = "jsonl",
     out_path: Annotated[
         str | None,
         typer.Option(
-            "--out", help="JSONL or GeoJSON: a file, or - for stdout. CSV: a directory."
+            "--out", metavar="FILE_OR_DIR",
+            help="JSONL, GeoJSON or framing: a file, or - for stdout. CSV: a directory.",
         ),
     ] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Export every record (articles, entities, mentions, places, timerefs, quantities,
-    attributions, errors) as JSON Lines or CSV, or the places as GeoJSON."""
     store = _open_existing(db)
     try:
         message = export(store, fmt, out_path)
@@ -337,10 +422,195 @@ def export_cmd(
     except OSError as exc:  # a directory, a full disk, no permission: one line, not a traceback
         err.print(f"[red]error:[/red] cannot write the export to {escape(str(out_path))}: {exc}")
         raise typer.Exit(3) from exc
-    err.print(message)
+    err.print(escape(message))
 
 
-@app.command("timeline")
+@app.command(cls=_Command)
+def info(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="table|json", help="A table, or JSON for scripts.")
+    ] = "table",
+) -> None:
+    """What a store holds: records per type, outlets, publication dates, claim verdicts, and
+    the schema and newsprism version that wrote it. Never creates or changes a store."""
+    if fmt not in ("table", "json"):
+        _fail(f"unknown format {fmt!r}: use table or json")
+    store = _open_existing(db)
+    try:
+        facts = store_info(store)
+    finally:
+        store.close()
+    if fmt == "json":
+        typer.echo(json.dumps(facts.to_dict(), ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"newsprism store {escape(facts.store)}", show_header=False,
+                  title_justify="left")  # fmt: skip
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    dates = (f"{facts.first_published} to {facts.last_published}" if facts.first_published
+             else "none dated")  # fmt: skip
+    outlets = ", ".join(f"{escape(o)} {n}" for o, n in facts.outlets[:12])
+    more = len(facts.outlets) - 12
+    rows = [
+        ("schema version", facts.schema_version or "?"),
+        ("written by", f"newsprism {facts.written_by}" if facts.written_by
+         else "unknown (last analyzed before newsprism recorded its version)"),
+        ("published", f"{dates} ({facts.undated} undated)"),
+        (f"outlets ({len(facts.outlets)})",
+         outlets + (f" and {more} more" if more > 0 else "")
+         + (f"; unknown outlet {facts.unknown_outlet}" if facts.unknown_outlet else "")),
+        ("claim groups: " + " / ".join(VERDICTS),
+         " / ".join(str(facts.verdicts[v]) for v in VERDICTS)),
+        ("spaCy models", ", ".join(facts.models) or "none yet"),
+        *((f"{kind} records", f"{n:,}") for kind, n in facts.records.items()),
+    ]  # fmt: skip
+    for name, value in rows:
+        table.add_row(name, str(value))
+    out.print(table)
+
+
+# What a table shows of each record type by default (--fields for others, jsonl or csv for all).
+TABLE_FIELDS = {
+    "article": ("id", "outlet", "title", "published", "language", "word_count"),
+    "entity": ("id", "entity_type", "name", "aliases"),
+    "mention": ("article_id", "text", "name", "entity_type", "role", "entity_id"),
+    "place": ("article_id", "text", "name", "country", "lat", "lon"),
+    "timeref": ("article_id", "text", "value", "first", "last"),
+    "quantity": ("article_id", "text", "value", "qualifier", "counts", "predicate"),
+    "attribution": ("article_id", "speaker", "kind", "cue", "text"),
+    "label": ("article_id", "label", "kind", "loaded", "entity_id"),
+    "technique": ("article_id", "technique", "score", "text"),
+    "action": ("article_id", "text", "action", "subject", "object", "mood"),
+    "claim": ("id", "verdict", "independent_outlets", "statement.text", "reason"),
+    "story": ("id", "title", "size", "outlets", "first", "last"),
+    "event": ("first", "last", "statement", "verdict", "outlets"),
+    "error": ("source", "line", "reason"),
+}
+QUERY_FORMATS = ("table", "jsonl", "csv")
+TABLE_LIMIT = 50
+CELL_CHARS = 120
+
+
+@app.command(cls=_Command, help=f"""Records of one type, filtered: a quick look at a store
+without Python.
+
+TYPE is one of {", ".join(RECORD_TYPES)}. Fields are named as in the exports, an object's
+fields as in the CSV (statement.value). Never creates or changes a store.""")
+def query(
+    kind: Annotated[str, typer.Argument(metavar="TYPE", help="Record type: article, claim, ...")],
+    db: DbOption = DEFAULT_DB,
+    where: Annotated[
+        list[str] | None,
+        typer.Option("--where", metavar="FIELD=VALUE",
+                     help="Keep records whose FIELD equals VALUE (any case; a list field when "
+                     "one item does), or FIELD~TEXT: holds TEXT. Repeat to narrow."),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", metavar="N", min=0,
+                     help=f"Records shown (default: {TABLE_LIMIT} in a table, all otherwise)."),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", metavar="|".join(QUERY_FORMATS),
+                     help="A table, JSON Lines (every field), or CSV (flat, as the export's)."),
+    ] = "table",
+    fields: Annotated[
+        str | None,
+        typer.Option("--fields", metavar="A,B,...",
+                     help="Fields to show (default in a table: a few telling ones)."),
+    ] = None,
+) -> None:
+    if fmt not in QUERY_FORMATS:
+        _fail(f"unknown format {fmt!r}: use one of {', '.join(QUERY_FORMATS)}")
+    try:
+        chosen = _chosen_fields(kind, fields)
+    except ValueError as exc:
+        _fail(str(exc))
+    corpus = Corpus(_open_existing(db))
+    try:
+        found = corpus.query(kind, where or [])
+    except ValueError as exc:
+        _fail(str(exc))
+    finally:
+        corpus.close()
+    shown = found[: limit if limit is not None else (TABLE_LIMIT if fmt == "table" else None)]
+    if fmt == "jsonl":
+        for record in shown:
+            record = {k: _field(record, k) for k in chosen} if fields else record
+            typer.echo(json.dumps(record, ensure_ascii=False, default=str))
+    elif fmt == "csv":
+        _write_csv(shown, chosen if fields else None, kind)
+    else:
+        _print_records(kind, shown, chosen or list(TABLE_FIELDS.get(kind, ())), len(found))
+    if len(found) > len(shown):
+        err.print(f"{len(found) - len(shown)} more: --limit N to see more")
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {escape(message)}")
+    raise typer.Exit(2)
+
+
+def _chosen_fields(kind: str, fields: str | None) -> list[str]:
+    valid = query_fields(kind)  # raises for an unknown type, listing the types
+    chosen = [f.strip() for f in (fields or "").split(",") if f.strip()]
+    for name in chosen:
+        if name not in valid:
+            raise ValueError(f"unknown field {name!r} of {kind} records: use one of "
+                             f"{', '.join(valid)}")
+    return chosen
+
+
+def _field(record: dict[str, Any], name: str) -> Any:
+    value: Any = record
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _write_csv(records: list[dict[str, Any]], chosen: list[str] | None, kind: str) -> None:
+    """Flat as the export's TYPE.csv: an object's fields in columns, a list as its item count
+    (its items: `export --format csv`, or --format jsonl)."""
+    rows = [flatten(r)[0] for r in records]
+    columns = chosen or list(dict.fromkeys(csv_columns(kind) + [c for r in rows for c in r]))
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: csv_cell(row.get(c)) for c in columns})
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        items = [v.get("name") or v.get("text") or v.get("id") if isinstance(v, dict) else v
+                 for v in value]  # fmt: skip
+        text = ", ".join(str(i) for i in items if i is not None)
+    elif isinstance(value, dict):
+        text = "; ".join(f"{k}: {v}" for k, v in value.items() if v is not None)
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "\u2026"
+
+
+def _print_records(kind: str, records: list[dict[str, Any]], columns: list[str],
+                   total: int) -> None:  # fmt: skip
+    columns = columns or list(record_fields(kind))[:6]
+    shown = f"{len(records)} of {total}" if total > len(records) else str(total)
+    table = Table(title=f"{shown} {kind} records", title_justify="left")
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    for record in records:
+        table.add_row(*(escape(_cell_text(_field(record, c))) for c in columns))
+    out.print(table)
+
+
+@app.command("timeline", cls=_Command)
 def timeline_cmd(
     db: DbOption = DEFAULT_DB,
     story: Annotated[
@@ -380,13 +650,17 @@ def timeline_cmd(
         err.print(f"{len(events) - limit} more: --limit N, or `newsprism export` (type event)")
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     db: DbOption = DEFAULT_DB,
     host: Annotated[
-        str, typer.Option("--host", help="Address to listen on (this machine only by default).")
+        str,
+        typer.Option("--host", metavar="ADDRESS",
+                     help="Address to listen on (this machine only by default)."),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", min=1, max=65535, help="Port to listen on.")
+    ] = 8000,
 ) -> None:
     """Open the local web app on a store: search, stories, timelines, actors, claims,
     outlets and places, each page also JSON (/api/...). Read-only; an analyze may write to
@@ -408,14 +682,21 @@ def serve(
     uvicorn.run(web_app, host=host, port=port, log_level="warning", server_header=False)
 
 
-gazetteer_app = typer.Typer(help="The offline GeoNames gazetteer places are resolved with.")
+gazetteer_app = typer.Typer(
+    help="The offline GeoNames gazetteer places are resolved with.", cls=_Group
+)
 app.add_typer(gazetteer_app, name="gazetteer")
 GazetteerOption = Annotated[
     Path | None,
     typer.Option(
-        "--gazetteer", help="Gazetteer file (default: $NEWSPRISM_GAZETTEER or the cache)."
+        "--gazetteer", metavar="FILE",
+        help="Gazetteer file (default: $NEWSPRISM_GAZETTEER or the cache).",
     ),
 ]
+
+
+# Defined beside the poll loop it drives (watch/command.py); registered here with the others.
+app.command("watch", cls=_Command)(watch_command)
 
 
 def _gazetteer(path: Path | None):  # noqa: ANN202
@@ -433,12 +714,16 @@ def _gazetteer(path: Path | None):  # noqa: ANN202
         raise typer.Exit(2) from exc
 
 
-@gazetteer_app.command("load")
+@gazetteer_app.command("load", cls=_Command)
 def gazetteer_load(
-    table: Annotated[Path, typer.Argument(help="GeoNames table: SY.txt, SY.zip, allCountries.zip")],
+    table: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="GeoNames table: SY.txt, SY.zip, allCountries.zip"),
+    ],
     alternate_names: Annotated[
         Path | None,
-        typer.Option("--alternate-names", help="GeoNames alternateNamesV2.txt (or .zip) to add."),
+        typer.Option("--alternate-names", metavar="FILE",
+                     help="GeoNames alternateNamesV2.txt (or .zip) to add."),
     ] = None,
     gazetteer: GazetteerOption = None,
 ) -> None:
@@ -469,9 +754,9 @@ def gazetteer_load(
     out.print(f"{places:,} places and {names:,} alternate names loaded into {gaz.path}")
 
 
-@gazetteer_app.command("lookup")
+@gazetteer_app.command("lookup", cls=_Command)
 def gazetteer_lookup(
-    name: Annotated[str, typer.Argument(help="A place name in any spelling.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A place name in any spelling.")],
     gazetteer: GazetteerOption = None,
 ) -> None:
     """List the places a name can refer to, most likely first (before any context)."""

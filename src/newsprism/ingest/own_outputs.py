@@ -63,7 +63,9 @@ def own_output_kind(path: Path) -> str | None:
         match = _JSONL_RECORD.match(head)
         if match and match["type"].decode() in RECORD_TYPES:
             return "jsonl export"
-    if suffix == ".csv" and path.stem in RECORD_TYPES and head.startswith(b"type,id,"):
+    # "claim.csv", and the list items of its records in "claim.evidence.csv"
+    record_type = path.stem.split(".")[0]
+    if suffix == ".csv" and record_type in RECORD_TYPES and head.startswith(b"type,id,"):
         return "csv export"
     return None
 

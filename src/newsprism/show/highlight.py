@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from newsprism.show import readable
+
 # Outer first: a quote's underline stays under the entity marks inside it.
 LAYER = {"attribution": 0, "quantity": 1, "timeref": 1, "place": 1, "mention": 1}
 
@@ -88,17 +90,10 @@ def mark_note(record: dict) -> str:
         meto = f" · stands for {record['metonymy_of']}" if record.get("metonymy_of") else ""
         return f"{record.get('entity_type') or 'actor'}: {record.get('name')}{role}{meto}"
     if kind == "timeref":
-        anchor = f" · anchored to {record['anchor']}" if record.get("anchor") else ""
-        span = ""
-        if record.get("first") and record.get("last") and record["first"] != record["last"]:
-            span = f" ({record['first']} to {record['last']})"
-        mod = f" {record['mod']}" if record.get("mod") else ""
-        return f"time: {record.get('value')}{mod}{span}{anchor}"
+        return _timeref_note(record)
     if kind == "quantity":
-        counts = f" {record['counts']}" if record.get("counts") else ""
         pred = f" · {record['predicate']}" if record.get("predicate") else ""
-        unit = f" {record['unit']}" if record.get("unit") else ""
-        return f"quantity: {record.get('qualifier')} {record.get('value')}{unit}{counts}{pred}"
+        return f"quantity: {readable.quantity(record)}{pred}"
     if kind == "attribution":
         mode = "quote" if record.get("direct") else "reported"
         return (
@@ -106,3 +101,19 @@ def mark_note(record: dict) -> str:
             f"cue: {record.get('cue')}"
         )
     return kind
+
+
+def _timeref_note(record: dict) -> str:
+    """As a reader says it ("9 October, year unknown"), with the days it spans and what it was
+    anchored to; the TimeML value stays in the exports."""
+    said = readable.timeml(record.get("value"), record.get("mod"))
+    first, last = record.get("first"), record.get("last")
+    span = ""
+    if first and last and first != last:
+        span = f" ({readable.timeml(str(first))} to {readable.timeml(str(last))})"
+    elif first and readable.timeml(str(first)) != said and "unknown" in said:
+        span = f" (read as {readable.timeml(str(first))})"
+    anchor = ""
+    if record.get("anchor"):
+        anchor = f" · anchored to {readable.timeml(str(record['anchor']))}"
+    return f"time: {said}{span}{anchor}"

@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsprism import __version__
+from newsprism.show import readable
 from newsprism.show.export_records import (
     claim_records,
     entity_records,
@@ -48,6 +49,11 @@ def _environment() -> Environment:
     env.filters["paragraphs"] = lambda text: [p for p in text.split("\n\n") if p.strip()]
     # "Name_Calling,Labeling" -> "Name Calling, Labeling"
     env.filters["technique_name"] = lambda name: name.replace("_", " ").replace(",", ", ")
+    # what a reader reads: "9 October, year unknown", "more than 400 Kurds"
+    env.filters["timeml"] = lambda value, mod=None: readable.timeml(
+        None if value is None else str(value), mod
+    )
+    env.filters["quantity"] = readable.quantity
     return env
 
 
@@ -61,6 +67,7 @@ def report_context(store: Store) -> dict[str, Any]:
     group_numbers = {gid: n for n, gid in enumerate(groups, start=1)}
     for a in articles:
         a["group_number"] = group_numbers.get(a["duplicate_group"])
+        a["name"] = readable.article_name(a)
     understanding = _understanding(store, articles)
     return {
         **understanding,
@@ -129,7 +136,7 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
                 r["lat"], r["lon"], r.get("name") or r["text"],
                 f"#a-{a['id']}", (known.count if known else 0) + 1,
             )  # fmt: skip
-        a["map"] = svg_map(points, width=420, title=f"places in {a.get('title') or a['source']}")
+        a["map"] = svg_map(points, width=420, title=f"places in {a['name']}")
         mention_counts.update(r["entity_id"] for r in a["records"]["mention"] if r["entity_id"])
     entity_list = list(entity_records(store))
     matrix = naming_matrix(labels, articles, entity_list, techniques)
@@ -137,7 +144,7 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
     for e in entities:
         e["mentions"] = mention_counts.get(e["id"], 0)
     entities.sort(key=lambda e: (-e["mentions"], e["name"]))
-    titles = {a["id"]: a.get("title") or a["source"] for a in articles}
+    titles = {a["id"]: a["name"] for a in articles}
     shown = [c for c in claims if len(c["articles"]) > 1 or c["verdict"] == "contradicted"]
     return {
         **_stories(store, articles, labels, claims),
@@ -202,7 +209,7 @@ def _story_naming(
             if lb["entity_id"] != entity_id:
                 continue
             a = articles.get(lb["article_id"]) or {}
-            by_outlet[a.get("outlet") or a.get("title") or a.get("source") or "?"][lb["label"]] += 1
+            by_outlet[a.get("outlet") or readable.article_name(a)][lb["label"]] += 1
             if lb.get("loaded"):
                 loaded.add(lb["label"])
         if by_outlet:
