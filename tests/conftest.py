@@ -54,14 +54,12 @@ def examples_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def examples_db(examples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example corpus analyzed once, for tests that only read it."""
-    from newsprism import analyze
+def examples_db() -> Path:
+    """The example corpus analyzed once per test run (examples_store.py), for tests that only
+    read it."""
+    from examples_store import analyzed_examples
 
-    db = tmp_path_factory.mktemp("claims") / "e.db"
-    with analyze(examples_dir, db=db, workers=1) as corpus:
-        assert corpus.summary.crosscheck.claims > 0
-    return db
+    return analyzed_examples().db
 
 
 @pytest.fixture(scope="session")
