@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import (
     Column,
     Engine,
-    Table,
     create_engine,
     delete,
     event,
@@ -27,18 +26,16 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import text as sql
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from newsprism.articles import Article, IngestError
 from newsprism.ingest.own_outputs import WRITER_LOCK_SUFFIX, sqlite_tables
 from newsprism.store import schema
+from newsprism.store.base import _chunked
+from newsprism.store.claims import ClaimRecords
 from newsprism.store.schema import (
     article,
-    claim,
-    claim_group,
-    crosschecked,
     entity,
     ingest_error,
     outlet,
@@ -46,13 +43,11 @@ from newsprism.store.schema import (
     sighting,
     source_file,
     span_record,
-    story,
-    story_alias,
-    story_member,
-    timeline_event,
-    timelined,
     understood,
 )
+from newsprism.store.search import SEARCH_MARK, SearchIndex  # noqa: F401 - read by web/app.py
+from newsprism.store.stories import StoryRecords
+from newsprism.store.timeline import TimelineRecords
 
 
 class StoreError(RuntimeError):
@@ -95,15 +90,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class Store:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.dialect = engine.dialect.name
-        self._setup()
-
-    @property
-    def url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
+class Store(ClaimRecords, StoryRecords, TimelineRecords, SearchIndex):
+    """The store: what ingest, understanding and linking write and read here; claims, stories,
+    timelines and search in their own modules."""
 
     def _setup(self) -> None:
         self._create_tables()
@@ -166,13 +155,6 @@ class Store:
             # Another run opening the same old store at the same moment may have added it.
             if column.name not in self._column_names(column.table.name):
                 raise
-
-    def _insert_ignore(self, table: Any) -> Any:
-        if self.dialect == "sqlite":
-            return sqlite.insert(table).on_conflict_do_nothing()
-        if self.dialect == "postgresql":
-            return postgresql.insert(table).on_conflict_do_nothing()
-        return insert(table)
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -461,35 +443,6 @@ class Store:
             )
             return [i for i in conn.execute(query).scalars() if i != article_id]
 
-    # -- cross-checking ----------------------------------------------------------------------
-
-    def pending_crosscheck(self, version: str) -> list[str]:
-        """Understood articles whose claims this version of cross-checking has not grouped, in
-        arrival order. Claims grouped by another version are dropped first: groups are only
-        comparable when one version made them all."""
-        return self._pending(crosschecked, version, understood, (claim, claim_group))
-
-    def _pending(
-        self, done: Table, version: str, prior: Table, derived: Sequence[Table]
-    ) -> list[str]:
-        """Articles the stage before (its `prior` table) finished and this stage (its `done`
-        table, with a version column) has not, in arrival order; when another version made
-        any of it, everything it made (`derived` and `done`) is dropped first."""
-        with self.engine.begin() as conn:
-            stale = conn.execute(
-                select(func.count()).select_from(done).where(done.c.version != version)
-            ).scalar_one()
-            if stale:
-                for table in (*derived, done):
-                    conn.execute(delete(table))
-            query = (
-                select(article.c.id)
-                .join(prior, prior.c.article_id == article.c.id)
-                .where(article.c.id.not_in(select(done.c.article_id)))
-                .order_by(article.c.seq)
-            )
-            return list(conn.execute(query).scalars())
-
     def article_meta(self) -> dict[str, dict[str, Any]]:
         """Outlet, date (and whether it was inferred), title and near-duplicate group of every
         article (no text)."""
@@ -503,232 +456,6 @@ class Store:
         for r in rows:
             r["duplicate_group"] = r["duplicate_of"] or (r["id"] if r["id"] in originals else None)
         return {r["id"]: r for r in rows}
-
-    def stored_claims(self) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
-        """(claim fields, group id, embedding) in the order the claims were grouped. The JSON
-        leaves out what the columns hold and fields at their default."""
-        columns = (claim.c.id, claim.c.article_id, claim.c.start, claim.c.end, claim.c.text,
-                   claim.c.kind)  # fmt: skip
-        query = select(claim.c.data, claim.c.group_id, claim.c.vector, *columns)
-        with self.engine.connect() as conn:
-            for row in conn.execute(query.order_by(claim.c.seq)):
-                fields = {c.name: getattr(row, c.name) for c in columns}
-                yield {**json.loads(row.data), **fields}, row.group_id, row.vector
-
-    def save_crosscheck(
-        self,
-        article_ids: Sequence[str],
-        claims: Sequence[dict[str, Any]],
-        groups: Sequence[dict[str, Any]],
-        version: str,
-    ) -> None:
-        """One batch of articles' claims and the groups they changed, in one transaction."""
-        with self.engine.begin() as conn:
-            if claims:
-                conn.execute(self._insert_ignore(claim), list(claims))
-            for chunk in _chunked([g["id"] for g in groups]):
-                conn.execute(delete(claim_group).where(claim_group.c.id.in_(chunk)))
-            if groups:
-                conn.execute(insert(claim_group), list(groups))
-            if article_ids:
-                conn.execute(
-                    self._insert_ignore(crosschecked),
-                    [{"article_id": a, "version": version} for a in dict.fromkeys(article_ids)],
-                )
-
-    def claim_groups(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(select(claim_group))]
-        for r in rows:
-            r.update(json.loads(r.pop("data")))
-        return rows
-
-    # -- stories -----------------------------------------------------------------------------
-
-    def pending_stories(self, version: str) -> list[str]:
-        """Cross-checked articles this version of the stories stage has not placed, in arrival
-        order. Stories placed by another version (or sentence model) are dropped first: their
-        scores and vectors do not compare with this one's."""
-        return self._pending(story_member, version, crosschecked, (story, story_alias))
-
-    def stored_story_members(self) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
-        """(article features, story id, lead vector) in the order the articles were placed."""
-        query = select(story_member.c.data, story_member.c.story_id, story_member.c.vector)
-        with self.engine.connect() as conn:
-            for row in conn.execute(query.order_by(story_member.c.seq)):
-                yield json.loads(row.data), row.story_id, row.vector
-
-    def story_aliases(self) -> dict[str, str]:
-        """Merged story id → the story that absorbed it."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(story_alias.c.alias, story_alias.c.story_id))
-            return {r.alias: r.story_id for r in rows}
-
-    def article_claim_groups(self, ids: Sequence[str]) -> dict[str, list[str]]:
-        """The claim groups each of the given articles has a claim in."""
-        found: dict[str, set[str]] = {}
-        with self.engine.connect() as conn:
-            for chunk in _chunked(list(ids)):
-                query = select(claim.c.article_id, claim.c.group_id).where(
-                    claim.c.article_id.in_(chunk)
-                )
-                for r in conn.execute(query):
-                    found.setdefault(r.article_id, set()).add(r.group_id)
-        return {k: sorted(v) for k, v in found.items()}
-
-    def save_stories(
-        self,
-        members: Sequence[dict[str, Any]],
-        stories: Sequence[dict[str, Any]],
-        merges: dict[str, str],
-    ) -> None:
-        """One batch of placed articles, the stories they changed and the merges they caused
-        (retired id → survivor), in one transaction."""
-        with self.engine.begin() as conn:
-            for retired, survivor in merges.items():
-                conn.execute(
-                    story_member.update()
-                    .where(story_member.c.story_id == retired)
-                    .values(story_id=survivor)
-                )
-                conn.execute(
-                    story_alias.update()
-                    .where(story_alias.c.story_id == retired)
-                    .values(story_id=survivor)
-                )
-            if merges:
-                conn.execute(
-                    self._insert_ignore(story_alias),
-                    [{"alias": a, "story_id": s} for a, s in merges.items()],
-                )
-            if members:
-                conn.execute(self._insert_ignore(story_member), list(members))
-            gone = list(merges) + [s["id"] for s in stories]
-            for chunk in _chunked(gone):
-                conn.execute(delete(story).where(story.c.id.in_(chunk)))
-            if stories:
-                conn.execute(insert(story), list(stories))
-
-    def stories(self) -> list[dict[str, Any]]:
-        """Live stories, oldest first day first, their JSON fields read."""
-        with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(select(story))]
-        for r in rows:
-            r.update(json.loads(r.pop("data")))
-        return sorted(rows, key=lambda r: (r["first"] or "9999", r["id"]))
-
-    # -- timeline ----------------------------------------------------------------------------
-
-    def pending_timeline(self, version: str) -> set[str]:
-        """Stories whose timeline must be built again: those holding an article this version of
-        the timeline stage has not seen in that story. Everything another version made is
-        dropped first."""
-        with self.engine.begin() as conn:
-            stale = conn.execute(
-                select(func.count()).select_from(timelined).where(timelined.c.version != version)
-            ).scalar_one()
-            if stale:
-                conn.execute(delete(timeline_event))
-                conn.execute(delete(timelined))
-            query = select(story_member.c.story_id).outerjoin(
-                timelined, timelined.c.article_id == story_member.c.article_id
-            ).where(
-                timelined.c.article_id.is_(None) | (timelined.c.story_id != story_member.c.story_id)
-            )
-            return set(conn.execute(query).scalars())
-
-    def story_articles(self, story_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
-        """Story id → its articles in the order they were placed (every live story by default)."""
-        query = select(story_member.c.story_id, story_member.c.article_id).order_by(
-            story_member.c.seq
-        )
-        found: dict[str, list[str]] = {}
-        wanted = set(story_ids) if story_ids is not None else None
-        with self.engine.connect() as conn:
-            for r in conn.execute(query):
-                if wanted is None or r.story_id in wanted:
-                    found.setdefault(r.story_id, []).append(r.article_id)
-        return found
-
-    def save_timeline(
-        self,
-        events: dict[str, list[dict[str, Any]]],
-        members: dict[str, list[str]],
-        version: str,
-        timerefs: Sequence[dict[str, Any]] = (),
-        bounds: Sequence[dict[str, Any]] = (),
-        revisions: Sequence[dict[str, Any]] = (),
-    ) -> None:
-        """Stories' events built again (story id → events; `members`: story id → its articles),
-        the time expressions they settled (id, value, data) and the bounds the corpus puts on
-        undated articles' publication (article_id, corpus_earliest, corpus_latest,
-        corpus_evidence) and the claim groups its stories revise (id, verdict and fields for the
-        group's data), in one transaction. Events of stories merged away go too."""
-        with self.engine.begin() as conn:
-            self._revise_groups(conn, revisions)
-            for b in bounds:
-                conn.execute(
-                    published_inference.update()
-                    .where(published_inference.c.article_id == b["article_id"])
-                    .values(
-                        corpus_earliest=b["corpus_earliest"], corpus_latest=b["corpus_latest"],
-                        corpus_evidence=json.dumps(b["corpus_evidence"], ensure_ascii=False),
-                    )
-                )  # fmt: skip
-            for ref in timerefs:
-                conn.execute(
-                    span_record.update()
-                    .where(span_record.c.id == ref["id"])
-                    .values(value=ref["value"], data=ref["data"])
-                )
-            for chunk in _chunked(list(events)):
-                conn.execute(delete(timeline_event).where(timeline_event.c.story_id.in_(chunk)))
-            conn.execute(
-                delete(timeline_event).where(
-                    timeline_event.c.story_id.not_in(select(story_member.c.story_id))
-                )
-            )
-            rows = [
-                {
-                    "id": e["id"], "story_id": e["story_id"], "first": e["first"],
-                    "last": e["last"], "verdict": e["verdict"],
-                    "data": json.dumps(e, ensure_ascii=False),
-                }
-                for story_events in events.values() for e in story_events
-            ]  # fmt: skip
-            if rows:
-                conn.execute(self._insert_ignore(timeline_event), rows)
-            done = [
-                {"article_id": a, "story_id": s, "version": version}
-                for s, ids in members.items() for a in ids
-            ]  # fmt: skip
-            for chunk in _chunked([d["article_id"] for d in done]):
-                conn.execute(delete(timelined).where(timelined.c.article_id.in_(chunk)))
-            if done:
-                conn.execute(insert(timelined), done)
-
-    @staticmethod
-    def _revise_groups(conn: Connection, revisions: Sequence[dict[str, Any]]) -> None:
-        for r in revisions:
-            row = conn.execute(
-                select(claim_group.c.data).where(claim_group.c.id == r["id"])
-            ).first()
-            if row is None:
-                continue
-            data = {**json.loads(row.data), **{k: v for k, v in r.items() if k != "id"}}
-            conn.execute(
-                claim_group.update()
-                .where(claim_group.c.id == r["id"])
-                .values(verdict=r["verdict"], data=json.dumps(data, ensure_ascii=False))
-            )
-
-    def events(self, story_id: str | None = None) -> list[dict[str, Any]]:
-        """Events (of one story, or all), as the timeline stage stored them."""
-        query = select(timeline_event.c.data)
-        if story_id is not None:
-            query = query.where(timeline_event.c.story_id == story_id)
-        with self.engine.connect() as conn:
-            return [json.loads(r.data) for r in conn.execute(query)]
 
     def completed_files(self) -> dict[str, tuple[int, int]]:
         """Files read to the end by earlier runs: path → (size, mtime_ns)."""
@@ -839,158 +566,6 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(outlet).order_by(outlet.c.name))]
 
-    # -- search (read by `newsprism serve`) --------------------------------------------------
-
-    def update_search_index(self) -> int:
-        """Bring the full-text index over article titles and texts up to date; `analyze` calls
-        it at the end of each run, under its writer lock. Returns the articles it added.
-        SQLite: an FTS5 table over `article` (external content, rowid = seq: the text is not
-        stored twice) filled from the last seq it holds (`meta` SEARCH_SEQ_KEY); articles are
-        only ever appended, their title and text never change. PostgreSQL: a GIN index on the
-        tsvector expression that `search_articles` queries, which the server keeps up to date.
-        Both also index `article.published` (date filters, the corpus's date range)."""
-        with self.engine.begin() as conn:
-            conn.exec_driver_sql(
-                "CREATE INDEX IF NOT EXISTS ix_article_published ON article (published)"
-            )
-            if self.dialect == "postgresql":
-                conn.exec_driver_sql(
-                    f"CREATE INDEX IF NOT EXISTS ix_article_search ON article USING gin "
-                    f"(({PG_SEARCH_INDEX_VECTOR}))"
-                )
-                return 0
-            conn.exec_driver_sql(
-                f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5(title, text, "
-                f"content='article', content_rowid='seq', tokenize='unicode61 remove_diacritics 2')"
-            )
-            last = int(conn.execute(
-                select(schema.meta.c.value).where(schema.meta.c.key == SEARCH_SEQ_KEY)
-            ).scalar() or 0)  # fmt: skip
-            top = conn.execute(select(func.max(article.c.seq))).scalar() or 0
-            if top <= last:
-                return 0
-            added = conn.execute(
-                sql(f"INSERT INTO {SEARCH_TABLE} (rowid, title, text) "
-                    "SELECT seq, title, text FROM article WHERE seq > :last AND seq <= :top"),
-                {"last": last, "top": top},
-            ).rowcount  # fmt: skip
-            conn.execute(delete(schema.meta).where(schema.meta.c.key == SEARCH_SEQ_KEY))
-            conn.execute(insert(schema.meta), [{"key": SEARCH_SEQ_KEY, "value": str(top)}])
-            return max(added, 0)
-
-    def search_status(self) -> dict[str, Any]:
-        """{"ready": whether the index exists, "pending": stored articles not yet in it (an
-        analyze run adds them when it ends)}."""
-        with self.engine.connect() as conn:
-            top = conn.execute(select(func.max(article.c.seq))).scalar() or 0
-            if self.dialect == "postgresql":
-                return {"ready": True, "pending": 0}
-            ready = conn.exec_driver_sql(
-                "SELECT 1 FROM sqlite_master WHERE name = ?", (SEARCH_TABLE,)
-            ).first() is not None  # fmt: skip
-            last = int(conn.execute(
-                select(schema.meta.c.value).where(schema.meta.c.key == SEARCH_SEQ_KEY)
-            ).scalar() or 0)  # fmt: skip
-            pending = conn.execute(
-                select(func.count()).select_from(article).where(article.c.seq > last)
-            ).scalar_one() if top > last else 0  # fmt: skip
-        return {"ready": ready, "pending": pending}
-
-    def search_articles(
-        self,
-        words: str | None = None,
-        *,
-        outlet_id: str | None = None,
-        language: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        verdict: str | None = None,
-        entity_id: str | None = None,
-        order: str = "relevance",
-        limit: int = 20,
-        offset: int = 0,
-        count_cap: int = 10_000,
-    ) -> tuple[list[dict[str, Any]], int]:
-        """One page of articles matching `words` (full text over title and text; every word
-        must occur, "quoted phrases" and word* prefixes understood; any other character is
-        ignored, never SQL or query syntax) and the filters: an outlet id, a language, a
-        publication day range (ISO days, both ends included), a claim verdict its claims
-        have, an entity (actor or `geonames:ID` place) it mentions. Rows: id, title, outlet,
-        outlet_id, published, language, word_count, and with `words` `title_marked` and
-        `snippet`, the matches between SEARCH_MARK characters. Also how many match, counted up
-        to `count_cap` (count_cap + 1 means more). Without `words`, the latest stored first;
-        with them, the best match first (`order="date"`: the latest published first)."""
-        params: dict[str, Any] = {"limit": limit, "offset": offset}
-        where = []
-        if outlet_id is not None:
-            where.append("a.outlet_id = :outlet_id")
-            params["outlet_id"] = outlet_id
-        if language is not None:
-            where.append("a.language = :language")
-            params["language"] = language
-        if since is not None:
-            where.append("a.published >= :since")
-            params["since"] = since
-        if until is not None:
-            where.append("a.published < :until")
-            params["until"] = until + "~"  # any time of that day sorts before "~"
-        if verdict is not None:
-            where.append(
-                "a.id IN (SELECT c.article_id FROM claim c JOIN claim_group g "
-                "ON g.id = c.group_id WHERE g.verdict = :verdict)"
-            )
-            params["verdict"] = verdict
-        if entity_id is not None:
-            where.append("a.id IN (SELECT s.article_id FROM span_record s "
-                         "WHERE s.entity_id = :entity_id)")  # fmt: skip
-            params["entity_id"] = entity_id
-        start, stop = SEARCH_MARK
-        columns = ("a.id, a.title, o.name AS outlet, a.outlet_id, a.published, a.language, "
-                   "a.word_count")  # fmt: skip
-        joins = "LEFT JOIN outlet o ON o.id = a.outlet_id"
-        query = search_query(words) if words else ""
-        if not query:
-            if words:  # nothing searchable in it (punctuation only)
-                return [], 0
-            cond = " AND ".join(where) or "1=1"
-            body = f"FROM article a {joins} WHERE {cond}"
-            listing = f"SELECT {columns} {body} ORDER BY a.seq DESC LIMIT :limit OFFSET :offset"
-        elif self.dialect == "postgresql":
-            params["q"] = words
-            params.update(start=start, stop=stop)
-            cond = " AND ".join([f"({PG_SEARCH_VECTOR}) @@ websearch_to_tsquery('english', :q)",
-                                 *where])  # fmt: skip
-            body = f"FROM article a {joins} WHERE {cond}"
-            rank = (f"ts_rank(({PG_SEARCH_VECTOR}), websearch_to_tsquery('english', :q)) DESC"
-                    if order != "date" else "a.published DESC NULLS LAST")  # fmt: skip
-            options = "'StartSel=' || :start || ', StopSel=' || :stop"
-            listing = (
-                f"SELECT {columns}, "
-                f"ts_headline('english', coalesce(a.title, ''), websearch_to_tsquery('english', "
-                f":q), 'HighlightAll=true, ' || {options}) AS title_marked, "
-                f"ts_headline('english', left(a.text, 20000), websearch_to_tsquery('english', "
-                f":q), 'MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter= … , ' "
-                f"|| {options}) AS snippet "
-                f"{body} ORDER BY {rank}, a.seq DESC LIMIT :limit OFFSET :offset"
-            )
-        else:
-            params["q"] = query
-            params.update(start=start, stop=stop)
-            cond = " AND ".join([f"{SEARCH_TABLE} MATCH :q", *where])
-            body = (f"FROM {SEARCH_TABLE} JOIN article a ON a.seq = {SEARCH_TABLE}.rowid "
-                    f"{joins} WHERE {cond}")  # fmt: skip
-            rank = f"{SEARCH_TABLE}.rank" if order != "date" else "a.published DESC"
-            listing = (
-                f"SELECT {columns}, highlight({SEARCH_TABLE}, 0, :start, :stop) AS title_marked, "
-                f"snippet({SEARCH_TABLE}, 1, :start, :stop, ' … ', 32) AS snippet "
-                f"{body} ORDER BY {rank}, a.seq DESC LIMIT :limit OFFSET :offset"
-            )
-        counting = f"SELECT count(*) FROM (SELECT 1 {body} LIMIT :cap) AS found"
-        with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(sql(listing), params)]
-            total = conn.execute(sql(counting), {**params, "cap": count_cap + 1}).scalar_one()
-        return rows, total
-
     @contextmanager
     def writer_lock(self, waiting: Callable[[], None] | None = None) -> Iterator[None]:
         """Held by an analyze run from start to end, so that two runs on one store take turns:
@@ -1038,42 +613,6 @@ WRITER_LOCK_KEY = 0x6E657773  # "news": the advisory lock of analyze runs on Pos
 SPAN_RECORD_FIELDS = ("type", "id", "article_id", "start", "end", "text", "entity_id")
 
 
-# Full-text search over articles (`update_search_index`, `search_articles`): the SQLite FTS5
-# table, the `meta` key of the last article seq it holds, the characters around each match in
-# titles and snippets (control characters: never markup), and PostgreSQL's tsvector of an
-# article (its first 200,000 characters: a tsvector is limited to 1 MB).
-SEARCH_TABLE = "article_search"
-SEARCH_SEQ_KEY = "search_seq"
-SEARCH_MARK = ("\x02", "\x03")
-MAX_SEARCH_TERMS = 16
-
-
-def _pg_vector(table: str) -> str:
-    return (f"to_tsvector('english'::regconfig, "
-            f"left(coalesce({table}.title, '') || ' ' || {table}.text, 200000))")  # fmt: skip
-
-
-PG_SEARCH_VECTOR = _pg_vector("a")
-PG_SEARCH_INDEX_VECTOR = _pg_vector("article")
-
-
-def search_query(words: str) -> str:
-    """The FTS5 query for what a user typed: every word and "quoted phrase" must occur, a
-    trailing * makes a prefix; any other character is dropped, so no input is FTS5 syntax."""
-    parts: list[str] = []
-    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', words):
-        tokens = re.findall(r"\w+", phrase or word)
-        if not tokens:
-            continue
-        if phrase:
-            parts.append('"' + " ".join(tokens) + '"')
-            continue
-        parts += [f'"{t}"' for t in tokens]
-        if word.endswith("*"):
-            parts[-1] += "*"
-    return " ".join(parts[:MAX_SEARCH_TERMS])
-
-
 def _lost_race(exc: DBAPIError) -> bool:
     """Another run opening the same new store got there first: it made the table, or (SQLite)
     it wrote between this transaction's read and its write, which busy_timeout cannot wait
@@ -1086,11 +625,6 @@ def _span_record(row: dict[str, Any]) -> dict[str, Any]:
     """A stored span row as the read contract gives it: its columns, then its own fields."""
     data = json.loads(row["data"])
     return {**{k: row[k] for k in SPAN_RECORD_FIELDS}, **data}
-
-
-def _chunked(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def open_store(target: str | Path, existing: bool = False) -> Store:

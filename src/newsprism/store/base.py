@@ -1,0 +1,64 @@
+"""What every part of the store shares: the engine, inserts that skip what is there, and which
+articles a stage has still to do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Engine, Table, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from newsprism.store.schema import article
+
+
+class StoreBase:
+    """The engine and the helpers the store's record families share."""
+
+    engine: Engine
+    dialect: str
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._setup()
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def _insert_ignore(self, table: Any) -> Any:
+        if self.dialect == "sqlite":
+            return sqlite.insert(table).on_conflict_do_nothing()
+        if self.dialect == "postgresql":
+            return postgresql.insert(table).on_conflict_do_nothing()
+        return insert(table)
+
+    def _pending(
+        self, done: Table, version: str, prior: Table, derived: Sequence[Table]
+    ) -> list[str]:
+        """Articles the stage before (its `prior` table) finished and this stage (its `done`
+        table, with a version column) has not, in arrival order; when another version made
+        any of it, everything it made (`derived` and `done`) is dropped first."""
+        with self.engine.begin() as conn:
+            stale = conn.execute(
+                select(func.count()).select_from(done).where(done.c.version != version)
+            ).scalar_one()
+            if stale:
+                for table in (*derived, done):
+                    conn.execute(delete(table))
+            query = (
+                select(article.c.id)
+                .join(prior, prior.c.article_id == article.c.id)
+                .where(article.c.id.not_in(select(done.c.article_id)))
+                .order_by(article.c.seq)
+            )
+            return list(conn.execute(query).scalars())
+
+    def _setup(self) -> None:
+        """Tables and schema checks (Store)."""
+
+
+def _chunked(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,67 @@
+"""The store's cross-checking records: claims with their vectors, and claim groups with their
+verdicts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from newsprism.store.base import StoreBase, _chunked
+from newsprism.store.schema import (
+    claim,
+    claim_group,
+    crosschecked,
+    understood,
+)
+
+
+class ClaimRecords(StoreBase):
+    """Claims and claim groups (read and written by the cross-checking stage)."""
+
+    def pending_crosscheck(self, version: str) -> list[str]:
+        """Understood articles whose claims this version of cross-checking has not grouped, in
+        arrival order. Claims grouped by another version are dropped first: groups are only
+        comparable when one version made them all."""
+        return self._pending(crosschecked, version, understood, (claim, claim_group))
+
+    def stored_claims(self) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
+        """(claim fields, group id, embedding) in the order the claims were grouped. The JSON
+        leaves out what the columns hold and fields at their default."""
+        columns = (claim.c.id, claim.c.article_id, claim.c.start, claim.c.end, claim.c.text,
+                   claim.c.kind)  # fmt: skip
+        query = select(claim.c.data, claim.c.group_id, claim.c.vector, *columns)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query.order_by(claim.c.seq)):
+                fields = {c.name: getattr(row, c.name) for c in columns}
+                yield {**json.loads(row.data), **fields}, row.group_id, row.vector
+
+    def save_crosscheck(
+        self,
+        article_ids: Sequence[str],
+        claims: Sequence[dict[str, Any]],
+        groups: Sequence[dict[str, Any]],
+        version: str,
+    ) -> None:
+        """One batch of articles' claims and the groups they changed, in one transaction."""
+        with self.engine.begin() as conn:
+            if claims:
+                conn.execute(self._insert_ignore(claim), list(claims))
+            for chunk in _chunked([g["id"] for g in groups]):
+                conn.execute(delete(claim_group).where(claim_group.c.id.in_(chunk)))
+            if groups:
+                conn.execute(insert(claim_group), list(groups))
+            if article_ids:
+                conn.execute(
+                    self._insert_ignore(crosschecked),
+                    [{"article_id": a, "version": version} for a in dict.fromkeys(article_ids)],
+                )
+
+    def claim_groups(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(claim_group))]
+        for r in rows:
+            r.update(json.loads(r.pop("data")))
+        return rows

@@ -1,0 +1,203 @@
+"""Full-text search over articles, read by `newsprism serve`: SQLite FTS5 or PostgreSQL's
+full-text search, kept up to date by `analyze`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy import text as sql
+
+from newsprism.store import schema
+from newsprism.store.base import StoreBase
+from newsprism.store.schema import article
+
+# Full-text search over articles (`update_search_index`, `search_articles`): the SQLite FTS5
+# table, the `meta` key of the last article seq it holds, the characters around each match in
+# titles and snippets (control characters: never markup), and PostgreSQL's tsvector of an
+# article (its first 200,000 characters: a tsvector is limited to 1 MB).
+SEARCH_TABLE = "article_search"
+SEARCH_SEQ_KEY = "search_seq"
+SEARCH_MARK = ("\x02", "\x03")
+MAX_SEARCH_TERMS = 16
+
+
+def _pg_vector(table: str) -> str:
+    return (f"to_tsvector('english'::regconfig, "
+            f"left(coalesce({table}.title, '') || ' ' || {table}.text, 200000))")  # fmt: skip
+
+
+PG_SEARCH_VECTOR = _pg_vector("a")
+PG_SEARCH_INDEX_VECTOR = _pg_vector("article")
+
+
+def search_query(words: str) -> str:
+    """The FTS5 query for what a user typed: every word and "quoted phrase" must occur, a
+    trailing * makes a prefix; any other character is dropped, so no input is FTS5 syntax."""
+    parts: list[str] = []
+    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', words):
+        tokens = re.findall(r"\w+", phrase or word)
+        if not tokens:
+            continue
+        if phrase:
+            parts.append('"' + " ".join(tokens) + '"')
+            continue
+        parts += [f'"{t}"' for t in tokens]
+        if word.endswith("*"):
+            parts[-1] += "*"
+    return " ".join(parts[:MAX_SEARCH_TERMS])
+
+
+class SearchIndex(StoreBase):
+    """The full-text index of articles and its queries."""
+
+    def update_search_index(self) -> int:
+        """Bring the full-text index over article titles and texts up to date; `analyze` calls
+        it at the end of each run, under its writer lock. Returns the articles it added.
+        SQLite: an FTS5 table over `article` (external content, rowid = seq: the text is not
+        stored twice) filled from the last seq it holds (`meta` SEARCH_SEQ_KEY); articles are
+        only ever appended, their title and text never change. PostgreSQL: a GIN index on the
+        tsvector expression that `search_articles` queries, which the server keeps up to date.
+        Both also index `article.published` (date filters, the corpus's date range)."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "CREATE INDEX IF NOT EXISTS ix_article_published ON article (published)"
+            )
+            if self.dialect == "postgresql":
+                conn.exec_driver_sql(
+                    f"CREATE INDEX IF NOT EXISTS ix_article_search ON article USING gin "
+                    f"(({PG_SEARCH_INDEX_VECTOR}))"
+                )
+                return 0
+            conn.exec_driver_sql(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5(title, text, "
+                f"content='article', content_rowid='seq', tokenize='unicode61 remove_diacritics 2')"
+            )
+            last = int(conn.execute(
+                select(schema.meta.c.value).where(schema.meta.c.key == SEARCH_SEQ_KEY)
+            ).scalar() or 0)  # fmt: skip
+            top = conn.execute(select(func.max(article.c.seq))).scalar() or 0
+            if top <= last:
+                return 0
+            added = conn.execute(
+                sql(f"INSERT INTO {SEARCH_TABLE} (rowid, title, text) "
+                    "SELECT seq, title, text FROM article WHERE seq > :last AND seq <= :top"),
+                {"last": last, "top": top},
+            ).rowcount  # fmt: skip
+            conn.execute(delete(schema.meta).where(schema.meta.c.key == SEARCH_SEQ_KEY))
+            conn.execute(insert(schema.meta), [{"key": SEARCH_SEQ_KEY, "value": str(top)}])
+            return max(added, 0)
+
+    def search_status(self) -> dict[str, Any]:
+        """{"ready": whether the index exists, "pending": stored articles not yet in it (an
+        analyze run adds them when it ends)}."""
+        with self.engine.connect() as conn:
+            top = conn.execute(select(func.max(article.c.seq))).scalar() or 0
+            if self.dialect == "postgresql":
+                return {"ready": True, "pending": 0}
+            ready = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (SEARCH_TABLE,)
+            ).first() is not None  # fmt: skip
+            last = int(conn.execute(
+                select(schema.meta.c.value).where(schema.meta.c.key == SEARCH_SEQ_KEY)
+            ).scalar() or 0)  # fmt: skip
+            pending = conn.execute(
+                select(func.count()).select_from(article).where(article.c.seq > last)
+            ).scalar_one() if top > last else 0  # fmt: skip
+        return {"ready": ready, "pending": pending}
+
+    def search_articles(
+        self,
+        words: str | None = None,
+        *,
+        outlet_id: str | None = None,
+        language: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        verdict: str | None = None,
+        entity_id: str | None = None,
+        order: str = "relevance",
+        limit: int = 20,
+        offset: int = 0,
+        count_cap: int = 10_000,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of articles matching `words` (full text over title and text; every word
+        must occur, "quoted phrases" and word* prefixes understood; any other character is
+        ignored, never SQL or query syntax) and the filters: an outlet id, a language, a
+        publication day range (ISO days, both ends included), a claim verdict its claims
+        have, an entity (actor or `geonames:ID` place) it mentions. Rows: id, title, outlet,
+        outlet_id, published, language, word_count, and with `words` `title_marked` and
+        `snippet`, the matches between SEARCH_MARK characters. Also how many match, counted up
+        to `count_cap` (count_cap + 1 means more). Without `words`, the latest stored first;
+        with them, the best match first (`order="date"`: the latest published first)."""
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        where = []
+        if outlet_id is not None:
+            where.append("a.outlet_id = :outlet_id")
+            params["outlet_id"] = outlet_id
+        if language is not None:
+            where.append("a.language = :language")
+            params["language"] = language
+        if since is not None:
+            where.append("a.published >= :since")
+            params["since"] = since
+        if until is not None:
+            where.append("a.published < :until")
+            params["until"] = until + "~"  # any time of that day sorts before "~"
+        if verdict is not None:
+            where.append(
+                "a.id IN (SELECT c.article_id FROM claim c JOIN claim_group g "
+                "ON g.id = c.group_id WHERE g.verdict = :verdict)"
+            )
+            params["verdict"] = verdict
+        if entity_id is not None:
+            where.append("a.id IN (SELECT s.article_id FROM span_record s "
+                         "WHERE s.entity_id = :entity_id)")  # fmt: skip
+            params["entity_id"] = entity_id
+        start, stop = SEARCH_MARK
+        columns = ("a.id, a.title, o.name AS outlet, a.outlet_id, a.published, a.language, "
+                   "a.word_count")  # fmt: skip
+        joins = "LEFT JOIN outlet o ON o.id = a.outlet_id"
+        query = search_query(words) if words else ""
+        if not query:
+            if words:  # nothing searchable in it (punctuation only)
+                return [], 0
+            cond = " AND ".join(where) or "1=1"
+            body = f"FROM article a {joins} WHERE {cond}"
+            listing = f"SELECT {columns} {body} ORDER BY a.seq DESC LIMIT :limit OFFSET :offset"
+        elif self.dialect == "postgresql":
+            params["q"] = words
+            params.update(start=start, stop=stop)
+            cond = " AND ".join([f"({PG_SEARCH_VECTOR}) @@ websearch_to_tsquery('english', :q)",
+                                 *where])  # fmt: skip
+            body = f"FROM article a {joins} WHERE {cond}"
+            rank = (f"ts_rank(({PG_SEARCH_VECTOR}), websearch_to_tsquery('english', :q)) DESC"
+                    if order != "date" else "a.published DESC NULLS LAST")  # fmt: skip
+            options = "'StartSel=' || :start || ', StopSel=' || :stop"
+            listing = (
+                f"SELECT {columns}, "
+                f"ts_headline('english', coalesce(a.title, ''), websearch_to_tsquery('english', "
+                f":q), 'HighlightAll=true, ' || {options}) AS title_marked, "
+                f"ts_headline('english', left(a.text, 20000), websearch_to_tsquery('english', "
+                f":q), 'MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter= … , ' "
+                f"|| {options}) AS snippet "
+                f"{body} ORDER BY {rank}, a.seq DESC LIMIT :limit OFFSET :offset"
+            )
+        else:
+            params["q"] = query
+            params.update(start=start, stop=stop)
+            cond = " AND ".join([f"{SEARCH_TABLE} MATCH :q", *where])
+            body = (f"FROM {SEARCH_TABLE} JOIN article a ON a.seq = {SEARCH_TABLE}.rowid "
+                    f"{joins} WHERE {cond}")  # fmt: skip
+            rank = f"{SEARCH_TABLE}.rank" if order != "date" else "a.published DESC"
+            listing = (
+                f"SELECT {columns}, highlight({SEARCH_TABLE}, 0, :start, :stop) AS title_marked, "
+                f"snippet({SEARCH_TABLE}, 1, :start, :stop, ' … ', 32) AS snippet "
+                f"{body} ORDER BY {rank}, a.seq DESC LIMIT :limit OFFSET :offset"
+            )
+        counting = f"SELECT count(*) FROM (SELECT 1 {body} LIMIT :cap) AS found"
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(sql(listing), params)]
+            total = conn.execute(sql(counting), {**params, "cap": count_cap + 1}).scalar_one()
+        return rows, total

@@ -1,0 +1,95 @@
+"""The store's stories: where each article was placed, the live stories and the ids merged
+into them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from newsprism.store.base import StoreBase, _chunked
+from newsprism.store.schema import (
+    claim,
+    crosschecked,
+    story,
+    story_alias,
+    story_member,
+)
+
+
+class StoryRecords(StoreBase):
+    """Story members, stories and merged ids (the stories stage)."""
+
+    def pending_stories(self, version: str) -> list[str]:
+        """Cross-checked articles this version of the stories stage has not placed, in arrival
+        order. Stories placed by another version (or sentence model) are dropped first: their
+        scores and vectors do not compare with this one's."""
+        return self._pending(story_member, version, crosschecked, (story, story_alias))
+
+    def stored_story_members(self) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
+        """(article features, story id, lead vector) in the order the articles were placed."""
+        query = select(story_member.c.data, story_member.c.story_id, story_member.c.vector)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query.order_by(story_member.c.seq)):
+                yield json.loads(row.data), row.story_id, row.vector
+
+    def story_aliases(self) -> dict[str, str]:
+        """Merged story id → the story that absorbed it."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(story_alias.c.alias, story_alias.c.story_id))
+            return {r.alias: r.story_id for r in rows}
+
+    def article_claim_groups(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        """The claim groups each of the given articles has a claim in."""
+        found: dict[str, set[str]] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunked(list(ids)):
+                query = select(claim.c.article_id, claim.c.group_id).where(
+                    claim.c.article_id.in_(chunk)
+                )
+                for r in conn.execute(query):
+                    found.setdefault(r.article_id, set()).add(r.group_id)
+        return {k: sorted(v) for k, v in found.items()}
+
+    def save_stories(
+        self,
+        members: Sequence[dict[str, Any]],
+        stories: Sequence[dict[str, Any]],
+        merges: dict[str, str],
+    ) -> None:
+        """One batch of placed articles, the stories they changed and the merges they caused
+        (retired id → survivor), in one transaction."""
+        with self.engine.begin() as conn:
+            for retired, survivor in merges.items():
+                conn.execute(
+                    story_member.update()
+                    .where(story_member.c.story_id == retired)
+                    .values(story_id=survivor)
+                )
+                conn.execute(
+                    story_alias.update()
+                    .where(story_alias.c.story_id == retired)
+                    .values(story_id=survivor)
+                )
+            if merges:
+                conn.execute(
+                    self._insert_ignore(story_alias),
+                    [{"alias": a, "story_id": s} for a, s in merges.items()],
+                )
+            if members:
+                conn.execute(self._insert_ignore(story_member), list(members))
+            gone = list(merges) + [s["id"] for s in stories]
+            for chunk in _chunked(gone):
+                conn.execute(delete(story).where(story.c.id.in_(chunk)))
+            if stories:
+                conn.execute(insert(story), list(stories))
+
+    def stories(self) -> list[dict[str, Any]]:
+        """Live stories, oldest first day first, their JSON fields read."""
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(story))]
+        for r in rows:
+            r.update(json.loads(r.pop("data")))
+        return sorted(rows, key=lambda r: (r["first"] or "9999", r["id"]))

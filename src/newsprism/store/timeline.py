@@ -1,0 +1,135 @@
+"""The store's timelines: each story's events and which articles they were built from."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Connection
+
+from newsprism.store.base import StoreBase, _chunked
+from newsprism.store.schema import (
+    claim_group,
+    published_inference,
+    span_record,
+    story_member,
+    timeline_event,
+    timelined,
+)
+
+
+class TimelineRecords(StoreBase):
+    """Events per story (the timeline stage), and its revisions of claim verdicts."""
+
+    def pending_timeline(self, version: str) -> set[str]:
+        """Stories whose timeline must be built again: those holding an article this version of
+        the timeline stage has not seen in that story. Everything another version made is
+        dropped first."""
+        with self.engine.begin() as conn:
+            stale = conn.execute(
+                select(func.count()).select_from(timelined).where(timelined.c.version != version)
+            ).scalar_one()
+            if stale:
+                conn.execute(delete(timeline_event))
+                conn.execute(delete(timelined))
+            query = select(story_member.c.story_id).outerjoin(
+                timelined, timelined.c.article_id == story_member.c.article_id
+            ).where(
+                timelined.c.article_id.is_(None) | (timelined.c.story_id != story_member.c.story_id)
+            )
+            return set(conn.execute(query).scalars())
+
+    def story_articles(self, story_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """Story id → its articles in the order they were placed (every live story by default)."""
+        query = select(story_member.c.story_id, story_member.c.article_id).order_by(
+            story_member.c.seq
+        )
+        found: dict[str, list[str]] = {}
+        wanted = set(story_ids) if story_ids is not None else None
+        with self.engine.connect() as conn:
+            for r in conn.execute(query):
+                if wanted is None or r.story_id in wanted:
+                    found.setdefault(r.story_id, []).append(r.article_id)
+        return found
+
+    def save_timeline(
+        self,
+        events: dict[str, list[dict[str, Any]]],
+        members: dict[str, list[str]],
+        version: str,
+        timerefs: Sequence[dict[str, Any]] = (),
+        bounds: Sequence[dict[str, Any]] = (),
+        revisions: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """Stories' events built again (story id → events; `members`: story id → its articles),
+        the time expressions they settled (id, value, data) and the bounds the corpus puts on
+        undated articles' publication (article_id, corpus_earliest, corpus_latest,
+        corpus_evidence) and the claim groups its stories revise (id, verdict and fields for the
+        group's data), in one transaction. Events of stories merged away go too."""
+        with self.engine.begin() as conn:
+            self._revise_groups(conn, revisions)
+            for b in bounds:
+                conn.execute(
+                    published_inference.update()
+                    .where(published_inference.c.article_id == b["article_id"])
+                    .values(
+                        corpus_earliest=b["corpus_earliest"], corpus_latest=b["corpus_latest"],
+                        corpus_evidence=json.dumps(b["corpus_evidence"], ensure_ascii=False),
+                    )
+                )  # fmt: skip
+            for ref in timerefs:
+                conn.execute(
+                    span_record.update()
+                    .where(span_record.c.id == ref["id"])
+                    .values(value=ref["value"], data=ref["data"])
+                )
+            for chunk in _chunked(list(events)):
+                conn.execute(delete(timeline_event).where(timeline_event.c.story_id.in_(chunk)))
+            conn.execute(
+                delete(timeline_event).where(
+                    timeline_event.c.story_id.not_in(select(story_member.c.story_id))
+                )
+            )
+            rows = [
+                {
+                    "id": e["id"], "story_id": e["story_id"], "first": e["first"],
+                    "last": e["last"], "verdict": e["verdict"],
+                    "data": json.dumps(e, ensure_ascii=False),
+                }
+                for story_events in events.values() for e in story_events
+            ]  # fmt: skip
+            if rows:
+                conn.execute(self._insert_ignore(timeline_event), rows)
+            done = [
+                {"article_id": a, "story_id": s, "version": version}
+                for s, ids in members.items() for a in ids
+            ]  # fmt: skip
+            for chunk in _chunked([d["article_id"] for d in done]):
+                conn.execute(delete(timelined).where(timelined.c.article_id.in_(chunk)))
+            if done:
+                conn.execute(insert(timelined), done)
+
+    @staticmethod
+    def _revise_groups(conn: Connection, revisions: Sequence[dict[str, Any]]) -> None:
+        for r in revisions:
+            row = conn.execute(
+                select(claim_group.c.data).where(claim_group.c.id == r["id"])
+            ).first()
+            if row is None:
+                continue
+            data = {**json.loads(row.data), **{k: v for k, v in r.items() if k != "id"}}
+            conn.execute(
+                claim_group.update()
+                .where(claim_group.c.id == r["id"])
+                .values(verdict=r["verdict"], data=json.dumps(data, ensure_ascii=False))
+            )
+
+    def events(self, story_id: str | None = None) -> list[dict[str, Any]]:
+        """Events (of one story, or all), as the timeline stage stored them."""
+        query = select(timeline_event.c.data)
+        if story_id is not None:
+            query = query.where(timeline_event.c.story_id == story_id)
+        with self.engine.connect() as conn:
+            return [json.loads(r.data) for r in conn.execute(query)]
