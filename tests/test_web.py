@@ -148,17 +148,37 @@ def test_each_page_type_renders(client: TestClient, ids: dict[str, Any], name: s
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_no_hostile_markup_ever_escapes(client: TestClient, ids: dict[str, Any], name: str) -> None:
     body = client.get(_pages(ids)[name]).text
-    lowered = body.lower()
+    _assert_only_our_scripts(body)
+    lowered = _SCRIPT.sub("", body).lower()  # our scripts, checked above, left out
     for marker in HOSTILE_MARKERS:
         assert marker not in lowered, f"{name}: {marker} unescaped"
     assert not re.search(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", lowered)
     # every "<" of the articles is escaped: a tag with an event handler can only be one of ours
     assert not re.search(r"<[^>]*\son\w+\s*=", lowered)
-    assert "<script" not in lowered  # the app has no script at all
     # the hostile text is there, as text
     if name in ("evil_article", "evil_outlet"):
         assert "&lt;script&gt;" in body
         assert "&#34;&gt;&lt;img src=x onerror=alert(" in body
+
+
+# The only scripts a page may have: the vendored Leaflet and map.js, as files, and the map's
+# points as a JSON data block (never run; tojson leaves no "<" in it to close the block early).
+OUR_SCRIPTS = {
+    ' src="/static/vendor/leaflet.js" defer', ' src="/static/map.js" defer',
+}  # fmt: skip
+_SCRIPT = re.compile(r"<script([^>]*)>(.*?)</script>", re.S | re.I)
+_DATA_BLOCK = re.compile(r'^ type="application/json" id="map-points-[a-z]+"$')
+
+
+def _assert_only_our_scripts(body: str) -> None:
+    for attrs, content in _SCRIPT.findall(body):
+        if attrs in OUR_SCRIPTS:
+            assert content == ""
+        else:
+            assert _DATA_BLOCK.match(attrs), attrs
+            assert "<" not in content and ">" not in content
+            assert isinstance(json.loads(content), list)
+    assert body.lower().count("<script") == len(_SCRIPT.findall(body))
 
 
 def test_hostile_json_is_data(client: TestClient, ids: dict[str, Any]) -> None:
@@ -309,6 +329,174 @@ def test_no_remote_assets(client: TestClient, ids: dict[str, Any]) -> None:
         assert " style=" not in body  # the CSP forbids inline style: CSS is a static file
 
 
+# -- charts and the map ----------------------------------------------------------------------
+
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+HOSTILE_OUTLET = "Evil&#34;&gt;&lt;script&gt;alert(&#39;o&#39;)&lt;/script&gt; News"
+
+
+def _chart(body: str, kind: str) -> str:
+    found = re.search(rf'<svg class="chart {kind}".*?</svg>', body, re.S)
+    assert found, f"no {kind} chart"
+    return found.group(0)
+
+
+def _map_points(body: str, name: str) -> list[dict[str, Any]]:
+    found = re.search(
+        rf'<script type="application/json" id="map-points-{name}">(.*?)</script>', body, re.S)
+    assert found, f"no map data for {name}"
+    return json.loads(found.group(1))
+
+
+def test_home_chart_counts_articles_per_day_per_outlet(client: TestClient) -> None:
+    svg = _chart(client.get("/").text, "heatmap")
+    assert "Harbour Times · 2024-03-12: 1 article<" in svg
+    assert "Elbe Courier · 2024-03-12: 1 article<" in svg
+    assert "Northern Ledger · 2024-03-13: 1 article<" in svg
+    assert "Spree Gazette · 2024-03-20: 1 article<" in svg
+    assert "Harbour Times · 2024-03-13: 0 articles<" in svg
+    assert svg.count('class="on"') == 5  # five articles, each of its own outlet
+    assert ">2024-02-19<" in svg and ">2024-03-20<" in svg  # the 31 days to the last one
+    assert 'href="/outlet/harbour-times"' in svg
+    # the hostile outlet's name is text inside the SVG too
+    assert f"{HOSTILE_OUTLET}: 1 article" in svg
+    assert "<script" not in svg.lower() and "<img" not in svg.lower()
+
+
+def test_story_chart_counts_its_verdicts(client: TestClient, ids: dict[str, Any]) -> None:
+    from collections import Counter
+
+    data = client.get(f"/api/story/{ids['story']}").json()
+    assert len(data["claims"]) == len(data["story"]["claim_groups"])  # all of them, here
+    expected = Counter(c["verdict"] for c in data["claims"])
+    svg = _chart(client.get(f"/story/{ids['story']}").text, "stacked")
+    assert expected["contradicted"] >= 1
+    for verdict, n in expected.items():
+        assert f">{verdict} {n}<" in svg  # the legend
+        assert f"{verdict}: {n} claim" in svg  # the segment's tooltip
+    assert svg.count("<rect") == 2 * len(expected)  # a segment and a legend key each
+
+
+def test_outlet_charts(client: TestClient, ids: dict[str, Any]) -> None:
+    days = _chart(client.get("/outlet/harbour-times").text, "columns")
+    assert ">2024-03-12: 1 article<" in days and ">2024-03-11: 0 articles<" in days
+    evil = client.get(f"/outlet/{ids['evil_outlet']}")
+    assert f"articles of {HOSTILE_OUTLET} per day" in _chart(evil.text, "columns")
+    for outlet_id in ("harbour-times", "elbe-courier", "northern-ledger", ids["evil_outlet"]):
+        body = client.get(f"/outlet/{outlet_id}").text
+        profile = client.get(f"/api/outlet/{outlet_id}").json()["profile"] or {}
+        counts = profile.get("technique_counts") or []
+        if not counts:
+            assert 'class="chart bars"' not in body
+            continue
+        svg = _chart(body, "bars")
+        for t in counts:
+            name = t["technique"].replace("_", " ").replace(",", ", ")
+            assert f">{name}: {t['count']}<" in svg
+        assert svg.count("<rect") == len(counts)
+
+
+def test_chart_labels_are_escaped_and_well_formed() -> None:
+    from xml.etree import ElementTree
+
+    from newsprism.web.charts import Bar, HeatRow, bar_chart, day_heatmap, stacked_bar
+
+    evil = "<script>alert(1)</script>\"' & <img src=x onerror=alert(2)>"
+    charts = [
+        bar_chart([Bar(evil, 3, "/outlet/x?a=1&b=\"2")], evil),
+        stacked_bar([Bar(evil, 2, css="v-related"), Bar("b", 1)], evil),
+        day_heatmap([HeatRow(evil, {"2024-01-01": 2})], ["2024-01-01", "2024-01-02"], evil),
+    ]
+    for svg in charts:
+        ElementTree.fromstring(str(svg))  # well-formed: nothing broke out of a text or attribute
+        assert "<script" not in svg and "<img" not in svg and "&lt;script&gt;" in svg
+        assert 'role="img"' in svg and "<title id=" in svg
+
+
+def test_day_range_skips_future_and_partial_dates() -> None:
+    from datetime import date
+
+    from newsprism.web.charts import day_range
+
+    days = ["2024-03-01", "2099-01-01", "2024-02", "", "2024-02-30"]
+    assert day_range(days, 3, today=date(2025, 1, 1)) == ["2024-02-28", "2024-02-29", "2024-03-01"]
+    assert day_range(["2099-01-01"], 3, today=date(2025, 1, 1)) == []
+
+
+def test_map_data_blocks(client: TestClient, ids: dict[str, Any]) -> None:
+    place_link = f"/place/{ids['place']}"
+    points = _map_points(client.get(place_link).text, "place")
+    assert len(points) == 1 and points[0]["label"] == "Hamburg"
+    assert points[0]["link"] == place_link and abs(points[0]["lat"] - 53.55) < 0.1
+    story = _map_points(client.get(f"/story/{ids['story']}").text, "story")
+    hamburg = next(p for p in story if p["label"] == "Hamburg")
+    assert hamburg["link"] == place_link and hamburg["count"] >= 1
+    article = _map_points(client.get(f"/article/{ids['storm']}").text, "article")
+    assert {"label": "Hamburg", "link": place_link}.items() <= next(
+        p for p in article if p["label"] == "Hamburg").items()
+    for name in ("place", "story", "article"):
+        body = client.get(_pages(ids)[name]).text
+        assert 'src="/static/vendor/leaflet.js"' in body and 'src="/static/map.js"' in body
+        assert 'href="/static/vendor/leaflet.css"' in body
+        assert '<svg class="map"' in body  # the map without JavaScript
+    assert "leaflet" not in client.get("/search?q=storm").text  # no map, no script
+
+
+def test_map_data_block_escapes_hostile_names() -> None:
+    from markupsafe import Markup
+
+    from newsprism.web.app import _environment
+
+    hostile = "</script><script>alert('x')</script> & <!-- \u2028 \"><img src=x>"
+    template = _environment().from_string(
+        '{% from "_macros.html.j2" import map_figure %}{{ map_figure(svg, points, "t") }}')
+    points = [{"lat": 1.5, "lon": 2.5, "label": hostile, "link": "/place/1", "count": 2}]
+    html = template.render(svg=Markup('<svg class="map"></svg>'), points=points)
+    _assert_only_our_scripts(html)
+    assert _map_points(html, "t") == points
+
+
+def test_csp_stays_strict_with_charts_and_map(client: TestClient, ids: dict[str, Any]) -> None:
+    for name in ("home", "story", "article", "outlet", "place"):
+        assert client.get(_pages(ids)[name]).headers["content-security-policy"] == STRICT_CSP
+    assert client.get("/static/map.js").headers["content-security-policy"] == STRICT_CSP
+
+
+@pytest.mark.parametrize(
+    ("path", "media"),
+    [("/static/map.js", "javascript"), ("/static/vendor/leaflet.js", "javascript"),
+     ("/static/vendor/leaflet.css", "text/css"),
+     ("/static/vendor/countries-110m.geo.json", "application/json")],
+)  # fmt: skip
+def test_map_files_are_served(client: TestClient, path: str, media: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 200 and media in r.headers["content-type"]
+    if path.endswith(".geo.json"):
+        shapes = r.json()
+        assert shapes["type"] == "FeatureCollection" and len(shapes["features"]) > 170
+
+
+def test_static_files_are_package_data() -> None:
+    import fnmatch
+    import tomllib
+
+    import newsprism
+
+    root = Path(newsprism.__file__).parent
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    globs = tomllib.loads(pyproject.read_text())["tool"]["setuptools"]["package-data"]["newsprism"]
+    static = (root / "web" / "static").rglob("*")
+    files = [f.relative_to(root).as_posix() for f in static if f.is_file()]
+    assert "web/static/vendor/LICENSE-leaflet.txt" in files
+    assert "web/static/vendor/LICENSE-world-atlas.txt" in files
+    for rel in files:  # a setuptools glob's * stops at a slash, unlike fnmatch's
+        assert any(fnmatch.fnmatchcase(rel, g) and rel.count("/") == g.count("/")
+                   for g in globs), f"{rel} is not in the package data"  # fmt: skip
+
+
 def test_merged_story_id_redirects(client: TestClient, ids: dict[str, Any],
                                    store_path: Path) -> None:
     store = open_store(store_path, existing=True)
@@ -427,6 +615,51 @@ def test_click_through_in_chromium(served: str, ids: dict[str, Any]) -> None:
     assert not [m for m in problems if "Content Security Policy" in m or "dialog" in m], problems
 
 
+@pytest.mark.browser
+def test_leaflet_map_in_chromium(served: str, ids: dict[str, Any]) -> None:
+    """The place and story pages draw a Leaflet map over the country shapes, under the strict
+    CSP; without JavaScript the SVG map stays."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright's Python package is not installed"
+    )
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Debian's chromium is not at {CHROMIUM}: `make test` installs it")
+    problems: list[str] = []
+    place = f"{served}/place/{ids['place']}"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
+        page = browser.new_page()
+        page.add_init_script("window.cspViolations = []; document.addEventListener("
+                             "'securitypolicyviolation', e => window.cspViolations.push("
+                             "e.violatedDirective + ' ' + e.blockedURI));")  # fmt: skip
+        page.on("console", lambda m: problems.append(f"{m.text} {m.location.get('url')}")
+                if m.type == "error" or "newsprism" in m.text else None)  # fmt: skip
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+                if r.status >= 400 else None)  # fmt: skip
+        page.goto(place)
+        page.wait_for_selector(".leaflet-container path.np-country", state="attached")
+        assert page.locator(".leaflet-container path.np-country").count() > 170
+        assert page.locator(".leaflet-container path.np-point").count() == 1
+        assert not page.locator("svg.map").is_visible()  # the Leaflet map took its place
+        page.locator("path.np-point").click()
+        link = page.locator(".leaflet-popup-content a")
+        assert link.inner_text() == "Hamburg"
+        assert link.get_attribute("href") == f"/place/{ids['place']}"
+        page.goto(f"{served}/story/{ids['story']}")
+        page.wait_for_selector(".leaflet-container path.np-country", state="attached")
+        assert page.locator(".leaflet-container path.np-point").count() >= 1
+        violations = page.evaluate("window.cspViolations")
+        no_js = browser.new_context(java_script_enabled=False).new_page()
+        no_js.goto(place)
+        assert no_js.locator("svg.map").is_visible()
+        assert no_js.locator(".leaflet-container").count() == 0
+        browser.close()
+    problems = [m for m in problems if not m.endswith("/favicon.ico")]  # the app has none
+    assert violations == [] and problems == [], (violations, problems)
+
+
 @pytest.mark.postgres
 def test_pages_and_search_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     from sqlalchemy import create_engine
@@ -451,8 +684,11 @@ def test_pages_and_search_on_postgresql(pg_url: str, tmp_path: Path) -> None:
             home = c.get("/api").json()["corpus"]
             assert home["articles"] == 5
             story = c.get("/api/stories").json()["stories"][0]["id"]
-            for path in (f"/story/{story}", "/outlet/harbour-times"):
+            for path in (f"/story/{story}", "/outlet/harbour-times", "/"):
                 r = c.get(path)
-                assert r.status_code == 200 and "<script" not in r.text.lower()
+                assert r.status_code == 200
+                _assert_only_our_scripts(r.text)
+            assert "Harbour Times · 2024-03-12: 1 article<" in c.get("/").text  # the chart
+            assert "/place/" in json.dumps(_map_points(c.get(f"/story/{story}").text, "story"))
     finally:
         app.state.store.close()

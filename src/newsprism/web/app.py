@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,7 +35,24 @@ from newsprism.show.svgmap import MapPoint, svg_map
 from newsprism.store import Store, open_store
 from newsprism.store.store import SEARCH_MARK
 from newsprism.store.store import outlet_id as outlet_slug
-from newsprism.web.queries import MAX_ITEMS, MAX_SCAN, QueryTimeout, Reader, bound_queries, deadline
+from newsprism.web.charts import (
+    Bar,
+    HeatRow,
+    bar_chart,
+    day_columns,
+    day_heatmap,
+    day_range,
+    stacked_bar,
+)
+from newsprism.web.queries import (
+    CHART_ARTICLES,
+    MAX_ITEMS,
+    MAX_SCAN,
+    QueryTimeout,
+    Reader,
+    bound_queries,
+    deadline,
+)
 
 log = logging.getLogger("newsprism.web")
 STATIC = Path(__file__).parent / "static"
@@ -44,6 +62,13 @@ MAX_OFFSET = 10_000  # deeper pages: narrow the search instead
 MAX_QUERY_CHARS = 500
 KIND_ORDER = ("mention", "place", "timeref", "quantity", "attribution")
 ANCHOR_PREFIX = {"label": "l", "technique": "t"}
+# The map (static/map.js with the vendored Leaflet) keeps this policy as it is: its script and
+# CSS are files of this app, its points come in a JSON data block (<script type=
+# "application/json">, which is not run, so script-src need not allow inline script), and
+# Leaflet positions its elements through the CSSOM (element.style.transform = ...), which
+# style-src does not govern (it governs <style> elements and style="" attributes): no
+# 'unsafe-inline' anywhere. The country shapes are fetched from /static (connect-src falls back
+# to default-src 'self'); circle markers need no marker images.
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -54,6 +79,9 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
 }
+HEATMAP_DAYS = 31  # the home page's articles per day per outlet: a month...
+HEATMAP_OUTLETS = 8  # ...of the outlets with most articles in it
+OUTLET_DAYS = 60  # an outlet's articles per day
 _DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{1,8})?$")
 _ID = re.compile(r"^[\w:.\-]{1,120}$")
@@ -286,8 +314,29 @@ class WebApp:
                 for v in VERDICTS]  # fmt: skip
         data = {"corpus": overview, "largest_stories": largest, "latest_stories": latest,
                 "latest_articles": articles, "outlets": outlets}  # fmt: skip
-        context = {**data, "bars": bars}
+        context = {**data, "bars": bars, "per_day": self._per_day_chart(overview["articles"])}
         return Page("home.html.j2", context, data, title="newsprism")
+
+    def _per_day_chart(self, articles: int) -> dict[str, Any]:
+        """The home page's heatmap of articles per day per outlet, and what it covers."""
+        per_outlet: dict[str | None, Counter[str]] = defaultdict(Counter)
+        names: dict[str | None, str] = {}
+        for r in self.reader.articles_per_day():
+            per_outlet[r["outlet_id"]][r["day"] or ""] += r["articles"]
+            names[r["outlet_id"]] = r["outlet"] or r["outlet_id"] or "(no outlet)"
+        days = day_range((d for c in per_outlet.values() for d in c), HEATMAP_DAYS)
+        busiest = sorted(per_outlet, key=lambda o: (-sum(per_outlet[o][d] for d in days),
+                                                    names[o]))  # fmt: skip
+        rows = [
+            HeatRow(names[o], per_outlet[o], f"/outlet/{quote(o, safe='')}" if o else None)
+            for o in busiest[:HEATMAP_OUTLETS] if any(per_outlet[o][d] for d in days)
+        ]  # fmt: skip
+        span = f"{days[0]} to {days[-1]}" if days else ""
+        title = f"articles per day of the {len(rows)} busiest outlets, {span}"
+        return {
+            "svg": day_heatmap(rows, days, title, width=860),
+            "sampled": articles > CHART_ARTICLES, "sample": CHART_ARTICLES,
+        }  # fmt: skip
 
     def stories(self, request: Request) -> Page:
         order = _text(request, "order") or "largest"
@@ -367,21 +416,40 @@ class WebApp:
         claims = self.reader.claims((record.get("claim_groups") or ())[:MAX_ITEMS])
         members = list(record["article_ids"] or ())
         meta = self.reader.article_meta(members[:MAX_ITEMS])
-        points = {
-            p["name"]: MapPoint(p["lat"], p["lon"], p["name"])
-            for e in events for p in e["places"] or () if p.get("lat") is not None
-        }  # fmt: skip
+        points = self._story_points(events[:MAX_ITEMS])
+        verdicts = self.reader.verdict_counts(record.get("claim_groups") or ())
         data = {"story": record, "events": events, "claims": claims,
                 "articles": [meta[a] for a in members[:MAX_ITEMS] if a in meta]}  # fmt: skip
         context = {
             **data, "shown_events": events[:MAX_ITEMS], "meta": meta,
             "titles": self.reader.article_meta(
                 e["article_id"] for ev in events[:MAX_ITEMS] for e in ev["evidence"] or ()),
-            "map": svg_map(list(points.values()), width=640,
+            "map": svg_map(points, width=640,
                            title=f"places of {record['title'] or record['id']}"),
+            "map_points": _leaflet(points),
+            "verdict_chart": stacked_bar(
+                [Bar(v, verdicts.get(v, 0), css=f"v-{v}") for v in VERDICTS],
+                title=f"its claims by verdict: {_verdict_summary(verdicts)}"),
             "naming": self.reader.story_naming(record), "max_items": MAX_ITEMS,
+            "max_scan": MAX_SCAN,
         }  # fmt: skip
         return Page("story.html.j2", context, data, title=record["title"] or record["id"])
+
+    def _story_points(self, events: list[dict[str, Any]]) -> list[MapPoint]:
+        """The places of the events, sized by how many events name each, linked to their
+        place pages."""
+        named = Counter(p["name"] for e in events for p in e["places"] or ()
+                        if p.get("lat") is not None)  # fmt: skip
+        at = {p["name"]: (p["lat"], p["lon"]) for e in events for p in e["places"] or ()
+              if p.get("lat") is not None}  # fmt: skip
+        ids = self.reader.place_ids(
+            a for e in events if e["places"] for a in e["article_ids"] or ())
+        points = []
+        for name, (lat, lon) in at.items():
+            geonameid = ids.get((round(lat, 4), round(lon, 4)))
+            link = f"/place/{geonameid}" if geonameid else None
+            points.append(MapPoint(lat, lon, name, link, named[name]))
+        return points
 
     def article(self, request: Request) -> Page:
         article_id = _path_id(request)
@@ -417,6 +485,7 @@ class WebApp:
         context = {
             **data, "text": text, "by_kind": by_kind, "techniques": techniques,
             "map": svg_map(points, width=420, title="places in this article"),
+            "map_points": _leaflet(points),
             "titles": self.reader.article_meta(
                 e["article_id"] for c in claims for e in c["evidence"]),
         }  # fmt: skip
@@ -498,6 +567,7 @@ class WebApp:
                 "naming": profile and profile["rows"], "page": page, "size": size,
                 "articles": articles}  # fmt: skip
         context = {**data, "scanned": profile and profile["scanned"],
+                   **(_outlet_charts(row["name"], profile) if profile else {}),
                    "titles": profile["titles"] if profile else {},
                    "pages": _pages(request, page, size, min(total, MAX_OFFSET)),
                    "max_scan": MAX_SCAN}  # fmt: skip
@@ -532,15 +602,57 @@ class WebApp:
         ]
         points = []
         if place["lat"] is not None:
-            points.append(MapPoint(place["lat"], place["lon"], place["name"] or raw))
+            points.append(MapPoint(place["lat"], place["lon"], place["name"] or raw,
+                                   f"/place/{geonameid}", max(1, place["mentions"])))
         data = {"place": place, "entity": record, "articles": articles, "page": page,
                 "size": size, "events": events[:MAX_ITEMS]}  # fmt: skip
         context = {
             **data, "pages": _pages(request, page, size, min(total, MAX_OFFSET)),
             "map": svg_map(points, width=560, title=f"map of {place['name'] or raw}"),
+            "map_points": _leaflet(points),
             "story_titles": self.reader.story_titles(e["story_id"] for e in events[:MAX_ITEMS]),
         }  # fmt: skip
         return Page("place.html.j2", context, data, title=place["name"] or raw)
+
+
+def _leaflet(points: Iterable[MapPoint]) -> list[dict[str, Any]]:
+    """The points of a page's Leaflet map (static/map.js), for a JSON data block: one per
+    place (an article naming a town twice gets one dot, counted twice)."""
+    merged: dict[tuple[float, float, str, str | None], int] = Counter()
+    for p in points:
+        if p.lat is not None and p.lon is not None:
+            merged[(round(p.lat, 5), round(p.lon, 5), p.label, p.link)] += p.count
+    return [
+        {"lat": lat, "lon": lon, "label": label, "link": link, "count": n}
+        for (lat, lon, label, link), n in merged.items()
+    ][:MAX_ITEMS]  # fmt: skip
+
+
+def _verdict_summary(counts: dict[str, int]) -> str:
+    return ", ".join(f"{counts[v]:,} {v}" for v in VERDICTS if counts.get(v)) or "none"
+
+
+def _outlet_charts(name: str, profile: dict[str, Any]) -> dict[str, Markup]:
+    """The outlet's articles per day and its persuasion techniques, over the articles its
+    profile read."""
+    days = day_range(profile["days"], OUTLET_DAYS)
+    techniques = [
+        Bar(t["technique"].replace("_", " ").replace(",", ", "), t["count"], _first_link(t))
+        for t in (profile["column"] or {}).get("technique_counts") or ()
+    ]  # fmt: skip
+    span = f"{days[0]} to {days[-1]}" if days else ""
+    return {
+        "days_chart": day_columns(profile["days"], days, f"articles of {name} per day, {span}"),
+        "techniques_chart": bar_chart(techniques, f"persuasion techniques in {name}"),
+    }
+
+
+def _first_link(technique: dict[str, Any]) -> str | None:
+    first = technique.get("first") or {}
+    if not first.get("article_id"):
+        return None
+    anchor = "" if first.get("field") == "title" else f"#t-{quote(str(first.get('id')))}"
+    return f"/article/{quote(first['article_id'], safe='')}{anchor}"
 
 
 def _sides(evidence: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
