@@ -47,6 +47,7 @@ COPIED = [
     (s.claim_group, ("id",)), (s.crosschecked, ("article_id",)),
     (s.story_member, ("article_id", "story_id")), (s.story, ("id",)),
     (s.timeline_event, ("id", "story_id")), (s.timelined, ("article_id", "story_id")),
+    (s.event_entity, ("event_id", "story_id")),
 ]  # fmt: skip
 
 

@@ -193,6 +193,7 @@ def test_seeds_october_9_the_offensive_and_the_order_of_the_timeline(seeds_dir: 
         assert "late October 2019" in march["corpus_reason"]
     finally:
         corpus.close()
+    _assert_entity_index_matches(tmp_path / "seeds.db", events, named=True)
 
 
 def _figure(article: str, group: str, value: float, **fields) -> dict:
@@ -260,3 +261,30 @@ def test_an_article_that_arrives_later_settles_the_dates_of_earlier_ones(tmp_pat
         values = {r["value"] for r in corpus.records("timeref") if r["text"] == "May 14"}
         assert values == {"2023-05-14"}
         assert any(e["first"] == "2023-05-14" for e in corpus.timeline())
+    _assert_entity_index_matches(db, _events(db))
+
+
+def _events(db: Path) -> list[dict]:
+    from newsprism.api import open_corpus
+
+    with open_corpus(db) as corpus:
+        return corpus.timeline()
+
+
+def _assert_entity_index_matches(db: Path, corpus_events: list[dict], named: bool = False) -> None:
+    """The index the web app reads an actor's or a place's timeline from names exactly the
+    events' actors and places, with no row left from a timeline built before."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        indexed = set(conn.execute("SELECT event_id, entity_id FROM event_entity"))
+    told = {
+        (e["id"], x["id"])
+        for e in corpus_events
+        for x in [*(e["actors"] or ()), *(e["places"] or ())]
+        if x.get("id")
+    }
+    assert indexed == told
+    if named:
+        assert any(x.startswith("actor:") for _, x in indexed)
+        assert any(x.startswith("geonames:") for _, x in indexed)  # places by GeoNames id

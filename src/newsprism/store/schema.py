@@ -271,6 +271,20 @@ timeline_event = Table(
 Index("ix_timeline_event_story", timeline_event.c.story_id)
 Index("ix_timeline_event_first", timeline_event.c.first)
 
+# Which events name which actor or place (its entity id): an actor's or a place's timeline
+# without reading every event of every story it appears in (the web app's actor and place
+# pages at 100k articles).
+event_entity = Table(
+    "event_entity",
+    metadata,
+    Column("event_id", String(40), primary_key=True),
+    Column("entity_id", String(64), primary_key=True),
+    Column("story_id", String(80), nullable=False),
+    Column("first", String(10)),
+)
+Index("ix_event_entity_entity", event_entity.c.entity_id, event_entity.c.first)
+Index("ix_event_entity_story", event_entity.c.story_id)
+
 # Articles whose story's timeline includes them, with the timeline stage's version and the
 # story it was built for (a merge moves an article to another story: built again).
 timelined = Table(

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from newsprism.store.base import StoreBase, _chunked
 from newsprism.store.schema import (
     claim_group,
+    event_entity,
     published_inference,
     span_record,
     story_member,
@@ -32,8 +33,8 @@ class TimelineRecords(StoreBase):
                 select(func.count()).select_from(timelined).where(timelined.c.version != version)
             ).scalar_one()
             if stale:
-                conn.execute(delete(timeline_event))
-                conn.execute(delete(timelined))
+                for table in (timeline_event, event_entity, timelined):
+                    conn.execute(delete(table))
             query = select(story_member.c.story_id).outerjoin(
                 timelined, timelined.c.article_id == story_member.c.article_id
             ).where(
@@ -85,13 +86,12 @@ class TimelineRecords(StoreBase):
                     .where(span_record.c.id == ref["id"])
                     .values(value=ref["value"], data=ref["data"])
                 )
-            for chunk in _chunked(list(events)):
-                conn.execute(delete(timeline_event).where(timeline_event.c.story_id.in_(chunk)))
-            conn.execute(
-                delete(timeline_event).where(
-                    timeline_event.c.story_id.not_in(select(story_member.c.story_id))
+            for table in (timeline_event, event_entity):
+                for chunk in _chunked(list(events)):
+                    conn.execute(delete(table).where(table.c.story_id.in_(chunk)))
+                conn.execute(
+                    delete(table).where(table.c.story_id.not_in(select(story_member.c.story_id)))
                 )
-            )
             rows = [
                 {
                     "id": e["id"], "story_id": e["story_id"], "first": e["first"],
@@ -102,6 +102,14 @@ class TimelineRecords(StoreBase):
             ]  # fmt: skip
             if rows:
                 conn.execute(self._insert_ignore(timeline_event), rows)
+            named = [
+                {"event_id": e["id"], "entity_id": x["id"], "story_id": e["story_id"],
+                 "first": e["first"]}
+                for story_events in events.values() for e in story_events
+                for x in [*(e.get("actors") or ()), *(e.get("places") or ())] if x.get("id")
+            ]  # fmt: skip
+            if named:
+                conn.execute(self._insert_ignore(event_entity), named)
             done = [
                 {"article_id": a, "story_id": s, "version": version}
                 for s, ids in members.items() for a in ids

@@ -209,7 +209,8 @@ def _event(accounts: list[Account], ctx: StoryContext) -> dict[str, Any]:
         for p in _within(ctx.places.get(c["article_id"], ()), c["start"], c["end"]):
             if p.get("lat") is not None:
                 places.setdefault(p.get("name") or p["text"], {
-                    "name": p.get("name") or p["text"], "lat": p["lat"], "lon": p["lon"]})
+                    "id": p.get("entity_id"), "name": p.get("name") or p["text"],
+                    "lat": p["lat"], "lon": p["lon"]})
         evidence.append({
             "article_id": c["article_id"], "start": c["start"], "end": c["end"],
             "text": c.get("text"), "claim_id": c["id"], "date": a.value,

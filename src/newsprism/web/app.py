@@ -500,24 +500,19 @@ class WebApp:
         if record["entity_type"] == "place" and record.get("geonameid"):
             prefix = "/api" if request.url.path.startswith("/api/") else ""
             return Page("", {}, None, redirect=f"{prefix}/place/{record['geonameid']}")
-        article_ids, mentions = self.reader.mention_articles(entity_id)
+        mentions = self.reader.mention_count(entity_id)
         naming = self.reader.naming_row(entity_id, record)
-        stories = self.reader.stories_of(article_ids)
-        timeline = [
-            e for e in self.reader.events_of_stories(stories.values())
-            if entity_id in {a["id"] for a in e["actors"] or ()}
-        ]
+        timeline, timeline_total = self.reader.events_of_entity(entity_id)
         articles, total = self.store.search_articles(None, entity_id=entity_id, limit=PAGE_SIZE)
         naming_data = None
         if naming:
             naming_data = {k: v for k, v in naming.items() if k not in ("articles", "columns")}
         data = {"entity": record, "mentions": mentions, "naming": naming_data,
-                "timeline": timeline[:MAX_ITEMS], "timeline_total": len(timeline),
-                "articles": articles, "articles_total": total,
-                "scanned_articles": len(article_ids)}  # fmt: skip
+                "timeline": timeline, "timeline_total": timeline_total,
+                "articles": articles, "articles_total": total}  # fmt: skip
         context = {
             **data, "naming_full": naming, "max_scan": MAX_SCAN,
-            "story_titles": self.reader.story_titles(e["story_id"] for e in timeline[:MAX_ITEMS]),
+            "story_titles": self.reader.story_titles(e["story_id"] for e in timeline),
         }  # fmt: skip
         return Page("actor.html.j2", context, data, title=record["name"])
 
@@ -595,22 +590,18 @@ class WebApp:
         page, size, offset = _paging(request)
         articles, total = self.store.search_articles(
             None, entity_id=place["entity_id"], limit=size, offset=offset)
-        stories = self.reader.stories_of({s["article_id"] for s in spans})
-        events = [
-            e for e in self.reader.events_of_stories(set(stories.values()))
-            if any(p.get("name") == place["name"] for p in e["places"] or ())
-        ]
+        events, events_total = self.reader.events_of_entity(place["entity_id"])
         points = []
         if place["lat"] is not None:
             points.append(MapPoint(place["lat"], place["lon"], place["name"] or raw,
                                    f"/place/{geonameid}", max(1, place["mentions"])))
         data = {"place": place, "entity": record, "articles": articles, "page": page,
-                "size": size, "events": events[:MAX_ITEMS]}  # fmt: skip
+                "size": size, "events": events, "events_total": events_total}  # fmt: skip
         context = {
             **data, "pages": _pages(request, page, size, min(total, MAX_OFFSET)),
             "map": svg_map(points, width=560, title=f"map of {place['name'] or raw}"),
             "map_points": _leaflet(points),
-            "story_titles": self.reader.story_titles(e["story_id"] for e in events[:MAX_ITEMS]),
+            "story_titles": self.reader.story_titles(e["story_id"] for e in events),
         }  # fmt: skip
         return Page("place.html.j2", context, data, title=place["name"] or raw)
 

@@ -27,6 +27,7 @@ from newsprism.store.schema import (
     claim,
     claim_group,
     entity,
+    event_entity,
     outlet,
     published_inference,
     sighting,
@@ -383,6 +384,27 @@ class Reader:
                 found += [json.loads(r.data) for r in conn.execute(query)]
         return [{k: e.get(k) for k in EVENT_FIELDS} for e in sorted(found, key=order_key)]
 
+    def events_of_entity(
+        self, entity_id: str, limit: int = MAX_ITEMS
+    ) -> tuple[list[dict[str, Any]], int]:
+        """An actor's or a place's timeline (the first `limit` events, in the order they
+        happened) and how many events name it, from the event_entity index."""
+        when = func.coalesce(event_entity.c.first, "9999-12-31")
+        with self._conn() as conn:
+            total = conn.execute(
+                select(func.count()).select_from(event_entity)
+                .where(event_entity.c.entity_id == entity_id)
+            ).scalar_one()  # fmt: skip
+            query = (
+                select(timeline_event.c.data)
+                .join(event_entity, event_entity.c.event_id == timeline_event.c.id)
+                .where(event_entity.c.entity_id == entity_id)
+                .order_by(when, event_entity.c.event_id)
+                .limit(limit)
+            )
+            found = [json.loads(r.data) for r in conn.execute(query)]
+        return [{k: e.get(k) for k in EVENT_FIELDS} for e in sorted(found, key=order_key)], total
+
     def events_with_groups(self, story_ids: Iterable[str], group_id: str) -> list[dict[str, Any]]:
         return [e for e in self.events_of_stories(story_ids) if group_id in (e["group_ids"] or ())]
 
@@ -410,19 +432,13 @@ class Reader:
                 found.update({r.id: r.name for r in conn.execute(query)})
         return found
 
-    def mention_articles(self, entity_id: str, limit: int = MAX_SCAN) -> tuple[list[str], int]:
-        """Articles that mention an entity (at most `limit`) and how many
-        mentions it has in all."""
+    def mention_count(self, entity_id: str) -> int:
+        """How many mentions an entity has in all."""
         with self._conn() as conn:
-            mentions = conn.execute(
+            return conn.execute(
                 select(func.count()).select_from(span_record)
                 .where(span_record.c.entity_id == entity_id)
             ).scalar_one()  # fmt: skip
-            ids = list(conn.execute(
-                select(span_record.c.article_id).where(span_record.c.entity_id == entity_id)
-                .distinct().limit(limit)
-            ).scalars())  # fmt: skip
-        return ids, mentions
 
     def entity_spans(
         self, entity_id: str, kind: str, limit: int = MAX_SCAN
