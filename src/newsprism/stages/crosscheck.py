@@ -21,15 +21,11 @@ from newsprism.crosscheck.verdicts import Verdict
 from newsprism.encoders.packed import as_stored, pack, unpack
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
+from newsprism.store.claims import STATEMENT_FIELDS
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
 CROSSCHECK_VERSION = "5"
 BATCH_ARTICLES = 32
-# What a group says, taken from its first supporting claim.
-STATEMENT_FIELDS = (
-    "subject", "predicate", "counts", "value", "low", "high", "qualifier", "unit",
-    "time_first", "time_last", "place", "country",
-)  # fmt: skip
 
 
 @dataclass
@@ -159,19 +155,22 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
     # the claim the supporting side was built around states the group
     pivot = judged.for_evidence[0].claim_id if judged.for_evidence else None
     lead = next((c for c in group.claims if c.id == pivot), group.claims[0])
-    statement = {k: getattr(lead, k) for k in STATEMENT_FIELDS}
+    # what the group says, taken from that claim; empty fields and the evidence's sentences
+    # (kept in the claim table) are left out, and put back by the store on reading
+    statement = {k: getattr(lead, k) for k in STATEMENT_FIELDS if k != "text"}
     statement["text"] = lead.value_text or lead.text
+    statement = {k: v for k, v in statement.items() if v is not None}
     # the speaker as written ("SANA", "a senior Kurdish official"), for people to read
     names = {c.id: c.source_name for c in group.claims}
     evidence = [
         {
-            **asdict(e),
+            **_without_text(e),
             "source_name": names.get(e.claim_id),
             "stance": "reports-as-said-by" if e.source else "asserts",
         }
         for e in judged.for_evidence
     ] + [
-        {**asdict(e), "source_name": names.get(e.claim_id), "stance": "disputes"}
+        {**_without_text(e), "source_name": names.get(e.claim_id), "stance": "disputes"}
         for e in judged.against_evidence
     ]
     return {
@@ -193,3 +192,9 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
             default=str,
         ),
     }
+
+
+def _without_text(evidence: Any) -> dict[str, Any]:
+    fields = asdict(evidence)
+    fields.pop("text", None)
+    return fields

@@ -22,6 +22,7 @@ from newsprism.show.export_records import (
 )
 from newsprism.show.framing import naming_matrix
 from newsprism.store import Store
+from newsprism.store.claims import complete_groups
 from newsprism.store.schema import (
     article,
     claim,
@@ -316,9 +317,9 @@ class Reader:
         found: dict[str, dict[str, Any]] = {}
         with self._conn() as conn:
             for chunk in _chunked(ids):
-                for r in conn.execute(select(claim_group).where(claim_group.c.id.in_(chunk))):
-                    row = dict(r._mapping)
-                    row.update(json.loads(row.pop("data")))
+                query = select(claim_group).where(claim_group.c.id.in_(chunk))
+                rows = complete_groups(conn, [dict(r._mapping) for r in conn.execute(query)])
+                for row in rows:
                     found[row["id"]] = {**{k: row.get(k) for k in CLAIM_FIELDS}, "type": "claim"}
         return [found[i] for i in ids if i in found]
 
