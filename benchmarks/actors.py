@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
@@ -48,9 +47,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from grouping import (  # noqa: E402
     DEFAULT_SHARED,
     locate,
-    run_pipeline,
+    split_corpus,
     stored_articles,
-    verdict_sources,
 )
 
 DEFAULT_LABELS = ROOT / "benchmarks" / "data" / "actor_identity.json"
@@ -239,28 +237,20 @@ def label_entities(judged: list[LabelJudged]) -> dict[str, str]:
 
 def run_split(labels: dict[str, Any], split: str, args: argparse.Namespace) -> SplitResult | None:
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        sources = verdict_sources(labels, split, args.shared, work)
-        if not sources:
+    with split_corpus(labels, split, args) as opened:
+        if opened is None:
             return None
-        db = work / "bench.db"
-        if args.keep:
-            args.keep.mkdir(parents=True, exist_ok=True)
-            for old in args.keep.glob(f"{split}.db*"):
-                old.unlink()
-            db = args.keep / f"{split}.db"
-        with run_pipeline(sources, db, args.workers) as corpus:
-            stored = stored_articles(corpus, sources)
-            key_of = {a["id"]: k for k, a in stored.items()}
-            by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            labels_by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for rec in corpus.records("mention"):
-                if rec["article_id"] in key_of:
-                    by_article[key_of[rec["article_id"]]].append(rec)
-            for rec in corpus.records("label"):
-                if rec["article_id"] in key_of:
-                    labels_by_article[key_of[rec["article_id"]]].append(rec)
+        corpus, sources = opened
+        stored = stored_articles(corpus, sources)
+        key_of = {a["id"]: k for k, a in stored.items()}
+        by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        labels_by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for rec in corpus.records("mention"):
+            if rec["article_id"] in key_of:
+                by_article[key_of[rec["article_id"]]].append(rec)
+        for rec in corpus.records("label"):
+            if rec["article_id"] in key_of:
+                labels_by_article[key_of[rec["article_id"]]].append(rec)
     texts = {k: a["text"] for k, a in stored.items()}
     mentions, lost = [], 0
     for n, raw in enumerate(labels["mentions"]):

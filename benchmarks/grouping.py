@@ -56,6 +56,8 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path
@@ -817,21 +819,35 @@ class SplitResult:
     pairs: Counter[str]
 
 
-def run_split(labels: dict[str, Any], split: str, args: argparse.Namespace) -> SplitResult | None:
-    started = time.perf_counter()
+@contextmanager
+def split_corpus(
+    labels: dict[str, Any], split: str, args: argparse.Namespace
+) -> Iterator[tuple[Any, list[Source]] | None]:
+    """The split's articles analyzed into a store of their own (`--keep DIR`: DIR/SPLIT.db,
+    made anew): the open corpus and the sources; None when the split has no article."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         sources = verdict_sources(labels, split, args.shared, work)
         if not sources:
-            return None
+            yield None
+            return
         db = args.keep / f"{split}.db" if args.keep else work / "bench.db"
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             for old in args.keep.glob(f"{split}.db*"):
                 old.unlink()
         with run_pipeline(sources, db, args.workers) as corpus:
-            stored = stored_articles(corpus, sources)
-            groups = corpus.claims()
+            yield corpus, sources
+
+
+def run_split(labels: dict[str, Any], split: str, args: argparse.Namespace) -> SplitResult | None:
+    started = time.perf_counter()
+    with split_corpus(labels, split, args) as opened:
+        if opened is None:
+            return None
+        corpus, sources = opened
+        stored = stored_articles(corpus, sources)
+        groups = corpus.claims()
     seconds = time.perf_counter() - started
     every = split_statements(labels, split)
     pids = {s.proposition for s in every}

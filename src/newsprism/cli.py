@@ -61,24 +61,26 @@ def _unwrapped(text: str | None) -> str | None:
     return "\n\n".join(" ".join(p.split()) for p in paragraphs)
 
 
-class _Command(TyperCommand):
+class _PlainHelp:
+    """Help as a reader wants it: paragraphs unwrapped, no Python types beside the options."""
+
+    help: str | None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.help = _unwrapped(self.help)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        _plain_help(self.get_params(ctx))
-        super().format_help(ctx, formatter)
+        _plain_help(self.get_params(ctx))  # type: ignore[attr-defined]
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
 
-class _Group(TyperGroup):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.help = _unwrapped(self.help)
+class _Command(_PlainHelp, TyperCommand):
+    pass
 
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        _plain_help(self.get_params(ctx))
-        super().format_help(ctx, formatter)
+
+class _Group(_PlainHelp, TyperGroup):
+    pass
 
 
 app = typer.Typer(
