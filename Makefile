@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-slow lint bench techniques-model clean
+.PHONY: install demo test test-slow lint bench techniques-model geocoding-model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ techniques-model: $(STAMP)
 	$(BIN)/python -m pip install -q 'torch==2.13.0' 'onnx==1.23.2'  # = the extra `train`
 	OMP_NUM_THREADS=1 $(BIN)/python -m newsprism.training.techniques --ptc $(PTC)
 	$(BIN)/python benchmarks/techniques.py --ptc $(PTC)
+
+# Rebuild the learned place ranker shipped in src/newsprism/understand/place_ranker/model.npz
+# from GeoWebNews and LGL (GEOPARSING=... for another copy); prints the 5-fold figures first.
+GEOPARSING ?= ../shared/data/geoparsing
+geocoding-model: $(STAMP)
+	$(BIN)/python -m newsprism.training.geocoding $(GEOPARSING)/GWN.xml $(GEOPARSING)/lgl.xml
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py

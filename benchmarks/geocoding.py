@@ -19,111 +19,84 @@ Two modes:
     offsets, and overlapping), then acc@161 and AUC on the gold toponyms a detected span
     overlaps.
 Speed: find_places time next to the bare spaCy parse of the same texts in the same run.
+(c) --cv: the learned place ranker evaluated by 5-fold cross-validation by article over the
+    given files (newsprism.training.geocoding): acc@161 and AUC given gold spans for the rules
+    and for the ranker, each article ranked by a model that never saw it, and the ranker's
+    calibration (acc@161 per confidence decile). Use it for the files the shipped model was
+    trained on (GeoWebNews, LGL): (a) and (b) on them would score the ranker on its training
+    articles.
+Modes (a) and (b) use the default resolution (see places.USE_RANKER); --rules forces the rules
+alone, --ranker the packaged model; both print accuracy per confidence decile.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
+
+from newsprism.training.geocoding import (
+    ACC_KM,
+    Article,
+    accuracy,
+    auc,
+    cross_validate,
+    error_km,
+    read_corpus,
+    report,
+    scored_toponyms,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILES = [ROOT.parent / "shared" / "data" / "geoparsing" / n for n in ("GWN.xml", "lgl.xml")]
-MAX_KM = 20039.0
-ACC_KM = 161.0
-
-
-@dataclass(frozen=True)
-class Toponym:
-    start: int
-    end: int
-    lat: float | None
-    lon: float | None
-
-
-@dataclass(frozen=True)
-class Article:
-    text: str
-    toponyms: list[Toponym]
-
-
-def _float(element: ET.Element, *paths: str) -> float | None:
-    for path in paths:
-        value = element.findtext(path)
-        if value and value.strip():
-            return float(value)
-    return None
-
-
-def read_corpus(path: Path) -> list[Article]:
-    """Articles of an LGL-style or GWN-style XML file."""
-    articles = []
-    for article in ET.parse(path).getroot().iter("article"):
-        text = article.findtext("text") or ""
-        toponyms = []
-        for t in article.iter("toponym"):
-            start, end = t.findtext("start"), t.findtext("end")
-            if start is None or end is None:
-                continue
-            lat = _float(t, "gaztag/lat", "latitude", "lat")
-            lon = _float(t, "gaztag/lon", "longitude", "lon")
-            toponyms.append(Toponym(int(start), int(end), lat, lon))
-        articles.append(Article(text, sorted(toponyms, key=lambda x: x.start)))
-    return articles
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
-
-
-def error_km(gold: Toponym, lat: float | None, lon: float | None) -> float:
-    if lat is None or lon is None or gold.lat is None or gold.lon is None:
-        return MAX_KM
-    return haversine_km(gold.lat, gold.lon, lat, lon)
-
-
-def accuracy(errors: list[float]) -> float:
-    return sum(e < ACC_KM for e in errors) / len(errors) if errors else 0.0
-
-
-def auc(errors: list[float]) -> float:
-    """Area under the sorted log-error curve (trapezoids), normalised to 0..1; lower is better."""
-    if not errors:
-        return 0.0
-    logs = sorted(math.log(1 + min(e, MAX_KM)) for e in errors)
-    if len(logs) == 1:
-        return logs[0] / math.log(1 + MAX_KM)
-    area = sum((a + b) / 2 for a, b in zip(logs, logs[1:], strict=False))
-    return area / ((len(logs) - 1) * math.log(1 + MAX_KM))
+__all__ = ["Article", "read_corpus", "error_km", "accuracy", "auc"]
 
 
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def gold_span_errors(articles: list[Article], gazetteer) -> tuple[list[float], list[str]]:  # noqa: ANN001
+def calibration_lines(errors: list[float], confidences: list[float]) -> list[str]:
+    """acc@161 per confidence decile."""
+    lines = []
+    for d in range(10):
+        inside = [e for e, c in zip(errors, confidences, strict=True)
+                  if d / 10 <= c < (d + 1) / 10 or (d == 9 and c >= 1.0)]  # fmt: skip
+        acc = f"{accuracy(inside):.3f}" if inside else "    -"
+        lines.append(f"  confidence {d / 10:.1f}-{(d + 1) / 10:.1f}: {len(inside):5d}  {acc}")
+    return lines
+
+
+def gold_span_errors(
+    articles: list[Article],
+    gazetteer,  # noqa: ANN001
+    ranker: bool | None = None,
+    confidences: list[float] | None = None,
+) -> tuple[list[float], list[str]]:
     from newsprism.understand.places import resolve_places
 
     errors, worst = [], []
     for article in articles:
         scored = [t for t in article.toponyms if t.lat is not None]
-        found = resolve_places(article.text, [(t.start, t.end) for t in scored], gazetteer)
+        spans = [(t.start, t.end) for t in scored]
+        found = resolve_places(article.text, spans, gazetteer, ranker=ranker)
         for gold, place in zip(scored, found, strict=True):
             e = error_km(gold, place.lat, place.lon)
             errors.append(e)
+            if confidences is not None:
+                confidences.append(place.confidence)
             if e >= ACC_KM:
                 worst.append(f"{place.text!r} -> {place.name} ({place.country}) {e:.0f} km")
     return errors, worst
 
 
-def end_to_end(articles: list[Article], gazetteer, nlp) -> dict[str, float]:  # noqa: ANN001
+def end_to_end(
+    articles: list[Article],
+    gazetteer,  # noqa: ANN001
+    nlp,  # noqa: ANN001
+    ranker: bool | None = None,
+) -> dict[str, float]:
     from newsprism.understand.places import find_places
 
     texts = [a.text for a in articles]
@@ -131,7 +104,7 @@ def end_to_end(articles: list[Article], gazetteer, nlp) -> dict[str, float]:  # 
     docs = list(nlp.pipe(texts, batch_size=32))
     parse_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    found = [find_places(doc, gazetteer) for doc in docs]
+    found = [find_places(doc, gazetteer, ranker=ranker) for doc in docs]
     places_s = time.perf_counter() - t0
     exact = overlap = n_pred = n_gold = 0
     errors: list[float] = []
@@ -162,6 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles of each")
     parser.add_argument("--gold-only", action="store_true", help="skip the end-to-end mode")
     parser.add_argument("--errors", type=int, default=0, help="print N misplaced toponyms")
+    parser.add_argument(
+        "--cv",
+        action="store_true",
+        help="cross-validate the learned ranker by article over the files (only)",
+    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--rules", action="store_true", help="resolve by the rules alone")
+    which.add_argument("--ranker", action="store_true", help="resolve with the packaged ranker")
     args = parser.parse_args(argv)
     missing = [str(f) for f in args.files if not f.is_file()]
     if missing:
@@ -173,6 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     gazetteer = Gazetteer.open_default()
     print(f"gazetteer: {gazetteer.count():,} places ({time.perf_counter() - t0:.1f} s to open)")
+    if args.cv:
+        items = scored_toponyms(args.files, gazetteer)
+        cross_validate(items)
+        print("\n".join(report(items)))
+        return 0
+    ranker = False if args.rules else (True if args.ranker else None)
     nlp = None
     if not args.gold_only:
         from newsprism.understand.nlp import load_nlp
@@ -184,17 +171,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.limit:
             articles = articles[: args.limit]
         total = sum(len(a.toponyms) for a in articles)
-        errors, worst = gold_span_errors(articles, gazetteer)
+        confidences: list[float] = []
+        errors, worst = gold_span_errors(articles, gazetteer, ranker, confidences)
         print(f"{path.name}: {len(articles)} articles, {len(errors)} of {total} toponyms "
               "have coordinates and are scored")  # fmt: skip
         for line in worst[: args.errors]:
             print("  ", line)
         lines.append(
             f"{path.name} gold spans: acc@161 {accuracy(errors):.3f}  AUC {auc(errors):.3f}  "
-            f"(n={len(errors)})"
+            f"(n={len(errors)}); acc@161 per confidence decile:"
         )
+        lines.extend(calibration_lines(errors, confidences))
         if nlp is not None:
-            e2e = end_to_end(articles, gazetteer, nlp)
+            e2e = end_to_end(articles, gazetteer, nlp, ranker)
             lines.append(
                 f"{path.name} end to end: detection P {e2e['p']:.3f} R {e2e['r']:.3f} "
                 f"F1 {e2e['f1']:.3f} (overlap: P {e2e['p_overlap']:.3f} R {e2e['r_overlap']:.3f}"

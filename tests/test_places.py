@@ -284,3 +284,42 @@ def test_the_object_of_a_verb_of_movement_is_a_place(nlp, gazetteer: Gazetteer) 
         find_places(nlp("The SOHR said more than 100,000 people had fled Qamishli."), gazetteer)
     )
     assert places["Qamishli"].geonameid == 173377
+
+
+# --- the learned ranker (off by default: places.USE_RANKER) ----------------------------------
+
+
+def test_the_packaged_ranker_loads_and_matches_its_features() -> None:
+    from newsprism.understand.place_ranker import packaged_ranker
+    from newsprism.understand.place_ranker.features import FEATURES
+
+    ranker = packaged_ranker()
+    assert ranker is not None and ranker.features == FEATURES
+    p = ranker.predict_proba([[0.0] * len(FEATURES), [1.0] * len(FEATURES)])
+    assert p.shape == (2,) and ((p >= 0) & (p <= 1)).all()
+
+
+def test_feature_rows_have_one_value_per_feature(gazetteer: Gazetteer) -> None:
+    from newsprism.understand.place_ranker.features import FEATURES
+    from newsprism.understand.places import resolve_for_ranking
+
+    names = ["Ras al-Ayn", "Tal Abyad", "Kobani", "Qamishli"]
+    spans = [(SYRIA_TEXT.index(n), SYRIA_TEXT.index(n) + len(n)) for n in names]
+    tables = resolve_for_ranking(SYRIA_TEXT, spans, gazetteer)
+    assert len(tables) == len(names)
+    for table in tables:
+        assert table.features.shape == (len(table.entries), len(FEATURES))
+        assert table.result().country == "SY"  # the rules' answer until the ranker chooses
+
+
+def test_the_ranker_keeps_the_seed_towns_in_syria(gazetteer: Gazetteer) -> None:
+    names = ["Ras al-Ayn", "Tal Abyad", "Ein Al-Arab", "Kobani", "al-Tabqah", "Qamishli"]
+    for place in _resolve(SYRIA_TEXT, names, gazetteer, ranker=True):
+        assert place.country == "SY" and 0 < place.confidence <= 1, place
+
+
+def test_the_ranker_can_be_asked_for_and_refused(gazetteer: Gazetteer) -> None:
+    text = "Firefighters in Alexandria, Louisiana put out a blaze on Monday."
+    ranked = _resolve(text, ["Alexandria", "Louisiana"], gazetteer, ranker=True)
+    rules = _resolve(text, ["Alexandria", "Louisiana"], gazetteer, ranker=False)
+    assert ranked[0].admin1 == rules[0].admin1 == "LA"

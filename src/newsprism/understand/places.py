@@ -28,7 +28,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from newsprism.understand.gazetteer import Gazetteer, GazetteerEntry
+from newsprism.understand.place_ranker import PlaceRanker, packaged_ranker
+from newsprism.understand.place_ranker.features import (
+    ArticleContext,
+    mention_features,
+)
+from newsprism.understand.place_ranker.features import within as _within
 from newsprism.understand.toponyms import toponym_key
 
 PLACE_LABELS = {"GPE", "LOC"}
@@ -110,6 +118,8 @@ _US_STATE_ABBREVIATIONS = {
     "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia",
     "Wis.": "Wisconsin", "Wisc.": "Wisconsin", "Wyo.": "Wyoming",
 }  # fmt: skip
+# Whether resolve_places and find_places use the packaged learned ranker by default.
+USE_RANKER = False
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|capital)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -147,6 +157,7 @@ class _Mention:
     best: int = -1
     confidence: float = 0.0
     contained_in: GazetteerEntry | None = None  # the focus place a name the gazetteer lacks is in
+    form: int = 0  # which of the name's forms found the candidates (0: the name as written)
 
     @property
     def pick(self) -> GazetteerEntry | None:
@@ -169,10 +180,16 @@ def _lookup(gazetteer: Gazetteer, name: str) -> tuple[GazetteerEntry, ...]:
 def candidates(gazetteer: Gazetteer, text: str) -> tuple[GazetteerEntry, ...]:
     """Gazetteer entries for a mention, trying the forms news writes around the name: "the
     United States", "Syria's", "Raqqa province", "Ky." (an AP abbreviation of a US state)."""
+    return _candidates_and_form(gazetteer, text)[1]
+
+
+def _candidates_and_form(gazetteer: Gazetteer, text: str) -> tuple[int, tuple[GazetteerEntry, ...]]:
+    """The candidates, and which form of the name found them (0: as written; the ranker weighs
+    "Syrians" found as "Syrian" less than a name found whole)."""
     state = _US_STATE_ABBREVIATIONS.get(re.sub(r"\s+", "", text.strip()).removesuffix("'s"))
     if state is not None:
-        return tuple(e for e in _lookup(gazetteer, state)
-                     if e.feature_code == "ADM1" and e.country == "US")  # fmt: skip
+        return 0, tuple(e for e in _lookup(gazetteer, state)
+                        if e.feature_code == "ADM1" and e.country == "US")  # fmt: skip
     forms = _name_forms(text)
     for k, form in enumerate(forms):
         found = _lookup(gazetteer, form)
@@ -184,8 +201,8 @@ def candidates(gazetteer: Gazetteer, text: str) -> tuple[GazetteerEntry, ...]:
             # "northern Syria" is a region of a country or state, "East Bank" no town Bank
             found = tuple(e for e in found if e.feature_code in ("PCLI", "ADM1"))
         if found:
-            return found
-    return ()
+            return k, found
+    return 0, ()
 
 
 def _is_code(text: str) -> bool:
@@ -235,25 +252,53 @@ def _prior(entry: GazetteerEntry, m: _Mention, big_town_names: set[str]) -> floa
     return score
 
 
+@dataclass
+class _Context:
+    """The other place names of an article, gathered once per pass rather than once per
+    mention (that was quadratic in a long article's names): each name's first mention with a
+    pick, in text order, and each local place picked, with how many mentions picked it."""
+
+    firsts: list[tuple[str, _Mention]] = field(default_factory=list)
+    local: dict[int, tuple[GazetteerEntry, int]] = field(default_factory=dict)
+
+    def nearby(self, m: _Mention) -> list[GazetteerEntry]:
+        """The local places the other mentions picked (`m`'s own pick only when another
+        mention picked it too)."""
+        own = m.pick.geonameid if m.pick is not None and _is_local(m.pick) else None
+        return [e for g, (e, n) in self.local.items() if g != own or n > 1]
+
+
+def _context(mentions: list[_Mention], keys: list[str]) -> _Context:
+    context = _Context()
+    firsts: dict[str, _Mention] = {}
+    for key, m in zip(keys, mentions, strict=True):
+        pick = m.pick
+        if pick is None:
+            continue
+        firsts.setdefault(key, m)
+        if _is_local(pick):
+            entry, n = context.local.get(pick.geonameid, (pick, 0))
+            context.local[pick.geonameid] = (entry, n + 1)
+    context.firsts = list(firsts.items())
+    return context
+
+
 def _score(
     m: _Mention,
-    i: int,
-    mentions: list[_Mention],
+    key: str,
+    context: _Context,
+    qualifier: GazetteerEntry | None,
     dateline: GazetteerEntry | None,
     demonym_countries: Counter[str],
     big_town_names: set[str],
 ) -> list[float]:
     countries: Counter[str] = Counter(demonym_countries)
     admins: Counter[tuple[str, str]] = Counter()
-    key = toponym_key(m.text)
     total = sum(demonym_countries.values())
-    seen = {key}
-    for j, other in enumerate(mentions):
-        pick = other.pick
-        other_key = toponym_key(other.text)
-        if j == i or pick is None or other_key in seen:
+    for other_key, other in context.firsts:
+        if other_key == key:
             continue  # each other name counts once: "US" 12 times is one piece of evidence
-        seen.add(other_key)
+        pick = other.pick  # never None: `firsts` holds mentions with a pick
         weight = other.confidence
         total += weight
         if pick.country:
@@ -265,8 +310,7 @@ def _score(
         total += 2.0
         if dateline.admin1:
             admins[(dateline.country, dateline.admin1)] += 1.0
-    qualifier = mentions[m.qualifier].pick if m.qualifier is not None and mentions else None
-    nearby = [o.pick for j, o in enumerate(mentions) if j != i and _is_local(o.pick)]
+    nearby = context.nearby(m)
     scores = []
     for entry in m.candidates:
         s = _prior(entry, m, big_town_names)
@@ -278,10 +322,14 @@ def _score(
             s += 3.0
         if nearby and _is_local(entry):
             # places an article names together tend to lie near each other
-            km = min(_approx_km(entry, other) for other in nearby if other is not None)
+            km = min(_approx_km(entry, other) for other in nearby)
             s += 1.5 * math.exp(-km / 150)
         scores.append(s)
     return scores
+
+
+def _qualifier(m: _Mention, mentions: list[_Mention]) -> GazetteerEntry | None:
+    return mentions[m.qualifier].pick if m.qualifier is not None else None
 
 
 def _is_local(entry: GazetteerEntry | None) -> bool:
@@ -293,14 +341,6 @@ def _approx_km(a: GazetteerEntry, b: GazetteerEntry) -> float:
     x = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
     y = math.radians(b.lat - a.lat)
     return 6371.0 * math.hypot(x, y)
-
-
-def _within(entry: GazetteerEntry, container: GazetteerEntry) -> bool:
-    if entry.geonameid == container.geonameid or entry.country != container.country:
-        return False
-    if container.feature_code == "PCLI":
-        return True
-    return container.feature_code == "ADM1" and entry.admin1 == container.admin1
 
 
 def _choose(m: _Mention, scores: list[float]) -> None:
@@ -324,19 +364,87 @@ def _big_town_names(mentions: list[_Mention]) -> set[str]:
 
 
 def _resolve(
+    mentions: list[_Mention],
+    dateline: GazetteerEntry | None,
+    demonym_countries: Counter[str],
+    ranker: PlaceRanker | None = None,
+) -> None:
+    """The rules' picks; then, given a ranker, its picks with the rules' verdicts as features."""
+    _resolve_by_rules(mentions, dateline, demonym_countries)
+    if ranker is not None:
+        tables = candidate_tables(mentions, dateline, demonym_countries)
+        for table in tables:  # all tables first: each sees the rules' picks of the others
+            if table.entries:
+                table.choose(ranker.predict_proba(table.features))
+
+
+def _resolve_by_rules(
     mentions: list[_Mention], dateline: GazetteerEntry | None, demonym_countries: Counter[str]
 ) -> None:
     big = _big_town_names(mentions)
-    empty: Counter[str] = Counter()
-    for i, m in enumerate(mentions):  # priors only
-        _choose(m, _score(m, i, [], None, empty, big))
+    keys = [toponym_key(m.text) for m in mentions]
+    for m, key in zip(mentions, keys, strict=True):  # priors only
+        _choose(m, _score(m, key, _Context(), None, None, Counter(), big))
     for _ in range(2):  # then with the other places, the dateline and the peoples as context
-        scored = [_score(m, i, mentions, dateline, demonym_countries, big)
-                  for i, m in enumerate(mentions)]  # fmt: skip
+        context = _context(mentions, keys)
+        scored = [
+            _score(m, key, context, _qualifier(m, mentions), dateline, demonym_countries, big)
+            for m, key in zip(mentions, keys, strict=True)
+        ]
         for m, scores in zip(mentions, scored, strict=True):
             _choose(m, scores)
     _prefer_near_focus(mentions, _focus(mentions, dateline))
     _contain_unknown_names(mentions, dateline)
+
+
+@dataclass
+class CandidateTable:
+    """One mention's candidates for the ranker (its gazetteer entries, then the article's focus
+    place) with their feature rows; `choose` applies the ranker's probabilities."""
+
+    mention: _Mention
+    entries: list[GazetteerEntry]
+    features: np.ndarray
+    focus: GazetteerEntry | None
+
+    def choose(self, probabilities: np.ndarray) -> None:
+        m = self.mention
+        k = int(np.argmax(probabilities))
+        if k < len(m.candidates):
+            m.best, m.contained_in = k, None
+        else:  # the focus place: the name lies in the area the article is about
+            m.best, m.contained_in = -1, self.entries[k]
+        m.confidence = float(probabilities[k])
+
+    def result(self) -> PlaceMention:
+        return _to_mention(self.mention)
+
+
+def candidate_tables(
+    mentions: list[_Mention], dateline: GazetteerEntry | None, demonym_countries: Counter[str]
+) -> list[CandidateTable]:
+    """Feature tables of every mention, from the rules' resolution of the article."""
+    focus = _focus(mentions, dateline)
+    ctx = ArticleContext(
+        dateline, focus, demonym_countries, frozenset(_big_town_names(mentions)),
+        Counter(toponym_key(m.text) for m in mentions), len(mentions),
+    )  # fmt: skip
+    big = set(ctx.big_town_names)
+    qualifiers: dict[str, list[GazetteerEntry]] = {}
+    for m in mentions:
+        q = mentions[m.qualifier].pick if m.qualifier is not None else None
+        if q is not None:
+            qualifiers.setdefault(toponym_key(m.text), []).append(q)
+    tables = []
+    for i, m in enumerate(mentions):
+        local = [o.pick for o in mentions if o is not m and _is_local(o.pick)]
+        stray = [focus is not None and _stray(e, focus, local) for e in m.candidates]
+        priors = [_prior(e, m, big) for e in m.candidates]
+        qualifier = mentions[m.qualifier].pick if m.qualifier is not None else None
+        entries, rows = mention_features(i, mentions, ctx, priors, qualifier, stray, m.form,
+                                         qualifiers.get(toponym_key(m.text), ()))  # fmt: skip
+        tables.append(CandidateTable(m, entries, np.array(rows, dtype=np.float64), focus))
+    return tables
 
 
 def _prefer_near_focus(mentions: list[_Mention], focus: GazetteerEntry | None) -> None:
@@ -522,29 +630,55 @@ def _dateline_entry(gazetteer: Gazetteer, dateline: str | None, text: str) -> Ga
     return max(probe.candidates, key=lambda e: _prior(e, probe, set()), default=None)
 
 
+def _new_mention(gazetteer: Gazetteer, text: str, start: int, end: int, label: str) -> _Mention:
+    form, found = _candidates_and_form(gazetteer, text[start:end])
+    return _Mention(start, end, text[start:end], label, found, _town_noun_before(text, start),
+                    form=form)  # fmt: skip
+
+
+def _ranker(ranker: PlaceRanker | bool | None) -> PlaceRanker | None:
+    """None: the default (the packaged model when USE_RANKER); False: the rules alone."""
+    if isinstance(ranker, PlaceRanker):
+        return ranker
+    if ranker is None:
+        ranker = USE_RANKER
+    return packaged_ranker() if ranker else None
+
+
+def _gold_mentions(
+    text: str, spans: list[tuple[int, int]], gazetteer: Gazetteer, dateline: str | None,
+    labels: Sequence[str] | None,
+) -> tuple[list[_Mention], GazetteerEntry | None]:  # fmt: skip
+    mentions = [_new_mention(gazetteer, text, s, e, labels[k] if labels else "GPE")
+                for k, (s, e) in enumerate(spans)]  # fmt: skip
+    _link_qualifiers(text, mentions)
+    return mentions, _dateline_entry(gazetteer, dateline, text)
+
+
 def resolve_places(
     text: str,
     spans: list[tuple[int, int]],
     gazetteer: Gazetteer,
     dateline: str | None = None,
     labels: Sequence[str] | None = None,
+    ranker: PlaceRanker | bool | None = None,
 ) -> list[PlaceMention]:
     """Resolve given place spans of `text` (one result per span, in order; geonameid None where
-    the gazetteer has no such place)."""
-    mentions = [
-        _Mention(
-            s,
-            e,
-            text[s:e],
-            labels[k] if labels else "GPE",
-            candidates(gazetteer, text[s:e]),
-            _town_noun_before(text, s),
-        )  # fmt: skip
-        for k, (s, e) in enumerate(spans)
-    ]
-    _link_qualifiers(text, mentions)
-    _resolve(mentions, _dateline_entry(gazetteer, dateline, text), Counter())
+    the gazetteer has no such place). `ranker`: None for the default, False for the rules
+    alone, True for the packaged model, or a PlaceRanker."""
+    mentions, dateline_entry = _gold_mentions(text, spans, gazetteer, dateline, labels)
+    _resolve(mentions, dateline_entry, Counter(), _ranker(ranker))
     return [_to_mention(m) for m in mentions]
+
+
+def resolve_for_ranking(
+    text: str, spans: list[tuple[int, int]], gazetteer: Gazetteer, dateline: str | None = None
+) -> list[CandidateTable]:
+    """The rules' resolution of given spans, as feature tables (for training and evaluating the
+    ranker out of fold: `table.result()` is the rules' answer until `table.choose` is called)."""
+    mentions, dateline_entry = _gold_mentions(text, spans, gazetteer, dateline, None)
+    _resolve_by_rules(mentions, dateline_entry, Counter())
+    return candidate_tables(mentions, dateline_entry, Counter())
 
 
 # --- detection -------------------------------------------------------------------------------
@@ -701,19 +835,23 @@ def _names_a_country(gazetteer: Gazetteer, text: str) -> bool:
     return any(e.feature_code in ("PCLI", "CONT") for e in candidates(gazetteer, text))
 
 
-def find_places(doc, gazetteer: Gazetteer, dateline: str | None = None) -> list[PlaceMention]:  # noqa: ANN001
+def find_places(
+    doc,  # noqa: ANN001
+    gazetteer: Gazetteer,
+    dateline: str | None = None,
+    ranker: PlaceRanker | bool | None = None,
+) -> list[PlaceMention]:
     """Places named in a parsed article, each resolved to a GeoNames place where the gazetteer
-    has one, else to the article's focus place (`resolution="contained-in-focus"`, confidence
-    0.3 at most), else left unresolved (geonameid None)."""
+    has one, else to the article's focus place (`resolution="contained-in-focus"`), else left
+    unresolved (geonameid None). `ranker` as in resolve_places."""
     mentions = []
     text = doc.text  # spaCy rebuilds it on every access: once per article
     for start, end, label in _place_spans(doc, gazetteer, text):
         span = doc[start:end]
-        found = candidates(gazetteer, span.text)
-        if label in PLACE_LABELS or found:
-            town = _town_noun_before(text, span.start_char)
-            mentions.append(_Mention(span.start_char, span.end_char, span.text, label, found, town))
+        m = _new_mention(gazetteer, text, span.start_char, span.end_char, label)
+        if label in PLACE_LABELS or m.candidates:
+            mentions.append(m)
     _link_qualifiers(text, mentions)
     _resolve(mentions, _dateline_entry(gazetteer, dateline, text),
-             _demonym_countries(doc, gazetteer))  # fmt: skip
+             _demonym_countries(doc, gazetteer), _ranker(ranker))  # fmt: skip
     return [_to_mention(m) for m in mentions]
