@@ -534,6 +534,32 @@ def test_new_articles_show_on_reload(store_path: Path, tmp_path: Path) -> None:
         app.state.store.close()
 
 
+def test_an_untitled_article_is_named_by_outlet_and_file_never_by_id(
+    store_path: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "untitled.db"
+    shutil.copy(store_path, db)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "harbour_notice.txt").write_text(
+        "The harbour of Hamburg reopened to ships on Monday after the storm, and the port "
+        "authority said that the quays in the old district would stay closed for a week.\n",
+        encoding="utf-8",
+    )
+    analyze(folder, db=db, workers=1, understand=False, outlet="Harbour Times").close()
+    app = create_app(db)
+    try:
+        with TestClient(app) as c:
+            found = c.get("/search", params={"q": "quays"})
+            assert "Harbour Times: harbour_notice.txt" in found.text
+            (row,) = c.get("/api/search", params={"q": "quays"}).json()["results"]
+            assert row["id"] not in found.text.replace(f"/article/{row['id']}", "")
+            corpus = c.get("/api").json()["corpus"]
+            assert "T" not in (corpus["first"] + corpus["last"])  # days, not timestamps
+    finally:
+        app.state.store.close()
+
+
 def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli_app, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2

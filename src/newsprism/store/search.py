@@ -156,8 +156,8 @@ class SearchIndex(StoreBase):
                          "WHERE s.entity_id = :entity_id)")  # fmt: skip
             params["entity_id"] = entity_id
         start, stop = SEARCH_MARK
-        columns = ("a.id, a.title, o.name AS outlet, a.outlet_id, a.published, a.language, "
-                   "a.word_count")  # fmt: skip
+        columns = ("a.id, a.title, a.source, o.name AS outlet, a.outlet_id, a.published, "
+                   "a.language, a.word_count")  # fmt: skip
         joins = "LEFT JOIN outlet o ON o.id = a.outlet_id"
         query = search_query(words) if words else ""
         if not query:

@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from newsprism import __version__
 from newsprism.crosscheck.verdicts import VERDICTS
 from newsprism.show.highlight import Mark, highlight, mark_note
+from newsprism.show.readable import article_name
 from newsprism.show.svgmap import MapPoint, svg_map
 from newsprism.store import Store, open_store
 from newsprism.store.store import SEARCH_MARK
@@ -149,6 +150,7 @@ def _environment() -> Environment:
     env.filters["num"] = lambda n: f"{n:,}" if isinstance(n, int) else n
     env.filters["technique_name"] = lambda name: name.replace("_", " ").replace(",", ", ")
     env.filters["outlet_slug"] = outlet_slug
+    env.filters["article_name"] = article_name  # the report's way: never a path or an id
     env.globals["version"] = __version__
     env.globals["verdicts"] = VERDICTS
     return env

@@ -121,8 +121,9 @@ class Reader:
                     select(claim_group.c.verdict, func.count()).group_by(claim_group.c.verdict)
                 ).all()
             )
-            first = conn.execute(select(func.min(article.c.published))).scalar()
-            last = conn.execute(select(func.max(article.c.published))).scalar()
+            # the days only: a timestamp's hours say nothing about a corpus's span
+            first = (conn.execute(select(func.min(article.c.published))).scalar() or "")[:10]
+            last = (conn.execute(select(func.max(article.c.published))).scalar() or "")[:10]
             languages = conn.execute(
                 select(article.c.language, func.count())
                 .group_by(article.c.language)
@@ -249,7 +250,7 @@ class Reader:
         if not group:
             return []
         query = (
-            select(article.c.id, article.c.title, article.c.duplicate_of,
+            select(article.c.id, article.c.title, article.c.source, article.c.duplicate_of,
                    article.c.duplicate_similarity, outlet.c.name.label("outlet"))
             .select_from(article.outerjoin(outlet, article.c.outlet_id == outlet.c.id))
             .where((article.c.duplicate_of == group) | (article.c.id == group))
