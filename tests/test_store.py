@@ -178,3 +178,19 @@ def test_unchanged_files_are_skipped_changed_ones_read_again(
         assert second.summary.new_articles == 1  # the corrected version is a new article
         assert second.store.count("article") == 4
         assert second.store.count("source_file") == 3
+
+
+def test_a_store_from_before_an_index_was_added_gets_it(tmp_path: Path) -> None:
+    from newsprism.store import open_store
+
+    db = tmp_path / "old.db"
+    open_store(db).close()
+    with sqlite3.connect(db) as conn:  # as a store made before the index was in the schema
+        conn.execute("DROP INDEX ix_span_record_entity_article")
+    open_store(db, existing=True).close()
+    with sqlite3.connect(db) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        plan = " ".join(str(r) for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT article_id FROM span_record WHERE entity_id = 'actor:1'"))
+    assert "ix_span_record_entity_article" in names
+    assert "COVERING INDEX ix_span_record_entity_article" in plan  # no row read

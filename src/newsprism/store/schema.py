@@ -132,7 +132,9 @@ span_record = Table(
 )
 Index("ix_span_record_article", span_record.c.article_id)
 Index("ix_span_record_type", span_record.c.type)
-Index("ix_span_record_entity", span_record.c.entity_id)
+# entity first, then the article: "articles that mention X" is read from the index alone (an
+# actor or place page at 100k articles: 616 -> 185 ms for an actor named 100,000 times)
+Index("ix_span_record_entity_article", span_record.c.entity_id, span_record.c.article_id)
 
 # Canonical actors and places across the corpus. Linking updates them in place: an id never
 # changes once given, so exports and links stay valid as the corpus grows.

@@ -104,6 +104,7 @@ class Store(ClaimRecords, StoryRecords, TimelineRecords, SearchIndex):
                 if not _lost_race(exc) or attempt == CREATE_ATTEMPTS - 1:
                     raise
         self._add_new_columns()
+        self._add_new_indexes()
 
     def _check_schema_version(self) -> None:
         with self.engine.begin() as conn:
@@ -140,6 +141,21 @@ class Store(ClaimRecords, StoryRecords, TimelineRecords, SearchIndex):
             for name in names:
                 if name not in present:
                     self._add_column(schema.metadata.tables[table_name].c[name])
+
+    def _add_new_indexes(self) -> None:
+        """A store made before an index was added to the schema gets it (once: it reads the
+        whole table)."""
+        inspector = inspect(self.engine)
+        for table in schema.metadata.sorted_tables:
+            present = {i["name"] for i in inspector.get_indexes(table.name)}
+            for index in table.indexes:
+                if index.name in present:
+                    continue
+                try:
+                    index.create(self.engine, checkfirst=True)
+                except DBAPIError as exc:
+                    if not _lost_race(exc):  # another run made it meanwhile
+                        raise
 
     def _column_names(self, table_name: str) -> set[str]:
         return {c["name"] for c in inspect(self.engine).get_columns(table_name)}
