@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-slow lint bench techniques-model geocoding-model clean
+.PHONY: install demo test test-slow fuzz lint bench techniques-model geocoding-model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(STAMP)
 
 test-slow: $(STAMP)
 	VENV=$(VENV) bash scripts/test.sh -m slow
+
+# tests/test_fuzz.py with a hundred times the examples `make test` gives it, on random seeds
+# (minutes); failing examples are kept in build/hypothesis and replayed first next time.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

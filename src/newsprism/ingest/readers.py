@@ -90,6 +90,11 @@ def read_blob(blob: Blob, limits: Limits, fields: FieldMap) -> Iterator[Document
     except NotText as exc:
         yield IngestError(name, str(exc))
         return
+    if not text or text.isspace():
+        # a byte-order mark alone, or whitespace in UTF-16: empty once decoded, and a record
+        # reader would read it into nothing at all
+        yield IngestError(name, "empty file")
+        return
     if kind == "jsonl":
         yield from read_jsonl(name, text, fields)
     elif kind == "json":

@@ -142,6 +142,10 @@ def read_json(name: str, text: str, fields: FieldMap) -> Iterator[Document | Ing
     if not isinstance(data, list):
         yield IngestError(name, "JSON holds neither an article object nor a list of them")
         return
+    if not data:
+        # said, not silent: a file that reads into nothing must still leave a record of why
+        yield IngestError(name, "JSON holds an empty list: no articles")
+        return
     first = next((r for r in data if isinstance(r, dict)), None)
     why = fields.missing(first) if first is not None else None
     if why:
@@ -173,6 +177,7 @@ def read_csv(name: str, text: str, fields: FieldMap) -> Iterator[Document | Inge
     if why:
         yield IngestError(name, why, 1, retry=True)
         return
+    records = 0
     while True:
         # A record is named by the line it starts on: a quoted field may span several lines,
         # and reader.line_num is where the record ends.
@@ -180,11 +185,15 @@ def read_csv(name: str, text: str, fields: FieldMap) -> Iterator[Document | Inge
         try:
             cells = next(rows)
         except StopIteration:
+            if not records:  # a header alone: say so rather than read into nothing
+                yield IngestError(name, "CSV file has a header row but no records", 1)
             return
         except csv.Error as exc:
+            records += 1
             yield IngestError(name, f"broken CSV row: {exc}", start)
             continue
         if not cells:  # a blank line
             continue
+        records += 1
         row = dict(zip(header, cells, strict=False))  # extra cells beyond the header are dropped
         yield record_to_document(row, f"{name}:{start}", "csv", fields, start)

@@ -299,7 +299,8 @@ class EntityIndex:
         if org_key(m.name) in self._keys or fold(m.name) in ORG_HEADS:
             return False  # "Church" is no Mr. Church
         word = fold(m.name)
-        in_article = any(self._name_tokens(e)[-1] == word for e in art.persons)
+        # an article's persons may have been merged into others since it listed them
+        in_article = any(self._name_tokens(self._resolve(e))[-1] == word for e in art.persons)
         return in_article or len(self._surnames.get(word, ())) == 1
 
     def _country_of(self, m: ActorMention) -> str | None:

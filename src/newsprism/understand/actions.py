@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from newsprism.understand.action_classes import ACTION_CLASSES, EVENT_NOUNS, action_class
+from newsprism.understand.nlp import doc_text
 
 FACT = "fact"
 _CLASSED = frozenset(lemma for lemmas in ACTION_CLASSES.values() for lemma in lemmas)
@@ -202,7 +203,7 @@ def _action(
     return Action(
         start=start,
         end=end,
-        text=doc.text[start:end],
+        text=doc_text(doc)[start:end],
         verb=verb,
         action=action_class(verb) or verb,
         subject=subj.text if subj is not None else None,

@@ -367,7 +367,7 @@ def combine_estimates(own: PublishedEstimate, related: list[tuple[date, str]]
     if not related:
         return own
     dates = sorted(d for d, _ in related)
-    lo, hi = dates[0] - SLACK_BEFORE, dates[-1] + SLACK_AFTER
+    lo, hi = _moved(dates[0], -SLACK_BEFORE), _moved(dates[-1], SLACK_AFTER)
     earliest = max(own.earliest, lo) if own.earliest else lo
     latest = min(own.latest, hi) if own.latest else hi
     whys = "; ".join(f"{d.isoformat()} {why}" for d, why in related)
@@ -385,3 +385,13 @@ def combine_estimates(own: PublishedEstimate, related: list[tuple[date, str]]
         *own.evidence,
         f"{head}: published between {earliest.isoformat()} and {latest.isoformat()}"],
         max(own.confidence, _COPIES), best)
+
+
+def _moved(day: date, delta: timedelta) -> date:
+    """`day` moved by `delta`, held at the calendar's ends: a copy dated 0001-01-01 or
+    9999-12-31 (stored before such placeholder years were refused) must not make the dating
+    of its siblings raise."""
+    try:
+        return day + delta
+    except OverflowError:
+        return date.max if delta > timedelta(0) else date.min

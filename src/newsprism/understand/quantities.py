@@ -20,6 +20,7 @@ years": a duration rarely is the contested figure, and dates belong to the time 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -511,6 +512,9 @@ def _build(toks: Toks, text: str, number: _Number) -> Quantity | None:
         unit, end = _unit_after(toks, number.end)
     qualifier, q_start, words = _qualify(toks, number, start)
     value, low, high = _bounds(number, qualifier, words)
+    if not all(b is None or math.isfinite(b) for b in (value, low, high)):
+        # hundreds of digits overflow a float: no count anyone reports, and inf is not JSON
+        return None
     tokens = toks[number.start : number.end]
     anchor = _phrase_head(tokens)
     noun, via_of = _counted(toks, number, anchor, unit not in (None, "fraction"))

@@ -8,6 +8,7 @@ from functools import lru_cache
 from newsprism.understand.actors.lexicon import Lexicon
 from newsprism.understand.actors.mention import ORGANIZATION, ActorMention, _make
 from newsprism.understand.actors.words import _NON_ACTOR_HEADS, _PARENTHESIZED_ACRONYM
+from newsprism.understand.nlp import doc_text
 
 
 def _alias_mentions(doc, lex: Lexicon) -> list[ActorMention]:
@@ -19,8 +20,9 @@ def _alias_mentions(doc, lex: Lexicon) -> list[ActorMention]:
         if span.text == "IS" and not _acronym_context(span):
             continue  # "IS" is also the verb in an all-caps headline
         out.append(_make(span, span, None, ORGANIZATION))
+    text = doc_text(doc)
     for acronym in _defined_acronyms(doc):
-        for hit in re.finditer(rf"(?<!\w){re.escape(acronym)}(?!\w)", doc.text):
+        for hit in re.finditer(rf"(?<!\w){re.escape(acronym)}(?!\w)", text):
             span = doc.char_span(hit.start(), hit.end())
             if span is None or span[0].ent_type_:
                 continue
@@ -55,7 +57,7 @@ def _plain_tokenizer(vocab):
 def _defined_acronyms(doc) -> set[str]:
     """Acronyms the article defines in parentheses: "... Human Rights (SOHR)"."""
     out = set()
-    for hit in _PARENTHESIZED_ACRONYM.finditer(doc.text):
+    for hit in _PARENTHESIZED_ACRONYM.finditer(doc_text(doc)):
         span = doc.char_span(hit.start(1), hit.end(1))
         if span is not None and len(span) == 1 and span.start >= 2 and _spelled_before(span[0]):
             out.add(span.text)

@@ -49,6 +49,9 @@ from newsprism.understand.actors.words import (
     ORG_HEADS,
 )
 from newsprism.understand.lines import line_around
+from newsprism.understand.nlp import doc_text
+
+_WORD_REST = re.compile(r"\S*")
 
 
 class _Places:
@@ -144,7 +147,7 @@ def _person_mention(span, lex: Lexicon, places: _Places) -> ActorMention | None:
     if role_start < name_start and doc[name_start - 1].lower_ in BOUNDARY_WORDS:
         return None  # "secretary of State", "professor of Dogmatic Theology": no one's name
     # the model may cut a hyphenated head ("McCarrick Cover-" of "Cover-up")
-    head = head_word(name.text + re.match(r"\S*", doc.text[name.end_char :]).group())
+    head = head_word(name.text + _WORD_REST.match(doc_text(doc), name.end_char).group())
     if head.rstrip("-") in EVENT_HEADS or head in EVENT_HEADS:
         return None  # "McCarrick Cover-up" is something said about him
     if title_only(name.text):
@@ -198,7 +201,7 @@ def _headline_noise(span, lex: Lexicon) -> bool:
     there, keep only names that look like organizations."""
     if len(span) < 2 or span[-1].lower_ in _ORG_CUES or fold(span.text) in lex.org_alias:
         return False
-    line = line_around(span.doc.text, span.start_char, span.end_char)
+    line = line_around(doc_text(span.doc), span.start_char, span.end_char)
     words = re.findall(r"[^\W\d_][\w'\u2019-]*", line)
     capitalized = sum(1 for w in words if w[0].isupper())
     return len(words) >= 4 and capitalized >= 0.7 * len(words)

@@ -4,6 +4,7 @@ own timeline."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -22,6 +23,7 @@ def windows(text: str, low: str, trigger: Any) -> list[tuple[int, int]]:
     """Stretches of `text` around each `trigger` stem, merged, cut at whitespace."""
     out: list[tuple[int, int]] = []
     n = len(text)
+    space = -1  # the first whitespace at or after the last `hi` (n: none)
     for m in trigger.finditer(low):
         lo, hi = max(0, m.start() - _REACH), min(n, m.end() + _REACH)
         if out and lo <= out[-1][1]:
@@ -29,8 +31,13 @@ def windows(text: str, low: str, trigger: Any) -> list[tuple[int, int]]:
         else:
             while lo > 0 and not text[lo - 1].isspace():
                 lo -= 1
-        ws = _SPACE.search(text, hi)
-        out.append((lo, ws.start() if ws else n))
+        if space < hi:
+            # `hi` only grows: a whitespace found for an earlier one that lies past this one is
+            # still the first after it. Searching again for each trigger scanned a long text
+            # without spaces to its end once per trigger (quadratic).
+            ws = _SPACE.search(text, hi)
+            space = ws.start() if ws else n
+        out.append((lo, space))
     return out
 
 
@@ -66,9 +73,18 @@ def select(hits: list[Hit]) -> list[Hit]:
     """Longest span wins; ties go to the rule that said it ranks higher."""
     hits.sort(key=lambda h: (-(h.end - h.start), -h.rank, h.start))
     taken: list[Hit] = []
+    # The spans taken so far, sorted: they are disjoint, so sorted by start they are sorted by
+    # end too, and of those starting before a hit ends only the last can reach into it. One
+    # bisection per hit instead of a look at every span taken (quadratic in a long article).
+    starts: list[int] = []
+    ends: list[int] = []
     for h in hits:
-        if all(h.end <= t.start or h.start >= t.end for t in taken):
-            taken.append(h)
+        i = bisect_left(starts, h.end)
+        if i and ends[i - 1] > h.start:
+            continue
+        starts.insert(i, h.start)
+        ends.insert(i, h.end)
+        taken.append(h)
     taken.sort(key=lambda h: h.start)
     return taken
 

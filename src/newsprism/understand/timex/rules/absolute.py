@@ -114,12 +114,14 @@ def iso(m: re.Match[str], ctx: Context) -> Hit | None:
     return hit
 
 
-@rule(r"(?<![\d/.$])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>\d{4}|\d\d)(?![\d/])",
-      trigger=r"\d/\d", flags=0)
+# Four-digit years as YEAR_ALT takes them: "01/01/0001" is a placeholder, not 2001, and
+# "12/31/9999" no date to count weekdays from.
+@rule(r"(?<![\d/.$])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/"
+      rf"(?P<y>{YEAR_ALT}|\d\d)(?![\d/])", trigger=r"\d/\d", flags=0)
 def slash(m: re.Match[str], ctx: Context) -> Hit | None:
     # US order: news in English is mostly American, and m/d is what the benchmarks use.
     y = int(m.group("y"))
-    if y < 100:
+    if len(m.group("y")) == 2:
         y += 1900 if y > 30 else 2000
     d = safe_date(y, int(m.group("m")), int(m.group("d")))
     return day_hit(m.start(), m.end(), d, False) if d else None
