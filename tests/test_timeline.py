@@ -288,3 +288,29 @@ def _assert_entity_index_matches(db: Path, corpus_events: list[dict], named: boo
     if named:
         assert any(x.startswith("actor:") for _, x in indexed)
         assert any(x.startswith("geonames:") for _, x in indexed)  # places by GeoNames id
+
+
+def test_dated_accounts_of_a_long_article_are_looked_up_without_scanning() -> None:
+    """The sentence and nearest action of each time expression, as a scan would find them,
+    and fast on an article of 20,000 sentences (a scan per expression made it quadratic)."""
+    import random
+    import time
+
+    from newsprism.timeline.corpus_dates import ArticleRecords, Sentence
+
+    rng = random.Random(3)
+    sentences = [Sentence(i * 100, i * 100 + 90, "s", frozenset()) for i in range(20_000)]
+    actions = [{"start": rng.randrange(0, 2_000_000), "action": "attack"} for _ in range(40_000)]
+    records = ArticleRecords("long", sentences, actions, [])
+    offsets = range(0, 2_000_000, 97)
+    started = time.perf_counter()
+    found = {o: (records.sentence_at(o), records.nearest_action(o)) for o in offsets}
+    assert time.perf_counter() - started < 2.0  # ~20,000 lookups
+    for offset in offsets[::200]:  # as a scan finds them
+        sentence, action = found[offset]
+        assert sentence == next((x for x in sentences if x.start <= offset < x.end), None)
+        inside = [a for a in actions if sentence and sentence.start <= a["start"] < sentence.end]
+        if not inside:
+            assert action is None
+        else:
+            assert abs(action["start"] - offset) == min(abs(a["start"] - offset) for a in inside)
