@@ -21,7 +21,7 @@ from newsprism.crosscheck.verdicts import Verdict
 from newsprism.encoders.packed import as_stored, pack, unpack
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
-from newsprism.store.claims import STATEMENT_FIELDS
+from newsprism.store.claims import CLAIM_COLUMNS, STATEMENT_FIELDS
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
 CROSSCHECK_VERSION = "5"
@@ -122,9 +122,8 @@ def add_articles(
     return rows, touched
 
 
-# Fields the claim row holds in columns of its own, and values that say nothing (Claim's
-# defaults): neither is repeated in the row's JSON (store size, issue 21).
-_COLUMNS = ("id", "article_id", "start", "end", "text", "kind")
+# Neither the fields the claim row holds in columns of its own (CLAIM_COLUMNS) nor values that
+# say nothing (Claim's defaults) are repeated in the row's JSON (store size, issue 21).
 _DEFAULTS = {"mood": "fact"}
 
 
@@ -133,7 +132,7 @@ def stored_fields(claim: Claim) -> dict[str, Any]:
     return {
         k: v
         for k, v in claim.to_dict().items()
-        if k not in _COLUMNS and not _says_nothing(v) and _DEFAULTS.get(k) != v
+        if k not in CLAIM_COLUMNS and not _says_nothing(v) and _DEFAULTS.get(k) != v
     }
 
 

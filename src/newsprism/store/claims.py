@@ -18,6 +18,9 @@ from newsprism.store.schema import (
     understood,
 )
 
+# A claim's fields the claim table holds in columns of their own: its JSON leaves them out.
+CLAIM_COLUMNS = ("id", "article_id", "start", "end", "text", "kind")
+
 # What a claim group says (its statement), as exported: the fields the store leaves out of a
 # group's JSON when they are empty, and puts back on reading.
 STATEMENT_FIELDS = (
@@ -71,8 +74,7 @@ class ClaimRecords(StoreBase):
     def stored_claims(self) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
         """(claim fields, group id, embedding) in the order the claims were grouped. The JSON
         leaves out what the columns hold and fields at their default."""
-        columns = (claim.c.id, claim.c.article_id, claim.c.start, claim.c.end, claim.c.text,
-                   claim.c.kind)  # fmt: skip
+        columns = [claim.c[name] for name in CLAIM_COLUMNS]
         query = select(claim.c.data, claim.c.group_id, claim.c.vector, *columns)
         with self.engine.connect() as conn:
             for row in conn.execute(query.order_by(claim.c.seq)):

@@ -152,7 +152,7 @@ class Store(ClaimRecords, StoryRecords, TimelineRecords, SearchIndex):
                 if index.name in present:
                     continue
                 try:
-                    index.create(self.engine, checkfirst=True)
+                    index.create(self.engine)
                 except DBAPIError as exc:
                     if not _lost_race(exc):  # another run made it meanwhile
                         raise
