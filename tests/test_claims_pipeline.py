@@ -46,21 +46,25 @@ def test_a_figure_no_one_is_cited_for_is_unattributed(examples_db: Path) -> None
     assert group["verdict"] == "unattributed"
 
 
-def test_the_agencys_toll_and_denial_contradict_the_papers_19(examples_db: Path) -> None:
+def test_the_agencys_denial_contradicts_the_papers_19(examples_db: Path) -> None:
     # Ostrava Today: the agency counts 12 dead and rejects "19 deaths"; the Valley Post and the
     # Sentinel count 19; Harbor Wire's "at least 12" agrees with both and disputes neither
     with open_corpus(examples_db) as corpus:
-        group = _group(corpus.claims(), 19, "person")
+        claims = corpus.claims()
+        group = _group(claims, 19, "person")
+        twelve = _group(claims, 12, "person")
         outlets = {a["id"]: a["outlet"] or a["source"] for a in corpus.articles()}
     assert group["verdict"] == "contradicted"
     disputing = [e for e in group["evidence"] if e["stance"] == "disputes"]
     backing = [e for e in group["evidence"] if e["stance"] != "disputes"]
     assert {outlets[e["article_id"]] for e in disputing} == {"ostrava-today.example"}
     assert any("rejected reports of 19 deaths" in e["text"] for e in disputing)
-    assert any("12 people died" in e["text"] for e in disputing)
     assert "Valley Post" in {outlets[e["article_id"]] for e in backing}
     assert not any("at least 12" in e["text"] for e in disputing)
-    assert "denied" in group["reason"] and "incompatible figures" in group["reason"]
+    assert "denied" in group["reason"]
+    # 12 and "at least 12" are one figure, of another count than 19: a group of their own, in
+    # which the agency's 12 backs Harbor Wire's "at least 12"
+    assert twelve is not group and any("12 people died" in e["text"] for e in twelve["evidence"])
 
 
 def test_claims_are_exported_and_reported_with_their_evidence(

@@ -349,6 +349,34 @@ def test_lower_bound_does_not_contradict_a_higher_figure(embedder: Any) -> None:
     assert v.verdict == "related" and not v.against_evidence
 
 
+def test_undated_tolls_of_one_night_are_one_group_per_count(embedder: Any) -> None:
+    # Undated reports of a night of attacks: "at least 80" at the concert hall and "at least 19"
+    # at a cafe both agree with the night's 129, yet count other dead; 129 and "at least 128"
+    # are one count (within 10%)
+    def undated(aid: str, outlet: str, sentence: str, phrase: str, value: float, q: str) -> Doc:
+        low = value if q == "at least" else None
+        return Doc(aid, sentence, outlet, None).quantity(
+            phrase, value, "people", "kill", q, low, None
+        )
+
+    night = undated("n1", "Gazette", "The attacks killed 129 people, prosecutors said.",
+                    "129 people", 129, "exact")
+    night2 = undated("n2", "Courier", "At least 128 people were killed in the attacks.",
+                     "At least 128 people", 128, "at least")
+    hall = undated("h1", "Gazette", "At least 80 people were killed at the concert hall.",
+                   "At least 80 people", 80, "at least")
+    hall2 = undated("h2", "Tribune", "Gunmen killed at least 80 people at the concert hall.",
+                    "at least 80 people", 80, "at least")
+    cafe = undated("c1", "Courier", "At least 19 people were killed on the cafe terrace.",
+                   "At least 19 people", 19, "at least")
+    index, articles = crosscheck(embedder, night, hall, cafe, night2, hall2)
+    toll, concert, terrace = (group_with(index, a, p) for a, p in
+                              (("n1", "129"), ("h1", "80"), ("c1", "19")))  # fmt: skip
+    assert len({toll.id, concert.id, terrace.id}) == 3
+    assert group_with(index, "n2", "128") is toll and group_with(index, "h2", "80") is concert
+    assert verdict(concert, articles).verdict == "corroborated"
+
+
 def test_about_a_figure_agrees_with_the_plain_figure(embedder: Any) -> None:
     plain = soldiers_left_1000(qualifier="exact")
     index, articles = crosscheck(embedder, withdraw_about_1000(), plain)

@@ -232,6 +232,19 @@ def test_a_corroborated_figure_another_report_of_its_story_contests_is_unconfirm
     assert contested_groups({"a", "b", "c"}, groups, other_count, meta) == []
     same_report = [*told[:2], _figure("a", "g4", 4)]
     assert contested_groups({"a", "b", "c"}, groups, same_report, meta) == []
+    # Nor where the figure may be another moment or another count: a toll that grows (127 dead,
+    # then 129), a vague figure ("thousands"), a figure far from the group's (one cafe's 15
+    # dead beside the concert hall's 80).
+    def dead(article: str, group: str, value: float, **fields) -> dict:
+        return _figure(article, group, value, counts="person", value_text=f"{value} dead",
+                       **fields)
+
+    grew = [dead("a", "g3", 129), dead("b", "g3", 129), dead("c", "g4", 127)]
+    assert contested_groups({"a", "b", "c"}, groups, grew, meta) == []
+    vague = [*told[:2], _figure("c", "g4", 2000, qualifier="vague", low=2000, high=None)]
+    assert contested_groups({"a", "b", "c"}, groups, vague, meta) == []
+    far = [*told[:2], _figure("c", "g4", 15)]
+    assert contested_groups({"a", "b", "c"}, groups, far, meta) == []
 
 
 def test_cli_timeline_prints_the_events_in_order(clash_corpus) -> None:

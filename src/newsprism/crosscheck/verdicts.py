@@ -17,6 +17,7 @@ from newsprism.crosscheck.claims import ATTRIBUTED, NUMERIC, Claim
 from newsprism.crosscheck.matching import (
     EXACT_TOLERANCE,
     ClaimGroup,
+    figure,
     is_few,
     participants,
     rival,
@@ -187,7 +188,7 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
     numeric group is one measure, scope and time by construction; other statements must say
     the same in other words, or tell the same actor doing the same thing at the same place."""
     if a.kind == NUMERIC and b.kind == NUMERIC:
-        if not close_figures(a, b) or (_figure(a) or 0) <= 1:
+        if not close_figures(a, b) or (figure(a) or 0) <= 1:
             return None  # "one person of interest" and "at least one victim" count nothing alike
         if a.counts is None and b.counts is None:
             # "31 percent", "$5 million": of what, the figure alone does not say
@@ -224,17 +225,10 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
 def close_figures(a: Claim, b: Claim) -> bool:
     """Whether two agreeing figures tell one count, not two (CLOSE_FIGURES): "at least 58
     injured" allows 1,700, but an outlet that says so speaks of another count."""
-    va, vb = _figure(a), _figure(b)
+    va, vb = figure(a), figure(b)
     if va is None or vb is None or va <= 0 or vb <= 0:
         return va == vb
     return max(va, vb) / min(va, vb) <= CLOSE_FIGURES
-
-
-def _figure(c: Claim) -> float | None:
-    for value in (c.value, c.low, c.high):
-        if value is not None:
-            return value
-    return None
 
 
 def verdict(

@@ -34,7 +34,7 @@ from newsprism.timeline.publication import corpus_bounds
 from newsprism.timeline.years import yearless_parts
 
 # Bump when settling dates or building events changes: every timeline is then built again.
-TIMELINE_VERSION = "2"  # 2: the event_entity index, place ids in events
+TIMELINE_VERSION = "3"  # 2: the event_entity index, place ids in events; 3: fixed facts contested
 
 
 @dataclass

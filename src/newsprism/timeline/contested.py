@@ -10,6 +10,13 @@ action, not known to be in another country), told as fact by a report the group 
 leaves the group "unconfirmed" with both figures shown. It does not make it
 "contradicted": the figures may be counts at different hours, and a wrong contradiction costs
 an analyst more than an abstention.
+
+Only a fixed fact can be contested this way. A toll or a count of the wounded or arrested grows
+as a story goes on (127 dead on Saturday morning, 129 by Sunday): two undated figures of it are
+two moments, not rivals; cross-checking calls them rivals where the dates show a lower count told
+later. Who carried out an attack is a fixed fact (three attackers or four). A vague figure
+("thousands of troops") contests nothing, and a figure far from the group's tells another count
+of the story (15 dead at one cafe, at least 80 at the concert hall).
 """
 
 from __future__ import annotations
@@ -19,10 +26,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsprism.crosscheck.claims import Claim, time_window
-from newsprism.crosscheck.matching import values_agree
+from newsprism.crosscheck.lexicon import count_class
+from newsprism.crosscheck.matching import CUMULATIVE_ACTIONS, figure, values_agree
 from newsprism.crosscheck.verdicts import CORROBORATED, UNCONFIRMED, close_figures
 
 __all__ = ["Contest", "contested_groups"]
+
+# How far apart a rival figure may be: three attackers or four, 230 aboard or 239.
+RIVAL_RATIO = 1.5
+# Who carried out an attack does not grow with the story, whatever happened to them.
+PERPETRATORS = frozenset({"assailant"})
 
 
 @dataclass(frozen=True)
@@ -33,7 +46,22 @@ class Contest:
 
 
 def _told_as_fact(c: Claim) -> bool:
-    return c.counts is not None and c.mood == "fact" and not c.denies
+    return (
+        c.counts is not None and c.mood == "fact" and not c.denies and c.qualifier != "vague"
+    )
+
+
+def _growing(a: Claim, b: Claim) -> bool:
+    """Both count what a story's later reports add to: the dead, the wounded, the arrested."""
+    shared = set(a.actions) & set(b.actions)
+    return bool(shared & CUMULATIVE_ACTIONS) and count_class(a.counts) not in PERPETRATORS
+
+
+def _far(a: Claim, b: Claim) -> bool:
+    va, vb = figure(a), figure(b)
+    if va is None or vb is None or va <= 0 or vb <= 0:
+        return va != vb
+    return max(va, vb) / min(va, vb) > RIVAL_RATIO
 
 
 def _rival(claim: Claim, group: list[Claim]) -> bool:
@@ -49,6 +77,8 @@ def _rival(claim: Claim, group: list[Claim]) -> bool:
         if c.counts != claim.counts or not set(c.actions) & set(claim.actions):
             return False
         if values_agree(c, claim) is not False or close_figures(c, claim):
+            return False
+        if _growing(c, claim) or _far(c, claim):
             return False
         wa, wb = time_window(c, 0), time_window(claim, 0)
         if wa is not None and wb is not None and wa != wb:
