@@ -121,7 +121,7 @@ EXPECTED = {
     "home": ['id="n-articles">5<', "Largest stories", "Hamburg", "contradicted"],
     "stories": ["Hamburg", "Articles", "largest first"],
     "search": ["<mark>storm</mark>", "Twelve dead as <mark>storm</mark> hits Hamburg"],
-    "story": ["Timeline", "2024-03-11", "contradicted", "Lena Hartmann", "<svg", "Its claims",
+    "story": ["Timeline", "11 March 2024", "contradicted", "Lena Hartmann", "<svg", "Its claims",
               "How its outlets name its actors"],
     "article": ["Storm floods Hamburg harbour district", 'class="k-place"', "Harbour Times",
                 "Its claims", "/actor/", "/place/"],
@@ -222,6 +222,23 @@ def test_json_records_are_the_exports(client: TestClient, ids: dict[str, Any],
     with open_corpus(store_path) as corpus:
         own = corpus.timeline(actor=ids["actor"])
     assert [e["id"] for e in actor["timeline"]] == [e["id"] for e in own]
+
+
+def test_dates_read_as_words_and_days(client: TestClient, ids: dict[str, Any]) -> None:
+    # an event's TimeML value ("2031-03-14TAF") reads as words on the story page; tables show
+    # an article's day, not its timestamp
+    from newsprism.show.readable import timeml
+
+    page = client.get(f"/story/{ids['story']}").text
+    events = client.get(f"/api/story/{ids['story']}").json()["events"]
+    valued = [e for e in events if e.get("first") and e.get("value")]
+    assert valued
+    for e in valued:
+        assert timeml(e["value"]) in page.replace("&#39;", "'")
+    articles = client.get(f"/api/story/{ids['story']}").json()["articles"]
+    stamped = [a["published"] for a in articles if a.get("published") and "T" in a["published"]]
+    for stamp in stamped:
+        assert f"<td>{stamp[:10]}</td>" in page and stamp not in page
 
 
 def test_home_counts(client: TestClient) -> None:
@@ -423,7 +440,12 @@ def test_day_range_skips_future_and_partial_dates() -> None:
 
     days = ["2024-03-01", "2099-01-01", "2024-02", "", "2024-02-30"]
     assert day_range(days, 3, today=date(2025, 1, 1)) == ["2024-02-28", "2024-02-29", "2024-03-01"]
-    assert day_range(["2099-01-01"], 3, today=date(2025, 1, 1)) == []
+    # a corpus dated wholly in the future (the example corpus is set in 2031) still has its
+    # chart: the window holding most of its days, which one stray 2099 does not pull away
+    future = ["2031-03-14", "2031-03-15", "2031-03-16", "2099-01-01"]
+    assert day_range(future, 3, today=date(2025, 1, 1)) == future[:3]
+    assert day_range(["2099-01-01"], 3, today=date(2025, 1, 1))[-1] == "2099-01-01"
+    assert day_range(["", "2024-02"], 3, today=date(2025, 1, 1)) == []
 
 
 def test_map_data_blocks(client: TestClient, ids: dict[str, Any]) -> None:

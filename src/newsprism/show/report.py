@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 
 from newsprism import __version__
 from newsprism.show import readable
@@ -21,6 +21,7 @@ from newsprism.show.export_records import (
 from newsprism.show.framing import naming_matrix
 from newsprism.show.highlight import Mark, highlight, mark_note
 from newsprism.show.svgmap import MapPoint, svg_map
+from newsprism.show.templating import environment
 from newsprism.store import Store
 
 KIND_ORDER = ("mention", "place", "timeref", "quantity", "attribution")
@@ -40,20 +41,8 @@ STORY_ACTORS = 8  # actors whose naming by each of the story's outlets is shown
 
 
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("newsprism", "show/templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment("show/templates")
     env.filters["paragraphs"] = lambda text: [p for p in text.split("\n\n") if p.strip()]
-    # "Name_Calling,Labeling" -> "Name Calling, Labeling"
-    env.filters["technique_name"] = lambda name: name.replace("_", " ").replace(",", ", ")
-    # what a reader reads: "9 October, year unknown", "more than 400 Kurds"
-    env.filters["timeml"] = lambda value, mod=None: readable.timeml(
-        None if value is None else str(value), mod
-    )
-    env.filters["quantity"] = readable.quantity
     return env
 
 

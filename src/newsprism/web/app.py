@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup, escape
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.applications import Starlette
@@ -31,8 +31,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from newsprism import __version__
 from newsprism.crosscheck.verdicts import VERDICTS
 from newsprism.show.highlight import Mark, highlight, mark_note
-from newsprism.show.readable import article_name
 from newsprism.show.svgmap import MapPoint, svg_map
+from newsprism.show.templating import environment
 from newsprism.store import Store, open_store
 from newsprism.store.store import SEARCH_MARK
 from newsprism.store.store import outlet_id as outlet_slug
@@ -139,18 +139,11 @@ def unmarked(text: str | None) -> str | None:
 
 
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("newsprism", "web/templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment("web/templates")
     env.filters["q"] = lambda value: quote(str(value), safe="")
     env.filters["marked"] = marked
     env.filters["num"] = lambda n: f"{n:,}" if isinstance(n, int) else n
-    env.filters["technique_name"] = lambda name: name.replace("_", " ").replace(",", ", ")
     env.filters["outlet_slug"] = outlet_slug
-    env.filters["article_name"] = article_name  # the report's way: never a path or an id
     env.globals["version"] = __version__
     env.globals["verdicts"] = VERDICTS
     return env

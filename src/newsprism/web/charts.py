@@ -99,13 +99,28 @@ def stacked_bar(segments: Sequence[Bar], title: str, width: int = 640) -> Markup
 
 def day_range(days: Iterable[str], span: int, today: date | None = None) -> list[str]:
     """`span` consecutive days ending on the latest of `days` (ISO dates) that is not in the
-    future: a mistyped year 2099 would otherwise leave the chart empty."""
+    future: a mistyped year 2099 would otherwise leave the chart empty. A corpus dated wholly
+    in the future (a scenario, a test set, a clock set wrong) gets the window that holds the
+    most of its days, the latest on ties: one stray date does not choose it."""
     today = today or date.today()
-    known = sorted(d for d in days if _is_day(d) and date.fromisoformat(d) <= today)
-    if not known:
+    every = sorted({date.fromisoformat(d) for d in days if _is_day(d)})
+    if not every:
         return []
-    last = date.fromisoformat(known[-1])
+    past = [d for d in every if d <= today]
+    last = past[-1] if past else _busiest_window_end(every, span)
     return [(last - timedelta(days=n)).isoformat() for n in range(span - 1, -1, -1)]
+
+
+def _busiest_window_end(days: Sequence[date], span: int) -> date:
+    """The last day of the `span`-day window ending on one of `days` (sorted, distinct) that
+    holds the most of them; the latest such window on ties."""
+    best, best_end, first = 0, days[-1], 0
+    for i, end in enumerate(days):
+        while (end - days[first]).days >= span:
+            first += 1
+        if i - first + 1 >= best:
+            best, best_end = i - first + 1, end
+    return best_end
 
 
 def _is_day(text: str | None) -> bool:
