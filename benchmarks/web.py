@@ -1,7 +1,7 @@
 """Latency of `newsprism serve`: p50/p95 of each page type on a store of N articles.
 
     python benchmarks/web.py [--articles 100000] [--sample 60] [--requests 40] [--db FILE]
-                             [--ptc DIR] [--keep]
+                             [--ptc DIR] [--keep] [--pages actor,place]
 
 A sample of real articles (../shared/data/ptc/train-articles) is analyzed once (cached in
 build/bench/web-seed-S.db). Its rows (articles, span records, claims and claim groups, stories,
@@ -196,6 +196,8 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=None, help="default build/bench/web-N.db")
     parser.add_argument("--ptc", type=Path, default=DEFAULT_PTC)
     parser.add_argument("--keep", action="store_true", help="reuse --db if it exists")
+    parser.add_argument("--pages", default=None,
+                        help="comma-separated page types to time (default: all)")
     args = parser.parse_args()
     db = args.db or ROOT / "build" / "bench" / f"web-{args.articles}.db"
     if not (args.keep and db.exists()):
@@ -218,7 +220,10 @@ def main() -> None:
         for _ in range(3):  # warm: templates compiled, pages of the store cached by the OS
             client.get("/")
             client.get("/search?q=president")
+        wanted = set(args.pages.split(",")) if args.pages else None
         for kind, urls in targets(db, rng, args.requests).items():
+            if wanted is not None and kind not in wanted:
+                continue
             times, statuses = [], set()
             for url in urls:
                 started = time.perf_counter()

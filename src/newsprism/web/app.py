@@ -52,6 +52,7 @@ from newsprism.web.queries import (
     QueryTimeout,
     Reader,
     bound_queries,
+    concurrently,
     deadline,
 )
 
@@ -495,10 +496,13 @@ class WebApp:
         if record["entity_type"] == "place" and record.get("geonameid"):
             prefix = "/api" if request.url.path.startswith("/api/") else ""
             return Page("", {}, None, redirect=f"{prefix}/place/{record['geonameid']}")
-        mentions = self.reader.mention_count(entity_id)
-        naming = self.reader.naming_row(entity_id, record)
-        timeline, timeline_total = self.reader.events_of_entity(entity_id)
-        articles, total = self.store.search_articles(None, entity_id=entity_id, limit=PAGE_SIZE)
+        r = self.reader
+        mentions, naming, (timeline, timeline_total), (articles, total) = concurrently(
+            lambda: r.mention_count(entity_id),
+            lambda: r.naming_row(entity_id, record),
+            lambda: r.events_of_entity(entity_id),
+            lambda: self.store.search_articles(None, entity_id=entity_id, limit=PAGE_SIZE),
+        )
         naming_data = None
         if naming:
             naming_data = {k: v for k, v in naming.items() if k not in ("articles", "columns")}
