@@ -194,3 +194,39 @@ def test_a_store_from_before_an_index_was_added_gets_it(tmp_path: Path) -> None:
             "EXPLAIN QUERY PLAN SELECT article_id FROM span_record WHERE entity_id = 'actor:1'"))
     assert "ix_span_record_entity_article" in names
     assert "COVERING INDEX ix_span_record_entity_article" in plan  # no row read
+
+
+def test_the_text_as_read_is_kept_compressed_and_read_back(db_target: str, tmp_path: Path) -> None:
+    # the text before cleaning (page furniture included) is kept for provenance, compressed
+    text = (
+        "Dam wall gives way\n\nThe dam wall gave way on Friday night, officials said, and water "
+        "reached the lower town by dawn. Rescuers worked through the night.\n\n"
+        + "Share this story on Facebook\n\nRead more: flood coverage\n\n" * 30
+    )
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "harbor.example_dam.txt").write_text(text, encoding="utf-8")
+    with analyze(tmp_path / "in", db=db_target, workers=1) as corpus:
+        [stored] = corpus.store.articles(with_raw=True)
+        assert "raw" not in corpus.articles()[0] and "raw_zlib" not in stored
+        with corpus.store.engine.connect() as conn:
+            raw, packed = conn.execute(select(article.c.raw, article.c.raw_zlib)).one()
+    assert "The dam wall gave way" in stored["raw"] and "Share this story" in stored["raw"]
+    assert "Share this story" not in stored["text"]
+    assert raw == "" and len(packed) < len(stored["raw"]) / 4
+
+
+def test_a_store_from_before_raw_was_compressed_reads_its_raw(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    text = "Dam wall gives way\n\nThe dam wall gave way on Friday night, officials said.\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "first.example_a.txt").write_text(text, encoding="utf-8")
+    analyze(tmp_path / "in", db=db, workers=1).close()
+    with sqlite3.connect(db) as conn:  # as the store kept it before raw_zlib
+        conn.execute("UPDATE article SET raw = ?, raw_zlib = NULL", (text,))
+        conn.execute("ALTER TABLE article DROP COLUMN raw_zlib")
+    store = open_store(db, existing=True)  # the column comes back, empty
+    try:
+        [stored] = store.articles(with_raw=True)
+    finally:
+        store.close()
+    assert stored["raw"] == text

@@ -22,6 +22,7 @@ SCHEMA_VERSION = "1"
 ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
     "outlet": ("country", "notes"),
     "published_inference": ("confidence", "corpus_earliest", "corpus_latest", "corpus_evidence"),
+    "article": ("raw_zlib",),
 }
 
 metadata = MetaData()
@@ -65,10 +66,14 @@ article = Table(
     Column("dateline_place", Text),
     Column("word_count", Integer, nullable=False),
     Column("text", Text, nullable=False),
+    # The text as read (HTML, a feed item), for provenance: zlib-compressed in raw_zlib, with raw
+    # left empty (an HTML page is several times its text, and read back only on request).
+    # Stores written before hold it in raw, raw_zlib null; store.raw_text reads both.
     Column("raw", Text, nullable=False),
     Column("offsets", Text, nullable=False),  # JSON [[clean_start, raw_start, length], ...]
     Column("removed", Text, nullable=False),  # JSON [{start, end, text, reason}, ...]
     Column("minhash", LargeBinary),
+    Column("raw_zlib", LargeBinary),
     Column("duplicate_of", String(64)),  # first stored article of its near-duplicate group
     Column("duplicate_similarity", Float),
     Column("ingested_at", DateTime(timezone=True), nullable=False),

@@ -7,6 +7,7 @@ import fcntl
 import json
 import re
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -508,7 +509,8 @@ class Store(ClaimRecords, StoryRecords, TimelineRecords, SearchIndex):
             "dateline_place": a.dateline_place,
             "word_count": a.word_count,
             "text": a.text,
-            "raw": a.raw,
+            "raw": "",
+            "raw_zlib": pack_raw(a.raw),
             "offsets": json.dumps(a.offsets, separators=(",", ":")),
             "removed": json.dumps([asdict(r) for r in a.removed], ensure_ascii=False),
             "minhash": a.minhash,
@@ -541,8 +543,11 @@ class Store(ClaimRecords, StoryRecords, TimelineRecords, SearchIndex):
     def articles(self, with_raw: bool = False) -> list[dict[str, Any]]:
         """Articles in arrival order, with outlet name, duplicate group and where each was seen."""
         cols = [
-            c for c in article.c if c.name not in ("minhash",) and (with_raw or c.name != "raw")
-        ]
+            c for c in article.c
+            if c.name not in ("minhash", "raw_zlib") and (with_raw or c.name != "raw")
+        ]  # fmt: skip
+        if with_raw:
+            cols.append(article.c.raw_zlib)
         query = (
             select(
                 *cols,
@@ -566,6 +571,8 @@ class Store(ClaimRecords, StoryRecords, TimelineRecords, SearchIndex):
                 )
         originals = {r["duplicate_of"] for r in rows if r["duplicate_of"]}
         for r in rows:
+            if with_raw:
+                r["raw"] = raw_text(r.pop("raw_zlib"), r["raw"])
             r["offsets"] = json.loads(r["offsets"])
             r["removed"] = json.loads(r["removed"])
             r["duplicate_group"] = r["duplicate_of"] or (r["id"] if r["id"] in originals else None)
@@ -705,3 +712,13 @@ def _check_existing(target: str | Path) -> None:
     if tables is None or not {schema.meta.name, "article"} <= tables:
         what = "not a SQLite file" if tables is None else "a SQLite database of another application"
         raise StoreError(f"{text} is {what}, not a newsprism store: nothing was changed in it")
+
+
+def pack_raw(raw: str) -> bytes:
+    """The text as read, compressed for the store (schema.article.raw_zlib)."""
+    return zlib.compress(raw.encode("utf-8"), 6)
+
+
+def raw_text(packed: bytes | None, stored: str) -> str:
+    """The text as read: from raw_zlib, or from raw in a store written before it."""
+    return zlib.decompress(packed).decode("utf-8") if packed is not None else stored

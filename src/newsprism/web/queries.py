@@ -224,7 +224,7 @@ class Reader:
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """The article's export record (as `article_records` writes it)."""
-        cols = [c for c in article.c if c.name not in ("minhash", "raw")]
+        cols = [c for c in article.c if c.name not in ("minhash", "raw", "raw_zlib")]
         query = select(
             *cols, outlet.c.name.label("outlet"), outlet.c.domain.label("outlet_domain"),
             outlet.c.country.label("outlet_country"), outlet.c.notes.label("outlet_notes"),
