@@ -28,6 +28,8 @@ SENTENCES = [
     "The bombs killed 257 people and injured more than 5,500.",
     "She offered a reward of up to 2 million U.S. dollars; a poster promised dlrs 2 million.",
     "That brought the toll for both bombings to 259, and the death toll in Nairobi stands at 247.",
+    "In addition to the 129 people killed in Paris, 352 were injured, the prosecutor said.",
+    "Police said 500 people living near the dam were evacuated overnight.",
 ]
 
 
@@ -208,3 +210,11 @@ def test_a_verb_sharing_the_counted_subject_is_kept_but_not_one_sharing_an_objec
     assert troops.predicate == "deploy" and troops.coordinated == ("withdraw",)
     killed = _one(found, 15, "257 people")
     assert killed.predicate == "kill" and killed.coordinated == ()
+
+
+def test_a_participle_on_the_counted_noun_says_what_it_counts(found):
+    # the main verb (injured) is not what the 129 underwent; "living" describes the 500, who
+    # were evacuated
+    assert _one(found, 18, "129 people").predicate == "kill"
+    assert _one(found, 18, "352").predicate == "injure"
+    assert _one(found, 19, "500 people").predicate == "evacuate"

@@ -411,7 +411,12 @@ def _counts_lemma(noun: Token) -> str:
 
 
 def _predicate(anchor: Token) -> tuple[str, int, int] | None:
-    """Climb from the counted noun (or the number) to the verb it is subject or object of."""
+    """Climb from the counted noun (or the number) to the verb it is subject or object of; a
+    verb that modifies the noun itself says first what it counts: "in addition to the 129 people
+    killed in Paris, 352 were injured" counts the dead, whatever the sentence's main verb."""
+    own = _modifying_verb(anchor)
+    if own is not None:
+        return _verb(own)
     token = anchor
     for _ in range(8):
         dep = token.dep_
@@ -436,6 +441,25 @@ def _predicate(anchor: Token) -> tuple[str, int, int] | None:
         if token.pos_ == "VERB":
             return _verb(token)
         return None
+    return None
+
+
+def _modifying_verb(noun: Token) -> Token | None:
+    """A past participle ("the people killed in Paris") or a relative clause ("the men who
+    blew themselves up") on the counted noun. A present participle is left alone: "500 people
+    living nearby were evacuated" counts the evacuated."""
+    if noun.pos_ not in ("NOUN", "PROPN", "NUM"):
+        return None
+    for child in noun.rights:
+        if child.pos_ != "VERB":
+            continue
+        if child.dep_ == "acl" and child.tag_ == "VBN":
+            return child
+        if child.dep_ == "relcl" and any(
+            c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.tag_ in ("WP", "WDT")
+            for c in child.children
+        ):
+            return child
     return None
 
 
