@@ -231,6 +231,17 @@ def test_acronym_defined_in_parentheses_is_found_again(nlp) -> None:
     assert names == ["Syrian Observatory for Human Rights", "SOHR", "SOHR"]
 
 
+def test_a_name_never_ends_inside_a_bracket(nlp) -> None:
+    # the model ran "the World Health Organization (WHO" together, bracket open
+    text = (
+        "According to CNN, the cases were reported by both the World Health Organization (WHO) "
+        "and the National Bureau for Risk and Disaster Management."
+    )
+    names = [m.name for m in actors(nlp, text) if m.type == "organization"]
+    assert "World Health Organization" in names and "WHO" in names
+    assert not any("(" in n for n in names)
+
+
 def test_well_known_aliases_with_footnote_marks(nlp) -> None:
     text = "The coalition fought Daesh* for years; ISIS cells remain in the desert."
     mentions = actors(nlp, text)

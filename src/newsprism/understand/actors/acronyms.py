@@ -24,11 +24,18 @@ def _alias_mentions(doc, lex: Lexicon) -> list[ActorMention]:
     for acronym in _defined_acronyms(doc):
         for hit in re.finditer(rf"(?<!\w){re.escape(acronym)}(?!\w)", text):
             span = doc.char_span(hit.start(), hit.end())
-            if span is None or span[0].ent_type_:
+            if span is None or (span[0].ent_type_ and not _swallowed(span)):
                 continue
             if span.root.head.lemma_.lower() not in _NON_ACTOR_HEADS:
                 out.append(_make(span, span, None, ORGANIZATION))
     return out
+
+
+def _swallowed(span) -> bool:
+    """The acronym inside the entity of the name it abbreviates, its bracket left open ("the
+    World Health Organization (WHO"): the name is cut at the bracket, the acronym is its own."""
+    doc = span.doc
+    return span[0].ent_iob_ == "I" and span.start > 0 and doc[span.start - 1].text == "("
 
 
 def _acronym_context(span) -> bool:

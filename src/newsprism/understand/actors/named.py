@@ -100,12 +100,17 @@ def _titled_name(span) -> bool:
 
 
 def _trim(span):
-    """The span without a leading article, trailing possessive, footnote mark, preposition or
-    determiner ("Federal Bureau of Investigation of")."""
+    """The span without a leading article, trailing possessive, footnote mark, preposition,
+    determiner ("Federal Bureau of Investigation of") or unclosed bracket."""
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
         start += 1
+    # "World Health Organization (WHO": the model stopped inside the bracket; the acronym is
+    # the same actor's other name (acronyms.py), not part of this one
+    opened = next((t.i for t in doc[start:end] if t.text in ("(", "[")), None)
+    if opened is not None and not any(t.text in (")", "]") for t in doc[opened:end]):
+        end = opened
     while end > start and (
         doc[end - 1].is_punct
         or doc[end - 1].lower_ in ("'s", "\u2019s")
