@@ -87,3 +87,13 @@ def test_boilerplate_is_whole_lines_only() -> None:
         "The minister said readers who subscribe to our newsletter will get the report first."
     )
     assert not is_boilerplate("He said the US guarantor has not forced Turkey to stick to it.")
+
+
+def test_reprint_credits_and_form_widgets_are_boilerplate() -> None:
+    assert is_boilerplate("Article posted with permission from The Example Foundation")
+    assert is_boilerplate("This report was originally published by Jo Writer at Example Hedge")
+    assert is_boilerplate("Name This field is for validation purposes and should be left unchanged")
+    assert is_boilerplate("This story was reprinted with permission from Example Daily.")
+    assert not is_boilerplate(
+        "The report was published by the ministry on Monday and names 40 officials."
+    )

@@ -40,6 +40,17 @@ _PATTERNS = [
     r"read more( here)?:?( .{0,120})?",
     r"(related|recommended|more from .*|you may also like|also read)( articles| stories| news)?:?",
     r"this (article|story) (first|originally) appeared (on|in) .*",
+    # reprint credits: "Article posted with permission from Pamela Geller", "This report was
+    # originally published by Tyler Durden at Zero Hedge" (one such line in 42 PTC articles
+    # made a claim 'corroborated' by all of them, and tied their stories together)
+    r"(this )?(article|report|story|post|piece) (was )?(first|originally) "
+    r"(published|posted|reprinted|republished|appeared) (by|on|in|at) [^.]{1,80}\.?",
+    r"(this )?(article|report|story|post|piece) (was )?(published|posted|reprinted|republished)"
+    r" with permission (of|from) [^.]{1,80}\.?",
+    r"(article )?(posted|reprinted|republished) with permission( from .*)?",
+    r"(this article|this story|it) (is|was) (re)?published with permission.*",
+    # form widgets: "Email This field is for validation purposes and should be left unchanged."
+    r".*this field is for validation purposes and should be left unchanged\.?",
     r"(©|\(c\)|copyright) .*",
     r".*all rights reserved\.?",
     r"(advertisement|sponsored( content)?|ad|scroll to continue)",
