@@ -8,11 +8,11 @@ of a copy of examples/articles.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
 from newsprism import __version__
@@ -24,18 +24,18 @@ from newsprism.ingest.process import IngestOptions
 from newsprism.ingest.record_files import FieldMap
 from newsprism.ingest.sources import Limits
 from newsprism.pipeline import RunSummary, run_analyze
-from newsprism.show.export import KNOWN_KEYS
 from newsprism.show.export import export as run_export
 from newsprism.show.export_records import (
     RECORD_TYPES,
-    SPAN_SOURCES,
     article_records,
     error_records,
     record_fields,
     records,
 )
 from newsprism.show.framing import naming_matrix
+from newsprism.show.record_filters import check_name, conditions, passes
 from newsprism.show.report import write_report
+from newsprism.show.store_info import WRITER_KEY, StoreInfo, store_info
 from newsprism.store import Store, open_store, schema
 from newsprism.understand.techniques import TECHNIQUES
 
@@ -47,43 +47,6 @@ __all__ = [
     "DEFAULT_DB", "RECORD_TYPES", "Corpus", "NamingMatrix", "StoreInfo", "analyze",
     "open_corpus",
 ]  # fmt: skip
-# The meta key holding the version of newsprism whose `analyze` last wrote the store.
-WRITER_KEY = "newsprism_version"
-# Fields whose values are a closed list: a filter naming another value is a mistake to say.
-VOCABULARIES: dict[tuple[str, str], Sequence[str]] = {
-    ("claim", "verdict"): VERDICTS,
-    ("event", "verdict"): VERDICTS,
-    ("technique", "technique"): TECHNIQUES,
-}
-
-
-@dataclass
-class StoreInfo:
-    """What a store holds: records per type, outlets, publication dates, claim verdicts, and
-    which schema and newsprism version wrote it (`written_by` is None for a store last written
-    before newsprism recorded it)."""
-
-    store: str
-    schema_version: str | None
-    written_by: str | None
-    records: dict[str, int]
-    outlets: list[tuple[str, int]] = field(default_factory=list)  # (outlet, articles)
-    unknown_outlet: int = 0  # articles whose outlet is unknown
-    first_published: str | None = None
-    last_published: str | None = None
-    undated: int = 0
-    verdicts: dict[str, int] = field(default_factory=dict)  # claim groups per verdict
-    models: list[str] = field(default_factory=list)  # spaCy models that read the articles
-
-    def to_dict(self) -> dict[str, Any]:
-        """As plain data (for JSON).
-
-        >>> corpus.info().to_dict()["outlets"][0]
-        ('Valley Post', 3)
-        """
-        return asdict(self)
-
-
 class NamingMatrix(dict):
     """The naming matrix: `{"columns": [...], "rows": [...]}` as `newsprism export --format
     framing` writes it, plus pandas views: `to_dataframe()` (actors x outlets) and
@@ -258,10 +221,10 @@ class Corpus:
         Traceback (most recent call last):
         ValueError: unknown field 'verdikt' of claim records: use one of type, id, kind, ...
         """
-        conditions = _conditions(type, where)
+        wanted = conditions(type, where)
         found = []
         for record in records(self.store, type):
-            if all(_passes(record, c) for c in conditions):
+            if all(passes(record, c) for c in wanted):
                 found.append(record)
                 if limit is not None and len(found) >= limit:
                     break
@@ -295,7 +258,7 @@ class Corpus:
         Traceback (most recent call last):
         ValueError: unknown verdict 'Corroborated' (did you mean 'corroborated'?): use one of ...
         """
-        _check_name("verdict", verdict, VERDICTS)
+        check_name("verdict", verdict, VERDICTS)
         return [c for c in self.records("claim") if verdict is None or c["verdict"] == verdict]
 
     def stories(self) -> list[dict[str, Any]]:
@@ -380,7 +343,7 @@ class Corpus:
         Traceback (most recent call last):
         ValueError: unknown technique 'loaded language' (did you mean 'Loaded_Language'?): ...
         """
-        _check_name("technique", technique, TECHNIQUES)
+        check_name("technique", technique, TECHNIQUES)
         found = self.records("technique")
         return [r for r in found if technique is None or r["technique"] == technique]
 
@@ -594,14 +557,6 @@ def build_options(
     )
 
 
-def _check_name(what: str, given: str | None, valid: Sequence[str]) -> None:
-    """A filter naming nothing that exists is a mistake to say, not an empty answer."""
-    if given is not None and given not in valid:
-        close = [v for v in valid if v.lower().replace("_", " ") == given.lower().replace("_", " ")]
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ValueError(f"unknown {what} {given!r}{hint}: use one of {', '.join(valid)}")
-
-
 def open_corpus(db: str | Path = DEFAULT_DB) -> Corpus:
     """The store `db` made by `analyze`, to read: a missing path, an empty file or another
     application's database raises StoreError, and nothing is created.
@@ -613,161 +568,3 @@ def open_corpus(db: str | Path = DEFAULT_DB) -> Corpus:
     newsprism.store.store.StoreError: no store at typo.db: run `newsprism analyze ...
     """
     return Corpus(open_store(db, existing=True))
-
-
-# -- what a store holds ----------------------------------------------------------------------
-
-# The table each record type is stored in (span records share one, by type).
-_TABLES = {"article": "article", "entity": "entity", "claim": "claim_group", "story": "story",
-           "event": "timeline_event", "error": "ingest_error"}  # fmt: skip
-
-
-def store_info(store: Store) -> StoreInfo:
-    """What `store` holds (`Corpus.info()`), counted in the database, never by reading every
-    record, on SQLite or PostgreSQL.
-
-    >>> store_info(corpus.store).records["story"] > 0
-    True
-    """
-    with store.engine.connect() as conn:
-        meta = dict(conn.execute(select(schema.meta.c.key, schema.meta.c.value)).all())
-        spans = dict(conn.execute(
-            select(schema.span_record.c.type, func.count()).group_by(schema.span_record.c.type)
-        ).all())  # fmt: skip
-        counts = {
-            kind: spans.get(kind, 0) if kind in SPAN_SOURCES else _count(conn, _TABLES[kind])
-            for kind in RECORD_TYPES
-        }
-        article, outlet = schema.article, schema.outlet
-        outlets = conn.execute(
-            select(outlet.c.name, func.count())
-            .select_from(article.outerjoin(outlet, article.c.outlet_id == outlet.c.id))
-            .group_by(outlet.c.name)
-        ).all()
-        first, last, dated = conn.execute(
-            select(func.min(article.c.published), func.max(article.c.published),
-                   func.count(article.c.published))
-        ).one()  # fmt: skip
-        verdicts = dict(conn.execute(
-            select(schema.claim_group.c.verdict, func.count())
-            .group_by(schema.claim_group.c.verdict)
-        ).all())  # fmt: skip
-        models = conn.execute(select(schema.understood.c.model).distinct()).scalars().all()
-    named = sorted(((n, c) for n, c in outlets if n), key=lambda o: (-o[1], o[0]))
-    return StoreInfo(
-        store=store.url,
-        schema_version=meta.get("schema_version"),
-        written_by=meta.get(WRITER_KEY),
-        records=counts,
-        outlets=named,
-        unknown_outlet=sum(c for n, c in outlets if not n),
-        first_published=first[:10] if first else None,
-        last_published=last[:10] if last else None,
-        undated=counts["article"] - dated,
-        verdicts={v: verdicts.get(v, 0) for v in VERDICTS},
-        models=sorted(models),
-    )
-
-
-def _count(conn: Any, table: str) -> int:
-    return conn.execute(select(func.count()).select_from(schema.metadata.tables[table])).scalar()
-
-
-# -- query: records that pass conditions -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Condition:
-    field: str
-    value: Any
-    contains: bool = False
-
-
-def query_fields(kind: str) -> list[str]:
-    """The fields a condition on `kind` records may name: the export fields, and an object's
-    fields by their CSV column names ("statement.counts").
-
-    >>> query_fields("claim")[:4], "statement.counts" in query_fields("claim")
-    (['type', 'id', 'kind', 'verdict'], True)
-    """
-    if kind not in RECORD_TYPES:
-        raise ValueError(f"unknown record type {kind!r}: use one of {', '.join(RECORD_TYPES)}")
-    names = []
-    for name in record_fields(kind):
-        names.append(name)
-        names += [f"{name}.{k}" for k in KNOWN_KEYS.get((kind, name), ())]
-    return names
-
-
-def _conditions(kind: str, where: Mapping[str, Any] | Sequence[str] | None) -> list[_Condition]:
-    valid = query_fields(kind)
-    if where is None:
-        return []
-    if isinstance(where, Mapping):
-        conditions = [_Condition(k, v) for k, v in where.items()]
-    elif isinstance(where, str):
-        conditions = [_parse_condition(where)]
-    else:
-        conditions = [_parse_condition(c) for c in where]
-    for c in conditions:
-        if c.field not in valid:
-            raise ValueError(
-                f"unknown field {c.field!r} of {kind} records: use one of {', '.join(valid)}"
-            )
-    return [_in_vocabulary(kind, c) for c in conditions]
-
-
-def _in_vocabulary(kind: str, c: _Condition) -> _Condition:
-    """A verdict or technique as the store spells it ("Loaded language" is Loaded_Language);
-    one that does not exist raises ValueError listing those that do."""
-    vocabulary = VOCABULARIES.get((kind, c.field))
-    if not vocabulary or c.contains:
-        return c
-    wanted = str(c.value).casefold().replace(" ", "_")
-    same = [v for v in vocabulary if v.casefold() == wanted]
-    if not same:
-        _check_name(c.field, str(c.value), vocabulary)
-    return replace(c, value=same[0])
-
-
-def _parse_condition(text: str) -> _Condition:
-    """ "field=value" (equal, any case) or "field~text" (holds the text, any case)."""
-    positions = [(text.find(op), op) for op in "=~" if op in text]
-    if not positions:
-        raise ValueError(f"condition {text!r}: write it as FIELD=VALUE, or FIELD~TEXT for a "
-                         f"field holding TEXT (e.g. verdict=contradicted, title~dam)")
-    at, op = min(positions)
-    return _Condition(text[:at].strip(), text[at + 1 :].strip(), contains=op == "~")
-
-
-def _field_value(record: dict[str, Any], name: str) -> Any:
-    value: Any = record
-    for part in name.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    if value is None and name in record:
-        return record[name]
-    return value
-
-
-def _passes(record: dict[str, Any], condition: _Condition) -> bool:
-    return _matches(_field_value(record, condition.field), condition)
-
-
-def _matches(value: Any, c: _Condition) -> bool:
-    if isinstance(value, list | tuple):
-        return any(_matches(item, c) for item in value)
-    if isinstance(value, dict):  # an item such as {"id", "name"}: any of its fields
-        return any(_matches(v, c) for v in value.values() if not isinstance(v, dict | list))
-    wanted = c.value
-    if c.contains:
-        return value is not None and str(wanted).casefold() in str(value).casefold()
-    if value is None:
-        return wanted is None or str(wanted).casefold() in ("", "null", "none")
-    if isinstance(value, bool):
-        return str(wanted).casefold() in (("true", "yes", "1") if value else ("false", "no", "0"))
-    if isinstance(value, int | float):
-        try:
-            return float(wanted) == float(value)
-        except (TypeError, ValueError):
-            return False
-    return str(value).casefold() == str(wanted).casefold()

@@ -21,22 +21,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from newsprism import __version__
-from newsprism.api import (
-    DEFAULT_DB,
-    Corpus,
-    build_options,
-    check_inputs,
-    note_writer,
-    query_fields,
-    store_info,
-)
+from newsprism.api import DEFAULT_DB, Corpus, build_options, check_inputs, note_writer
 from newsprism.crosscheck.verdicts import VERDICTS
 from newsprism.engine.local import ENGINES, EngineError, EngineUnavailable, default_workers
 from newsprism.ingest.dedupe import DEFAULT_THRESHOLD
 from newsprism.pipeline import RunSummary, run_analyze
 from newsprism.show.export import FORMATS, csv_cell, csv_columns, export, flatten
 from newsprism.show.export_records import RECORD_TYPES, record_fields
+from newsprism.show.record_filters import query_fields
 from newsprism.show.report import write_report
+from newsprism.show.store_info import store_info
 from newsprism.store import Store, open_store
 from newsprism.store.store import StoreError
 from newsprism.understand.nlp import ModelError
