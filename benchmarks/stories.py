@@ -27,6 +27,7 @@ weights are the grid point best on everything among those that split the seeds e
     python benchmarks/stories.py ../shared/data/timeml/TBAQ-cleaned/AQUAINT \\
         --gold benchmarks/data/stories_aquaint.json --db /tmp/aq/stories.db \\
         --also /tmp/wr/stories.db benchmarks/data/stories_wikiref220.json \\
+        --also /tmp/ptc/stories.db benchmarks/data/stories_ptc.json \\
         --seeds-db /tmp/seeds/stories.db --tune --size 0
 
 The add-one timing builds a synthetic index of `--size` one-article stories from the real

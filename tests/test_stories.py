@@ -135,6 +135,22 @@ def test_an_article_bridging_two_stories_merges_them_and_the_old_id_resolves() -
     assert len(index.summary(a.story_id)["article_ids"]) == 3
 
 
+def test_a_claim_group_many_stories_hold_ties_no_article_to_a_story() -> None:
+    # a stock line (a reprint credit the cleaner missed) is one claim group in every story;
+    # sharing it says nothing of which story an article belongs to
+    index = StoryIndex(dim=3, weights=Weights(join=0.8, merge=9.0, claims=0.5))
+    axes = np.eye(3)
+    first = [index.add(_features(n, ["stock"]), axes[i]) for i, n in enumerate("abc")]
+    assert len({p.story_id for p in first}) == 3  # nothing in common but the stock line
+    # text alone (cosine 0.71) is not enough; the stock line would have added 0.5
+    lone = index.add(_features("d", ["stock"]), np.array([0.7071, 0.7071, 0.0]))
+    assert lone.created
+    # a group that only one story holds still counts
+    told = index.add(_features("e", ["own"]), np.array([0.0, 0.0, 1.0]))
+    follow = index.add(_features("f", ["own"]), np.array([0.6, 0.0, 0.8]))
+    assert not follow.created and follow.story_id == told.story_id
+
+
 def test_a_merged_story_id_resolves_in_the_store(stories_db: Path, tmp_path: Path) -> None:
     import shutil
 

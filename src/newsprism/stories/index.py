@@ -28,6 +28,11 @@ ACTOR_CANDIDATES = 20
 ACTORS_LOOKED_UP = 3
 # Likewise per claim group: a group shared by many stories is a widely repeated statement.
 CLAIM_CANDIDATES = 20
+# A claim group already held by more stories than this says nothing of which story an article
+# belongs to: a stock line ("Article posted with permission from ...", a form widget the
+# cleaner missed, "the virus is fatal in up to 90% of cases") that tied unrelated PTC
+# articles into one story. Two, so that one happening told apart so far can still meet.
+CLAIM_STORIES = 2
 SUMMARY_KEYS = 5
 
 
@@ -178,12 +183,23 @@ class StoryIndex:
         for group in f.claims:
             for story_id in self._by_claim.get(group, [])[-CLAIM_CANDIDATES:]:
                 candidates.add(self.resolve(story_id))
+        telling = self._telling_claims(f.claims)
         scored = [
-            (sid, score(f, float(sims[self.stories[sid].slot]), self.stories[sid], self.weights))
+            (sid, score(f, float(sims[self.stories[sid].slot]), self.stories[sid], self.weights,
+                        telling))
             for sid in candidates
             if sid in self.stories
-        ]
+        ]  # fmt: skip
         return sorted(scored, key=lambda kv: (-kv[1], self.stories[kv[0]].slot))
+
+    def _telling_claims(self, groups: Iterable[str]) -> set[str]:
+        """The article's claim groups that at most CLAIM_STORIES live stories hold."""
+        telling = set()
+        for group in groups:
+            holders = {self.resolve(s) for s in self._by_claim.get(group, ())[-CLAIM_CANDIDATES:]}
+            if len(holders) <= CLAIM_STORIES:
+                telling.add(group)
+        return telling
 
     def _fresh_id(self, article_id: str) -> str:
         """A story is named after its first article: stable across runs of the same inputs."""
