@@ -242,6 +242,21 @@ def test_a_name_never_ends_inside_a_bracket(nlp) -> None:
     assert not any("(" in n for n in names)
 
 
+def test_a_persons_surname_is_found_again_where_the_model_missed_it(nlp) -> None:
+    # the model tags neither bare "Velmar" (a paragraph's first word) nor the one after "to"
+    text = (
+        "Prime Minister Anika Velmar said on Saturday that the country was at war.\n\n"
+        "Velmar blamed the attacks on the militia and declared a state of emergency.\n\n"
+        "President Obama spoke to Velmar and offered him support.\n\n"
+        "In May, Theresa May visited Dravik. The river may rise again in May."
+    )
+    found = actors(nlp, text)
+    velmar = [m for m in found if m.name in ("Velmar", "Anika Velmar")]
+    assert len(velmar) == 3 and all(m.type == "person" for m in velmar)
+    # a surname that is also a month is never looked for again
+    assert [m.start for m in found if m.name == "May"] == []
+
+
 def test_well_known_aliases_with_footnote_marks(nlp) -> None:
     text = "The coalition fought Daesh* for years; ISIS cells remain in the desert."
     mentions = actors(nlp, text)

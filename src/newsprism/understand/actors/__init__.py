@@ -23,8 +23,9 @@ Choices an analyst should know about:
   Page furniture ("Privacy Policy and Terms") is never an actor.
 
 Modules: words (word lists), lexicon (comparison keys, alias lists), mention (the record),
-named (the model's entities), titles (roles around a name), acronyms, groups, settle (overlaps,
-types, titles standing for names).
+named (the model's entities), titles (roles around a name), acronyms, groups, repeated (a
+person's name again where the model missed it), settle (overlaps, types, titles standing for
+names).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ from newsprism.understand.actors.mention import (
     ActorMention,
 )
 from newsprism.understand.actors.named import _entity_mention, _Places
+from newsprism.understand.actors.repeated import repeated_names
 from newsprism.understand.actors.settle import _drop_overlaps, _settle_types
 from newsprism.understand.actors.words import (
     _GROUP_NOUNS,
@@ -118,5 +120,6 @@ def find_actors(doc, place_spans: Iterable[tuple[int, int]] = ()) -> list[ActorM
     found.extend(_proxy_mentions(doc, lex))
     found.extend(_group_mentions(doc, lex))
     found.extend(_quoted_actor_mentions(doc))
+    found.extend(repeated_names(doc, found))
     kept = _drop_overlaps(found)
     return _settle_types(kept, doc)
