@@ -53,6 +53,11 @@ ARTICLES = [
     ("Examiner", "Dravik market blast", "2026-08-14",
      "Six people were killed in the blast at the Dravik market on Thursday, the interior "
      "ministry of Brevia said."),
+    # a voiced opinion and a question about one thing
+    ("Pilgrim Herald", "A city with two mayors", "2026-09-02",
+     "Some say there are two mayors of Velmora [(a double)]."),
+    ("Evening Courier", "Who runs Velmora?", "2026-09-02",
+     "Does not that just mean there are two mayors of Velmora now?"),
 ]  # fmt: skip
 
 
@@ -88,6 +93,12 @@ def test_one_quote_relayed_by_two_outlets_is_one_source(corpus: dict[str, Any]) 
 
 def test_an_opinion_is_not_a_denial(corpus: dict[str, Any]) -> None:
     assert all(g["verdict"] != "contradicted" for g in _telling(corpus, "Some argue"))
+
+
+def test_an_opinion_and_a_question_corroborate_nothing(corpus: dict[str, Any]) -> None:
+    groups = _telling(corpus, "two mayors of Velmora")
+    assert groups
+    assert all(g["verdict"] != "corroborated" for g in groups), [g["reason"] for g in groups]
 
 
 def test_two_sources_in_one_article_are_one_report(corpus: dict[str, Any]) -> None:

@@ -239,6 +239,11 @@ def can_join(claim: Claim, members: list[Claim]) -> bool:
         for m in members
     ):
         return False
+    # a figure that rules out one of the group's, not as a rival of its days, counts something
+    # else: "less than 60 died" agrees with a plague's 57 and a shooting's 58, which must not
+    # meet through it
+    if any(values_agree(claim, m) is False and not rival(claim, m) for m in members):
+        return False
     if any(
         values_agree(claim, m) is not False and (near_figures(claim, m) or same_time(claim, m))
         for m in members

@@ -14,6 +14,7 @@ from pathlib import PurePath
 from typing import Any
 
 from newsprism.crosscheck.claims import ATTRIBUTED, NUMERIC, Claim
+from newsprism.crosscheck.lexicon import OPINION_RE
 from newsprism.crosscheck.matching import (
     EXACT_TOLERANCE,
     ClaimGroup,
@@ -246,7 +247,8 @@ def verdict(
     # A report that tells a claim and its denial contests it; it does not contradict itself.
     against = [c for c in against if report_key(c, articles.get(c.article_id)) not in reports]
     linked, weak = _aimed_denials(against, supporting, similarity)
-    cluster, strength = _best_cluster(supporting, key, similarity)
+    # a question or a voiced opinion ("Some say there are two popes") backs nothing
+    cluster, strength = _best_cluster([c for c in supporting if _asserts(c)], key, similarity)
     corroborating = len({key(c) for c in cluster}) >= 2
     shown = cluster if corroborating else supporting
     labels = _report_labels(shown, key, articles)
@@ -313,11 +315,20 @@ def _aimed_denials(
     return linked, weak
 
 
+def _asserts(c: Claim) -> bool:
+    """Whether a claim states something rather than asking or weighing in."""
+    return (
+        c.mood != "question"
+        and not c.text.rstrip(" \"\u201d\u2019'").endswith("?")
+        and not OPINION_RE.search(c.text)
+    )
+
+
 def _best_cluster(
     supporting: list[Claim], key: Callable[[Claim], str], similarity: Similarity | None
 ) -> tuple[list[Claim], float]:
     """The claims that state one proposition with the most independent reports behind them,
-    and the weakest link that joins them (1.0 for a lone claim)."""
+    and the weakest link that joins them (1.0 for a lone claim; none without a claim)."""
     best: tuple[int, list[Claim], float] = (0, supporting[:1], 1.0)
     pivots = _first_of_each(supporting, key)[:MAX_PIVOTS]
     for pivot in pivots:
