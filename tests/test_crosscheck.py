@@ -17,6 +17,7 @@ from newsprism.crosscheck import (
     extract_claims,
     verdict,
 )
+from newsprism.crosscheck.matching import ClaimGroup
 from newsprism.encoders.minilm import model_dir
 
 # --- building articles and their records by hand -----------------------------------------
@@ -838,3 +839,26 @@ def test_seeds_agency_claim_rests_on_one_source(seeds_crosscheck: Any) -> None:
 def test_article_without_text_or_records_has_no_claims() -> None:
     assert extract_claims({"id": "empty", "text": ""}, []) == []
     assert extract_claims({"id": "bare", "text": "Nothing was counted here."}, []) == []
+
+
+def test_a_denial_of_another_action_only_leaves_the_claim_unconfirmed() -> None:
+    # "his claim that he met the victims is untrue" reads close to "he caused the victims great
+    # pain" (a sentence model puts them near), yet denies another thing
+    def event(cid: str, article: str, text: str, action: str, denies: bool = False) -> Claim:
+        return Claim(id=cid, article_id=article, start=0, end=len(text), text=text, kind="event",
+                     subject="actor:lenk", actions=(action,), denies=denies)  # fmt: skip
+
+    pain = event("p", "a1", "Bishop Lenk caused great pain to the victims.", "cause")
+    pain2 = event("q", "a2", "The bishop caused the victims great pain.", "cause")
+    untrue = event("d", "a3", "Lenk's claim that he met with the victims is untrue.", "meet",
+                   denies=True)  # fmt: skip
+    group = ClaimGroup("g", "event", [pain, pain2, untrue])
+    articles = {a: {"id": a, "outlet": o} for a, o in
+                (("a1", "Gazette"), ("a2", "Courier"), ("a3", "Tribune"))}  # fmt: skip
+    v = verdict(group, articles, similarity=lambda a, b: 0.9)
+    assert v.verdict == "unconfirmed" and [e.claim_id for e in v.against_evidence] == ["d"]
+    # the same denial of the very action told contradicts it
+    denied = event("d", "a3", "That the bishop caused the victims pain is untrue.", "cause",
+                   denies=True)  # fmt: skip
+    v = verdict(ClaimGroup("g", "event", [pain, pain2, denied]), articles, lambda a, b: 0.9)
+    assert v.verdict == "contradicted"

@@ -304,13 +304,20 @@ def _aimed_denials(
             linked.append((c, 1.0))
             continue
         facts = [s for s in supporting if asserts_fact(s)]
-        closeness = max((similarity(c, s) for s in facts), default=0.0)
+        closeness, closest = max(
+            ((similarity(c, s), s) for s in facts), default=(0.0, None), key=lambda p: p[0]
+        )
         if not c.denies:
             if closeness >= RIVAL_LINK:  # else a figure of another happening: no dispute
                 linked.append((c, closeness))
             continue
         if c.kind == NUMERIC and any(close_figures(c, s) for s in supporting):
             closeness = 1.0  # "rejected reports of 19 deaths" names the very figure it denies
+        elif closest is not None and not set(c.actions) & set(closest.actions):
+            # "his claim that he met the victims is untrue" reads like "he caused the victims
+            # great pain", and denies another thing: a denial tells the same action it denies
+            weak.append((c, closeness))
+            continue
         (linked if closeness >= DENIAL_LINK else weak).append((c, closeness))
     return linked, weak
 
