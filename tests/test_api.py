@@ -138,6 +138,9 @@ def test_to_dataframe_has_every_export_field_even_for_an_empty_type(corpus: Corp
     ("PRESENT_REF", None, "now"),
     ("2031-W10", None, "week 10 of 2031"),
     ("199X", None, "the 1990s"),
+    ("13", None, "the 14th century"),  # "strikes each year since the 14th century"
+    ("20", None, "the 21st century"),
+    ("19XX", None, "the 20th century"),
     ("not-timeml", None, "not-timeml"),
 ])  # fmt: skip
 def test_timeml_values_read_as_words(value: str, mod: str | None, said: str) -> None:

@@ -41,6 +41,7 @@ _WEEK = re.compile(r"^(?P<year>\d{4}|XXXX)-W(?P<week>\d\d|XX)(?:-(?P<rest>\d|WE)
                    r"(?:T(?P<time>\d\d:\d\d|[A-Z]{2}))?$")
 _PART = re.compile(r"^(?P<year>\d{4}|XXXX)-(?P<part>Q[1-4]|H[12]|SP|SU|FA|AU|WI)$")
 _DECADE = re.compile(r"^(?P<head>\d{3})X$")
+_CENTURY = re.compile(r"^(?P<head>\d{2})(?:XX)?$")  # TimeML's "13": the 1300s
 _DURATION = re.compile(r"^P(?P<date>(?:[\dX.]+(?:DE|CE|WE|MO|EV|NI|[YMWDQ]))*)"
                        r"(?:T(?P<time>(?:[\dX.]+[HMS])*))?$")  # fmt: skip
 _AMOUNT = re.compile(r"([\dX.]+)(DE|CE|WE|MO|EV|NI|[YMWDQHS])")
@@ -60,7 +61,8 @@ def _value(value: str) -> str:
     if value in REFS:
         return REFS[value]
     for pattern, reader in ((_DATE, _date), (_WEEK, _week), (_PART, _part),
-                            (_DECADE, _decade), (_DURATION, _duration)):  # fmt: skip
+                            (_DECADE, _decade), (_CENTURY, _century),
+                            (_DURATION, _duration)):  # fmt: skip
         match = pattern.match(value)
         if match:
             said = reader(match)
@@ -131,6 +133,16 @@ def _part(m: re.Match[str]) -> str:
 
 def _decade(m: re.Match[str]) -> str:
     return f"the {m['head']}0s"
+
+
+def _century(m: re.Match[str]) -> str:
+    return f"the {ordinal(int(m['head']) + 1)} century"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _duration(m: re.Match[str]) -> str | None:
