@@ -257,6 +257,13 @@ def test_a_persons_surname_is_found_again_where_the_model_missed_it(nlp) -> None
     assert [m.start for m in found if m.name == "May"] == []
 
 
+def test_a_posted_title_holder_is_not_taken_for_a_place(nlp) -> None:
+    # the parser hangs "Lange" on "to", as if he were where the ambassador was sent
+    found = actors(nlp, "The ambassador to Tanzania John Lange said the embassy would reopen.")
+    assert [(m.name, m.type) for m in found] == [("John Lange", "person")]
+    assert actors(nlp, "Troops moved to Tal Abyad on Sunday.") == []
+
+
 def test_well_known_aliases_with_footnote_marks(nlp) -> None:
     text = "The coalition fought Daesh* for years; ISIS cells remain in the desert."
     mentions = actors(nlp, text)

@@ -165,7 +165,7 @@ def _person_mention(span, lex: Lexicon, places: _Places) -> ActorMention | None:
             return _make(name, name, None, ORGANIZATION)  # "Keth Hydro", "Catholic Church"
         if last in _NON_ACTOR_HEADS or last in _LANDMARKS:
             return None  # "Velmora Dam"
-        if _is_place(name, lex, places):
+        if _is_place(name, lex, places) and not _posted_to(name):
             return _place_mention(name, lex, places)
         if _attached_to(name) & _NON_ACTOR_HEADS:
             return None
@@ -256,6 +256,24 @@ def _is_place(span, lex: Lexicon, places: _Places) -> bool:
         if gov.lower_ == "of" and gov.head.lemma_.lower() in _PLACE_NOUNS:
             return True  # "the city of Raqqa"
     return head.dep_ in ("compound", "nmod") and gov.lemma_.lower() in _PLACE_NOUNS
+
+
+# Titles of someone sent to a place: "the ambassador to Tanzania John Lange" hangs the name on
+# "to" as if it were where someone went.
+_POSTED_TITLES = {"ambassador", "envoy", "consul", "emissary", "nuncio", "representative"}
+
+
+def _posted_to(span) -> bool:
+    """A name the parser made the object of "to" after a posted title, the place it names
+    before it ("ambassador to Tanzania John Lange"): the title's holder, not a place."""
+    head = _head_of(span)
+    gov = head.head
+    return (
+        len(span) >= 2
+        and head.dep_ == "pobj"
+        and gov.lower_ == "to"
+        and gov.head.lemma_.lower() in _POSTED_TITLES
+    )
 
 
 def _acts(span) -> bool:
