@@ -262,6 +262,10 @@ def test_a_posted_title_holder_is_not_taken_for_a_place(nlp) -> None:
     found = actors(nlp, "The ambassador to Tanzania John Lange said the embassy would reopen.")
     assert [(m.name, m.type) for m in found] == [("John Lange", "person")]
     assert actors(nlp, "Troops moved to Tal Abyad on Sunday.") == []
+    # the model runs the country and the name into one organization
+    found = actors(nlp, "U.S. Ambassador to Kenya Prudence Bushnell was injured in the blast.")
+    assert ("Prudence Bushnell", "person") in [(m.name, m.type) for m in found]
+    assert not any("Kenya" in m.name for m in found)
 
 
 def test_well_known_aliases_with_footnote_marks(nlp) -> None:

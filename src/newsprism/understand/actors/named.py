@@ -70,6 +70,9 @@ def _entity_mention(ent, lex: Lexicon, places: _Places) -> ActorMention | None:
         return None  # "Privacy Policy and Terms"
     if ent.label_ == "PERSON" or _titled_name(span):
         return _person_mention(span, lex, places)
+    envoy = _envoy_after_place(span, lex)
+    if envoy is not None:
+        return _make(envoy, envoy, None, PERSON)
     if ent.label_ in ("ORG", "GPE") and len(span) <= 2 and fold(span.text) not in lex.nation_of:
         titled = _titled_person(span)
         if titled is not None:
@@ -274,6 +277,20 @@ def _posted_to(span) -> bool:
         and gov.lower_ == "to"
         and gov.head.lemma_.lower() in _POSTED_TITLES
     )
+
+
+def _envoy_after_place(span, lex: Lexicon):
+    """The name in "Ambassador to Kenya Prudence Bushnell", which the model runs into one
+    organization with the country: a country, then two or three capitalized words that are
+    no organization's, after a posted title. None otherwise."""
+    if len(span) < 3 or not _posted_to(span):
+        return None
+    if fold(span[0].text) not in lex.nation_of and fold(span[0].text) not in lex.capital_of:
+        return None
+    name = span[1:]
+    if len(name) > 3 or not all(t.is_title and t.is_alpha for t in name):
+        return None
+    return None if head_word(name.text) in ORG_HEADS else name
 
 
 def _acts(span) -> bool:
