@@ -862,3 +862,21 @@ def test_a_denial_of_another_action_only_leaves_the_claim_unconfirmed() -> None:
                    denies=True)  # fmt: skip
     v = verdict(ClaimGroup("g", "event", [pain, pain2, denied]), articles, lambda a, b: 0.9)
     assert v.verdict == "contradicted"
+
+
+def test_a_press_release_template_filled_twice_is_one_source() -> None:
+    # two field offices' releases, published by two sites: one text, filled in twice
+    from newsprism.crosscheck.verdicts import independent_reports
+
+    opening = "Aliens arrested during this operation are from the following countries:"
+    texas = f"{opening} Mexico (128), Guatemala (7), Honduras (7) and Peru (1)."
+    kansas = f"{opening} Brazil (1), El Salvador (3), Guatemala (6) and Romania (1)."
+    own = "Aliens from eleven countries were arrested in the operation, the agency said today."
+    claims = [
+        Claim(id=i, article_id=a, start=0, end=len(t), text=t, kind="event")
+        for i, a, t in (("t", "a1", texas), ("k", "a2", kansas), ("o", "a3", own))
+    ]
+    articles = {a: {"id": a, "outlet": o} for a, o in
+                (("a1", "Border Daily"), ("a2", "Plains Post"), ("a3", "Courier"))}  # fmt: skip
+    reports = independent_reports(claims, articles)
+    assert reports["t"] == reports["k"] != reports["o"]

@@ -53,6 +53,10 @@ SAME_QUOTE = 0.80  # share of words two quotes have in common to be one quote re
 # their order.
 COPIED_WORDS = 10
 COPIED_SHINGLES = 0.70
+# Sentences that open with the same ten words come from one text, whatever follows: a press
+# release template ("Aliens arrested during this operation are from the following countries:")
+# filled in for two operations is one source, not two outlets agreeing.
+COPIED_OPENING = 10
 # A group's verdict is recomputed whenever an article joins it: in a group of thousands of
 # claims, quotes are compared with the latest ones and propositions built around a sample of
 # pivots, so that the cost stays bounded (the evidence of the verdict is the same kind).
@@ -146,6 +150,9 @@ def independent_reports(
                     union(c.id, other)
             quotes.append((c.id, words))
             continue
+        words = _WORD.findall(c.text.lower())
+        if len(words) > COPIED_OPENING:
+            union(c.id, "opening:" + " ".join(words[:COPIED_OPENING]))
         shingles = _shingles(c.text)
         if shingles is None:
             continue
