@@ -182,12 +182,18 @@ def roles_swapped(a: Claim, b: Claim) -> bool:
     )  # fmt: skip
 
 
-def near_figures(a: Claim, b: Claim) -> bool:
-    """Whether two figures are within JOIN_RATIO of each other (by their stated values)."""
+def figures_within(a: Claim, b: Claim, ratio: float) -> bool:
+    """Whether two claims' stated figures are within `ratio` of each other (a figure that is
+    missing, zero or negative only matches the same)."""
     va, vb = figure(a), figure(b)
     if va is None or vb is None or va <= 0 or vb <= 0:
         return va == vb
-    return max(va, vb) / min(va, vb) <= JOIN_RATIO
+    return max(va, vb) / min(va, vb) <= ratio
+
+
+def near_figures(a: Claim, b: Claim) -> bool:
+    """Whether two figures are within JOIN_RATIO of each other (by their stated values)."""
+    return figures_within(a, b, JOIN_RATIO)
 
 
 def figure(c: Claim) -> float | None:

@@ -19,6 +19,7 @@ from newsprism.crosscheck.matching import (
     EXACT_TOLERANCE,
     ClaimGroup,
     figure,
+    figures_within,
     is_few,
     participants,
     rival,
@@ -150,10 +151,10 @@ def independent_reports(
                     union(c.id, other)
             quotes.append((c.id, words))
             continue
-        words = _WORD.findall(c.text.lower())
-        if len(words) > COPIED_OPENING:
-            union(c.id, "opening:" + " ".join(words[:COPIED_OPENING]))
-        shingles = _shingles(c.text)
+        tokens = _WORD.findall(c.text.lower())
+        if len(tokens) > COPIED_OPENING:
+            union(c.id, "opening:" + " ".join(tokens[:COPIED_OPENING]))
+        shingles = _shingles(tokens)
         if shingles is None:
             continue
         # a phrase many claims share ("on Friday in the") finds no copy that a rarer one misses
@@ -169,9 +170,9 @@ def independent_reports(
     return {c.id: find(c.id) for c in claims}
 
 
-def _shingles(text: str) -> frozenset[str] | None:
-    """The 3-word sequences of a sentence long enough to tell copying from coincidence."""
-    words = _WORD.findall(text.lower())
+def _shingles(words: list[str]) -> frozenset[str] | None:
+    """The 3-word sequences of a sentence (its lower-cased words) long enough to tell copying
+    from coincidence."""
     if len(words) < COPIED_WORDS:
         return None
     return frozenset(word_shingles(words, 3))
@@ -233,10 +234,7 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
 def close_figures(a: Claim, b: Claim) -> bool:
     """Whether two agreeing figures tell one count, not two (CLOSE_FIGURES): "at least 58
     injured" allows 1,700, but an outlet that says so speaks of another count."""
-    va, vb = figure(a), figure(b)
-    if va is None or vb is None or va <= 0 or vb <= 0:
-        return va == vb
-    return max(va, vb) / min(va, vb) <= CLOSE_FIGURES
+    return figures_within(a, b, CLOSE_FIGURES)
 
 
 def verdict(

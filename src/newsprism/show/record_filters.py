@@ -24,7 +24,6 @@ VOCABULARIES: dict[tuple[str, str], Sequence[str]] = {
 }
 
 
-
 @dataclass(frozen=True)
 class Condition:
     field: str
@@ -60,17 +59,17 @@ Condition(field='statement.counts', value='troop', contains=True)]
     if where is None:
         return []
     if isinstance(where, Mapping):
-        conditions = [Condition(k, v) for k, v in where.items()]
+        stated = [Condition(k, v) for k, v in where.items()]
     elif isinstance(where, str):
-        conditions = [_parse_condition(where)]
+        stated = [_parse_condition(where)]
     else:
-        conditions = [_parse_condition(c) for c in where]
-    for c in conditions:
+        stated = [_parse_condition(c) for c in where]
+    for c in stated:
         if c.field not in valid:
             raise ValueError(
                 f"unknown field {c.field!r} of {kind} records: use one of {', '.join(valid)}"
             )
-    return [_in_vocabulary(kind, c) for c in conditions]
+    return [_in_vocabulary(kind, c) for c in stated]
 
 
 def _in_vocabulary(kind: str, c: Condition) -> Condition:

@@ -44,7 +44,6 @@ class StoreInfo:
         return asdict(self)
 
 
-
 # The table each record type is stored in (span records share one, by type).
 _TABLES = {"article": "article", "entity": "entity", "claim": "claim_group", "story": "story",
            "event": "timeline_event", "error": "ingest_error"}  # fmt: skip

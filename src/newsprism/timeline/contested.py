@@ -27,7 +27,7 @@ from typing import Any
 
 from newsprism.crosscheck.claims import Claim, time_window
 from newsprism.crosscheck.lexicon import count_class
-from newsprism.crosscheck.matching import CUMULATIVE_ACTIONS, figure, values_agree
+from newsprism.crosscheck.matching import CUMULATIVE_ACTIONS, figures_within, values_agree
 from newsprism.crosscheck.verdicts import CORROBORATED, UNCONFIRMED, close_figures
 
 __all__ = ["Contest", "contested_groups"]
@@ -57,11 +57,6 @@ def _growing(a: Claim, b: Claim) -> bool:
     return bool(shared & CUMULATIVE_ACTIONS) and count_class(a.counts) not in PERPETRATORS
 
 
-def _far(a: Claim, b: Claim) -> bool:
-    va, vb = figure(a), figure(b)
-    if va is None or vb is None or va <= 0 or vb <= 0:
-        return va != vb
-    return max(va, vb) / min(va, vb) > RIVAL_RATIO
 
 
 def _rival(claim: Claim, group: list[Claim]) -> bool:
@@ -78,7 +73,7 @@ def _rival(claim: Claim, group: list[Claim]) -> bool:
             return False
         if values_agree(c, claim) is not False or close_figures(c, claim):
             return False
-        if _growing(c, claim) or _far(c, claim):
+        if _growing(c, claim) or not figures_within(c, claim, RIVAL_RATIO):
             return False
         wa, wb = time_window(c, 0), time_window(claim, 0)
         if wa is not None and wb is not None and wa != wb:

@@ -21,6 +21,8 @@ _CALENDAR = set(
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
 MIN_NAME = 3  # characters: "Li" or "Ma" alone matches too much
+# Titles a name may follow without being part of a longer name ("Mr Hollande")
+_TITLES = {"mr", "mrs", "ms", "dr", "president", "prime", "minister", "pope", "sen", "rep"}
 
 
 def repeated_names(doc, found: list[ActorMention]) -> list[ActorMention]:
@@ -28,7 +30,7 @@ def repeated_names(doc, found: list[ActorMention]) -> list[ActorMention]:
     surfaces = _person_surfaces(found)
     if not surfaces:
         return []
-    covered = sorted((m.start, m.end) for m in found)
+    covered = [(m.start, m.end) for m in found]
     text = doc_text(doc)
     pattern = re.compile(
         r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
@@ -75,6 +77,3 @@ def _inside_longer_name(span) -> bool:
         t is not None and t.pos_ == "PROPN" and t.text[:1].isupper() and not t.is_sent_start
         for t in (before, after)
     ) and not (before is not None and before.lower_.rstrip(".") in _TITLES)
-
-
-_TITLES = {"mr", "mrs", "ms", "dr", "president", "prime", "minister", "pope", "sen", "rep"}
