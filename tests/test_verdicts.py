@@ -299,3 +299,67 @@ def test_a_place_after_another_figure_is_that_figures() -> None:
     assert [text[a:b] for a, b in sentence_spans(text)] == [
         "The bombings, on Aug. 7, killed 247 people.", "Then 10 more died."
     ]
+
+
+def test_one_known_actor_doing_one_thing_is_one_proposition() -> None:
+    """"US troops are withdrawing" told inside sentences about other things (Kurds throwing
+    tomatoes at them, Kurds pleading with them) is one proposition when the actor is one
+    resolved identity doing the same act; words alike ("troops") or another object are not."""
+    from newsprism.crosscheck import Claim
+    from newsprism.crosscheck.verdicts import same_proposition
+
+    def act(cid: str, text: str, subject: str, obj: str | None = None) -> Claim:
+        return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text, kind="event",
+                     subject=subject, object=obj, actions=("withdraw",))  # fmt: skip
+
+    tomatoes = act("a", "Kurds throw tomatoes at US troops as they withdraw.", "actor:000004")
+    pleading = act("b", "Kurds plead with US soldiers who are pulling out.", "actor:000004")
+    assert same_proposition(tomatoes, pleading, lambda p, q: 0.5) == 0.5
+    assert same_proposition(tomatoes, pleading, lambda p, q: 0.3) is None  # nothing alike
+    words = [act(k, "Troops withdraw.", "troops") for k in "cd"]
+    assert same_proposition(*words, lambda p, q: 0.5) is None  # words, not one known actor
+    elsewhere = act("e", "US troops pull out of the oil fields.", "actor:000004", "oil fields")
+    assert same_proposition(tomatoes, elsewhere, lambda p, q: 0.5) is None
+
+
+def test_a_growing_toll_is_judged_on_the_count_outlets_confirm() -> None:
+    """The toll of one bombing told as it grew (dozens, 81, then 257 a week later by
+    two outlets): the group is corroborated on 257, and the early counts are updates, not rival
+    figures, though every sentence dates the killing to the day of the bombing."""
+    from newsprism.crosscheck import verdict
+    from newsprism.crosscheck.matching import ClaimGroup
+
+    day = {"time_first": "1998-08-07", "time_last": "1998-08-07", "time_source": "text"}
+    dozens = _figure("d", "ap1", "Bombs exploded Friday, killing dozens of people.", 24,
+                     actions=("kill",), **day)  # fmt: skip
+    dozens = replace_fields(dozens, qualifier="vague", high=99)
+    early = _figure("e", "xh1", "Two bombs exploded Friday, killing 81 people.", 81,
+                    actions=("kill",), **day)  # fmt: skip
+    late = [
+        _figure("l1", "ap2", "The Aug. 7 attacks at the embassies killed 257 people.", 257,
+                actions=("kill",), **day),
+        _figure("l2", "xh2", "The twin bombings of Aug. 7 have killed 257 people.", 257,
+                actions=("kill",), **day),
+    ]  # fmt: skip
+    articles = {
+        "ap1": {"outlet": "Associated Press", "published": "1998-08-07"},
+        "xh1": {"outlet": "Xinhua", "published": "1998-08-08"},
+        "ap2": {"outlet": "Associated Press", "published": "1998-08-13"},
+        "xh2": {"outlet": "Xinhua", "published": "1998-08-14"},
+    }
+    judged = verdict(ClaimGroup("g", "numeric", [dozens, early, *late]), articles,
+                     lambda a, b: 0.5)  # fmt: skip
+    assert judged.verdict == "corroborated", judged.reason
+    assert {e.claim_id for e in judged.for_evidence} >= {"l1", "l2"}
+    # told by a third outlet on the same days as 257, 81 is a rival figure
+    same_day = {k: {**a, "published": "1998-08-14"} for k, a in articles.items()}
+    same_day["ap1"] = same_day["xh1"] = {"outlet": "Reuters", "published": "1998-08-14"}
+    judged = verdict(ClaimGroup("g", "numeric", [dozens, early, *late]), same_day,
+                     lambda a, b: 0.7)  # fmt: skip
+    assert judged.verdict == "contradicted", judged.reason
+
+
+def replace_fields(claim: Any, **fields: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(claim, **fields)

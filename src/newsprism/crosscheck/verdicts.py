@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
 from newsprism.crosscheck.claims import ATTRIBUTED, NUMERIC, Claim
 from newsprism.crosscheck.lexicon import OPINION_RE
 from newsprism.crosscheck.matching import (
+    CUMULATIVE_ACTIONS,
     EXACT_TOLERANCE,
     ClaimGroup,
     figure,
@@ -25,9 +26,12 @@ from newsprism.crosscheck.matching import (
     rival,
     roles_swapped,
     same_scene,
+    times_compatible,
+    value_range,
     values_agree,
 )
 from newsprism.ingest.dedupe import word_shingles
+from newsprism.link.entities import ID_PREFIX as ACTOR_PREFIX
 
 CORROBORATED = "corroborated"
 CONTRADICTED = "contradicted"
@@ -45,6 +49,8 @@ VERDICTS = (CORROBORATED, CONTRADICTED, RELATED, UNCONFIRMED, SINGLE_SOURCE, UNA
 PARAPHRASE = 0.80
 SAME_EVENT = 0.70
 PARAPHRASE_UNCOUNTED = 0.70  # two equal percentages or sums that say what they measure alike
+# the same resolved actor doing the same act to the same other (_same_actor_act)
+SAME_ACTOR_ACT = 0.45
 DENIAL_LINK = 0.65
 RIVAL_LINK = 0.60  # a rival figure told of the same happening, not of another with its measure
 SAME_QUOTE = 0.80  # share of words two quotes have in common to be one quote relayed
@@ -64,6 +70,7 @@ COPIED_OPENING = 10
 MAX_QUOTES_COMPARED = 200
 MAX_HOLDERS = 50
 MAX_PIVOTS = 40
+MAX_SIDES = 8  # of the agreeing sets with most reports, how many are searched for a proposition
 # Two figures further apart than this ratio tell two counts even where their qualifiers allow
 # both: "at least 75 killed" on the first day and "257 killed" a week later, and also "at least
 # 129" and "at least 130", a toll told at two moments (chosen on the labelled pairs of
@@ -228,7 +235,23 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
         and not roles_swapped(a, b)
         and not (a.country and b.country and a.country != b.country)
     )
-    return cosine if same_event and cosine >= SAME_EVENT else None
+    if same_event and cosine >= SAME_EVENT:
+        return cosine
+    return cosine if same_event and _same_actor_act(a, b) and cosine >= SAME_ACTOR_ACT else None
+
+
+def _same_actor_act(a: Claim, b: Claim) -> bool:
+    """One known actor doing one thing to the same (or no named) other: "US troops are
+    withdrawing" in a sentence about Kurds throwing tomatoes and "US soldiers pulling out" in
+    one about Kurds pleading with them. The sentences around the act differ, so their meanings
+    agree less than paraphrases do; the resolved actor and the act carry the proposition."""
+    return (
+        a.subject is not None
+        and a.subject == b.subject
+        and a.subject.startswith(ACTOR_PREFIX)
+        and a.object == b.object
+        and times_compatible(a, b)
+    )
 
 
 def close_figures(a: Claim, b: Claim) -> bool:
@@ -247,7 +270,7 @@ def verdict(
     def key(c: Claim) -> str:
         return report_of[c.id]
 
-    supporting, against = _split(group.claims, key)
+    supporting, against = _split(group.claims, key, similarity, _reported_on(articles))
     reports = {report_key(c, articles.get(c.article_id)) for c in supporting}
     # A report that tells a claim and its denial contests it; it does not contradict itself.
     against = [c for c in against if report_key(c, articles.get(c.article_id)) not in reports]
@@ -376,25 +399,46 @@ def _first_of_each(claims: list[Claim], key: Callable[[Claim], str]) -> list[Cla
     return list(first.values())
 
 
-def _split(claims: list[Claim], key: Callable[[Claim], str]) -> tuple[list[Claim], list[Claim]]:
+def _split(
+    claims: list[Claim],
+    key: Callable[[Claim], str],
+    similarity: Similarity | None = None,
+    reported_on: Callable[[Claim], Claim] = lambda c: c,
+) -> tuple[list[Claim], list[Claim]]:
     """The claims that agree with each other and have the most independent sources behind
     them, and those that dispute them: rival figures for the same days, and explicit denials
     of a figure the supporting side allows. Agreement is not transitive ("at least 12" agrees
     with 12 and with 19, which disagree), so the supporting side is a set of claims that all
-    agree pairwise."""
+    agree pairwise: of those, the one where most reports tell one figure, so that a toll that
+    grew (dozens, 81, 257, 259 dead) is judged on the count that outlets confirm, not on the
+    loosest one ("dozens" allows 81, and no outlet tells "dozens" and 81 alike)."""
     positive = [c for c in claims if not c.denies] or list(claims)
     taken = {id(c) for c in positive}
     denials = [c for c in claims if c.denies and id(c) not in taken]
     if all(c.kind != NUMERIC for c in positive):
         return positive, denials  # without figures, every assertion agrees with every other
-    pivots = _first_of_each(positive, key)[:MAX_PIVOTS]
-    supporting = max(
+    # the first claim of each report, and of each figure told: a later report's figure may be
+    # the one that others confirm
+    pivots = list(
+        {id(c): c for c in _first_of_each(positive, key) + _first_of_each(positive, _figure_key)}
+        .values()
+    )[:MAX_PIVOTS]
+    sides = sorted(
         (_consistent_with(pivot, positive) for pivot in pivots),
         key=lambda side: (len({key(c) for c in side}), len(side)),
+        reverse=True,
     )
+
+    def confirmed(side: list[Claim]) -> tuple[int, int, int]:
+        cluster, _ = _best_cluster([c for c in side if _asserts(c)], key, similarity)
+        return len({key(c) for c in cluster}), len({key(c) for c in side}), len(side)
+
+    supporting = max(sides[:MAX_SIDES], key=confirmed)
     inside = {id(c) for c in supporting}
     rivals = [
-        c for c in positive if id(c) not in inside and any(rival(c, s) for s in supporting)
+        c
+        for c in positive
+        if id(c) not in inside and any(rival(reported_on(c), reported_on(s)) for s in supporting)
     ]
     disputing = [
         d
@@ -402,6 +446,30 @@ def _split(claims: list[Claim], key: Callable[[Claim], str]) -> tuple[list[Claim
         if d.kind != NUMERIC or any(values_agree(d, s) is not False for s in supporting)
     ]
     return supporting, rivals + disputing
+
+
+def _figure_key(c: Claim) -> str:
+    return repr(value_range(c))
+
+
+def _reported_on(articles: dict[str, dict[str, Any]]) -> Callable[[Claim], Claim]:
+    """A running count (the dead, the wounded, the arrested) as of the day its article came
+    out: "the Aug. 7 bombings killed 257" told on Aug. 13 and "killed 259" on Aug. 30 are two
+    moments of one toll, not rival figures for Aug. 7. Other claims keep their own days."""
+
+    def dated(c: Claim) -> Claim:
+        article = articles.get(c.article_id) or {}
+        day = _day(article.get("published"))
+        if (
+            c.kind != NUMERIC
+            or not set(c.actions) & CUMULATIVE_ACTIONS
+            or day is None
+            or article.get("published_source") == "inferred"
+        ):
+            return c
+        return replace(c, time_first=day, time_last=day, time_source="text")
+
+    return dated
 
 
 def _consistent_with(pivot: Claim, claims: list[Claim]) -> list[Claim]:
