@@ -30,6 +30,7 @@ SENTENCES = [
     "That brought the toll for both bombings to 259, and the death toll in Nairobi stands at 247.",
     "In addition to the 129 people killed in Paris, 352 were injured, the prosecutor said.",
     "Police said 500 people living near the dam were evacuated overnight.",
+    "The blasts have killed more than 200 people and wounded over 5,000, officials said.",
 ]
 
 
@@ -218,3 +219,11 @@ def test_a_participle_on_the_counted_noun_says_what_it_counts(found):
     assert _one(found, 18, "129 people").predicate == "kill"
     assert _one(found, 18, "352").predicate == "injure"
     assert _one(found, 19, "500 people").predicate == "evacuate"
+
+
+def test_a_bare_number_after_a_counted_object_counts_the_same(found):
+    """"killed 257 people and injured more than 5,500": the 5,500 are people, injured."""
+    injured = _one(found, 15, "more than 5,500")
+    assert (injured.counts_lemma, injured.predicate) == ("people", "injure")
+    wounded = _one(found, 20, "over 5,000")
+    assert (wounded.counts, wounded.predicate) == ("people", "wound")

@@ -371,8 +371,39 @@ def _counted(
     if not measure and _lower(toks, number.end) in NOMINAL_ADJECTIVES:
         return toks[number.end], False  # "19 dead", "40 injured": people, named by their fate
     if not measure:
+        elided = _elided_noun(anchor)
+        if elided is not None:
+            return elided, True  # the number heads its phrase: its own verb is the predicate
         return _toll_of(anchor), False
     return None, False
+
+
+_QUALIFYING_PREPS = frozenset({"over", "about", "around", "under", "nearly", "almost"})
+
+
+def _elided_noun(anchor: Token) -> Token | None:
+    """"The bombs killed 259 people and injured more than 5,500": a bare number that is the
+    object of a verb conjoined to one whose object is a counted noun counts what that noun
+    counts (people), as a reader hears it."""
+    verb = anchor.head
+    if anchor.dep_ == "pobj" and verb.lower_ in _QUALIFYING_PREPS:
+        verb = verb.head  # "and wounded over 5,000", parsed as a preposition
+    elif anchor.dep_ != "dobj":
+        return None
+    if verb.dep_ != "conj" or verb.pos_ != "VERB":
+        return None
+    first = verb.head
+    if first.pos_ != "VERB" or first.i > verb.i:
+        return None
+    for child in first.children:
+        if (
+            child.dep_ == "dobj"
+            and child.pos_ in ("NOUN", "PROPN")
+            and child.lower_ not in _UNITS
+            and any(c.dep_ in _COUNT_HEAD_DEPS and c.like_num for c in child.children)
+        ):
+            return child
+    return None
 
 
 def _toll_of(anchor: Token) -> Token | None:
@@ -392,6 +423,10 @@ def _counts_text(doc: Doc, noun: Token, number: Toks) -> str:
     start = noun.left_edge.i
     if start <= number[0].i and number[-1].i < noun.i:
         start = number[-1].i + 1  # the qualifier and number belong to the quantity, not the noun
+    # a noun counted by another number: "killed 200 people and injured 5,000"
+    for own in noun.lefts:
+        if own.like_num and own.dep_ in _COUNT_HEAD_DEPS:
+            start = max(start, own.right_edge.i + 1)
     while start < noun.i and (
         doc[start].dep_ in ("det", "poss", "predet", "case", "quantmod", "nummod", "punct")
         or doc[start].is_space
