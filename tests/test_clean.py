@@ -97,3 +97,20 @@ def test_reprint_credits_and_form_widgets_are_boilerplate() -> None:
     assert not is_boilerplate(
         "The report was published by the ministry on Monday and names 40 officials."
     )
+
+
+def test_a_shop_widget_leaves_the_text_and_the_sentence_it_ran_into_stays() -> None:
+    raw = (
+        "Harbor strike enters its third week\n\n"
+        "The dockworkers of Velmora have not unloaded a ship since March 3.\n"
+        "Ports of Call: A History Mara Olsen Best Price: $5.99 Buy New $45.86 (as of 09:30 EDT "
+        "- Details) And the shipping lines are already sending their freighters to Ostrova.\n"
+        "The Velmora Chronicle Ada Kern Best Price: $12.50 (as of 04:55 EDT - Details)\n"
+        "The union meets again on Friday.\n"
+    )
+    cleaned = clean_text(raw)
+    assert "Best Price" not in cleaned.text and "Mara Olsen" not in cleaned.text
+    assert "And the shipping lines are already sending their freighters" in cleaned.text
+    assert "The union meets again on Friday." in cleaned.text
+    _check_offsets(raw, cleaned)  # kept text still maps back to the raw
+    assert sum("Best Price" in r.text for r in cleaned.removed) == 2

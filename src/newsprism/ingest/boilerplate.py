@@ -71,3 +71,19 @@ def is_boilerplate(line: str) -> bool:
     if len(line) > MAX_BOILERPLATE_CHARS:
         return False
     return _COMPILED.fullmatch(fold_line(line)) is not None
+
+
+# A shop widget a site puts among the paragraphs ("American Raj: Liberati... Eric Margolis Best
+# Price: $5.99 Buy New $45.86 (as of 09:30 EDT - Details)"), on its own line or run into the
+# next sentence: the same ad in several articles read as one figure told by several outlets.
+_PRODUCT_WIDGET = re.compile(
+    r".{0,160}?\bbest price: ?[$\u00a3\u20ac][\d.,]+(?: buy new [$\u00a3\u20ac][\d.,]+)?"
+    r"(?: \(as of [^)]{1,40}\))?",
+    re.IGNORECASE,
+)
+
+
+def product_widget_end(line: str) -> int:
+    """Where a shop widget that opens `line` ends (0 where none does)."""
+    found = _PRODUCT_WIDGET.match(line)
+    return found.end() if found else 0

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from newsprism.articles import Removal
-from newsprism.ingest.boilerplate import is_boilerplate
+from newsprism.ingest.boilerplate import is_boilerplate, product_widget_end
 from newsprism.ingest.decode import NUL_MARK
 
 # Zero-width characters and soft hyphens split words invisibly; drop them.
@@ -185,8 +185,17 @@ def clean_text(raw: str, title: str | None = None) -> Cleaned:
             title_seen = True
             blank_before = True
             continue
-        if is_boilerplate(stripped):
-            result.removed.append(Removal(*span, stripped, "boilerplate"))
+        widget = product_widget_end(stripped)
+        if widget:
+            result.removed.append(
+                Removal(span[0], span[0] + widget, stripped[:widget], "boilerplate")
+            )
+            rest = stripped[widget:]
+            stripped = rest.strip()
+            span = (span[1] - len(rest.lstrip()), span[1])
+        if not stripped or is_boilerplate(stripped):
+            if stripped:
+                result.removed.append(Removal(*span, stripped, "boilerplate"))
             blank_before = True
             continue
         if not kept:
