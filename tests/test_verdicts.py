@@ -320,6 +320,9 @@ def test_one_known_actor_doing_one_thing_is_one_proposition() -> None:
     assert same_proposition(*words, lambda p, q: 0.5) is None  # words, not one known actor
     elsewhere = act("e", "US troops pull out of the oil fields.", "actor:000004", "oil fields")
     assert same_proposition(tomatoes, elsewhere, lambda p, q: 0.5) is None
+    # a quote's mood is not read: "the troops could not have pulled out" reports no pull-out
+    quoted = replace_fields(pleading, kind="attributed")
+    assert same_proposition(tomatoes, quoted, lambda p, q: 0.5) is None
 
 
 def test_a_growing_toll_is_judged_on_the_count_outlets_confirm() -> None:
@@ -363,3 +366,59 @@ def replace_fields(claim: Any, **fields: Any) -> Any:
     from dataclasses import replace
 
     return replace(claim, **fields)
+
+
+def test_a_text_copied_or_a_quote_relayed_is_one_source() -> None:
+    """Independence: twelve words in a row in common come from one text (a press release
+    filled in for two operations; one congressman's words in two transcripts), and two quotes
+    about one named actor that share half their words are one utterance relayed in two
+    translations. Two outlets telling one fact in their own words stay two."""
+    from newsprism.crosscheck import Claim
+    from newsprism.crosscheck.verdicts import independent_reports
+
+    def claim(cid: str, text: str, kind: str = "event", **fields: Any) -> Claim:
+        return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text, kind=kind,
+                     **fields)  # fmt: skip
+
+    release = [
+        claim("r1", "Most of the migrants detained by border officers during this operation had "
+                    "prior convictions for theft and assault."),
+        claim("r2", "Several of the migrants detained by border officers during this operation had "
+                    "prior convictions for drunk driving."),
+    ]  # fmt: skip
+    transcript = [
+        claim("t1", "\u201cWell, lets face it, twice before the vote the rebels warned the "
+                    "governor that they would march on Velmora in June,\u201d he said.",
+              kind="numeric"),
+        claim("t2", "\u201cLet\u2019s face it, twice before the vote the rebels warned the governor "
+                    "that they would march on Velmora and then they did.\u201d", kind="numeric"),
+    ]  # fmt: skip
+    translated = [
+        claim("q1", "The decree is very good and completely explains the meaning of chapter "
+                    "eight of the Velmora Accord.", kind="attributed", subject="actor:000009",
+              source_kind="unknown"),
+        claim("q2", "explains precisely the meaning of chapter eight of the Velmora Accord. "
+                    "There are no other readings.", kind="attributed", subject="actor:000009",
+              source_kind="unknown"),
+    ]  # fmt: skip
+    marks = [
+        claim("m1", "\u201cWe never expected that 29% of the voters would back the mayor.",
+              kind="numeric"),
+        claim("m2", "We never expected that 29% of the voters would back the mayor.",
+              kind="numeric"),
+    ]  # fmt: skip
+    own_words = [
+        claim("o1", "Floods forced 2,000 people to leave their homes in Ostrova on Sunday as "
+                    "the river rose over its banks."),
+        claim("o2", "About 2,000 residents of Ostrova were evacuated from their homes on Sunday "
+                    "as the river Keth burst its banks."),
+    ]  # fmt: skip
+    claims = release + transcript + translated + marks + own_words
+    articles = {c.article_id: {"outlet": f"Outlet {c.id}"} for c in claims}
+    report = independent_reports(claims, articles)
+    for a, b in (release, transcript, translated, marks):
+        assert report[a.id] == report[b.id], (a.text, b.text)
+    assert report["o1"] != report["o2"]
+    other_actor = [translated[0], replace_fields(translated[1], subject="actor:000010")]
+    report = independent_reports(other_actor, articles)
+    assert report["q1"] != report["q2"]  # about two actors: not shown to be one utterance

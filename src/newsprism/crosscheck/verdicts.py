@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
-from newsprism.crosscheck.claims import ATTRIBUTED, NUMERIC, Claim
+from newsprism.crosscheck.claims import ATTRIBUTED, EVENT, NUMERIC, Claim
 from newsprism.crosscheck.lexicon import OPINION_RE
 from newsprism.crosscheck.matching import (
     CUMULATIVE_ACTIONS,
@@ -54,6 +54,11 @@ SAME_ACTOR_ACT = 0.45
 DENIAL_LINK = 0.65
 RIVAL_LINK = 0.60  # a rival figure told of the same happening, not of another with its measure
 SAME_QUOTE = 0.80  # share of words two quotes have in common to be one quote relayed
+# ... or two quotes about the same named actor: one utterance relayed in two translations or
+# transcriptions ("explains precisely the meaning of Chapter VIII of Amoris Laetitia" and "The
+# document is very good and completely explains the meaning of chapter VIII of Amoris
+# Laetitia": 0.57)
+SAME_QUOTE_ABOUT = 0.50
 # Sentences this long that share this much of their word sequences (3-word shingles of the
 # shorter one) were copied from one text (a wire story, a press release, a site's boilerplate):
 # one source wherever they appear. Two outlets telling one fact in few words share words, not
@@ -64,6 +69,11 @@ COPIED_SHINGLES = 0.70
 # release template ("Aliens arrested during this operation are from the following countries:")
 # filled in for two operations is one source, not two outlets agreeing.
 COPIED_OPENING = 10
+# Twelve words in a row in common come from one text, not from two reporters: a press
+# release's "of the aliens targeted by ERO deportation officers during this operation had prior
+# criminal histories" behind two operations, or one congressman's words in two transcripts.
+COPIED_RUN = 12
+_QUOTED = re.compile("\\s*[\"\u201c\u201e\u00ab]")  # a claim that is someone's words
 # A group's verdict is recomputed whenever an article joins it: in a group of thousands of
 # claims, quotes are compared with the latest ones and propositions built around a sample of
 # pivots, so that the cost stays bounded (the evidence of the verdict is the same kind).
@@ -144,23 +154,29 @@ def independent_reports(
     def union(a: str, b: str) -> None:
         parent[find(a)] = find(b)
 
-    quotes: list[tuple[str, frozenset[str]]] = []
+    quotes: list[tuple[str, frozenset[str], str | None]] = []
     copies: dict[str, frozenset[str]] = {}
     holders: dict[str, list[str]] = {}  # shingle -> claims that hold it: copies meet there
     for c in claims:
         union(c.id, report_key(c, articles.get(c.article_id)))
         if c.source:
             union(c.id, f"source:{c.source.strip().lower()}")
-        if c.source_kind is not None and c.kind == ATTRIBUTED:
-            words = _words(c.text)
-            for other, other_words in quotes[-MAX_QUOTES_COMPARED:]:
-                if _overlap(words, other_words) >= SAME_QUOTE:
-                    union(c.id, other)
-            quotes.append((c.id, words))
-            continue
         tokens = _WORD.findall(c.text.lower())
-        if len(tokens) > COPIED_OPENING:
+        for start in range(len(tokens) - COPIED_RUN + 1):
+            union(c.id, "run:" + " ".join(tokens[start : start + COPIED_RUN]))
+        if (c.source_kind is not None and c.kind == ATTRIBUTED) or _QUOTED.match(c.text):
+            words = _words(c.text)
+            about = c.subject if c.subject and c.subject.startswith(ACTOR_PREFIX) else None
+            for other, other_words, other_about in quotes[-MAX_QUOTES_COMPARED:]:
+                overlap = _overlap(words, other_words)
+                if overlap >= SAME_QUOTE or (
+                    about is not None and about == other_about and overlap >= SAME_QUOTE_ABOUT
+                ):
+                    union(c.id, other)
+            quotes.append((c.id, words, about))
+        elif len(tokens) > COPIED_OPENING:
             union(c.id, "opening:" + " ".join(tokens[:COPIED_OPENING]))
+        # quotes too: the same words printed with and without their quotation marks are one text
         shingles = _shingles(tokens)
         if shingles is None:
             continue
@@ -244,9 +260,13 @@ def _same_actor_act(a: Claim, b: Claim) -> bool:
     """One known actor doing one thing to the same (or no named) other: "US troops are
     withdrawing" in a sentence about Kurds throwing tomatoes and "US soldiers pulling out" in
     one about Kurds pleading with them. The sentences around the act differ, so their meanings
-    agree less than paraphrases do; the resolved actor and the act carry the proposition."""
+    agree less than paraphrases do; the resolved actor and the act carry the proposition. Only
+    acts the text tells (event claims, whose mood is read), not whole quotes: "Paddock could not
+    have carried out the massacre" is no report that he did."""
     return (
-        a.subject is not None
+        a.kind == EVENT
+        and b.kind == EVENT
+        and a.subject is not None
         and a.subject == b.subject
         and a.subject.startswith(ACTOR_PREFIX)
         and a.object == b.object

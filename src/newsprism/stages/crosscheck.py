@@ -24,7 +24,7 @@ from newsprism.store import Store
 from newsprism.store.claims import CLAIM_COLUMNS, STATEMENT_FIELDS
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
-CROSSCHECK_VERSION = "10"
+CROSSCHECK_VERSION = "11"
 BATCH_ARTICLES = 32
 
 
