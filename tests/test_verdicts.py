@@ -390,8 +390,9 @@ def test_a_text_copied_or_a_quote_relayed_is_one_source() -> None:
         claim("t1", "\u201cWell, lets face it, twice before the vote the rebels warned the "
                     "governor that they would march on Velmora in June,\u201d he said.",
               kind="numeric"),
-        claim("t2", "\u201cLet\u2019s face it, twice before the vote the rebels warned the governor "
-                    "that they would march on Velmora and then they did.\u201d", kind="numeric"),
+        claim("t2", "\u201cLet\u2019s face it, twice before the vote the rebels warned the "
+                    "governor that they would march on Velmora and then they did.\u201d",
+              kind="numeric"),
     ]  # fmt: skip
     translated = [
         claim("q1", "The decree is very good and completely explains the meaning of chapter "
