@@ -281,13 +281,15 @@ def prf(scores: dict[str, tuple[float, float]], names: list[str]) -> tuple[float
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def tune(datasets: list[Dataset], seed_items: list[Item] | None) -> Weights:
+def tune(
+    datasets: list[Dataset], seed_items: list[Item] | None, points: list[Weights] | None = None
+) -> Weights:
     """Every grid point places each whole corpus (so held-out topics meet all the others as
     distractors); a fold's figure is the B-cubed of its units' articles, precision counting
     every other article their stories took in. The weights of a fold are those with the best
     mean over the datasets of the F1 of their training articles (each dataset counts the same,
-    however many articles it has)."""
-    points = grid()
+    however many articles it has). `points`: the weights tried (the whole GRID by default)."""
+    points = points or grid()
     print(f"tuning: {len(points)} grid points, {FOLDS} folds by topic or saga, over "
           f"{', '.join(d.label for d in datasets)}")  # fmt: skip
     scores = [[per_item(replay(d.items, w), d.gold) for d in datasets] for w in points]
@@ -337,9 +339,19 @@ def tune(datasets: list[Dataset], seed_items: list[Item] | None) -> Weights:
     return points[k]
 
 
+def sweep_points(spec: str) -> list[Weights]:
+    """"elsewhere=0,0.25,0.5": the shipped weights with one of them at each value."""
+    name, _, values = spec.partition("=")
+    if name not in Weights.__dataclass_fields__ or not values:
+        sys.exit(f"--sweep {spec!r}: expected NAME=V1,V2,... with NAME one of "
+                 f"{', '.join(Weights.__dataclass_fields__)}")  # fmt: skip
+    return [replace(DEFAULT_WEIGHTS, **{name: float(v)}) for v in values.split(",")]
+
+
 def _short(w: Weights) -> str:
     return (f"actors {w.actors} places {w.places} days {w.days} claims {w.claims} "
-            f"late {w.late} aftermath {w.aftermath_days:.0f} d join {w.join} "
+            f"elsewhere {w.elsewhere} late {w.late} aftermath {w.aftermath_days:.0f} d "
+            f"join {w.join} "
             f"merge {w.merge:.2f}")  # fmt: skip
 
 
@@ -390,6 +402,10 @@ def main() -> None:
         "--also", nargs=2, action="append", default=[], metavar=("DB", "GOLD"),
         help="for --tune: another labelled store (one this benchmark's --db made) and its gold",
     )  # fmt: skip
+    parser.add_argument(
+        "--sweep", default=None, metavar="NAME=V1,V2,...",
+        help="with --tune: cross-validate one weight over these values, the others as shipped",
+    )  # fmt: skip
     parser.add_argument("--size", type=int, default=100_000, help="stories for the timing")
     parser.add_argument("--probes", type=int, default=20)
     args = parser.parse_args()
@@ -427,7 +443,7 @@ def main() -> None:
                 datasets.append(Dataset.load(Path(other_gold).stem, stored_items(other),
                                              Path(other_gold)))  # fmt: skip
                 other.close()
-            tune(datasets, seed_items)
+            tune(datasets, seed_items, sweep_points(args.sweep) if args.sweep else None)
         if args.size and not items:
             lines.append("timing skipped: no article was read and placed in a story")
         elif args.size:

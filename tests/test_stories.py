@@ -297,3 +297,25 @@ def test_an_article_fitting_two_stories_a_year_apart_does_not_merge_them() -> No
     assert first != later
     undated = index.add(_dated("c", None), v)  # fits both as well as can be
     assert undated.merged == {} and len(index) == 2
+
+
+def _placed(name: str, places: dict[str, float]) -> ArticleFeatures:
+    return ArticleFeatures(id=name * 8, headline=name, places=places)
+
+
+def test_two_outbreaks_told_alike_in_two_countries_are_two_stories() -> None:
+    """"Outbreak", "death toll", "health ministry": an epidemic in one country reads like one in
+    another. Undated, nothing else tells them apart; their countries do, unless an article
+    names both (a caravan from Honduras at the US border)."""
+    from newsprism.stories.scoring import elsewhere
+
+    index = StoryIndex(dim=2, weights=Weights(join=0.85, merge=9.0, elsewhere=0.3))
+    alike = np.array([0.6, 0.8]), np.array([0.8, 0.6])  # cosine 0.96
+    velmora = index.add(_placed("a", {"g:1": 0.9, "c:VL": 0.45}), alike[0]).story_id
+    ostrova = index.add(_placed("b", {"g:2": 0.9, "c:OS": 0.45}), alike[1])
+    assert ostrova.created  # 0.96 - 0.3 < 0.85
+    follow = index.add(_placed("c", {"g:1": 0.7, "c:VL": 0.7}), alike[1])
+    assert follow.story_id == velmora
+    both = {"c:OS": 0.6, "c:VL": 0.3}
+    assert elsewhere(both, {"c:VL": 1.0}) == 0.0 and elsewhere({}, {"c:VL": 1.0}) == 0.0
+    assert elsewhere({"c:OS": 1.0}, {"c:VL": 1.0}) == 1.0
