@@ -1,6 +1,7 @@
 """Latency of `newsprism serve`: p50/p95 of each page type on a store of N articles.
 
-    python benchmarks/web.py [--articles 100000] [--sample 60] [--requests 40] [--db FILE]
+    python benchmarks/web.py [--articles 100000] [--sample 60] [--requests 40]
+                             [--db FILE_OR_URL]
                              [--ptc DIR] [--keep] [--pages actor,place]
 
 A sample of real articles (../shared/data/ptc/train-articles) is analyzed once (cached in
@@ -77,7 +78,48 @@ def _rename(value: Any, ids: dict[str, str]) -> Any:
     return value
 
 
-def grow(db: Path, articles: int) -> None:
+def copy_seed(seed: Path, url: str) -> None:
+    """A PostgreSQL store made the seed's: emptied, then given every row of the seed (`seq`
+    numbered anew by the server, so that the copies after them follow)."""
+    target = open_store(url)
+    with target.engine.begin() as conn:
+        for table in reversed(s.metadata.sorted_tables):
+            if table is not s.meta:
+                conn.execute(table.delete())
+    source = open_store(seed, existing=True)
+    with source.engine.connect() as src, target.engine.begin() as dst:
+        for table in s.metadata.sorted_tables:
+            rows = [dict(r._mapping) for r in src.execute(select(table))]
+            for row in rows:
+                row.pop("seq", None)
+            if rows:
+                dst.execute(target._insert_ignore(table), rows)
+    source.close()
+    target.close()
+
+
+def store_size(db: str) -> str:
+    if "://" not in db:
+        return f"{Path(db).stat().st_size / 1e6:,.0f} MB, SQLite"
+    store = open_store(db, existing=True)
+    with store.engine.connect() as conn:
+        size = conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar()
+    store.close()
+    return f"{(size or 0) / 1e6:,.0f} MB, PostgreSQL"
+
+
+def article_count(db: str) -> int:
+    try:
+        store = open_store(db, existing=True)
+    except Exception:  # noqa: BLE001 - no store there yet
+        return 0
+    with store.engine.connect() as conn:
+        n = conn.execute(select(func.count()).select_from(s.article)).scalar() or 0
+    store.close()
+    return int(n)
+
+
+def grow(db: Path | str, articles: int) -> None:
     """Copy the seed rows until the store holds `articles` articles."""
     store = open_store(db, existing=True)
     with store.engine.connect() as conn:
@@ -135,7 +177,7 @@ def grow(db: Path, articles: int) -> None:
     store.close()
 
 
-def targets(db: Path, rng: random.Random, n: int) -> dict[str, list[str]]:
+def targets(db: Path | str, rng: random.Random, n: int) -> dict[str, list[str]]:
     store = open_store(db, existing=True)
     with store.engine.connect() as conn:
         def pick(column: Any, where: Any = None) -> list[str]:
@@ -180,7 +222,7 @@ def targets(db: Path, rng: random.Random, n: int) -> dict[str, list[str]]:
     }
 
 
-def _ids(db: Path, column: Any, n: int) -> list[str]:
+def _ids(db: Path | str, column: Any, n: int) -> list[str]:
     store = open_store(db, existing=True)
     with store.engine.connect() as conn:
         found = list(conn.execute(select(column).order_by(func.random()).limit(n)).scalars())
@@ -193,21 +235,25 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=60, help="real articles analyzed")
     parser.add_argument("--requests", type=int, default=40, help="per page type")
-    parser.add_argument("--db", type=Path, default=None, help="default build/bench/web-N.db")
+    parser.add_argument("--db", default=None,
+                        help="SQLite file or PostgreSQL URL (default build/bench/web-N.db)")
     parser.add_argument("--ptc", type=Path, default=DEFAULT_PTC)
     parser.add_argument("--keep", action="store_true", help="reuse --db if it exists")
     parser.add_argument("--pages", default=None,
                         help="comma-separated page types to time (default: all)")
     args = parser.parse_args()
-    db = args.db or ROOT / "build" / "bench" / f"web-{args.articles}.db"
-    if not (args.keep and db.exists()):
+    db = str(args.db or ROOT / "build" / "bench" / f"web-{args.articles}.db")
+    if not (args.keep and article_count(db)):
         if not args.ptc.is_dir():
             sys.exit(f"not found: {args.ptc} (give --ptc DIR of .txt articles)")
         seed = seed_store(args.ptc, args.sample)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        db.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(seed, db)
+        if "://" in db:
+            copy_seed(seed, db)
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(seed, db)
         grow(db, args.articles)
     from starlette.testclient import TestClient
 
@@ -238,9 +284,8 @@ def main() -> None:
                          f"p95 {p95:7.1f} ms  max {times[-1]:7.1f} ms  status {sorted(statuses)}")
             print(lines[-1], flush=True)
     app.state.store.close()
-    size = db.stat().st_size / 1e6
     print(f"command: python {' '.join(sys.argv)}")
-    print(f"store: {db} ({size:,.0f} MB, SQLite), {args.articles:,} articles")
+    print(f"store: {db} ({store_size(db)}), {article_count(db):,} articles")
     for line in lines:
         print(line)
 
