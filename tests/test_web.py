@@ -239,6 +239,14 @@ def test_dates_read_as_words_and_days(client: TestClient, ids: dict[str, Any]) -
     stamped = [a["published"] for a in articles if a.get("published") and "T" in a["published"]]
     for stamp in stamped:
         assert f"<td>{stamp[:10]}</td>" in page and stamp not in page
+    # the story's days and an event's page read as words too, never as an ISO date
+    story = client.get(f"/api/story/{ids['story']}").json()["story"]
+    assert f" · {timeml(story['first'][:10])}" in page
+    event = client.get(f"/api/event/{ids['event']}").json()["event"]
+    shown = client.get(f"/event/{ids['event']}").text.replace("&#39;", "'")
+    when = shown.split("When: <b>", 1)[1].split("</b>", 1)[0]
+    for day in {event.get("first"), event.get("last")} - {None}:
+        assert day not in when and timeml(day) in when
 
 
 def test_home_counts(client: TestClient) -> None:
