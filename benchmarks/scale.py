@@ -1,0 +1,173 @@
+"""Scale: the same real articles analyzed into PostgreSQL by the local engine on one process,
+and by Dask with one and with two worker processes, in one run; the speed-ups, and the peak
+memory (RSS) of the client and of each worker at two corpus sizes.
+
+    python benchmarks/scale.py --pg postgresql://USER@HOST:PORT/DB [--sizes 300 1000]
+        [--runs local,dask1,dask2] [--data PATH ...]
+
+The articles are real news texts (GeoWebNews and LGL `<article>` texts, then PTC's
+train-articles: 1,084 in all by default), written as .txt files, the first N of them for a
+size N. Each (size, run) is its own process, so that its client's peak RSS is its own
+(`resource.getrusage`); the Dask workers report theirs at the end of the run (their peak over
+the run; a LocalCluster's workers are started for the run). Each run writes into a new
+database on the server of `--pg` (`scale_<run>_<size>`, dropped first), as a cluster would.
+`local` is `--engine local --workers 1`; `dask1` and `dask2` are `--engine dask` on a
+LocalCluster of one and of two one-thread worker processes (the cluster's start is counted
+apart). Issue 21's goals: dask2 at least 1.7 times as fast as dask1, dask1 within 10% of
+local, and no peak RSS growing more than 10% from the smaller size to the larger. The figures
+are the last lines printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+SHARED = ROOT.parent / "shared" / "data"
+DEFAULT_DATA = [
+    SHARED / "geoparsing" / "GWN.xml",
+    SHARED / "geoparsing" / "lgl.xml",
+    SHARED / "ptc" / "train-articles",
+]
+RUNS = ("local", "dask1", "dask2")
+
+
+def database_url(server: str, name: str) -> str:
+    parts = urlsplit(server)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def fresh_database(server: str, name: str) -> str:
+    """A new empty database `name` on the server of `server`: the URL to it."""
+    from sqlalchemy import create_engine
+
+    admin = create_engine(database_url(server, "postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return database_url(server, name)
+
+
+def write_articles(paths: list[Path], size: int, folder: Path) -> int:
+    from throughput import load_texts
+
+    texts = load_texts(paths)[:size]
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, text in enumerate(texts):
+        (folder / f"article{n:05d}.txt").write_text(text, encoding="utf-8")
+    return len(texts)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
+def one_run(run: str, folder: Path, url: str) -> dict[str, object]:
+    """Analyze `folder` into `url` with one engine setting, in this process."""
+    from newsprism import analyze
+    from newsprism.engine.dask import DaskEngine
+
+    result: dict[str, object] = {"run": run}
+    if run == "local":
+        started = time.perf_counter()
+        analyze(folder, url, engine="local", workers=1).close()
+        result["seconds"] = time.perf_counter() - started
+        # its worker processes, where it forks any: the largest one's peak
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        result["workers_mb"] = [children] if children else []
+    else:
+        started = time.perf_counter()
+        engine = DaskEngine(workers=int(run[-1]))
+        result["cluster_seconds"] = time.perf_counter() - started
+        try:
+            started = time.perf_counter()
+            analyze(folder, url, engine=engine).close()
+            result["seconds"] = time.perf_counter() - started
+            peaks = engine._client.run(peak_mb)  # noqa: SLF001 - the benchmark's own look
+            result["workers_mb"] = sorted(peaks.values())
+        finally:
+            engine.close()
+    result["client_mb"] = peak_mb()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pg", required=True, help="a PostgreSQL URL on the server to use")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1000])
+    parser.add_argument("--runs", default=",".join(RUNS))
+    parser.add_argument("--data", type=Path, nargs="+", default=DEFAULT_DATA)
+    parser.add_argument("--one", nargs=3, metavar=("RUN", "FOLDER", "URL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        run, folder, url = args.one
+        print(json.dumps(one_run(run, Path(folder), url)))
+        return
+    runs = [r for r in args.runs.split(",") if r]
+    unknown = sorted(set(runs) - set(RUNS))
+    if unknown:
+        sys.exit(f"--runs: unknown {', '.join(unknown)} (choose among {', '.join(RUNS)})")
+    missing = [p for p in args.data if not p.exists()]
+    if missing:
+        sys.exit(f"not found: {', '.join(map(str, missing))} (give XML files or directories)")
+    results: dict[tuple[int, str], dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sorted(args.sizes):
+            folder = Path(tmp) / f"articles-{size}"
+            n = write_articles(args.data, size, folder)
+            for run in runs:
+                url = fresh_database(args.pg, f"scale_{run}_{size}")
+                env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+                done = subprocess.run(
+                    [sys.executable, __file__, "--pg", args.pg, "--one", run, str(folder), url],
+                    env=env, capture_output=True, text=True,
+                )  # fmt: skip
+                if done.returncode != 0:
+                    sys.exit(f"{run} at {n} articles failed:\n{done.stderr[-3000:]}")
+                result = json.loads(done.stdout.strip().splitlines()[-1])
+                result["articles"] = n
+                results[(size, run)] = result
+                print(json.dumps(result), flush=True)
+    print(f"command: python {' '.join(sys.argv)}")
+    for (_size, run), r in sorted(results.items()):
+        start = f" + {r['cluster_seconds']:.1f} s cluster start" if "cluster_seconds" in r else ""
+        workers = ", ".join(f"{m:.0f}" for m in r["workers_mb"]) or "-"
+        print(f"{r['articles']:>6} articles {run:<6} {r['seconds']:8.1f} s "
+              f"({r['articles'] / r['seconds']:.2f} articles/s){start}; peak RSS client "
+              f"{r['client_mb']:.0f} MB, workers {workers} MB")  # fmt: skip
+    for size in sorted(args.sizes):
+        got = {run: results[(size, run)]["seconds"] for run in runs if (size, run) in results}
+        if "dask1" in got and "dask2" in got:
+            print(f"{size} articles: dask2 speed-up over dask1 {got['dask1'] / got['dask2']:.2f} "
+                  f"(goal >= 1.7)")  # fmt: skip
+        if "dask1" in got and "local" in got:
+            print(f"{size} articles: dask1 / local time {got['dask1'] / got['local']:.2f} "
+                  f"(goal <= 1.10)")  # fmt: skip
+    if len(args.sizes) >= 2:
+        small, large = min(args.sizes), max(args.sizes)
+        for run in runs:
+            a, b = results.get((small, run)), results.get((large, run))
+            if not a or not b:
+                continue
+            growth = [b["client_mb"] / a["client_mb"]] + [
+                y / x for x, y in zip(a["workers_mb"], b["workers_mb"], strict=False)
+            ]
+            print(f"{run}: peak RSS {large} / {small} articles: "
+                  + ", ".join(f"{g:.2f}" for g in growth) + " (client, then workers; goal <= 1.10)")
+
+
+if __name__ == "__main__":
+    main()
