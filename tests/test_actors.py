@@ -222,6 +222,16 @@ def test_demonym_groups_but_not_demonym_adjectives(nlp) -> None:
     ]
 
 
+def test_a_nations_army_and_its_military_as_owner_are_its_forces(nlp) -> None:
+    text = (
+        "Damascus sent its troops to confront the Turkish Army near the border. Residents "
+        "stopped a US military convoy on Thursday. The Free Syrian Army denied it."
+    )
+    found = {(m.text, m.type) for m in actors(nlp, text)}
+    assert ("Turkish Army", "group") in found and ("US military", "group") in found
+    assert not any(t in ("Syrian Army", "Free Syrian Army") and k == "group" for t, k in found)
+
+
 def test_acronym_defined_in_parentheses_is_found_again(nlp) -> None:
     text = (
         "The Syrian Observatory for Human Rights (SOHR) reported new clashes. "

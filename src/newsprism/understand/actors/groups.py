@@ -26,6 +26,11 @@ def _group_mentions(doc, lex: Lexicon) -> list[ActorMention]:
     """Demonym groups: "Kurdish fighters", "US troops", "Kurd-led forces", "Syrian government"."""
     out = []
     for tok in doc:
+        first = _national_army(tok, lex)
+        if first is not None:
+            span = doc[first : tok.i + 1]
+            out.append(_make(span, span, None, GROUP))
+            continue
         # a Title Case headline makes the noun a PROPN ("Fleeing American Occupiers"); only
         # nouns no organization is named after are taken then ("Syrian Democratic Forces" is)
         if tok.lower_ not in _GROUP_NOUNS or not (
@@ -120,6 +125,29 @@ def _quoted_actor_mentions(doc) -> list[ActorMention]:
         ):
             out.append(_make(inner, inner, None, ORGANIZATION))
     return out
+
+
+def _national_army(tok, lex: Lexicon) -> int | None:
+    """Where "the Turkish Army" or the "US military" of "a US military convoy" starts: a
+    nation's armed forces named by its army, or as the owner of what it sends. Only a nation's
+    own name before it: "Free Syrian Army" is a rebel group of its own name."""
+    if tok.lower_ not in ("army", "military") or tok.i == 0:
+        return None
+    owner = tok.pos_ == "PROPN" and tok.lower_ == "army"
+    modifier = tok.lower_ == "military" and tok.dep_ in ("amod", "compound") and (
+        tok.head.i > tok.i and tok.head.pos_ == "NOUN"
+    )
+    if not (owner or modifier):
+        return None
+    start = _nation_start(tok.doc[tok.i - 1], lex)
+    if start is None or tok.doc[tok.i - 1].is_space:
+        return None
+    before = tok.doc[start - 1] if start > 0 else None
+    if before is not None and before.text[:1].isupper() and before.lower_ != "the" and (
+        before.i > before.sent.start
+    ):
+        return None  # inside a longer name
+    return start
 
 
 def _nation_modifier(noun, lex: Lexicon) -> int | None:
