@@ -232,6 +232,15 @@ def test_a_nations_army_and_its_military_as_owner_are_its_forces(nlp) -> None:
     assert not any(t in ("Syrian Army", "Free Syrian Army") and k == "group" for t, k in found)
 
 
+def test_two_nations_forces_in_one_phrase_are_not_one_actor(nlp) -> None:
+    # the phrase names two actors; taken whole it made "American and Syrian government
+    # forces" a name of the US forces
+    text = "The convoy moved past American and Syrian government forces near Kobani."
+    assert [(m.name, m.type) for m in actors(nlp, text)] == [
+        ("Syrian government forces", "group")
+    ]
+
+
 def test_acronym_defined_in_parentheses_is_found_again(nlp) -> None:
     text = (
         "The Syrian Observatory for Human Rights (SOHR) reported new clashes. "

@@ -40,6 +40,13 @@ def _group_mentions(doc, lex: Lexicon) -> list[ActorMention]:
         first = _nation_modifier(tok, lex)
         if first is None:
             continue
+        joined = [t.i for t in doc[first : tok.i] if t.pos_ == "CCONJ" or t.text == ","]
+        if joined:
+            # "American and Syrian government forces": two nations' forces, not one actor named
+            # by both; the phrase names the nearer one's
+            first = _nation_modifier(tok, lex, after=joined[-1])
+            if first is None:
+                continue
         kind = GOVERNMENT if tok.lower_ in GOVERNMENT_NOUNS else GROUP
         span = doc[first : tok.i + 1]
         out.append(_make(span, span, None, kind))
@@ -150,19 +157,23 @@ def _national_army(tok, lex: Lexicon) -> int | None:
     return start
 
 
-def _nation_modifier(noun, lex: Lexicon) -> int | None:
-    """Index of the leftmost demonym modifying a group noun, if any."""
+def _nation_modifier(noun, lex: Lexicon, after: int = -1) -> int | None:
+    """Index of the leftmost demonym modifying a group noun (after token `after`), if any."""
     best = None
     for child in noun.lefts:
+        if child.dep_ not in ("amod", "compound", "nmod", "npadvmod"):
+            continue
         tok = child
         if child.dep_ == "amod" and child.lower_ == "led":
             # "Kurd-led forces": the leader's demonym hangs off "led"
             tok = next((c for c in child.lefts if c.dep_ == "npadvmod"), child)
-        if child.dep_ not in ("amod", "compound", "nmod", "npadvmod"):
-            continue
-        start = _nation_start(tok, lex)
-        if start is not None and not any(t.is_space for t in noun.doc[start : noun.i]):
-            best = start if best is None else min(best, start)
+        # past a conjunction, the conjunct after it ("American and Syrian ... forces")
+        for candidate in (tok, *tok.conjuncts) if after >= 0 else (tok,):
+            start = _nation_start(candidate, lex)
+            if start is None or start <= after:
+                continue
+            if not any(t.is_space for t in noun.doc[start : noun.i]):
+                best = start if best is None else min(best, start)
     return best
 
 
