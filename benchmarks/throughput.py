@@ -92,8 +92,8 @@ def whole(texts: list[str], model: str | None) -> float:
         folder.mkdir()
         for n, text in enumerate(texts):
             (folder / f"article{n:05d}.txt").write_text(text, encoding="utf-8")
-        command = [sys.executable, "-m", "newsprism.cli", "analyze", str(folder),
-                   "--db", str(Path(tmp) / "whole.db"), "--workers", "1", "--no-progress"]  # fmt: skip
+        command = [sys.executable, "-m", "newsprism.cli", "analyze", str(folder), "--db",
+                   str(Path(tmp) / "whole.db"), "--workers", "1", "--no-progress"]  # fmt: skip
         if model:
             command += ["--model", model]
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **ONE_THREAD}

@@ -4,6 +4,7 @@ click-through in real Chromium."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -748,3 +749,31 @@ def test_pages_and_search_on_postgresql(pg_url: str, tmp_path: Path) -> None:
             assert "/place/" in json.dumps(_map_points(c.get(f"/story/{story}").text, "story"))
     finally:
         app.state.store.close()
+
+
+def test_an_actor_page_says_why_its_names_are_one_actor(tmp_path: Path) -> None:
+    source = tmp_path / "names.jsonl"
+    source.write_text("".join(json.dumps(a) + "\n" for a in [
+        {"outlet": "Harbour Times", "title": "Dock strike spreads", "published": "2031-03-03",
+         "text": "The Velmora Dockworkers Union (VDU) called a strike on Monday. President "
+                 "Arvid Kessler said the strike was illegal."},
+        {"outlet": "Coast Courier", "title": "Kessler hardens his line", "published": "2031-03-04",
+         "text": "The VDU kept the port closed on Tuesday. Kessler said he would act."},
+    ]), encoding="utf-8")  # fmt: skip
+    db = tmp_path / "names.db"
+    analyze(source, db=db, workers=1).close()
+    from newsprism import open_corpus
+
+    with open_corpus(db) as corpus:
+        joined = [e for e in corpus.records("entity") if e.get("evidence")]
+    assert joined, "the articles name an actor in two ways"
+    app = create_app(db)
+    with TestClient(app) as client:
+        for entity in joined:
+            page = html.unescape(client.get(f"/actor/{entity['id']}").text)
+            assert "Why these names are one actor" in page
+            for e in entity["evidence"]:
+                assert f"\u201c{e.get('name') or e.get('merged')}\u201d: {e['kind']}" in page
+                if e.get("article"):
+                    assert f'href="/article/{e["article"]}"' in page
+    app.state.store.close()

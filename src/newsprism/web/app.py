@@ -59,6 +59,9 @@ from newsprism.web.queries import (
 log = logging.getLogger("newsprism.web")
 STATIC = Path(__file__).parent / "static"
 PAGE_SIZE = 20
+# Why an actor's names are one actor: the evidence of its first names shown on its page (the
+# whole list is in its JSON and the exports)
+IDENTITY_SHOWN = 50
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 10_000  # deeper pages: narrow the search instead
 MAX_QUERY_CHARS = 500
@@ -509,8 +512,11 @@ class WebApp:
         data = {"entity": record, "mentions": mentions, "naming": naming_data,
                 "timeline": timeline, "timeline_total": timeline_total,
                 "articles": articles, "articles_total": total}  # fmt: skip
+        why = (record.get("evidence") or [])[:IDENTITY_SHOWN]
         context = {
-            **data, "naming_full": naming, "max_scan": MAX_SCAN,
+            **data, "naming_full": naming, "max_scan": MAX_SCAN, "identity": why,
+            "identity_titles": self.reader.article_meta(e["article"] for e in why
+                                                        if e.get("article")),
             "story_titles": self.reader.story_titles(e["story_id"] for e in timeline),
         }  # fmt: skip
         return Page("actor.html.j2", context, data, title=record["name"])
