@@ -172,6 +172,7 @@ def grow(db: Path | str, articles: int) -> None:
             print(f"  {have:,} articles ({time.perf_counter() - started:.0f} s)", flush=True)
     indexed = time.perf_counter()
     store.update_search_index()
+    store.refresh_statistics()  # as analyze does after a run
     print(f"grew to {have:,} articles in {indexed - started:.0f} s; search index "
           f"{time.perf_counter() - indexed:.0f} s")  # fmt: skip
     store.close()

@@ -747,8 +747,29 @@ def test_pages_and_search_on_postgresql(pg_url: str, tmp_path: Path) -> None:
                 _assert_only_our_scripts(r.text)
             assert "Harbour Times · 2024-03-12: 1 article<" in c.get("/").text  # the chart
             assert "/place/" in json.dumps(_map_points(c.get(f"/story/{story}").text, "story"))
+            by_date = c.get("/api/search", params={"q": "storm", "order": "date"}).json()
+            assert by_date["total"] >= 1 and by_date["results"]
     finally:
         app.state.store.close()
+    # a store made before the articles' search vectors were stored still searches (by the
+    # expression), and gets them at its next analyze
+    engine = create_engine(database_url(pg_url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE article DROP COLUMN search_vector")
+    engine.dispose()
+    app = create_app(pg_url)
+    try:
+        with TestClient(app, raise_server_exceptions=False) as c:
+            found = c.get("/search", params={"q": "zebraquokka"})
+            assert found.status_code == 200 and "<mark>zebraquokka</mark>" in found.text
+    finally:
+        app.state.store.close()
+    analyze(source, db=pg_url, workers=1).close()
+    engine = create_engine(database_url(pg_url))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM article WHERE search_vector IS NOT NULL").scalar() == 5
+    engine.dispose()
 
 
 def test_an_actor_page_says_why_its_names_are_one_actor(tmp_path: Path) -> None:

@@ -87,6 +87,7 @@ def run_analyze(
         if understand:
             _run_stages_after_ingest(store, summary, workers, progress, model, engine)
         store.update_search_index()  # full-text search of `newsprism serve`: the new articles
+        store.refresh_statistics()  # what the query planner knows of the new rows
         summary.total_articles = store.count("article")
         summary.total_errors = store.count("ingest_error")
         summary.seconds = time.monotonic() - started
