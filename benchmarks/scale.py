@@ -35,12 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-SHARED = ROOT.parent / "shared" / "data"
-DEFAULT_DATA = [
-    SHARED / "geoparsing" / "GWN.xml",
-    SHARED / "geoparsing" / "lgl.xml",
-    SHARED / "ptc" / "train-articles",
-]
+from throughput import DEFAULT_DATA, load_texts  # noqa: E402 - the same 1,084 real texts
+
 RUNS = ("local", "dask1", "dask2")
 
 
@@ -62,8 +58,6 @@ def fresh_database(server: str, name: str) -> str:
 
 
 def write_articles(paths: list[Path], size: int, folder: Path) -> int:
-    from throughput import load_texts
-
     texts = load_texts(paths)[:size]
     folder.mkdir(parents=True, exist_ok=True)
     for n, text in enumerate(texts):
