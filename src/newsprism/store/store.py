@@ -143,12 +143,22 @@ class Store(ClaimRecords, StoryRecords, TimelineRecords, SearchIndex):
                 if name not in present:
                     self._add_column(schema.metadata.tables[table_name].c[name])
 
+    def _index_names(self) -> set[str]:
+        """The store's index names, expression indexes included (which SQLAlchemy's inspector
+        skips, with a warning)."""
+        query = (
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            if self.dialect == "postgresql"
+            else "SELECT name FROM sqlite_master WHERE type = 'index'"
+        )
+        with self.engine.connect() as conn:
+            return {str(name) for name in conn.exec_driver_sql(query).scalars()}
+
     def _add_new_indexes(self) -> None:
         """A store made before an index was added to the schema gets it (once: it reads the
         whole table)."""
-        inspector = inspect(self.engine)
+        present = self._index_names()
         for table in schema.metadata.sorted_tables:
-            present = {i["name"] for i in inspector.get_indexes(table.name)}
             for index in table.indexes:
                 if index.name in present:
                     continue
