@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
-from dataclasses import dataclass, fields, replace
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any
 
 from newsprism.articles import iso_day
@@ -168,20 +169,54 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 @dataclass
 class _Context:
+    """An article's text, sentences and span records by type (each list in text order). The
+    records near a span are found by bisection, not by reading every record of the article for
+    every claim: a 4 MB article's cross-checking grew with the square of its length."""
+
     article: dict[str, Any]
     text: str
     sentences: list[tuple[int, int]]
     starts: list[int]
     by_type: dict[str, list[dict[str, Any]]]
+    _starts_of: dict[str, list[int]] = field(default_factory=dict)
+    _reach: dict[str, int] = field(default_factory=dict)
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         i = max(0, bisect_right(self.starts, pos) - 1)
         return self.sentences[i]
 
+    def _starts(self, kind: str) -> list[int]:
+        if kind not in self._starts_of:
+            records = self.by_type.get(kind, [])
+            self._starts_of[kind] = [r["start"] for r in records]
+            # how far before a span a record of this kind may start and still reach into it:
+            # its own length, and for actions the reach of their subject and object
+            self._reach[kind] = max((_extent(r) for r in records), default=0)
+        return self._starts_of[kind]
+
     def within(self, kind: str, span: tuple[int, int]) -> list[dict[str, Any]]:
-        return [
-            r for r in self.by_type.get(kind, []) if span[0] <= r["start"] and r["end"] <= span[1]
-        ]
+        """The records of `kind` inside the span, in text order."""
+        starts = self._starts(kind)
+        lo, hi = bisect_left(starts, span[0]), bisect_right(starts, span[1])
+        return [r for r in self.by_type.get(kind, [])[lo:hi] if r["end"] <= span[1]]
+
+    def near(self, kind: str, lo: int, hi: int) -> list[dict[str, Any]]:
+        """The records of `kind` (in text order) that may touch [lo, hi], themselves or through
+        their participants: a superset the caller filters as it would the whole list."""
+        starts = self._starts(kind)
+        records = self.by_type.get(kind, [])
+        reach = self._reach[kind]
+        return records[bisect_left(starts, lo - reach) : bisect_right(starts, hi + reach)]
+
+
+def _extent(record: dict[str, Any]) -> int:
+    """How far from its start a record reaches, its participants' spans included."""
+    start = record["start"]
+    reach = record["end"] - start
+    for key in ("subject_start", "subject_end", "object_start", "object_end"):
+        if record.get(key) is not None:
+            reach = max(reach, abs(record[key] - start))
+    return reach
 
 
 def _context(article: dict[str, Any], records: list[dict[str, Any]]) -> _Context:
@@ -358,7 +393,7 @@ Source = tuple[str | None, str | None, str | None]  # key, kind, name as written
 def _claim_source(ctx: _Context, span: tuple[int, int]) -> Source:
     """The speaker of an attribution covering the span's middle; None = the outlet's voice."""
     middle = (span[0] + span[1]) // 2
-    for a in ctx.by_type.get("attribution", []):
+    for a in ctx.near("attribution", span[0], span[1]):
         covers_middle = a["start"] <= middle <= a["end"]
         covers_half = _overlaps((a["start"], a["end"]), span) and (
             a["end"] - a["start"] >= (span[1] - span[0]) // 2
@@ -415,7 +450,7 @@ def extract_claims(article: dict[str, Any], records: list[dict[str, Any]]) -> li
     ctx = _context(article, records)
     quantities = [q for q in ctx.by_type.get("quantity", []) if _is_claimable_quantity(q, ctx.text)]
     claims = _numeric_claims(ctx, quantities)
-    events = _event_claims(ctx, [(q["start"], q["end"]) for q in quantities])
+    events = _event_claims(ctx, sorted((q["start"], q["end"]) for q in quantities))
     return claims + events + _attributed_claims(ctx, claims + events)
 
 
@@ -483,7 +518,9 @@ def _participant_actions(ctx: _Context, q: dict[str, Any]) -> set[str]:
     """What the parse says happened to the counted thing: the actions whose subject or object
     holds the figure ("floods forced 2,000 people to leave": they left)."""
     figure = (q["start"], q["end"])
-    return {a["action"] for a in ctx.by_type.get("action", []) if _has_participant(a, [figure])}
+    return {
+        a["action"] for a in ctx.near("action", *figure) if _has_participant(a, [figure])
+    }
 
 
 DENIAL_REACH = 80  # characters between a denial and the figure it denies
@@ -574,10 +611,13 @@ NUMBER_WORDS = frozenset(
 )
 def _has_participant(action: dict[str, Any], figures: list[tuple[int, int]]) -> bool:
     """Whether the subject or object of the action holds one of the figures ("at least 75
-    people were killed"): then what happened to it is that action."""
+    people were killed"): then what happened to it is that action. `figures` in text order."""
     for role in ("subject", "object"):
         start, end = action.get(f"{role}_start"), action.get(f"{role}_end")
-        if start is not None and any(start <= f[0] and f[1] <= end for f in figures):
+        if start is None or end is None:
+            continue
+        first = bisect_left(figures, (start, -1))
+        if any(f[1] <= end for f in figures[first : bisect_right(figures, (end, end + 1))]):
             return True
     return False
 
@@ -591,7 +631,7 @@ def _participant(ctx: _Context, start: int | None, end: int | None) -> str | Non
     if start is None or end is None:
         return None
     named = [
-        m for m in ctx.by_type.get("mention", [])
+        m for m in ctx.near("mention", start, end)
         if m.get("entity_id") and _overlaps((m["start"], m["end"]), (start, end))
     ]  # fmt: skip
     if named:
@@ -604,9 +644,13 @@ def _participant(ctx: _Context, start: int | None, end: int | None) -> str | Non
 
 def _attributed_claims(ctx: _Context, taken: list[Claim]) -> list[Claim]:
     out = []
+    spans = sorted((c.start, c.end) for c in taken)
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))  # the furthest end so far
     for a in ctx.by_type.get("attribution", []):
         span = (a["start"], a["end"])
-        if span[1] - span[0] < 25 or any(_overlaps(span, (c.start, c.end)) for c in taken):
+        before = bisect_left(starts, span[1])  # the taken claims starting before it ends
+        if span[1] - span[0] < 25 or (before and reach[before - 1] > span[0]):
             continue
         text = ctx.text[span[0] : span[1]]
         place, country = _claim_place(ctx, span, span[0])
