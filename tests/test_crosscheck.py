@@ -880,3 +880,16 @@ def test_a_press_release_template_filled_twice_is_one_source() -> None:
                 (("a1", "Border Daily"), ("a2", "Plains Post"), ("a3", "Courier"))}  # fmt: skip
     reports = independent_reports(claims, articles)
     assert reports["t"] == reports["k"] != reports["o"]
+
+
+def test_blas_threads_never_exceed_the_cpus_the_process_may_use(monkeypatch) -> None:
+    """Two BLAS threads held to one CPU spin against each other: `analyze` pinned to one core
+    took four times the CPU time it takes unpinned."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from newsprism.encoders import minilm
+
+    monkeypatch.setattr(minilm, "usable_cpus", lambda: 1)
+    with minilm.blas_threads(2):
+        blas = [p["num_threads"] for p in threadpoolctl.threadpool_info()
+                if p.get("user_api") == "blas"]  # fmt: skip
+    assert blas and max(blas) == 1

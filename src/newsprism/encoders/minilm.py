@@ -11,6 +11,7 @@ the package would carry for two matrix products a layer.
 from __future__ import annotations
 
 import json
+import os
 import struct
 from collections.abc import Collection, Mapping
 from contextlib import nullcontext
@@ -36,7 +37,18 @@ def blas_threads(threads: int | None) -> Any:
         from threadpoolctl import threadpool_limits
     except ImportError:
         return nullcontext()
-    return threadpool_limits(limits=threads, user_api="blas")
+    # never more threads than the CPUs this process may run on: two BLAS threads on one CPU
+    # spin against each other (the whole analyze held to one core took 4x the CPU time)
+    return threadpool_limits(limits=min(threads, usable_cpus()), user_api="blas")
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity, which taskset and most schedulers
+    set), else the machine's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def model_dir() -> Path:
