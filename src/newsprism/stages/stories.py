@@ -20,7 +20,7 @@ from newsprism.stories import ArticleFeatures, StoryIndex, build_features, lead_
 from newsprism.stories.embed import embedder_name, story_embedder
 
 # Bump when features, scoring or weights change: every story is then rebuilt.
-STORIES_VERSION = "4"
+STORIES_VERSION = "5"
 BATCH_ARTICLES = 64
 PROFILE_TYPES = {"mention", "place", "timeref"}
 

@@ -20,7 +20,11 @@ the named days and the claim groups carry what they would. Every positive featur
 The country cost (`elsewhere`) came later, for undated outbreaks in two countries told in the
 same words: `--sweep elsewhere=...` cross-validated it alone, the other weights as above, and
 every fold chose 0.3 (PTC 0.778 -> 0.807, AQUAINT unchanged, WikiRef220 0.745 -> 0.734: its
-coarse topics, "Barack Obama", span countries).
+coarse topics, "Barack Obama", span countries). When "the US military" of "a US military
+convoy" became a mention of the US forces, the seeds' Mattis and March 2020 articles scored
+0.85 and 0.87 for the withdrawal story: `--sweep join=0.85,0.9,0.95` with only seed-exact
+weights eligible chose 0.9 in every fold (cross-validated AQUAINT 0.887, WikiRef220 0.723, PTC
+0.807), and `--sweep merge=1.05,1.1` kept 1.05.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ class Weights:
     # (times how sure the dates are). See time_penalty.
     aftermath_days: float = 28.0
     late: float = 0.2
-    join: float = 0.85  # an article joins the best story scoring at least this
+    join: float = 0.9  # an article joins the best story scoring at least this
     merge: float = 1.05  # two stories both scoring at least this for one article become one
 
 
