@@ -37,6 +37,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 from newsprism import analyze  # noqa: E402
 from newsprism.store import open_store  # noqa: E402
 from newsprism.store import schema as s  # noqa: E402
+from newsprism.store.store import StoreError  # noqa: E402
 
 DEFAULT_PTC = ROOT.parent / "shared" / "data" / "ptc" / "train-articles"
 OUTLETS = 400
@@ -111,7 +112,7 @@ def store_size(db: str) -> str:
 def article_count(db: str) -> int:
     try:
         store = open_store(db, existing=True)
-    except Exception:  # noqa: BLE001 - no store there yet
+    except StoreError:  # no store there yet
         return 0
     with store.engine.connect() as conn:
         n = conn.execute(select(func.count()).select_from(s.article)).scalar() or 0
