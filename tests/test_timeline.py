@@ -327,3 +327,53 @@ def test_dated_accounts_of_a_long_article_are_looked_up_without_scanning() -> No
             assert action is None
         else:
             assert abs(action["start"] - offset) == min(abs(a["start"] - offset) for a in inside)
+
+
+def test_a_long_articles_claims_are_dated_without_scanning_its_records() -> None:
+    """Each claim's date and each yearless date of a 4 MB article: the timeline stage read
+    every time expression and action of the article for every claim, and the article's latest
+    dated event again for every yearless date (exponent 1.8 in benchmarks/long_article.py).
+    Now found by bisection and once per article, with the same results as the scan."""
+    import random
+    import time
+
+    from newsprism.articles import InTextOrder
+    from newsprism.timeline.corpus_dates import (
+        ArticleRecords,
+        DatedEvents,
+        Sentence,
+        resolve_yearless,
+    )
+    from newsprism.timeline.events import date_account
+
+    rng = random.Random(5)
+    n = 12_000  # sentences of 100 characters
+    claims = [{"id": f"c{i}", "article_id": "long", "start": i * 100, "end": i * 100 + 90,
+               "text": "s", "kind": "event"} for i in range(n)]  # fmt: skip
+    actions = sorted(({"start": rng.randrange(0, n * 100), "action": "attack",
+                       "mood": rng.choice(["fact", "fact", "planned"])}
+                      for _ in range(2 * n)), key=lambda a: a["start"])  # fmt: skip
+    refs = []
+    for i in range(n):
+        start = i * 100 + rng.randrange(0, 80)
+        if i % 2:
+            refs.append({"id": f"t{i}", "article_id": "long", "start": start, "kind": "date",
+                         "text": "January 9", "value": "XXXX-01-09", "first": None})
+        else:
+            day = f"2019-{rng.randrange(1, 13):02d}-{rng.randrange(1, 28):02d}"
+            refs.append({"id": f"t{i}", "article_id": "long", "start": start, "kind": "date",
+                         "text": day, "value": day, "first": day, "last": day})
+    started = time.perf_counter()
+    by_start, ordered_refs = InTextOrder(actions), InTextOrder(refs)
+    accounts = [date_account(c, ordered_refs, None, by_start) for c in claims]
+    sentences = [Sentence(c["start"], c["end"], "s", frozenset()) for c in claims]
+    settled = resolve_yearless(ArticleRecords("long", sentences, actions, refs), [],
+                               DatedEvents())
+    assert time.perf_counter() - started < 10.0  # the scans: minutes
+    assert len(settled) > n // 4  # read after the article's latest dated event
+    for c, account in list(zip(claims, accounts, strict=True))[::300]:  # as a scan dates them
+        inside = [r for r in refs if c["start"] <= r["start"] < c["end"] and r["first"]]
+        in_span = [a for a in actions if c["start"] <= a["start"] < c["end"]]
+        fact = [r for r in inside if not in_span or (min(
+            in_span, key=lambda a, r=r: abs(a["start"] - r["start"]))["mood"] == "fact")]
+        assert account.timeref_id == (fact[0]["id"] if fact else None)

@@ -8,6 +8,8 @@ click through to the evidence.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -107,3 +109,24 @@ def iso_day(value: str | None) -> date | None:
         return date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+class InTextOrder:
+    """One article's span records in text order, found by where they start. A long article's
+    later stages ask, for each claim, which records lie in its span: a scan of every record
+    each time grows with the square of the article's length (a 4 MB article's timeline)."""
+
+    def __init__(self, records: Iterable[Mapping[str, Any]] = ()) -> None:
+        # a stable sort: records that start together keep the order they were given in
+        self.records: list[Mapping[str, Any]] = sorted(records, key=lambda r: r["start"])
+        self._starts = [r["start"] for r in self.records]
+
+    def starting_in(self, start: int, end: int) -> list[Mapping[str, Any]]:
+        """The records that start in [start, end), in text order."""
+        return self.records[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)

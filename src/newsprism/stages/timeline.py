@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from newsprism.articles import iso_day
+from newsprism.articles import InTextOrder, iso_day
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 from newsprism.timeline.contested import contested_groups, revised
@@ -131,8 +131,8 @@ def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
     # only the changed stories' articles: a run that adds a few articles to a large store
     # does not read every mention and place again
     in_todo = [a for s in todo for a in members[s]]
-    mentions = _by_article(store.span_records_of("mention", in_todo))
-    places = _by_article(store.span_records_of("place", in_todo))
+    mentions = _in_text_order(store.span_records_of("mention", in_todo))
+    places = _in_text_order(store.span_records_of("place", in_todo))
     reporter = ProgressReporter(len(todo), "timeline", enabled=progress)
     revisions = _contests(todo, members, corpus)
     built: dict[str, list[dict[str, Any]]] = {}
@@ -143,8 +143,9 @@ def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
         accounts: list[Account] = []
         dated = _dated_members(members[story_id], corpus)
         for a in members[story_id]:
-            own = [date_account(c, timerefs.get(a, ()), corpus.published.get(a),
-                                corpus.actions.get(a, ())) for c in corpus.claims.get(a, ())]
+            refs, actions = InTextOrder(timerefs.get(a, ())), InTextOrder(corpus.actions.get(a, ()))
+            own = [date_account(c, refs, corpus.published.get(a), actions)
+                   for c in corpus.claims.get(a, ())]
             accounts += own
             if a not in corpus.published or corpus.published[a][1]:
                 others = [d for d in dated if d[1] != a]
@@ -187,6 +188,10 @@ def _by_article(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, A
     for r in records:
         found[r["article_id"]].append(r)
     return found
+
+
+def _in_text_order(records: Iterable[dict[str, Any]]) -> dict[str, InTextOrder]:
+    return {a: InTextOrder(found) for a, found in _by_article(records).items()}
 
 
 def _dated_members(story: list[str], corpus: _Corpus) -> list[tuple[date, str, str]]:

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from newsprism.articles import iso_day
-from newsprism.crosscheck.verdicts import cut
+from newsprism.crosscheck.verdict_reasons import cut
 from newsprism.timeline.years import (
     Anchor,
     YearChoice,
@@ -177,6 +177,12 @@ class DatedEvents:
     by_class: dict[str, list[tuple[frozenset[str], date, date, str, str]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    # (class, term) → article id → positions in by_class[class]: a date is compared only with
+    # the accounts that share one of its terms, in other articles (a scan of the whole class
+    # for every date grows with the square of a long article's length, and with the corpus)
+    _by_term: dict[tuple[str, str], dict[str, list[int]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
 
     def add_article(self, article: ArticleRecords, dated: Iterable[Mapping[str, Any]]) -> None:
         """The `dated` time expressions of an article, each as the date of the action nearest
@@ -193,17 +199,23 @@ class DatedEvents:
             assert first is not None and last is not None
             if (last - first).days > MAX_ANCHOR_DAYS:
                 continue
-            self.by_class[nearest["action"]].append(
-                (action_terms(nearest, sentence), first, last, article.article_id, sentence.text)
-            )
+            terms = action_terms(nearest, sentence)
+            told = self.by_class[nearest["action"]]
+            for term in terms:
+                self._by_term[nearest["action"], term][article.article_id].append(len(told))
+            told.append((terms, first, last, article.article_id, sentence.text))
 
     def anchors(self, classes: Iterable[str], terms: frozenset[str], article_id: str,
                 awaited: bool, weight: float = EVENT_WEIGHT) -> list[Anchor]:
         found: dict[tuple[str, date], Anchor] = {}
         for c in classes:
-            for other_terms, first, last, other, text in self.by_class.get(c, ()):
-                if other == article_id or not terms & other_terms:
-                    continue
+            accounts = self.by_class.get(c, [])
+            sharing: set[int] = set()
+            for term in terms:
+                for other, positions in self._by_term.get((c, term), {}).items():
+                    if other != article_id:
+                        sharing.update(positions)
+            for _, first, last, other, text in (accounts[i] for i in sorted(sharing)):
                 told = f" ({self.labels[other]})" if other in self.labels else ""
                 dated = first.isoformat() + (f"..{last.isoformat()}" if last != first else "")
                 reason = f"“{cut(text, 90)}”{told} tells the same {c} event, dated {dated}"
@@ -245,6 +257,7 @@ def resolve_yearless(
     publication are not evidence here: the latest year an article names is as often background
     ("the summer of 2014" in a November 2015 report) as the year of its news."""
     awaited = awaited_events(article)
+    latest: list[Mapping[str, Any] | None] = []  # the article's latest_told, once it is asked
     out = []
     for ref in article.timerefs:
         if ref["id"] in skip or ref.get("first") or yearless_parts(ref.get("value") or "") is None:
@@ -270,8 +283,11 @@ def resolve_yearless(
         choice = choose_year(ref["value"], _dedupe(anchors))
         if choice is not None:
             out.append(_resolved(ref, choice))
-        elif not anchors and (found := _after_latest_told(article, ref)) is not None:
-            out.append(found)
+        elif not anchors:
+            if not latest:
+                latest.append(latest_told(article))
+            if (found := _after_latest_told(article, ref, latest[0])) is not None:
+                out.append(found)
     return out
 
 
@@ -294,13 +310,15 @@ def latest_told(article: ArticleRecords) -> Mapping[str, Any] | None:
     return best
 
 
-def _after_latest_told(article: ArticleRecords, ref: Mapping[str, Any]) -> ResolvedDate | None:
+def _after_latest_told(article: ArticleRecords, ref: Mapping[str, Any],
+                       latest: Mapping[str, Any] | None) -> ResolvedDate | None:
     """Where nothing in the corpus speaks: a date told as done without a year is read as the
     first such date after the latest dated thing the article tells as done ("In late October
     2019 ... Also in late March" is March 2020), as a reader takes it, when that is within half
-    a year; marked as the article's own reading, not the corpus's."""
+    a year; marked as the article's own reading, not the corpus's. `latest`: latest_told of
+    the article (found once per article: once per date, a long article's took the square of
+    its length)."""
     nearest = article.nearest_action(ref["start"])
-    latest = latest_told(article)
     if article.sentence_at(ref["start"]) is None or latest is None:
         return None  # not in a sentence a claim was made of: not told as a thing that happened
     if nearest is not None and (nearest.get("mood") or "fact") != "fact":

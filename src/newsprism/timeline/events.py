@@ -10,15 +10,15 @@ corpus), or failing that the day it was reported, and says which and how sure th
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from scipy.cluster.hierarchy import DisjointSet
 
-from newsprism.articles import iso_day
-from newsprism.crosscheck.verdicts import article_report_key
+from newsprism.articles import InTextOrder, iso_day
+from newsprism.crosscheck.independence import article_report_key
 
 __all__ = ["Account", "build_events", "date_account", "EVENT_FIELDS"]
 
@@ -73,21 +73,19 @@ def _timeref_basis(ref: Mapping[str, Any]) -> str:
     return "text"
 
 
-def date_account(claim: Mapping[str, Any], timerefs: Sequence[Mapping[str, Any]],
+def date_account(claim: Mapping[str, Any], timerefs: InTextOrder,
                  published: tuple[date, bool] | None,
-                 actions: Sequence[Mapping[str, Any]] = ()) -> Account:
+                 actions: InTextOrder | None = None) -> Account:
     """The date a claim gives its event: the tightest dated time expression in its clause, else
     the day its article was reported (`published`: the day and whether it was inferred).
-    `actions`: the article's action records."""
+    `timerefs`, `actions`: the article's time expressions and action records."""
+    in_span = actions.starting_in(claim["start"], claim["end"]) if actions is not None else []
     told = frozenset(claim.get("actions") or ()) | {
-        a["action"] for a in actions
-        if claim["start"] <= a["start"] < claim["end"] and a.get("action")
-        and (a.get("mood") or "fact") == "fact"
-    }  # fmt: skip
-    in_span = [a for a in actions if claim["start"] <= a["start"] < claim["end"]]
+        a["action"] for a in in_span if a.get("action") and (a.get("mood") or "fact") == "fact"
+    }
     inside = [
-        r for r in timerefs
-        if claim["start"] <= r["start"] < claim["end"] and r.get("kind") in _DATED_KINDS
+        r for r in timerefs.starting_in(claim["start"], claim["end"])
+        if r.get("kind") in _DATED_KINDS
         and iso_day(r.get("first")) is not None and _dates_a_fact(r, in_span)
     ]  # fmt: skip
     if inside:
@@ -157,8 +155,15 @@ class StoryContext:
     meta: Mapping[str, Mapping[str, Any]]  # article id → outlet, title, duplicate_group
     group_verdicts: Mapping[str, str]
     entity_names: Mapping[str, str]
-    mentions: Mapping[str, Sequence[Mapping[str, Any]]]  # article id → actor mentions
-    places: Mapping[str, Sequence[Mapping[str, Any]]]  # article id → geocoded places
+    mentions: Mapping[str, InTextOrder]  # article id → actor mentions
+    places: Mapping[str, InTextOrder]  # article id → geocoded places
+
+    @staticmethod
+    def records_of(by_article: Mapping[str, InTextOrder], article_id: str) -> InTextOrder:
+        return by_article.get(article_id) or _NONE
+
+
+_NONE = InTextOrder()
 
 
 def _report_key(article_id: str, meta: Mapping[str, Mapping[str, Any]]) -> str:
@@ -188,10 +193,6 @@ def _verdict(accounts: Sequence[Account], ctx: StoryContext) -> tuple[str, str]:
     return "single-source", "told by one report only"
 
 
-def _within(records: Iterable[Mapping[str, Any]], start: int, end: int) -> list[Mapping[str, Any]]:
-    return [r for r in records if start <= r["start"] < end]
-
-
 def _event(accounts: list[Account], ctx: StoryContext) -> dict[str, Any]:
     dated = _best_dated(accounts)
     claim_ids = sorted(a.claim["id"] for a in accounts)
@@ -203,10 +204,10 @@ def _event(accounts: list[Account], ctx: StoryContext) -> dict[str, Any]:
     evidence = []
     for a in accounts:
         c = a.claim
-        for m in _within(ctx.mentions.get(c["article_id"], ()), c["start"], c["end"]):
+        for m in ctx.records_of(ctx.mentions, c["article_id"]).starting_in(c["start"], c["end"]):
             if m.get("entity_id"):
                 actors.setdefault(m["entity_id"], ctx.entity_names.get(m["entity_id"], m["text"]))
-        for p in _within(ctx.places.get(c["article_id"], ()), c["start"], c["end"]):
+        for p in ctx.records_of(ctx.places, c["article_id"]).starting_in(c["start"], c["end"]):
             if p.get("lat") is not None:
                 places.setdefault(p.get("name") or p["text"], {
                     "id": p.get("entity_id"), "name": p.get("name") or p["text"],

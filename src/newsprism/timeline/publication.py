@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from newsprism.crosscheck.verdicts import cut
+from newsprism.crosscheck.verdict_reasons import cut
 from newsprism.timeline.corpus_dates import ArticleRecords, DatedEvents, awaited_events
 from newsprism.timeline.events import Account
 from newsprism.understand.published import SLACK_AFTER, SLACK_BEFORE
