@@ -25,8 +25,8 @@ Speed: find_places time next to the bare spaCy parse of the same texts in the sa
     calibration (acc@161 per confidence decile). Use it for the files the shipped model was
     trained on (GeoWebNews, LGL): (a) and (b) on them would score the ranker on its training
     articles.
-Modes (a) and (b) use the default resolution (see places.USE_RANKER); --rules forces the rules
-alone, --ranker the packaged model; both print accuracy per confidence decile.
+Modes (a) and (b) use the default resolution (see places.resolution.USE_RANKER); --rules forces
+the rules alone, --ranker the packaged model; both print accuracy per confidence decile.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def calibration_lines(errors: list[float], confidences: list[float]) -> list[str
 
 def gold_span_errors(
     articles: list[Article],
-    gazetteer,  # noqa: ANN001
+    gazetteer,
     ranker: bool | None = None,
     confidences: list[float] | None = None,
 ) -> tuple[list[float], list[str]]:
@@ -93,8 +93,8 @@ def gold_span_errors(
 
 def end_to_end(
     articles: list[Article],
-    gazetteer,  # noqa: ANN001
-    nlp,  # noqa: ANN001
+    gazetteer,
+    nlp,
     ranker: bool | None = None,
 ) -> dict[str, float]:
     from newsprism.understand.places import find_places

@@ -90,7 +90,7 @@ def one_run(run: str, folder: Path, url: str) -> dict[str, object]:
             started = time.perf_counter()
             analyze(folder, url, engine=engine).close()
             result["seconds"] = time.perf_counter() - started
-            peaks = engine._client.run(peak_mb)  # noqa: SLF001 - the benchmark's own look
+            peaks = engine._client.run(peak_mb)  # the benchmark's own look
             result["workers_mb"] = sorted(peaks.values())
         finally:
             engine.close()

@@ -5,7 +5,8 @@ All names and sentences are invented for these tests.
 
 from __future__ import annotations
 
-from newsprism.link.entities import Entity, EntityIndex
+from newsprism.link.entities import EntityIndex
+from newsprism.link.entity_table import Entity
 from newsprism.understand.actors import ActorMention, generation, regnal_name
 
 

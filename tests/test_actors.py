@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.link.entities import Entity, EntityIndex
+from newsprism.link.entities import EntityIndex
+from newsprism.link.entity_table import Entity
 from newsprism.understand.actors import ActorMention, find_actors
 
 

@@ -694,7 +694,7 @@ def test_a_reader_crash_is_an_error_record_and_the_run_goes_on(
 
     real = process.read_blob
 
-    def crash_on_bad(blob, limits, fields):  # noqa: ANN001, ANN202
+    def crash_on_bad(blob, limits, fields):
         if blob.name.endswith("bad.txt"):
             raise RuntimeError("unexpected reader bug")
         return real(blob, limits, fields)

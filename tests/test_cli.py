@@ -110,7 +110,7 @@ def test_store_failure_mid_run_is_a_clear_error_and_keeps_what_was_stored(
     real_save = Store.save
     calls = {"n": 0}
 
-    def failing_save(self, *args):  # noqa: ANN001, ANN002, ANN202
+    def failing_save(self, *args):
         calls["n"] += 1
         if calls["n"] == 3:
             raise OperationalError("INSERT", {}, Exception("server closed the connection"))

@@ -49,7 +49,7 @@ def _command(folder: Path, db: Path) -> list[str]:
 def _count(db: Path, table: str) -> int:
     try:
         with sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=1) as c:
-            return int(c.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
+            return int(c.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     except sqlite3.Error:
         return 0
 

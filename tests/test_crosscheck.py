@@ -866,7 +866,7 @@ def test_a_denial_of_another_action_only_leaves_the_claim_unconfirmed() -> None:
 
 def test_a_press_release_template_filled_twice_is_one_source() -> None:
     # two field offices' releases, published by two sites: one text, filled in twice
-    from newsprism.crosscheck.verdicts import independent_reports
+    from newsprism.crosscheck.independence import independent_reports
 
     opening = "Aliens arrested during this operation are from the following countries:"
     texas = f"{opening} Mexico (128), Guatemala (7), Honduras (7) and Peru (1)."

@@ -17,14 +17,14 @@ from typer.testing import CliRunner
 
 pytest.importorskip("distributed")
 
-import dask.config  # noqa: E402
+import dask.config
 
-from newsprism import analyze, open_corpus  # noqa: E402
-from newsprism.api import RECORD_TYPES  # noqa: E402
-from newsprism.cli import app  # noqa: E402
-from newsprism.engine.dask import IN_FLIGHT_PER_THREAD, DaskEngine  # noqa: E402
-from newsprism.engine.local import EngineError, EngineUnavailable, LocalEngine  # noqa: E402
-from newsprism.understand.nlp import ModelError  # noqa: E402
+from newsprism import analyze, open_corpus
+from newsprism.api import RECORD_TYPES
+from newsprism.cli import app
+from newsprism.engine.dask import IN_FLIGHT_PER_THREAD, DaskEngine
+from newsprism.engine.local import EngineError, EngineUnavailable, LocalEngine
+from newsprism.understand.nlp import ModelError
 
 runner = CliRunner()
 

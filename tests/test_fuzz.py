@@ -607,8 +607,9 @@ def test_places_of_a_long_text_are_resolved_in_near_linear_time() -> None:
     import time
     from collections import Counter
 
-    from newsprism.understand import places
     from newsprism.understand.gazetteer import GazetteerEntry
+    from newsprism.understand.places.resolution import resolve_toponyms
+    from newsprism.understand.places.rules import Toponym
 
     def town(i: int, k: int) -> GazetteerEntry:
         country = ("SY", "TR", "US")[k]
@@ -617,11 +618,11 @@ def test_places_of_a_long_text_are_resolved_in_near_linear_time() -> None:
 
     candidates = [tuple(town(i, k) for k in range(3)) for i in range(40)]
     mentions = [
-        places._Mention(j * 10, j * 10 + 6, f"Town{j % 40}", "GPE", candidates[j % 40])
+        Toponym(j * 10, j * 10 + 6, f"Town{j % 40}", "GPE", candidates[j % 40])
         for j in range(2000)
     ]
     started = time.process_time()
-    places._resolve(mentions, None, Counter())
+    resolve_toponyms(mentions, None, Counter())
     assert time.process_time() - started < 8.0
     # the towns support each other: every one is read in the same country
     assert {m.pick.country for m in mentions if m.pick is not None} == {"SY"}
@@ -631,9 +632,9 @@ def test_spacy_parses_one_long_chunk_at_a_time_and_short_articles_sixteen() -> N
     """Sixteen 100,000-character chunks of one long article went to nlp.pipe as one batch:
     2.8 GB of peak memory at 800 KB instead of 1.1 GB. A batch now holds about one chunk of
     text, and short articles still go sixteen at a time."""
-    from newsprism.understand.article import MAX_CHUNK_CHARS, _chunks, pipe_batch_size
+    from newsprism.understand.article import MAX_CHUNK_CHARS, pipe_batch_size, text_chunks
 
-    long_pieces = [(0, start, chunk) for start, chunk in _chunks("word.\n" * 350_000)]
+    long_pieces = [(0, start, chunk) for start, chunk in text_chunks("word.\n" * 350_000)]
     assert len(long_pieces) > 16 and max(len(c) for _, _, c in long_pieces) <= MAX_CHUNK_CHARS
     assert pipe_batch_size(long_pieces) == 1
     assert pipe_batch_size([(i, 0, "a short article " * 300) for i in range(40)]) == 16

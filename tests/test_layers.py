@@ -75,4 +75,35 @@ def test_only_show_web_api_and_cli_import_show() -> None:
         for p in PACKAGE.rglob("*.py")
         if any(m.startswith("newsprism.show") for m in _imports(p))
     }
-    assert {u for u in users if not u.startswith(("show/", "web/", "api.py", "cli.py"))} == set()
+    assert {u for u in users if not u.startswith(("show/", "web/", "api.py", "cli/"))} == set()
+
+
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def test_no_private_name_is_imported_across_modules() -> None:
+    """A name another module needs is part of its module's interface: it has a public name."""
+    roots = [PACKAGE, PACKAGE.parents[1] / "tests", PACKAGE.parents[1] / "benchmarks"]
+    private = []
+    for path in sorted(p for root in roots for p in root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("newsprism"):
+                private += [f"{path.name} imports {node.module}.{a.name}" for a in node.names
+                            if a.name.startswith("_") and not a.name.startswith("__")]  # fmt: skip
+    assert private == []
+
+
+# A module this long must say in its docstring why it is one module.
+MAX_LINES = 600
+SAYS_WHY = "one module because"
+
+
+def test_modules_are_short_or_say_why() -> None:
+    long = []
+    for path in _modules():
+        text = path.read_text(encoding="utf-8")
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if text.count("\n") > MAX_LINES and SAYS_WHY not in doc:
+            long.append(f"{path.relative_to(PACKAGE)}: {text.count(chr(10))} lines")
+    assert long == []

@@ -286,7 +286,7 @@ def test_the_object_of_a_verb_of_movement_is_a_place(nlp, gazetteer: Gazetteer) 
     assert places["Qamishli"].geonameid == 173377
 
 
-# --- the learned ranker (off by default: places.USE_RANKER) ----------------------------------
+# --- the learned ranker (off by default: places.resolution.USE_RANKER) ------------------------
 
 
 def test_the_packaged_ranker_loads_and_matches_its_features() -> None:

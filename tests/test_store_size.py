@@ -71,7 +71,7 @@ def test_a_run_in_two_batches_groups_and_places_as_one_run(
         assert _stories(twice) == _stories(once)
 
 
-def _claim_groups(corpus) -> list[tuple[str, ...]]:  # noqa: ANN001
+def _claim_groups(corpus) -> list[tuple[str, ...]]:
     """Each group as the sorted evidence spans it holds (group ids depend on arrival order)."""
     return sorted(
         tuple(sorted(f"{e['article_id']}:{e['start']}" for e in g["evidence"]))
@@ -79,5 +79,5 @@ def _claim_groups(corpus) -> list[tuple[str, ...]]:  # noqa: ANN001
     )
 
 
-def _stories(corpus) -> list[tuple[str, ...]]:  # noqa: ANN001
+def _stories(corpus) -> list[tuple[str, ...]]:
     return sorted(tuple(sorted(s["article_ids"])) for s in corpus.stories())

@@ -74,7 +74,7 @@ def stories_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def _by_url(corpus) -> dict[str, str]:  # noqa: ANN001
+def _by_url(corpus) -> dict[str, str]:
     urls = {a["id"]: a["url"] for a in corpus.articles()}
     return {urls[a]: s["id"] for s in corpus.stories() for a in s["article_ids"]}
 

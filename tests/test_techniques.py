@@ -22,20 +22,17 @@ from newsprism.training.ptc import (
     tc_micro_f1,
 )
 from newsprism.understand.nlp import load_nlp
-from newsprism.understand.techniques import (
-    GRAPHS,
+from newsprism.understand.technique_features import SpanVectoriser
+from newsprism.understand.technique_spans import (
     MAX_PIECES,
-    TECHNIQUES,
-    SpanVectoriser,
-    TechniqueModelError,
     TokenView,
     decode,
-    load_tagger,
     piece_tokenizers,
     sentence_starts,
     token_probabilities,
     windows,
 )
+from newsprism.understand.techniques import GRAPHS, TECHNIQUES, TechniqueModelError, load_tagger
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = 6  # fine-tuned MiniLM layers in the shipped tagger
@@ -271,7 +268,7 @@ def test_plain_reporting_lines_stop_at_the_exit_and_a_loaded_one_goes_on(tagger)
 
 
 def test_the_gate_is_the_highest_that_skips_no_more_than_the_allowed_share_of_spans():
-    from newsprism.training.techniques import gate_for
+    from newsprism.training.technique_tagger.gate import gate_for
 
     tops = np.array([0.9, 0.05, 0.5, 0.1, 0.2])  # each window's top exit probability
     spans = np.array([67, 0, 30, 1, 2])  # spans the whole tagger finds in it (100 in all)
@@ -285,7 +282,8 @@ def test_the_gate_is_the_highest_that_skips_no_more_than_the_allowed_share_of_sp
 def test_regate_chooses_the_gate_on_the_shipped_graphs_and_keeps_the_taggers_spans(
     tmp_path: Path,
 ) -> None:
-    from newsprism.training.techniques import GATE_LOSS, main
+    from newsprism.training.technique_tagger.settings import GATE_LOSS
+    from newsprism.training.techniques import main
 
     ptc = tmp_path / "ptc"
     (ptc / "train-articles").mkdir(parents=True)
@@ -336,7 +334,7 @@ def test_regate_without_a_model_says_so(tmp_path: Path, capsys) -> None:
 
 
 def test_the_refitted_taggers_threshold_flags_as_much_unlabeled_text_as_the_tuned_one() -> None:
-    from newsprism.training.techniques import matched_threshold
+    from newsprism.training.technique_tagger.fitting import matched_threshold
 
     rng = np.random.default_rng(0)
     before = rng.beta(1, 6, 20_000)
@@ -464,7 +462,7 @@ def test_a_fused_skip_layer_norm_split_in_two_computes_the_same() -> None:
     import onnxruntime
     from onnx import TensorProto, helper, numpy_helper
 
-    from newsprism.training.techniques import split_skip_layer_norms
+    from newsprism.training.technique_tagger.onnx_export import split_skip_layer_norms
 
     rng = np.random.default_rng(0)
     weights = {name: rng.normal(size=8).astype(np.float32) for name in ("gamma", "beta", "bias")}
@@ -560,7 +558,7 @@ needs_torch = pytest.mark.skipif(
 def test_a_soup_of_runs_is_their_mean_and_keeps_the_frozen_word_vectors() -> None:
     import torch
 
-    from newsprism.training.techniques import soup, trained_weights
+    from newsprism.training.technique_tagger.model import soup, trained_weights
 
     one = trained_weights(_small_tagger(torch))
     two = {k: v + 1.0 for k, v in one.items()}
@@ -574,7 +572,7 @@ def test_a_soup_of_runs_is_their_mean_and_keeps_the_frozen_word_vectors() -> Non
 
 def _small_tagger(torch):
     from newsprism.encoders.minilm import load_safetensors, model_dir
-    from newsprism.training.techniques import build_model
+    from newsprism.training.technique_tagger.model import build_model
 
     torch.manual_seed(0)
     return build_model(torch, 2, load_safetensors(model_dir() / "model.safetensors"))
@@ -611,7 +609,7 @@ LOADED_OPENING = "The corrupt, cowardly bureaucrats"
 def _articles_opening_with_an_epithet() -> list:
     """Twelve short articles, each opening with the same gold Name_Calling span, parsed."""
     from newsprism.training.ptc import GoldSpan, PTCArticle
-    from newsprism.training.techniques import parse
+    from newsprism.training.technique_tagger.windows import parse
 
     loaded = LOADED_OPENING
     articles = [
@@ -626,7 +624,8 @@ def _articles_opening_with_an_epithet() -> list:
 
 
 def test_decoding_is_chosen_on_the_tune_part_and_scores_what_it_chose() -> None:
-    from newsprism.training.techniques import DECODING_GRID, choose_decoding
+    from newsprism.training.technique_tagger.fitting import choose_decoding
+    from newsprism.training.technique_tagger.settings import DECODING_GRID
 
     rng = np.random.default_rng(3)
     loaded = LOADED_OPENING
@@ -650,7 +649,8 @@ def test_decoding_is_chosen_on_the_tune_part_and_scores_what_it_chose() -> None:
 
 
 def test_decoding_chooses_a_peak_where_the_spans_are_faint_at_their_edges(monkeypatch) -> None:
-    from newsprism.training.techniques import DECODING_GRID, choose_decoding
+    from newsprism.training.technique_tagger.fitting import choose_decoding
+    from newsprism.training.technique_tagger.settings import DECODING_GRID
 
     rng = np.random.default_rng(5)
     loaded = LOADED_OPENING

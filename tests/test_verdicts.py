@@ -289,12 +289,13 @@ def test_a_rival_figure_is_found_behind_sentences_of_many_figures() -> None:
 
 
 def test_a_place_after_another_figure_is_that_figures() -> None:
-    from newsprism.crosscheck.claims import _nearest_figure, sentence_spans
+    from newsprism.crosscheck.claim_context import nearest_figure
+    from newsprism.crosscheck.sentences import sentence_spans
 
     # "killed 247 people in Kenya and 10 in Tanzania": 247 at 7, Kenya at 25, 10 at 35, ...
-    assert _nearest_figure(25, 7, [(35, 37)])
-    assert not _nearest_figure(41, 7, [(35, 37)])
-    assert not _nearest_figure(25, 35, [(7, 18)])
+    assert nearest_figure(25, 7, [(35, 37)])
+    assert not nearest_figure(41, 7, [(35, 37)])
+    assert not nearest_figure(25, 35, [(7, 18)])
     text = "The bombings, on Aug. 7, killed 247 people. Then 10 more died."
     assert [text[a:b] for a, b in sentence_spans(text)] == [
         "The bombings, on Aug. 7, killed 247 people.", "Then 10 more died."
@@ -374,7 +375,7 @@ def test_a_text_copied_or_a_quote_relayed_is_one_source() -> None:
     about one named actor that share half their words are one utterance relayed in two
     translations. Two outlets telling one fact in their own words stay two."""
     from newsprism.crosscheck import Claim
-    from newsprism.crosscheck.verdicts import independent_reports
+    from newsprism.crosscheck.independence import independent_reports
 
     def claim(cid: str, text: str, kind: str = "event", **fields: Any) -> Claim:
         return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text, kind=kind,

@@ -110,7 +110,7 @@ class FeedServer:
 
 def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:  # http.server's name
             server.requests.append((self.path, dict(self.headers)))
             route = server.routes.get(self.path)
             if route is None:

@@ -479,10 +479,10 @@ def test_map_data_blocks(client: TestClient, ids: dict[str, Any]) -> None:
 def test_map_data_block_escapes_hostile_names() -> None:
     from markupsafe import Markup
 
-    from newsprism.web.app import _environment
+    from newsprism.web.http import page_environment
 
     hostile = "</script><script>alert('x')</script> & <!-- \u2028 \"><img src=x>"
-    template = _environment().from_string(
+    template = page_environment().from_string(
         '{% from "_macros.html.j2" import map_figure %}{{ map_figure(svg, points, "t") }}')
     points = [{"lat": 1.5, "lon": 2.5, "label": hostile, "link": "/place/1", "count": 2}]
     html = template.render(svg=Markup('<svg class="map"></svg>'), points=points)

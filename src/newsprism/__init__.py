@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from newsprism.api import Corpus, analyze, open_corpus  # noqa: E402
+from newsprism.api import Corpus, analyze, open_corpus
 
 __all__ = ["Corpus", "analyze", "open_corpus", "__version__"]

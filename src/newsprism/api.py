@@ -186,7 +186,7 @@ class Corpus:
         """
         return list(error_records(self.store))
 
-    def records(self, type: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
+    def records(self, type: str | None = None) -> list[dict[str, Any]]:
         """Records as exported, optionally of one `type`: one of RECORD_TYPES (article, entity,
         mention, place, timeref, quantity, attribution, label, technique, action, claim, story,
         event, error); another raises ValueError listing them.
@@ -201,7 +201,7 @@ class Corpus:
 
     def query(
         self,
-        type: str,  # noqa: A002
+        type: str,
         where: Mapping[str, Any] | Sequence[str] | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
@@ -361,7 +361,7 @@ class Corpus:
             self.labels(), self.articles(), self.entities(), self.techniques()
         ))  # fmt: skip
 
-    def to_dataframe(self, type: str = "article") -> pd.DataFrame:  # noqa: A002
+    def to_dataframe(self, type: str = "article") -> pd.DataFrame:
         """The records of one type as a pandas DataFrame, one column per export field (lists
         and objects stay Python objects in their cells).
 

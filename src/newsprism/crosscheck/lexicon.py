@@ -52,6 +52,7 @@ COUNT_CLASSES: dict[str, tuple[str, ...]] = {
     "base": "base outpost position post".split(),
 }
 
+
 @lru_cache(maxsize=4096)
 def count_class(lemma: str | None) -> str | None:
     """The class of a counted thing's lemma ('soldiers' -> 'troop'), or the lemma itself."""

@@ -2,18 +2,26 @@
 
 Independence is what counts, not the number of articles: syndicated copies (one near-duplicate
 group) and articles of one outlet count once, and articles that only relay the same named
-source ("SANA reported ...") count once, as that source.
+source ("SANA reported ...") count once, as that source (independence.py). A verdict's reason
+is put in words in verdict_reasons.py.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
 from typing import Any
 
 from newsprism.crosscheck.claims import ATTRIBUTED, EVENT, NUMERIC, Claim
+from newsprism.crosscheck.independence import (
+    SAME_QUOTE,
+    first_of_each,
+    independent_reports,
+    report_key,
+    word_overlap,
+    word_set,
+)
 from newsprism.crosscheck.lexicon import OPINION_RE
 from newsprism.crosscheck.matching import (
     CUMULATIVE_ACTIONS,
@@ -30,8 +38,16 @@ from newsprism.crosscheck.matching import (
     value_range,
     values_agree,
 )
-from newsprism.ingest.dedupe import word_shingles
-from newsprism.link.entities import ID_PREFIX as ACTOR_PREFIX
+from newsprism.crosscheck.verdict_reasons import (
+    contradiction_reason,
+    corroboration_reason,
+    related_reason,
+    report_labels,
+    single_source_reason,
+    unattributed_reason,
+    unconfirmed_reason,
+)
+from newsprism.link.entity_table import ID_PREFIX as ACTOR_PREFIX
 
 CORROBORATED = "corroborated"
 CONTRADICTED = "contradicted"
@@ -53,32 +69,8 @@ PARAPHRASE_UNCOUNTED = 0.70  # two equal percentages or sums that say what they 
 SAME_ACTOR_ACT = 0.45
 DENIAL_LINK = 0.65
 RIVAL_LINK = 0.60  # a rival figure told of the same happening, not of another with its measure
-SAME_QUOTE = 0.80  # share of words two quotes have in common to be one quote relayed
-# ... or two quotes about the same named actor: one utterance relayed in two translations or
-# transcriptions ("explains precisely the meaning of Chapter VIII of Amoris Laetitia" and "The
-# document is very good and completely explains the meaning of chapter VIII of Amoris
-# Laetitia": 0.57)
-SAME_QUOTE_ABOUT = 0.50
-# Sentences this long that share this much of their word sequences (3-word shingles of the
-# shorter one) were copied from one text (a wire story, a press release, a site's boilerplate):
-# one source wherever they appear. Two outlets telling one fact in few words share words, not
-# their order.
-COPIED_WORDS = 10
-COPIED_SHINGLES = 0.70
-# Sentences that open with the same ten words come from one text, whatever follows: a press
-# release template ("Aliens arrested during this operation are from the following countries:")
-# filled in for two operations is one source, not two outlets agreeing.
-COPIED_OPENING = 10
-# Twelve words in a row in common come from one text, not from two reporters: a press
-# release's "of the aliens targeted by ERO deportation officers during this operation had prior
-# criminal histories" behind two operations, or one congressman's words in two transcripts.
-COPIED_RUN = 12
-_QUOTED = re.compile("\\s*[\"\u201c\u201e\u00ab]")  # a claim that is someone's words
 # A group's verdict is recomputed whenever an article joins it: in a group of thousands of
-# claims, quotes are compared with the latest ones and propositions built around a sample of
-# pivots, so that the cost stays bounded (the evidence of the verdict is the same kind).
-MAX_QUOTES_COMPARED = 200
-MAX_HOLDERS = 50
+# claims, propositions are built around a sample of pivots, so that the cost stays bounded.
 MAX_PIVOTS = 40
 MAX_SIDES = 8  # of the agreeing sets with most reports, how many are searched for a proposition
 # Two figures further apart than this ratio tell two counts even where their qualifiers allow
@@ -119,102 +111,6 @@ class Verdict:
     confidence: float = 1.0
 
 
-def report_key(claim: Claim, article: dict[str, Any] | None) -> str:
-    """Whose report a claim is: its syndication group, else its outlet, else the article itself
-    (an article of no known outlet is its own outlet)."""
-    return article_report_key(claim.article_id, article)
-
-
-def article_report_key(article_id: str, article: Mapping[str, Any] | None) -> str:
-    """Whose report an article is (see report_key)."""
-    article = article or {}
-    copies = article.get("duplicate_group") or article.get("duplicate_of")
-    if copies:
-        return f"copies:{copies}"
-    if article.get("outlet"):
-        return f"outlet:{str(article['outlet']).strip().lower()}"
-    return f"article:{article_id}"
-
-
-def independent_reports(
-    claims: Sequence[Claim], articles: dict[str, dict[str, Any]]
-) -> dict[str, str]:
-    """Claim id -> one id per independent report. Two claims are one report when they come
-    from one outlet (or copies of one article: several sources quoted in one article are that
-    outlet's report), relay one named source, quote the same words (one tweet relayed by two
-    outlets, whoever each says tweeted it) or copy one text (a wire story, a press release)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        parent[find(a)] = find(b)
-
-    quotes: list[tuple[str, frozenset[str], str | None]] = []
-    copies: dict[str, frozenset[str]] = {}
-    holders: dict[str, list[str]] = {}  # shingle -> claims that hold it: copies meet there
-    for c in claims:
-        union(c.id, report_key(c, articles.get(c.article_id)))
-        if c.source:
-            union(c.id, f"source:{c.source.strip().lower()}")
-        tokens = _WORD.findall(c.text.lower())
-        for start in range(len(tokens) - COPIED_RUN + 1):
-            union(c.id, "run:" + " ".join(tokens[start : start + COPIED_RUN]))
-        if (c.source_kind is not None and c.kind == ATTRIBUTED) or _QUOTED.match(c.text):
-            words = _words(c.text)
-            about = c.subject if c.subject and c.subject.startswith(ACTOR_PREFIX) else None
-            for other, other_words, other_about in quotes[-MAX_QUOTES_COMPARED:]:
-                overlap = _overlap(words, other_words)
-                if overlap >= SAME_QUOTE or (
-                    about is not None and about == other_about and overlap >= SAME_QUOTE_ABOUT
-                ):
-                    union(c.id, other)
-            quotes.append((c.id, words, about))
-        elif len(tokens) > COPIED_OPENING:
-            union(c.id, "opening:" + " ".join(tokens[:COPIED_OPENING]))
-        # quotes too: the same words printed with and without their quotation marks are one text
-        shingles = _shingles(tokens)
-        if shingles is None:
-            continue
-        # a phrase many claims share ("on Friday in the") finds no copy that a rarer one misses
-        candidates = {
-            o for sh in shingles for o in holders.get(sh, ()) if len(holders[sh]) <= MAX_HOLDERS
-        }
-        for other in candidates:
-            if _overlap(shingles, copies[other]) >= COPIED_SHINGLES:
-                union(c.id, other)
-        copies[c.id] = shingles
-        for sh in shingles:
-            holders.setdefault(sh, []).append(c.id)
-    return {c.id: find(c.id) for c in claims}
-
-
-def _shingles(words: list[str]) -> frozenset[str] | None:
-    """The 3-word sequences of a sentence (its lower-cased words) long enough to tell copying
-    from coincidence."""
-    if len(words) < COPIED_WORDS:
-        return None
-    return frozenset(word_shingles(words, 3))
-
-
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(_WORD.findall(text.lower()))
-
-
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """The share of the shorter one's words the other has."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
-
-
 def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float | None:
     """How strongly `a` and `b` state one proposition, or None when they are only related. A
     numeric group is one measure, scope and time by construction; other statements must say
@@ -235,7 +131,7 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
             return cosine if cosine >= PARAPHRASE_UNCOUNTED else None
         return 1.0
     if a.kind == ATTRIBUTED and b.kind == ATTRIBUTED and (
-        _overlap(_words(a.text), _words(b.text)) >= SAME_QUOTE
+        word_overlap(word_set(a.text), word_set(b.text)) >= SAME_QUOTE
     ):
         return 1.0
     if similarity is None:
@@ -299,7 +195,7 @@ def verdict(
     cluster, strength = _best_cluster([c for c in supporting if _asserts(c)], key, similarity)
     corroborating = len({key(c) for c in cluster}) >= 2
     shown = cluster if corroborating else supporting
-    labels = _report_labels(shown, key, articles)
+    labels = report_labels(shown, key, articles)
     evidence = _evidence_maker(articles)
     common = {
         "group_id": group.id,
@@ -312,7 +208,7 @@ def verdict(
         confidence = min(s for _, s in linked)
         return Verdict(
             verdict=CONTRADICTED,
-            reason=_contradiction_reason(supporting, [c for c, _ in linked], articles),
+            reason=contradiction_reason(supporting, [c for c, _ in linked], articles),
             against_evidence=[evidence(c) for c, _ in linked],
             confidence=confidence,
             **common,
@@ -320,7 +216,7 @@ def verdict(
     if weak:
         return Verdict(
             verdict=UNCONFIRMED,
-            reason=_unconfirmed_reason(supporting, weak, articles),
+            reason=unconfirmed_reason(supporting, weak, articles),
             against_evidence=[evidence(c) for c, _ in weak],
             confidence=max(s for _, s in weak),
             **common,
@@ -328,16 +224,16 @@ def verdict(
     if corroborating:
         return Verdict(
             verdict=CORROBORATED,
-            reason=_corroboration_reason(cluster, labels),
+            reason=corroboration_reason(cluster, labels),
             confidence=strength,
             **common,
         )
     if len({key(c) for c in supporting}) >= 2:
-        return Verdict(verdict=RELATED, reason=_related_reason(supporting, key, articles), **common)
+        return Verdict(verdict=RELATED, reason=related_reason(supporting, key, articles), **common)
     if any(c.source for c in supporting):
-        return Verdict(verdict=SINGLE_SOURCE, reason=_single_source_reason(supporting), **common)
+        return Verdict(verdict=SINGLE_SOURCE, reason=single_source_reason(supporting), **common)
     return Verdict(
-        verdict=UNATTRIBUTED, reason=_unattributed_reason(supporting, articles), **common
+        verdict=UNATTRIBUTED, reason=unattributed_reason(supporting, articles), **common
     )
 
 
@@ -385,7 +281,7 @@ def _best_cluster(
     """The claims that state one proposition with the most independent reports behind them,
     and the weakest link that joins them (1.0 for a lone claim; none without a claim)."""
     best: tuple[int, list[Claim], float] = (0, supporting[:1], 1.0)
-    pivots = _first_of_each(supporting, key)[:MAX_PIVOTS]
+    pivots = first_of_each(supporting, key)[:MAX_PIVOTS]
     for pivot in pivots:
         cluster, weakest = [pivot], 1.0
         for c in supporting:
@@ -411,14 +307,6 @@ def asserts_fact(c: Claim) -> bool:
     return c.mood == "fact" and not (c.kind == ATTRIBUTED and _MODAL.search(c.text))
 
 
-def _first_of_each(claims: list[Claim], key: Callable[[Claim], str]) -> list[Claim]:
-    """The first claim of each independent report, in the order first told."""
-    first: dict[str, Claim] = {}
-    for c in claims:
-        first.setdefault(key(c), c)
-    return list(first.values())
-
-
 def _split(
     claims: list[Claim],
     key: Callable[[Claim], str],
@@ -440,7 +328,7 @@ def _split(
     # the first claim of each report, and of each figure told: a later report's figure may be
     # the one that others confirm
     pivots = list(
-        {id(c): c for c in _first_of_each(positive, key) + _first_of_each(positive, _figure_key)}
+        {id(c): c for c in first_of_each(positive, key) + first_of_each(positive, _figure_key)}
         .values()
     )[:MAX_PIVOTS]
     sides = sorted(
@@ -530,104 +418,3 @@ def _first_seen(claims: list[Claim], articles: dict[str, dict[str, Any]]) -> str
     days = [_day((articles.get(c.article_id) or {}).get("published")) for c in claims]
     known = [d for d in days if d]
     return min(known) if known else None
-
-
-def _who(c: Claim, articles: dict[str, dict[str, Any]]) -> str:
-    """The outlet, else the article's title, else its file name: never an id."""
-    article = articles.get(c.article_id) or {}
-    if article.get("outlet"):
-        return str(article["outlet"])
-    title = (article.get("title") or "").strip()
-    if title:
-        return f"\u201c{cut(title, 60)}\u201d"
-    source = str(article.get("source") or "")
-    name = PurePath(source.split("!/")[-1].split("#")[0]).name if source else ""
-    return name or "an article of unknown outlet"
-
-
-def cut(text: str, size: int) -> str:
-    """The text on one line, cut to `size` characters with an ellipsis."""
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[: size - 1].rstrip() + "\u2026"
-
-
-def _report_labels(
-    claims: list[Claim], key: Callable[[Claim], str], articles: dict[str, dict[str, Any]]
-) -> list[str]:
-    """One label per independent report, in the order first told."""
-    return [_source_label(c, articles) for c in _first_of_each(claims, key)]
-
-
-def _contradiction_reason(
-    supporting: list[Claim], against: list[Claim], articles: dict[str, dict[str, Any]]
-) -> str:
-    a = supporting[0]
-    told_a = a.value_text or cut(a.text, 80)
-    reasons = []
-    rival = next((c for c in against if not c.denies), None)
-    if rival is not None:
-        told_b = rival.value_text or cut(rival.text, 80)
-        reasons.append(
-            f"incompatible figures for the same measure, place and time: \u201c{told_a}\u201d "
-            f"({_who(a, articles)}) vs \u201c{told_b}\u201d ({_who(rival, articles)})"
-        )
-    denial = next((c for c in against if c.denies), None)
-    if denial is not None:
-        reasons.append(
-            f"denied: {_who(denial, articles)} disputes what {_who(a, articles)} reports "
-            f"(\u201c{cut(a.text, 80)}\u201d against \u201c{cut(denial.text, 80)}\u201d)"
-        )
-    return "; ".join(reasons)
-
-
-def _unconfirmed_reason(
-    supporting: list[Claim], weak: list[tuple[Claim, float]], articles: dict[str, dict[str, Any]]
-) -> str:
-    denial, _ = weak[0]
-    return (
-        f"not decided: {_who(denial, articles)} denies something (\u201c{cut(denial.text, 80)}"
-        f"\u201d), but not clearly what {_who(supporting[0], articles)} reports"
-    )
-
-
-def _corroboration_reason(cluster: list[Claim], labels: list[str]) -> str:
-    articles = len({c.article_id for c in cluster})
-    text = f"told by {len(labels)} independent sources ({', '.join(labels)})"
-    if articles > len(labels):
-        text += f" in {articles} articles; copies and relays of one source count once"
-    return text
-
-
-def _related_reason(
-    supporting: list[Claim], key: Callable[[Claim], str], articles: dict[str, dict[str, Any]]
-) -> str:
-    first = _first_of_each(supporting, key)
-    a, b = first[:2]
-    return (
-        f"{len(first)} independent sources tell related statements, not the same one: "
-        f"\u201c{cut(a.text, 80)}\u201d ({_who(a, articles)}) and "
-        f"\u201c{cut(b.text, 80)}\u201d ({_who(b, articles)})"
-    )
-
-
-def _source_label(c: Claim, articles: dict[str, dict[str, Any]]) -> str:
-    if c.source:
-        return f"{c.source_name or c.source} (via {_who(c, articles)})"
-    return _who(c, articles)
-
-
-def _single_source_reason(supporting: list[Claim]) -> str:
-    told = next(c for c in supporting if c.source)
-    source = told.source_name or told.source
-    articles = len({c.article_id for c in supporting})
-    if articles == 1:
-        return f"rests on one source: {source}, in one article"
-    return f"rests on one source: {source}, told in {articles} articles"
-
-
-def _unattributed_reason(supporting: list[Claim], articles: dict[str, dict[str, Any]]) -> str:
-    c = supporting[0]
-    who = _who(c, articles)
-    if c.source_kind in ("anonymous", "unknown"):
-        return f"told only by {who}, citing no identifiable source"
-    return f"told only by {who} in its own voice, with no source named"

@@ -21,7 +21,7 @@ def looks_like_feed(head: str) -> bool:
 def read_feed(name: str, data: bytes) -> Iterator[Document | IngestError]:
     try:
         parsed = feedparser.parse(data)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         # feedparser's loose parser has its own bugs on mangled markup (a KeyError for
         # `<feed ...><item><link></item></link>`): a broken feed is an error record, not a crash.
         yield IngestError(name, f"broken feed, no entry could be read: {exc!r}")

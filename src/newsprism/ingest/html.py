@@ -36,7 +36,7 @@ def read_html_page(source: str, html: str) -> Document:
             include_tables=True,
             date_extraction_params=_DATE_PARAMS,
         )
-    except Exception:  # noqa: BLE001
+    except Exception:
         # trafilatura and htmldate raise assorted internal errors on broken markup (an
         # AssertionError from lxml's drop_tree for `<svg><p><pre>`): one bad page must fall
         # back to its visible text or become an error record, never abort the whole run.

@@ -99,7 +99,7 @@ def read_file(path: Path, display: str, options: IngestOptions) -> Iterator[Docu
                 yield from read_blob(item, limits, options.fields)
     except OSError as exc:
         yield IngestError(display, f"cannot read: {exc.strerror or exc}")
-    except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not end the run
+    except Exception as exc:  # a reader bug on one file must not end the run
         yield IngestError(display, f"reader failed on this file: {exc!r}; the rest is kept")
 
 
@@ -150,7 +150,7 @@ def process_batch(batch: Batch, options: IngestOptions) -> BatchResult:
     for doc in batch.documents:
         try:
             article = document_to_article(doc, options)
-        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+        except Exception as exc:  # one bad document must not stop the batch
             article = IngestError(doc.source, f"cannot clean this document: {exc!r}", doc.line)
         if isinstance(article, IngestError):
             result.errors.append(article)

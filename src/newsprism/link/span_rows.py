@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from newsprism.link.entities import Entity, EntityIndex
+from newsprism.link.entities import EntityIndex
+from newsprism.link.entity_table import Entity
 from newsprism.understand.article import ArticleUnderstanding
 from newsprism.understand.places import PlaceMention
 

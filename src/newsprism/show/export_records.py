@@ -12,7 +12,7 @@ from dataclasses import fields
 from typing import Any
 
 from newsprism.store import Store
-from newsprism.store.store import SPAN_RECORD_FIELDS
+from newsprism.store.understanding import SPAN_RECORD_FIELDS
 from newsprism.timeline.events import EVENT_FIELDS, order_key
 from newsprism.understand.actions import Action
 from newsprism.understand.actors import ActorMention

@@ -1,15 +1,18 @@
-"""What every part of the store shares: the engine, inserts that skip what is there, and which
-articles a stage has still to do."""
+"""What every part of the store shares: the engine, inserts that skip what is there (input
+errors among them), which articles a stage has still to do, and statements over ids in chunks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, Table, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 
-from newsprism.store.schema import article
+from newsprism.articles import IngestError
+from newsprism.store.schema import article, ingest_error
 
 
 class StoreBase:
@@ -55,10 +58,19 @@ class StoreBase:
             )
             return list(conn.execute(query).scalars())
 
+    def _save_errors(self, conn: Connection, errors: Iterable[IngestError], now: datetime) -> None:
+        rows = [
+            {"id": e.id, "source": e.source, "line": e.line, "reason": e.reason, "first_seen": now}
+            for e in errors
+        ]
+        if rows:
+            conn.execute(self._insert_ignore(ingest_error), rows)
+
     def _setup(self) -> None:
         """Tables and schema checks (Store)."""
 
 
-def _chunked(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
+def chunked(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """`items` in lists of at most `size`: what one IN (...) of a statement holds."""
     for i in range(0, len(items), size):
         yield items[i : i + size]

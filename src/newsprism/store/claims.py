@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
-from newsprism.store.base import StoreBase, _chunked
+from newsprism.store.base import StoreBase, chunked
 from newsprism.store.schema import (
     claim,
     claim_group,
@@ -40,7 +40,7 @@ def complete_groups(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[s
     missing = list({e["claim_id"] for r in rows for e in r.get("evidence") or ()
                     if "text" not in e})  # fmt: skip
     texts: dict[str, str] = {}
-    for chunk in _chunked(missing):
+    for chunk in chunked(missing):
         query = select(claim.c.id, claim.c.text).where(claim.c.id.in_(chunk))
         texts.update({i: t for i, t in conn.execute(query)})
     for r in rows:
@@ -92,7 +92,7 @@ class ClaimRecords(StoreBase):
         with self.engine.begin() as conn:
             if claims:
                 conn.execute(self._insert_ignore(claim), list(claims))
-            for chunk in _chunked([g["id"] for g in groups]):
+            for chunk in chunked([g["id"] for g in groups]):
                 conn.execute(delete(claim_group).where(claim_group.c.id.in_(chunk)))
             if groups:
                 conn.execute(insert(claim_group), list(groups))

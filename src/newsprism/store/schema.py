@@ -69,7 +69,7 @@ article = Table(
     Column("text", Text, nullable=False),
     # The text as read (HTML, a feed item), for provenance: zlib-compressed in raw_zlib, with raw
     # left empty (an HTML page is several times its text, and read back only on request).
-    # Stores written before hold it in raw, raw_zlib null; store.raw_text reads both.
+    # Stores written before hold it in raw, raw_zlib null; articles.raw_text reads both.
     Column("raw", Text, nullable=False),
     Column("offsets", Text, nullable=False),  # JSON [[clean_start, raw_start, length], ...]
     Column("removed", Text, nullable=False),  # JSON [{start, end, text, reason}, ...]

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from newsprism.store.base import StoreBase, _chunked
+from newsprism.store.base import StoreBase, chunked
 from newsprism.store.schema import (
     claim,
     crosschecked,
@@ -45,7 +45,7 @@ class StoryRecords(StoreBase):
         """The claim groups each of the given articles has a claim in."""
         found: dict[str, set[str]] = {}
         with self.engine.connect() as conn:
-            for chunk in _chunked(list(ids)):
+            for chunk in chunked(list(ids)):
                 query = select(claim.c.article_id, claim.c.group_id).where(
                     claim.c.article_id.in_(chunk)
                 )
@@ -81,7 +81,7 @@ class StoryRecords(StoreBase):
             if members:
                 conn.execute(self._insert_ignore(story_member), list(members))
             gone = list(merges) + [s["id"] for s in stories]
-            for chunk in _chunked(gone):
+            for chunk in chunked(gone):
                 conn.execute(delete(story).where(story.c.id.in_(chunk)))
             if stories:
                 conn.execute(insert(story), list(stories))

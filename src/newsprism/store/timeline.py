@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
-from newsprism.store.base import StoreBase, _chunked
+from newsprism.store.base import StoreBase, chunked
 from newsprism.store.schema import (
     claim_group,
     event_entity,
@@ -87,7 +87,7 @@ class TimelineRecords(StoreBase):
                     .values(value=ref["value"], data=ref["data"])
                 )
             for table in (timeline_event, event_entity):
-                for chunk in _chunked(list(events)):
+                for chunk in chunked(list(events)):
                     conn.execute(delete(table).where(table.c.story_id.in_(chunk)))
                 conn.execute(
                     delete(table).where(table.c.story_id.not_in(select(story_member.c.story_id)))
@@ -114,7 +114,7 @@ class TimelineRecords(StoreBase):
                 {"article_id": a, "story_id": s, "version": version}
                 for s, ids in members.items() for a in ids
             ]  # fmt: skip
-            for chunk in _chunked([d["article_id"] for d in done]):
+            for chunk in chunked([d["article_id"] for d in done]):
                 conn.execute(delete(timelined).where(timelined.c.article_id.in_(chunk)))
             if done:
                 conn.execute(insert(timelined), done)

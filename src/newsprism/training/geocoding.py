@@ -133,7 +133,7 @@ def scored_toponyms(files: Sequence[Path], gazetteer: Gazetteer) -> list[Scored]
 
 def _rows(items: Sequence[Scored]) -> tuple[np.ndarray, np.ndarray]:
     with_rows = [s for s in items if len(s.errors)]
-    X = np.vstack([s.table.features for s in with_rows])  # noqa: N806
+    X = np.vstack([s.table.features for s in with_rows])
     y = np.concatenate([s.errors < ACC_KM for s in with_rows]).astype(int)
     return X, y
 
@@ -142,14 +142,14 @@ def fit(items: Sequence[Scored]) -> PlaceRanker:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
 
-    X, y = _rows(items)  # noqa: N806
+    X, y = _rows(items)
     # One OpenMP thread: on shared two-core machines more threads made the fits 8x slower.
     with threadpool_limits(limits=1):
         model = HistGradientBoostingClassifier(**PARAMS).fit(X, y)
     return export(model)
 
 
-def export(model) -> PlaceRanker:  # noqa: ANN001 (a fitted HistGradientBoostingClassifier)
+def export(model) -> PlaceRanker:  # a fitted HistGradientBoostingClassifier
     """The fitted trees as flat node arrays (scikit-learn's own node records, read once here:
     the shipped file holds numbers only)."""
     trees = [predictors[0].nodes for predictors in model._predictors]

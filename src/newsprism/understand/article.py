@@ -134,7 +134,9 @@ def _understand_together(
 ) -> list[ArticleUnderstanding]:
     nlp = load_nlp(model)
     gazetteer = process_gazetteer()
-    pieces = [(i, start, chunk) for i, a in enumerate(batch) for start, chunk in _chunks(a.text)]
+    pieces = [
+        (i, start, chunk) for i, a in enumerate(batch) for start, chunk in text_chunks(a.text)
+    ]
     # a title is read as a piece of its own, marked by offset -1
     pieces += [(i, _TITLE, a.title) for i, a in enumerate(batch) if a.title and a.title.strip()]
     results = [ArticleUnderstanding(a.id) for a in batch]
@@ -200,7 +202,7 @@ def _overlaps(item: Any, others: list[Any]) -> bool:
     return any(o.start < item.end and item.start < o.end for o in others)
 
 
-def _chunks(text: str) -> list[tuple[int, str]]:
+def text_chunks(text: str) -> list[tuple[int, str]]:
     if len(text) <= MAX_CHUNK_CHARS:
         return [(0, text)]
     chunks = []

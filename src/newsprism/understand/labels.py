@@ -19,21 +19,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsprism.understand.actors import (
-    _GROUP_NOUNS,
-    _TITLE_MODIFIERS,
     CORE_TITLES,
     GOVERNMENT,
     GROUP,
+    GROUP_NOUNS,
     ORGANIZATION,
     PERSON,
     QUOTE_PAIRS,
+    TITLE_MODIFIERS,
     ActorMention,
 )
 from newsprism.understand.loaded import is_loaded
 
 # The persuasion technique (SemEval-2020 Task 11) a loaded label on an actor is an instance of.
 NAME_CALLING = "Name_Calling,Labeling"
-_TITLE_WORDS = frozenset(CORE_TITLES | _TITLE_MODIFIERS)
+_TITLE_WORDS = frozenset(CORE_TITLES | TITLE_MODIFIERS)
 # Heads that wrap a name in a description: "Assad regime", "ISIS terrorists", "Islamic State
 # terrorist group".
 _DESCRIPTOR_HEADS = set(
@@ -128,7 +128,7 @@ def _mention_label(doc, m: ActorMention) -> Label | None:
     name_tokens = set(range(name.start, name.end)) if name is not None else set()
     # a group named by a noun ("US troops", "American occupiers") is described; a bare people
     # or capital ("Kurds", "Damascus") is named
-    grouped = m.type in (GROUP, GOVERNMENT) and span[-1].lower_ in _GROUP_NOUNS | _DESCRIPTOR_HEADS
+    grouped = m.type in (GROUP, GOVERNMENT) and span[-1].lower_ in GROUP_NOUNS | _DESCRIPTOR_HEADS
     described = grouped or phrase.start < span.start or phrase.end > span.end
     if not (described or quoted):
         return None  # a bare name ("Trump", "ISIS") names, it does not label

@@ -160,7 +160,7 @@ class Watcher:
             return self.fetcher(source.given, st.etag, st.last_modified, timeout=self.timeout)
         except FetchError as exc:
             return exc
-        except Exception as exc:  # noqa: BLE001 - one odd URL or server must not end the watch
+        except Exception as exc:  # one odd URL or server must not end the watch
             return FetchError(f"the fetch failed: {exc!r}")
 
     def _take_feed(
@@ -347,7 +347,7 @@ def _check_feed(name: str, body: bytes, options: IngestOptions) -> tuple[int, st
     empty feed: NO_ENTRIES). Entries without text are the pipeline's to record."""
     try:
         items = list(read_blob(Blob(name, body), options.limits, options.fields))
-    except Exception as exc:  # noqa: BLE001 - as ingest's read_file: a reader bug is one error
+    except Exception as exc:  # as ingest's read_file: a reader bug is one error
         return 0, f"the feed reader failed on it: {exc!r}"
     entries = sum(isinstance(i, Document) for i in items)
     whole = [i for i in items if isinstance(i, IngestError) and i.source == name]

@@ -5,19 +5,14 @@ inline script and other origins, article URLs are shown as text, never linked or
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
-from jinja2 import Environment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -26,16 +21,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from newsprism import __version__
 from newsprism.crosscheck.verdicts import VERDICTS
 from newsprism.show.highlight import Mark, highlight, mark_note
 from newsprism.show.svgmap import MapPoint, svg_map
-from newsprism.show.templating import environment
 from newsprism.store import Store, open_store
-from newsprism.store.store import SEARCH_MARK
-from newsprism.store.store import outlet_id as outlet_slug
 from newsprism.web.charts import (
     Bar,
     HeatRow,
@@ -44,6 +34,26 @@ from newsprism.web.charts import (
     day_heatmap,
     day_range,
     stacked_bar,
+)
+from newsprism.web.http import (
+    ID,
+    LANGUAGE,
+    MAX_OFFSET,
+    MAX_QUERY_CHARS,
+    PAGE_SIZE,
+    BadRequest,
+    NotFound,
+    Page,
+    SecurityHeaders,
+    day_param,
+    json_response,
+    page_environment,
+    page_links,
+    paging,
+    path_id,
+    text_param,
+    unmarked,
+    wants_json,
 )
 from newsprism.web.queries import (
     CHART_ARTICLES,
@@ -58,196 +68,28 @@ from newsprism.web.queries import (
 
 log = logging.getLogger("newsprism.web")
 STATIC = Path(__file__).parent / "static"
-PAGE_SIZE = 20
 # Why an actor's names are one actor: the evidence of its first names shown on its page (the
 # whole list is in its JSON and the exports)
 IDENTITY_SHOWN = 50
-MAX_PAGE_SIZE = 100
-MAX_OFFSET = 10_000  # deeper pages: narrow the search instead
-MAX_QUERY_CHARS = 500
 KIND_ORDER = ("mention", "place", "timeref", "quantity", "attribution")
 ANCHOR_PREFIX = {"label": "l", "technique": "t"}
-# The map (static/map.js with the vendored Leaflet) keeps this policy as it is: its script and
-# CSS are files of this app, its points come in a JSON data block (<script type=
-# "application/json">, which is not run, so script-src need not allow inline script), and
-# Leaflet positions its elements through the CSSOM (element.style.transform = ...), which
-# style-src does not govern (it governs <style> elements and style="" attributes): no
-# 'unsafe-inline' anywhere. The country shapes are fetched from /static (connect-src falls back
-# to default-src 'self'); circle markers need no marker images.
-SECURITY_HEADERS = {
-    "content-security-policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "x-frame-options": "DENY",
-    "cross-origin-opener-policy": "same-origin",
-}
 HEATMAP_DAYS = 31  # the home page's articles per day per outlet: a month...
 HEATMAP_OUTLETS = 8  # ...of the outlets with most articles in it
 OUTLET_DAYS = 60  # an outlet's articles per day
-_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{1,8})?$")
-_ID = re.compile(r"^[\w:.\-]{1,120}$")
 
-
-class BadRequest(HTTPException):
-    def __init__(self, detail: str) -> None:
-        super().__init__(400, detail)
-
-
-class NotFound(HTTPException):
-    def __init__(self, detail: str) -> None:
-        super().__init__(404, detail)
-
-
-@dataclass
-class Page:
-    template: str
-    context: dict[str, Any]
-    data: Any  # the JSON answer: the page's records as the exports write them
-    title: str = "newsprism"
-    redirect: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # -- templates -------------------------------------------------------------------------------
 
 
-def marked(text: str | None) -> Markup:
-    """Text whose search matches are between SEARCH_MARK characters, as escaped HTML with each
-    match in <mark>; a stray mark character in the text itself only ever opens or closes one."""
-    if not text:
-        return Markup("")
-    start, stop = SEARCH_MARK
-    out, open_ = [], False
-    for piece in re.split(f"([{start}{stop}])", text):
-        if piece == start:
-            if not open_:
-                out.append("<mark>")
-                open_ = True
-        elif piece == stop:
-            if open_:
-                out.append("</mark>")
-                open_ = False
-        else:
-            out.append(str(escape(piece)))
-    if open_:
-        out.append("</mark>")
-    return Markup("".join(out))
-
-
-def unmarked(text: str | None) -> str | None:
-    return None if text is None else text.replace(SEARCH_MARK[0], "").replace(SEARCH_MARK[1], "")
-
-
-def _environment() -> Environment:
-    env = environment("web/templates")
-    env.filters["q"] = lambda value: quote(str(value), safe="")
-    env.filters["marked"] = marked
-    env.filters["num"] = lambda n: f"{n:,}" if isinstance(n, int) else n
-    env.filters["outlet_slug"] = outlet_slug
-    env.globals["version"] = __version__
-    env.globals["verdicts"] = VERDICTS
-    return env
-
-
-# -- parameters ------------------------------------------------------------------------------
-
-
-def _text(request: Request, name: str, limit: int = 120) -> str | None:
-    value = request.query_params.get(name)
-    if value is None or not value.strip():
-        return None
-    if len(value) > limit:
-        raise BadRequest(f"{name} is too long (at most {limit} characters)")
-    return value.strip()
-
-
-def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
-    value = request.query_params.get(name)
-    if value is None or value == "":
-        return default
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise BadRequest(f"{name} must be a whole number from {low} to {high}")
-    return int(value)
-
-
-def _day(request: Request, name: str) -> str | None:
-    value = _text(request, name, 10)
-    if value is None:
-        return None
-    if not _DAY.match(value):
-        raise BadRequest(f"{name} must be a day, a month or a year: 2024-03-12, 2024-03, 2024")
-    try:
-        parts = [int(p) for p in value.split("-")]
-        date(parts[0], *(parts[1:] + [1] * (3 - len(parts))))
-    except ValueError as exc:
-        raise BadRequest(f"{name}: {value} is not a day of the calendar") from exc
-    return value
-
-
-def _paging(request: Request) -> tuple[int, int, int]:
-    """(page, size, offset), bounded."""
-    size = _int(request, "size", PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    page = _int(request, "page", 1, 1, MAX_OFFSET)
-    if (page - 1) * size > MAX_OFFSET:
-        raise BadRequest(f"pages go {MAX_OFFSET:,} results deep: narrow the search instead")
-    return page, size, (page - 1) * size
-
-
-def _path_id(request: Request, name: str = "id") -> str:
-    value = request.path_params[name]
-    if not _ID.match(value):
-        raise NotFound(f"no such {name}: ids are letters, digits and - _ : .")
-    return value
-
-
 # -- the app ---------------------------------------------------------------------------------
-
-
-class SecurityHeaders:
-    """The Content-Security-Policy and friends on every answer, errors and static files too."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {k.lower() for k, _ in headers}
-                for key, value in SECURITY_HEADERS.items():
-                    if key.encode() not in present:
-                        headers.append((key.encode(), value.encode()))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
-
-
-def wants_json(request: Request) -> bool:
-    if request.url.path == "/api" or request.url.path.startswith("/api/"):
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
-
-
-def json_response(data: Any, status: int = 200) -> Response:
-    body = json.dumps(data, ensure_ascii=False, default=str, indent=1)
-    return Response(body, status, media_type="application/json", headers={"vary": "Accept"})
 
 
 class WebApp:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.reader = Reader(store)
-        self.env = _environment()
+        self.env = page_environment()
 
     # -- rendering -----------------------------------------------------------------------------
 
@@ -283,7 +125,7 @@ class WebApp:
             except SQLAlchemyError:
                 log.exception("store error on %s", request.url.path)
                 return self.error(request, 503, "the store cannot be read just now")
-            except Exception:  # noqa: BLE001 - logged; the browser gets a page, not a traceback
+            except Exception:  # logged; the browser gets a page, not a traceback
                 log.exception("error on %s", request.url.path)
                 return self.error(request, 500, "something went wrong on this page; it is logged")
             if page.redirect:
@@ -338,40 +180,40 @@ class WebApp:
         }  # fmt: skip
 
     def stories(self, request: Request) -> Page:
-        order = _text(request, "order") or "largest"
+        order = text_param(request, "order") or "largest"
         if order not in ("largest", "latest"):
             raise BadRequest("order is largest or latest")
-        page, size, offset = _paging(request)
+        page, size, offset = paging(request)
         rows = self.reader.stories_page(order, size, offset)
         total = self.reader.overview()["stories"]
         data = {"order": order, "page": page, "size": size, "total": total, "stories": rows}
-        context = {**data, "pages": _pages(request, page, size, total)}
+        context = {**data, "pages": page_links(request, page, size, total)}
         return Page("stories.html.j2", context, data, title="Stories")
 
     def search(self, request: Request) -> Page:
-        words = _text(request, "q", MAX_QUERY_CHARS)
-        outlet_id = _text(request, "outlet")
-        language = _text(request, "language", 20)
-        since, until = _day(request, "since"), _day(request, "until")
-        verdict = _text(request, "verdict", 20)
-        actor = _text(request, "actor")
-        place = _text(request, "place", 20)
-        order = _text(request, "order", 20) or "relevance"
+        words = text_param(request, "q", MAX_QUERY_CHARS)
+        outlet_id = text_param(request, "outlet")
+        language = text_param(request, "language", 20)
+        since, until = day_param(request, "since"), day_param(request, "until")
+        verdict = text_param(request, "verdict", 20)
+        actor = text_param(request, "actor")
+        place = text_param(request, "place", 20)
+        order = text_param(request, "order", 20) or "relevance"
         if order not in ("relevance", "date"):
             raise BadRequest("order is relevance or date")
         if verdict is not None and verdict not in VERDICTS:
             raise BadRequest(f"verdict must be one of {', '.join(VERDICTS)}")
-        if language is not None and not _LANGUAGE.match(language):
+        if language is not None and not LANGUAGE.match(language):
             raise BadRequest("language is a code such as en, de or pt-BR")
         if place is not None and not place.isdigit():
             raise BadRequest("place is a GeoNames id (digits)")
-        if actor is not None and (not _ID.match(actor) or self.reader.entity(actor) is None):
+        if actor is not None and (not ID.match(actor) or self.reader.entity(actor) is None):
             raise BadRequest(f"no actor {actor!r} in this store")
         if outlet_id is not None and (
-            not _ID.match(outlet_id) or self.reader.outlet(outlet_id) is None
+            not ID.match(outlet_id) or self.reader.outlet(outlet_id) is None
         ):
             raise BadRequest(f"no outlet {outlet_id!r} in this store")
-        page, size, offset = _paging(request)
+        page, size, offset = paging(request)
         entity_id = f"geonames:{place}" if place else actor
         if actor and place:
             raise BadRequest("filter by an actor or a place, not both at once")
@@ -395,7 +237,7 @@ class WebApp:
         data = {"filters": filters, "page": page, "size": size, "total": total,
                 "more": total > 10_000, "index": status, "results": results}  # fmt: skip
         context = {
-            **data, "rows": rows, "pages": _pages(request, page, size, min(total, 10_000)),
+            **data, "rows": rows, "pages": page_links(request, page, size, min(total, 10_000)),
             "story_titles": story_titles,
             "outlets": self.reader.outlet_list(),
             "actor_name": (self.reader.entity(actor) or {}).get("name") if actor else None,
@@ -404,7 +246,7 @@ class WebApp:
         return Page("search.html.j2", context, data, title=title)
 
     def story(self, request: Request) -> Page:
-        story_id = _path_id(request)
+        story_id = path_id(request)
         record = self.reader.story(story_id)
         if record is None:
             raise NotFound(f"no story {story_id} in this store")
@@ -451,7 +293,7 @@ class WebApp:
         return points
 
     def article(self, request: Request) -> Page:
-        article_id = _path_id(request)
+        article_id = path_id(request)
         record = self.reader.article(article_id)
         if record is None:
             raise NotFound(f"no article {article_id} in this store")
@@ -492,7 +334,7 @@ class WebApp:
                     title=record["title"] or record["source"])  # fmt: skip
 
     def actor(self, request: Request) -> Page:
-        entity_id = _path_id(request)
+        entity_id = path_id(request)
         record = self.reader.entity(entity_id)
         if record is None:
             raise NotFound(f"no actor {entity_id} in this store")
@@ -522,7 +364,7 @@ class WebApp:
         return Page("actor.html.j2", context, data, title=record["name"])
 
     def claim(self, request: Request) -> Page:
-        group_id = _path_id(request)
+        group_id = path_id(request)
         found = self.reader.claims([group_id])
         if not found:
             raise NotFound(f"no claim {group_id} in this store")
@@ -536,7 +378,7 @@ class WebApp:
         return Page("claim.html.j2", context, data, title="Claim")
 
     def event(self, request: Request) -> Page:
-        event_id = _path_id(request)
+        event_id = path_id(request)
         record = self.reader.event(event_id)
         if record is None:
             raise NotFound(f"no event {event_id} in this store")
@@ -555,11 +397,11 @@ class WebApp:
         return Page("event.html.j2", context, data, title=record["statement"] or "Event")
 
     def outlet(self, request: Request) -> Page:
-        outlet_id = _path_id(request)
+        outlet_id = path_id(request)
         row = self.reader.outlet(outlet_id)
         if row is None:
             raise NotFound(f"no outlet {outlet_id} in this store")
-        page, size, offset = _paging(request)
+        page, size, offset = paging(request)
         articles, total = self.store.search_articles(
             None, outlet_id=outlet_id, limit=size, offset=offset)
         profile = self.reader.outlet_profile(outlet_id) if page == 1 else None
@@ -569,7 +411,7 @@ class WebApp:
         context = {**data, "scanned": profile and profile["scanned"],
                    **(_outlet_charts(row["name"], profile) if profile else {}),
                    "titles": profile["titles"] if profile else {},
-                   "pages": _pages(request, page, size, min(total, MAX_OFFSET)),
+                   "pages": page_links(request, page, size, min(total, MAX_OFFSET)),
                    "max_scan": MAX_SCAN}  # fmt: skip
         return Page("outlet.html.j2", context, data, title=row["name"])
 
@@ -592,7 +434,7 @@ class WebApp:
             "admin1": first.get("admin1"), "spellings": sorted({s["text"] for s in spans}),
             "mentions": len(spans),
         }  # fmt: skip
-        page, size, offset = _paging(request)
+        page, size, offset = paging(request)
         articles, total = self.store.search_articles(
             None, entity_id=place["entity_id"], limit=size, offset=offset)
         events, events_total = self.reader.events_of_entity(place["entity_id"])
@@ -603,7 +445,7 @@ class WebApp:
         data = {"place": place, "entity": record, "articles": articles, "page": page,
                 "size": size, "events": events, "events_total": events_total}  # fmt: skip
         context = {
-            **data, "pages": _pages(request, page, size, min(total, MAX_OFFSET)),
+            **data, "pages": page_links(request, page, size, min(total, MAX_OFFSET)),
             "map": svg_map(points, width=560, title=f"map of {place['name'] or raw}"),
             "map_points": _leaflet(points),
             "story_titles": self.reader.story_titles(e["story_id"] for e in events),
@@ -660,21 +502,6 @@ def _sides(evidence: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         "support": support, "against": against,
         "outlets_for": sorted({e.get("outlet") or "(unknown outlet)" for e in support}),
         "outlets_against": sorted({e.get("outlet") or "(unknown outlet)" for e in against}),
-    }  # fmt: skip
-
-
-def _pages(request: Request, page: int, size: int, total: int) -> dict[str, Any]:
-    """Links to the previous and next page, the other parameters kept."""
-    params = {k: v for k, v in request.query_params.items() if k != "page" and v}
-
-    def link(n: int) -> str:
-        return f"{request.url.path}?{urlencode({**params, 'page': n})}"
-
-    last = max(1, -(-total // size))
-    return {
-        "page": page, "last": last, "total": total,
-        "prev": link(page - 1) if page > 1 else None,
-        "next": link(page + 1) if page < last else None,
     }  # fmt: skip
 
 

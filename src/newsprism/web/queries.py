@@ -8,7 +8,7 @@ import json
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
@@ -23,6 +23,7 @@ from newsprism.show.export_records import (
 )
 from newsprism.show.framing import naming_matrix
 from newsprism.store import Store
+from newsprism.store.base import chunked
 from newsprism.store.claims import complete_groups
 from newsprism.store.schema import (
     article,
@@ -39,7 +40,7 @@ from newsprism.store.schema import (
     story_member,
     timeline_event,
 )
-from newsprism.store.store import SPAN_RECORD_FIELDS
+from newsprism.store.understanding import SPAN_RECORD_FIELDS
 from newsprism.timeline.events import EVENT_FIELDS, order_key
 
 QUERY_SECONDS = 5.0  # a page's queries give up after this long (a 503 page, not a hung server)
@@ -114,11 +115,6 @@ def _of_type(*kinds: str) -> Any:
     that type in the corpus: 1.5 s for an outlet's profile at 100,000 articles) to the article
     or entity index that bounds the query."""
     return func.coalesce(span_record.c.type, "").in_(kinds)
-
-
-def _chunked(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 class Reader:
@@ -215,7 +211,7 @@ class Reader:
         """id → the given columns (of article and its outlet) of the given articles."""
         found: dict[str, dict[str, Any]] = {}
         with self._conn() as conn:
-            for chunk in _chunked(list(dict.fromkeys(ids))):
+            for chunk in chunked(list(dict.fromkeys(ids))):
                 query = select(*cols).select_from(
                     article.outerjoin(outlet, article.c.outlet_id == outlet.c.id)
                 ).where(article.c.id.in_(chunk))
@@ -341,7 +337,7 @@ class Reader:
         ids = list(dict.fromkeys(group_ids))
         found: dict[str, dict[str, Any]] = {}
         with self._conn() as conn:
-            for chunk in _chunked(ids):
+            for chunk in chunked(ids):
                 query = select(claim_group).where(claim_group.c.id.in_(chunk))
                 rows = complete_groups(conn, [dict(r._mapping) for r in conn.execute(query)])
                 for row in rows:
@@ -353,7 +349,7 @@ class Reader:
         ids = list(dict.fromkeys(group_ids))[:limit]
         found: Counter[str] = Counter()
         with self._conn() as conn:
-            for chunk in _chunked(ids):
+            for chunk in chunked(ids):
                 query = (
                     select(claim_group.c.verdict, func.count())
                     .where(claim_group.c.id.in_(chunk)).group_by(claim_group.c.verdict)
@@ -368,7 +364,7 @@ class Reader:
         ids = list(dict.fromkeys(article_ids))[:limit]
         found: dict[tuple[float, float], int] = {}
         with self._conn() as conn:
-            for chunk in _chunked(ids):
+            for chunk in chunked(ids):
                 query = select(span_record.c.entity_id, span_record.c.lat, span_record.c.lon).where(
                     span_record.c.article_id.in_(chunk), _of_type("place"),
                     span_record.c.entity_id.like("geonames:%"), span_record.c.lat.is_not(None),
@@ -385,7 +381,7 @@ class Reader:
         ids = list(dict.fromkeys(article_ids))
         found: dict[str, str] = {}
         with self._conn() as conn:
-            for chunk in _chunked(ids):
+            for chunk in chunked(ids):
                 query = select(story_member.c.article_id, story_member.c.story_id).where(
                     story_member.c.article_id.in_(chunk)
                 )
@@ -396,7 +392,7 @@ class Reader:
         ids = list(dict.fromkeys(story_ids))
         found: dict[str, str | None] = {}
         with self._conn() as conn:
-            for chunk in _chunked(ids):
+            for chunk in chunked(ids):
                 query = select(story.c.id, story.c.title).where(story.c.id.in_(chunk))
                 found.update({r.id: r.title for r in conn.execute(query)})
         return found
@@ -405,7 +401,7 @@ class Reader:
         ids = list(dict.fromkeys(story_ids))
         found = []
         with self._conn() as conn:
-            for chunk in _chunked(ids):
+            for chunk in chunked(ids):
                 query = select(timeline_event.c.data).where(timeline_event.c.story_id.in_(chunk))
                 found += [json.loads(r.data) for r in conn.execute(query)]
         return [{k: e.get(k) for k in EVENT_FIELDS} for e in sorted(found, key=order_key)]
@@ -453,7 +449,7 @@ class Reader:
         ids = list(dict.fromkeys(i for i in ids if i))
         found: dict[str, str] = {}
         with self._conn() as conn:
-            for chunk in _chunked(ids):
+            for chunk in chunked(ids):
                 query = select(entity.c.id, entity.c.name).where(entity.c.id.in_(chunk))
                 found.update({r.id: r.name for r in conn.execute(query)})
         return found
@@ -511,7 +507,7 @@ class Reader:
         names = dict(zip(record.get("actor_ids") or (), record.get("actors") or (), strict=False))
         labels = []
         with self._conn() as conn:
-            for chunk in _chunked(members):
+            for chunk in chunked(members):
                 query = select(span_record).where(
                     _of_type("label"), span_record.c.article_id.in_(chunk),
                     span_record.c.entity_id.in_(actor_ids),
@@ -575,7 +571,7 @@ class Reader:
                 .order_by(article.c.seq.desc()).limit(MAX_SCAN)
             )]  # fmt: skip
             spans: dict[str, list[dict[str, Any]]] = {"label": [], "technique": []}
-            for chunk in _chunked([a["id"] for a in arts]):
+            for chunk in chunked([a["id"] for a in arts]):
                 query = select(span_record).where(
                     span_record.c.article_id.in_(chunk),
                     _of_type("label", "technique"),

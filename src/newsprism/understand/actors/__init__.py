@@ -32,11 +32,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from newsprism.understand.actors.acronyms import _alias_mentions
+from newsprism.understand.actors.acronyms import alias_mentions
 from newsprism.understand.actors.groups import (
-    _group_mentions,
-    _proxy_mentions,
-    _quoted_actor_mentions,
+    group_mentions,
+    proxy_mentions,
+    quoted_actor_mentions,
 )
 from newsprism.understand.actors.lexicon import (
     Lexicon,
@@ -58,21 +58,21 @@ from newsprism.understand.actors.mention import (
     PERSON,
     ActorMention,
 )
-from newsprism.understand.actors.named import _entity_mention, _Places
+from newsprism.understand.actors.named import PlaceSpans, entity_mention
 from newsprism.understand.actors.repeated import repeated_names
-from newsprism.understand.actors.settle import _drop_overlaps, _settle_types
+from newsprism.understand.actors.settle import drop_overlaps, settle_types
 from newsprism.understand.actors.words import (
-    _GROUP_NOUNS,
-    _TITLE_MODIFIERS,
     CORE_TITLES,
     FORCE_NOUNS,
     GOVERNMENT_NOUNS,
+    GROUP_NOUNS,
     HONORIFICS,
     OCCUPIER_NOUNS,
     ORG_HEADS,
     PEOPLE_NOUNS,
     PROXY_KIND,
     QUOTE_PAIRS,
+    TITLE_MODIFIERS,
 )
 
 __all__ = [
@@ -82,6 +82,7 @@ __all__ = [
     "GOVERNMENT",
     "GOVERNMENT_NOUNS",
     "GROUP",
+    "GROUP_NOUNS",
     "HONORIFICS",
     "OCCUPIER_NOUNS",
     "ORGANIZATION",
@@ -90,10 +91,9 @@ __all__ = [
     "PERSON",
     "PROXY_KIND",
     "QUOTE_PAIRS",
+    "TITLE_MODIFIERS",
     "ActorMention",
     "Lexicon",
-    "_GROUP_NOUNS",
-    "_TITLE_MODIFIERS",
     "close_spelling",
     "find_actors",
     "fold",
@@ -110,16 +110,16 @@ __all__ = [
 def find_actors(doc, place_spans: Iterable[tuple[int, int]] = ()) -> list[ActorMention]:
     """Actor mentions in a parsed doc, one per span, in text order."""
     lex = lexicon()
-    places = _Places(place_spans)
+    places = PlaceSpans(place_spans)
     found: list[ActorMention] = []
     for ent in doc.ents:
-        mention = _entity_mention(ent, lex, places)
+        mention = entity_mention(ent, lex, places)
         if mention is not None:
             found.append(mention)
-    found.extend(_alias_mentions(doc, lex))
-    found.extend(_proxy_mentions(doc, lex))
-    found.extend(_group_mentions(doc, lex))
-    found.extend(_quoted_actor_mentions(doc))
+    found.extend(alias_mentions(doc, lex))
+    found.extend(proxy_mentions(doc, lex))
+    found.extend(group_mentions(doc, lex))
+    found.extend(quoted_actor_mentions(doc))
     found.extend(repeated_names(doc, found))
-    kept = _drop_overlaps(found)
-    return _settle_types(kept, doc)
+    kept = drop_overlaps(found)
+    return settle_types(kept, doc)

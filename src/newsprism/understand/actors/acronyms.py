@@ -6,12 +6,12 @@ import re
 from functools import lru_cache
 
 from newsprism.understand.actors.lexicon import Lexicon
-from newsprism.understand.actors.mention import ORGANIZATION, ActorMention, _make
-from newsprism.understand.actors.words import _NON_ACTOR_HEADS, _PARENTHESIZED_ACRONYM
+from newsprism.understand.actors.mention import ORGANIZATION, ActorMention, make_mention
+from newsprism.understand.actors.words import NON_ACTOR_HEADS, PARENTHESIZED_ACRONYM
 from newsprism.understand.nlp import doc_text
 
 
-def _alias_mentions(doc, lex: Lexicon) -> list[ActorMention]:
+def alias_mentions(doc, lex: Lexicon) -> list[ActorMention]:
     """Well-known names and in-article acronyms the model missed ("Islamic State*", "SOHR")."""
     out = []
     matcher = _alias_matcher(doc.vocab, lex.org_surfaces)
@@ -19,15 +19,15 @@ def _alias_mentions(doc, lex: Lexicon) -> list[ActorMention]:
         span = doc[start:end]
         if span.text == "IS" and not _acronym_context(span):
             continue  # "IS" is also the verb in an all-caps headline
-        out.append(_make(span, span, None, ORGANIZATION))
+        out.append(make_mention(span, span, None, ORGANIZATION))
     text = doc_text(doc)
     for acronym in _defined_acronyms(doc):
         for hit in re.finditer(rf"(?<!\w){re.escape(acronym)}(?!\w)", text):
             span = doc.char_span(hit.start(), hit.end())
             if span is None or (span[0].ent_type_ and not _swallowed(span)):
                 continue
-            if span.root.head.lemma_.lower() not in _NON_ACTOR_HEADS:
-                out.append(_make(span, span, None, ORGANIZATION))
+            if span.root.head.lemma_.lower() not in NON_ACTOR_HEADS:
+                out.append(make_mention(span, span, None, ORGANIZATION))
     return out
 
 
@@ -64,7 +64,7 @@ def _plain_tokenizer(vocab):
 def _defined_acronyms(doc) -> set[str]:
     """Acronyms the article defines in parentheses: "... Human Rights (SOHR)"."""
     out = set()
-    for hit in _PARENTHESIZED_ACRONYM.finditer(doc_text(doc)):
+    for hit in PARENTHESIZED_ACRONYM.finditer(doc_text(doc)):
         span = doc.char_span(hit.start(1), hit.end(1))
         if span is not None and len(span) == 1 and span.start >= 2 and _spelled_before(span[0]):
             out.add(span.text)

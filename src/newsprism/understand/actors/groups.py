@@ -8,32 +8,32 @@ from newsprism.understand.actors.mention import (
     GROUP,
     ORGANIZATION,
     ActorMention,
-    _make,
+    make_mention,
 )
 from newsprism.understand.actors.words import (
-    _GROUP_NOUNS,
-    _PATRON_MARKERS,
-    _PROXY_HEADS,
-    _QUOTED_ACTOR_HEADS,
     GOVERNMENT_NOUNS,
+    GROUP_NOUNS,
     OCCUPIER_NOUNS,
+    PATRON_MARKERS,
+    PROXY_HEADS,
     PROXY_KIND,
     QUOTE_PAIRS,
+    QUOTED_ACTOR_HEADS,
 )
 
 
-def _group_mentions(doc, lex: Lexicon) -> list[ActorMention]:
+def group_mentions(doc, lex: Lexicon) -> list[ActorMention]:
     """Demonym groups: "Kurdish fighters", "US troops", "Kurd-led forces", "Syrian government"."""
     out = []
     for tok in doc:
         first = _national_army(tok, lex)
         if first is not None:
             span = doc[first : tok.i + 1]
-            out.append(_make(span, span, None, GROUP))
+            out.append(make_mention(span, span, None, GROUP))
             continue
         # a Title Case headline makes the noun a PROPN ("Fleeing American Occupiers"); only
         # nouns no organization is named after are taken then ("Syrian Democratic Forces" is)
-        if tok.lower_ not in _GROUP_NOUNS or not (
+        if tok.lower_ not in GROUP_NOUNS or not (
             tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.lower_ in OCCUPIER_NOUNS)
         ):
             continue
@@ -49,15 +49,15 @@ def _group_mentions(doc, lex: Lexicon) -> list[ActorMention]:
                 continue
         kind = GOVERNMENT if tok.lower_ in GOVERNMENT_NOUNS else GROUP
         span = doc[first : tok.i + 1]
-        out.append(_make(span, span, None, kind))
+        out.append(make_mention(span, span, None, kind))
     return out
 
 
-def _proxy_mentions(doc, lex: Lexicon) -> list[ActorMention]:
+def proxy_mentions(doc, lex: Lexicon) -> list[ActorMention]:
     """Fighters named through their patron, as one group per patron: "Turkey (proxy forces)"."""
     out = []
     for tok in doc:
-        if tok.lower_ not in _PROXY_HEADS or tok.pos_ not in ("NOUN", "PROPN"):
+        if tok.lower_ not in PROXY_HEADS or tok.pos_ not in ("NOUN", "PROPN"):
             continue
         found = _patron(tok, lex)
         if found is None:
@@ -84,7 +84,7 @@ def _patron(noun, lex: Lexicon) -> tuple[str, int] | None:
     doc = noun.doc
     for marker in noun.lefts:
         # the patron is written right before the marker, joined by a hyphen ("Turkey-backed")
-        if marker.lower_ in _PATRON_MARKERS and marker.i >= 2 and doc[marker.i - 1].text == "-":
+        if marker.lower_ in PATRON_MARKERS and marker.i >= 2 and doc[marker.i - 1].text == "-":
             country = _country_named(doc, marker.i - 2, lex)
             if country is not None:
                 return country, marker.i + 1
@@ -110,7 +110,7 @@ def _country_named(doc, end: int, lex: Lexicon) -> str | None:
     return None
 
 
-def _quoted_actor_mentions(doc) -> list[ActorMention]:
+def quoted_actor_mentions(doc) -> list[ActorMention]:
     """A group named in scare quotes, which the model does not see as a name: the
     ‘international coalition’. Its quotes are the outlet's comment on it (see labels)."""
     out = []
@@ -126,11 +126,11 @@ def _quoted_actor_mentions(doc) -> list[ActorMention]:
             continue
         inner = doc[tok.i + 1 : end]
         if (
-            inner[-1].lower_ in _QUOTED_ACTOR_HEADS
+            inner[-1].lower_ in QUOTED_ACTOR_HEADS
             and all(t.pos_ in ("ADJ", "NOUN", "PROPN") for t in inner)
             and not any(t.is_space for t in inner)
         ):
-            out.append(_make(inner, inner, None, ORGANIZATION))
+            out.append(make_mention(inner, inner, None, ORGANIZATION))
     return out
 
 

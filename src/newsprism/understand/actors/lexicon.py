@@ -11,7 +11,7 @@ from importlib import resources
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from newsprism.understand.actors.words import _TRAILING_MARKS, FURNITURE_CUES, FURNITURE_WORDS
+from newsprism.understand.actors.words import FURNITURE_CUES, FURNITURE_WORDS, TRAILING_MARKS
 
 
 @lru_cache(maxsize=1 << 16)
@@ -19,7 +19,7 @@ def fold(text: str) -> str:
     """A comparison key: no diacritics, case, footnote marks, leading article or odd spacing."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = text.replace("\u2019", "'").replace("\u2018", "'").strip().rstrip(_TRAILING_MARKS)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").strip().rstrip(TRAILING_MARKS)
     text = re.sub(r"\s+", " ", text).strip()
     return text[4:] if text.startswith("the ") else text
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsprism.understand.actors.words import _TRAILING_MARKS
+from newsprism.understand.actors.words import TRAILING_MARKS
 
 PERSON, ORGANIZATION, GROUP, GOVERNMENT, COUNTRY = (
     "person", "organization", "group", "government", "country",
 )  # fmt: skip
-_UNKNOWN = "unknown"  # a name the model called a place that is no known place: decided later
+UNKNOWN = "unknown"  # a name the model called a place that is no known place: decided later
 
 
 @dataclass(frozen=True, order=True)
@@ -25,12 +25,12 @@ class ActorMention:
     metonymy_of: str | None  # "Ankara" acting for the Turkish government -> "Turkey"
 
 
-def _make(span, name, role: str | None, kind: str, metonymy_of: str | None = None):
+def make_mention(span, name, role: str | None, kind: str, metonymy_of: str | None = None):
     return ActorMention(
         start=span.start_char,
         end=span.end_char,
         text=span.text,
-        name=name.text.rstrip(_TRAILING_MARKS),
+        name=name.text.rstrip(TRAILING_MARKS),
         name_start=name.start_char,
         name_end=name.end_char,
         role=role,
@@ -39,7 +39,7 @@ def _make(span, name, role: str | None, kind: str, metonymy_of: str | None = Non
     )
 
 
-def _retype(m: ActorMention, kind: str) -> ActorMention:
+def retyped(m: ActorMention, kind: str) -> ActorMention:
     return ActorMention(
         m.start, m.end, m.text, m.name, m.name_start, m.name_end, m.role, kind, m.metonymy_of
     )

@@ -14,39 +14,39 @@ from newsprism.understand.actors.lexicon import (
     is_furniture,
 )
 from newsprism.understand.actors.mention import (
-    _UNKNOWN,
     COUNTRY,
     GOVERNMENT,
     GROUP,
     ORGANIZATION,
     PERSON,
+    UNKNOWN,
     ActorMention,
-    _make,
+    make_mention,
 )
 from newsprism.understand.actors.titles import (
-    _appositive_role_end,
-    _role_start,
-    _skip_inner_titles,
-    _strip_det,
-    _titled_person,
+    appositive_role_end,
+    role_start_before,
+    skip_inner_titles,
+    strip_determiners,
     title_only,
+    titled_person,
 )
 from newsprism.understand.actors.words import (
-    _ACTION_NOUNS,
-    _ACTOR_PREPS,
-    _AGENTIVE_PARTICIPLES,
-    _LANDMARKS,
-    _LOCATIVE_PREPS,
-    _NON_ACTOR_HEADS,
-    _ORG_CUES,
-    _PLACE_NOUNS,
-    _THING_NOUNS,
-    _TOPONYM_PREFIXES,
+    ACTION_NOUNS,
+    ACTOR_PREPS,
+    AGENTIVE_PARTICIPLES,
     BOUNDARY_WORDS,
     EVENT_HEADS,
     FORCE_NOUNS,
     HEADLINE_VERBS,
+    LANDMARKS,
+    LOCATIVE_PREPS,
+    NON_ACTOR_HEADS,
+    ORG_CUES,
     ORG_HEADS,
+    PLACE_NOUNS,
+    THING_NOUNS,
+    TOPONYM_PREFIXES,
 )
 from newsprism.understand.lines import line_around
 from newsprism.understand.nlp import doc_text
@@ -54,7 +54,7 @@ from newsprism.understand.nlp import doc_text
 _WORD_REST = re.compile(r"\S*")
 
 
-class _Places:
+class PlaceSpans:
     """The char spans another component resolved as places."""
 
     def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
@@ -64,7 +64,7 @@ class _Places:
         return any(s <= start and end <= e for s, e in self._spans)
 
 
-def _entity_mention(ent, lex: Lexicon, places: _Places) -> ActorMention | None:
+def entity_mention(ent, lex: Lexicon, places: PlaceSpans) -> ActorMention | None:
     span = _trim(ent)
     if span is None or is_furniture(span.text):
         return None  # "Privacy Policy and Terms"
@@ -72,9 +72,9 @@ def _entity_mention(ent, lex: Lexicon, places: _Places) -> ActorMention | None:
         return _person_mention(span, lex, places)
     envoy = _envoy_after_place(span, lex)
     if envoy is not None:
-        return _make(envoy, envoy, None, PERSON)
+        return make_mention(envoy, envoy, None, PERSON)
     if ent.label_ in ("ORG", "GPE") and len(span) <= 2 and fold(span.text) not in lex.nation_of:
-        titled = _titled_person(span)
+        titled = titled_person(span)
         if titled is not None:
             return titled  # "Failed Premier Holt" with Holt tagged ORG
     if ent.label_ == "ORG":
@@ -146,11 +146,11 @@ def _headline_verb(tok) -> bool:
     )
 
 
-def _person_mention(span, lex: Lexicon, places: _Places) -> ActorMention | None:
+def _person_mention(span, lex: Lexicon, places: PlaceSpans) -> ActorMention | None:
     doc = span.doc
     span = _before_headline_verb(span)
-    name_start = _skip_inner_titles(span)
-    role_start = _role_start(doc, name_start)
+    name_start = skip_inner_titles(span)
+    role_start = role_start_before(doc, name_start)
     name = doc[name_start : span.end]
     if role_start < name_start and doc[name_start - 1].lower_ in BOUNDARY_WORDS:
         return None  # "secretary of State", "professor of Dogmatic Theology": no one's name
@@ -160,32 +160,34 @@ def _person_mention(span, lex: Lexicon, places: _Places) -> ActorMention | None:
         return None  # "McCarrick Cover-up" is something said about him
     if title_only(name.text):
         # "Pope", "Mr.": a title standing for a name, resolved with the article's people
-        return _make(doc[role_start : span.end], name, doc[role_start : span.end].text, PERSON)
+        return make_mention(
+            doc[role_start : span.end], name, doc[role_start : span.end].text, PERSON
+        )
     if role_start == name_start and name_start == span.start:
         # No title vouches for a person: the model's PERSON may be a town, a weapon or a people.
         last = name[-1].lower_
         if head in ORG_HEADS:
-            return _make(name, name, None, ORGANIZATION)  # "Keth Hydro", "Catholic Church"
-        if last in _NON_ACTOR_HEADS or last in _LANDMARKS:
+            return make_mention(name, name, None, ORGANIZATION)  # "Keth Hydro", "Catholic Church"
+        if last in NON_ACTOR_HEADS or last in LANDMARKS:
             return None  # "Velmora Dam"
         if _is_place(name, lex, places) and not _posted_to(name):
             return _place_mention(name, lex, places)
-        if _attached_to(name) & _NON_ACTOR_HEADS:
+        if _attached_to(name) & NON_ACTOR_HEADS:
             return None
         if fold(name.text) in lex.nation_of:
-            return _make(name, name, None, GROUP)  # "Kurd-led forces"
-    role_end = _appositive_role_end(name)
+            return make_mention(name, name, None, GROUP)  # "Kurd-led forces"
+    role_end = appositive_role_end(name)
     if role_start < name_start:
         role = doc[role_start:name_start]
-        return _make(doc[role_start : span.end], name, role.text, PERSON)
+        return make_mention(doc[role_start : span.end], name, role.text, PERSON)
     if role_end is not None:
         role = doc[name.end : role_end]
-        role_text = _strip_det(role)
-        return _make(doc[name.start : role_end], name, role_text, PERSON)
-    return _make(name, name, None, PERSON)
+        role_text = strip_determiners(role)
+        return make_mention(doc[name.start : role_end], name, role_text, PERSON)
+    return make_mention(name, name, None, PERSON)
 
 
-def _org_mention(span, lex: Lexicon, places: _Places) -> ActorMention | None:
+def _org_mention(span, lex: Lexicon, places: PlaceSpans) -> ActorMention | None:
     if any(t.lower_ in ("'s", "\u2019s") for t in span):
         return None  # headline noise ("Coalition's War Crimes")
     head = _head_of(span)
@@ -195,19 +197,19 @@ def _org_mention(span, lex: Lexicon, places: _Places) -> ActorMention | None:
         tok = span[0]
         if tok.dep_ == "amod" or _is_place(span, lex, places):
             return None  # "Takfiri groups", "through Qamishli"
-    if head.lemma_.lower() in _NON_ACTOR_HEADS or _attached_to(span) & _THING_NOUNS:
+    if head.lemma_.lower() in NON_ACTOR_HEADS or _attached_to(span) & THING_NOUNS:
         return None
     if head.lower_ in FORCE_NOUNS and all(
         t.i == head.i or fold(t.text) in lex.nation_of for t in span
     ):
-        return None  # "Turkish Army" is a demonym group, made by _group_mentions
-    return _make(span, span, None, ORGANIZATION)
+        return None  # "Turkish Army" is a demonym group, made by group_mentions
+    return make_mention(span, span, None, ORGANIZATION)
 
 
 def _headline_noise(span, lex: Lexicon) -> bool:
     """In a Title Case Headline the model calls any capitalized run an ORG ("Broken Promises");
     there, keep only names that look like organizations."""
-    if len(span) < 2 or span[-1].lower_ in _ORG_CUES or fold(span.text) in lex.org_alias:
+    if len(span) < 2 or span[-1].lower_ in ORG_CUES or fold(span.text) in lex.org_alias:
         return False
     line = line_around(doc_text(span.doc), span.start_char, span.end_char)
     words = re.findall(r"[^\W\d_][\w'\u2019-]*", line)
@@ -215,18 +217,18 @@ def _headline_noise(span, lex: Lexicon) -> bool:
     return len(words) >= 4 and capitalized >= 0.7 * len(words)
 
 
-def _place_mention(span, lex: Lexicon, places: _Places) -> ActorMention | None:
+def _place_mention(span, lex: Lexicon, places: PlaceSpans) -> ActorMention | None:
     key = fold(span.text)
     capital = lex.capital_of.get(key)
     if capital is not None and not _is_country_name(key, lex):
         if _acts(span):
-            return _make(span, span, None, GOVERNMENT, metonymy_of=capital)
+            return make_mention(span, span, None, GOVERNMENT, metonymy_of=capital)
         return None
     if key in lex.nation_of:
-        return _make(span, span, None, COUNTRY) if _acts(span) else None
+        return make_mention(span, span, None, COUNTRY) if _acts(span) else None
     if places.covers(span.start_char, span.end_char) or _is_place(span, lex, places):
         return None
-    return _make(span, span, None, _UNKNOWN)  # "Erodogan", "Khalil": settled by _settle_types
+    return make_mention(span, span, None, UNKNOWN)  # "Erodogan", "Khalil": settled by settle_types
 
 
 def _is_country_name(key: str, lex: Lexicon) -> bool:
@@ -240,25 +242,25 @@ def _people_mention(span, lex: Lexicon) -> ActorMention | None:
         return None
     if span[0].tag_ not in ("NNS", "NNPS") or fold(span.text) not in lex.nation_of:
         return None
-    return _make(span, span, None, GROUP)
+    return make_mention(span, span, None, GROUP)
 
 
-def _is_place(span, lex: Lexicon, places: _Places) -> bool:
+def _is_place(span, lex: Lexicon, places: PlaceSpans) -> bool:
     if places.covers(span.start_char, span.end_char):
         return True
     key = fold(span.text)
     if key in lex.capital_of or lex.nation_of.get(key) in lex.countries:
         return True
-    if span[0].lower_ in _TOPONYM_PREFIXES and len(span) > 1:
+    if span[0].lower_ in TOPONYM_PREFIXES and len(span) > 1:
         return True
     head = _head_of(span)
     gov = head.head
     if head.dep_ == "pobj":
-        if gov.lower_ in _LOCATIVE_PREPS:
+        if gov.lower_ in LOCATIVE_PREPS:
             return True
-        if gov.lower_ == "of" and gov.head.lemma_.lower() in _PLACE_NOUNS:
+        if gov.lower_ == "of" and gov.head.lemma_.lower() in PLACE_NOUNS:
             return True  # "the city of Raqqa"
-    return head.dep_ in ("compound", "nmod") and gov.lemma_.lower() in _PLACE_NOUNS
+    return head.dep_ in ("compound", "nmod") and gov.lemma_.lower() in PLACE_NOUNS
 
 
 # Titles of someone sent to a place: "the ambassador to Tanzania John Lange" hangs the name on
@@ -301,13 +303,13 @@ def _acts(span) -> bool:
     dep, gov = tok.dep_, tok.head
     if dep in ("nsubj", "nsubjpass", "csubj", "agent"):
         return True
-    if dep == "pobj" and gov.lower_ in _ACTOR_PREPS:
+    if dep == "pobj" and gov.lower_ in ACTOR_PREPS:
         if gov.lower_ == "by":
             return gov.head.pos_ == "VERB" or gov.dep_ == "agent"
-        return gov.head.lemma_.lower() not in _PLACE_NOUNS  # "a deal with", not "border with"
-    if dep == "npadvmod" and gov.lower_ in _AGENTIVE_PARTICIPLES:
+        return gov.head.lemma_.lower() not in PLACE_NOUNS  # "a deal with", not "border with"
+    if dep == "npadvmod" and gov.lower_ in AGENTIVE_PARTICIPLES:
         return True
-    return dep == "poss" and gov.lemma_.lower() in _ACTION_NOUNS
+    return dep == "poss" and gov.lemma_.lower() in ACTION_NOUNS
 
 
 def _head_of(span):

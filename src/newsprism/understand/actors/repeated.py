@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from newsprism.understand.actors.mention import PERSON, ActorMention, _make
+from newsprism.understand.actors.mention import PERSON, ActorMention, make_mention
 from newsprism.understand.nlp import doc_text
 
 # Entity labels a missed name hides under; a place, a date or a number is left alone.
@@ -45,7 +45,7 @@ def repeated_names(doc, found: list[ActorMention]) -> list[ActorMention]:
             continue
         if _inside_longer_name(span):
             continue
-        out.append(_make(span, span, None, PERSON))
+        out.append(make_mention(span, span, None, PERSON))
         covered.append((hit.start(), hit.end()))
     return out
 

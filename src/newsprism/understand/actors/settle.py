@@ -13,31 +13,31 @@ from newsprism.understand.actors.lexicon import (
     person_tokens,
 )
 from newsprism.understand.actors.mention import (
-    _UNKNOWN,
     COUNTRY,
     GOVERNMENT,
     GROUP,
     ORGANIZATION,
     PERSON,
+    UNKNOWN,
     ActorMention,
-    _retype,
+    retyped,
 )
 from newsprism.understand.actors.titles import title_only
 from newsprism.understand.actors.words import (
-    _SPEECH_VERBS,
     CORE_TITLES,
     GENERIC_DETERMINERS,
     HONORIFICS,
     ORG_HEADS,
+    SPEECH_VERBS,
 )
 
 # Titles any man or woman is given: they fit any named person before them.
 _WEAK_TITLES = HONORIFICS | set("ms ms. dr dr. official officer".split())
 
 
-def _drop_overlaps(found: list[ActorMention]) -> list[ActorMention]:
+def drop_overlaps(found: list[ActorMention]) -> list[ActorMention]:
     """One mention per stretch of text: the longest, and among equals a titled person."""
-    rank = {PERSON: 0, ORGANIZATION: 1, GOVERNMENT: 2, COUNTRY: 3, GROUP: 4, _UNKNOWN: 5}
+    rank = {PERSON: 0, ORGANIZATION: 1, GOVERNMENT: 2, COUNTRY: 3, GROUP: 4, UNKNOWN: 5}
     ordered = sorted(found, key=lambda m: (-(m.end - m.start), rank[m.type], m.start))
     kept: list[ActorMention] = []
     taken: list[tuple[int, int]] = []
@@ -48,7 +48,7 @@ def _drop_overlaps(found: list[ActorMention]) -> list[ActorMention]:
     return sorted(kept)
 
 
-def _settle_types(mentions: list[ActorMention], doc) -> list[ActorMention]:
+def settle_types(mentions: list[ActorMention], doc) -> list[ActorMention]:
     """Names the model mislabelled as places or organizations, decided by the article's people:
     "Erodogan" near "Recep Tayyip Erdogan" is a person, "Trump" tagged ORG beside "Donald Trump"
     too; an unknown non-place that says or tells something is a person ("Khalil called for")."""
@@ -58,13 +58,13 @@ def _settle_types(mentions: list[ActorMention], doc) -> list[ActorMention]:
     for m in mentions:
         key = fold(m.name)
         single = " " not in key and not is_acronym(m.name)
-        if m.type in (_UNKNOWN, ORGANIZATION) and single and key in surnames - ORG_HEADS:
-            m = _retype(m, PERSON)
-        elif m.type == _UNKNOWN:
+        if m.type in (UNKNOWN, ORGANIZATION) and single and key in surnames - ORG_HEADS:
+            m = retyped(m, PERSON)
+        elif m.type == UNKNOWN:
             misspelt = single and any(close_spelling(key, s) for s in surnames)
             if not (misspelt or _speaks(doc, m)):
                 continue
-            m = _retype(m, PERSON)
+            m = retyped(m, PERSON)
         out.append(m)
     return _resolve_titles(out, doc)
 
@@ -80,7 +80,7 @@ def _resolve_titles(mentions: list[ActorMention], doc) -> list[ActorMention]:
     out = []
     for m in mentions:
         if m.type == PERSON and head_word(m.name) in ORG_HEADS and not m.role:
-            m = _retype(m, ORGANIZATION)
+            m = retyped(m, ORGANIZATION)
         if not title_only(m.name):
             out.append(m)
             continue
@@ -133,4 +133,4 @@ def _speaks(doc, m: ActorMention) -> bool:
     if span is None:
         return False
     root = span.root
-    return root.dep_ == "nsubj" and root.head.lemma_.lower() in _SPEECH_VERBS
+    return root.dep_ == "nsubj" and root.head.lemma_.lower() in SPEECH_VERBS

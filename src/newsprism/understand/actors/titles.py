@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from newsprism.understand.actors.lexicon import fold, is_acronym
-from newsprism.understand.actors.mention import PERSON, ActorMention, _make
+from newsprism.understand.actors.mention import PERSON, ActorMention, make_mention
 from newsprism.understand.actors.words import (
-    _TITLE_MODIFIERS,
     BOUNDARY_WORDS,
     CORE_TITLES,
     HONORIFICS,
+    TITLE_MODIFIERS,
 )
 
 
-def _titled_person(span) -> ActorMention | None:
+def titled_person(span) -> ActorMention | None:
     """A name the model did not call a person, but a title before it does."""
     if is_acronym(span.text) or not all(t.is_title for t in span):
         return None
-    role_start = _role_start(span.doc, span.start)
+    role_start = role_start_before(span.doc, span.start)
     if role_start == span.start or span.doc[span.start - 1].lower_ in BOUNDARY_WORDS:
         return None  # "director of the State Department" titles no one named
     role = span.doc[role_start : span.start]
-    return _make(span.doc[role_start : span.end], span, role.text, PERSON)
+    return make_mention(span.doc[role_start : span.end], span, role.text, PERSON)
 
 
-def _skip_inner_titles(span) -> int:
+def skip_inner_titles(span) -> int:
     """Where the name starts when the model took a title into the entity ("Gen Mazloum ...")."""
     i = span.start
     while i < span.end - 1 and span.doc[i].lower_ in CORE_TITLES | HONORIFICS:
@@ -31,7 +31,7 @@ def _skip_inner_titles(span) -> int:
     return i
 
 
-def _role_start(doc, name_start: int) -> int:
+def role_start_before(doc, name_start: int) -> int:
     """Start of a title written before the name, or name_start when there is none."""
     start, has_core, i = name_start, False, name_start - 1
     while i >= 0:
@@ -95,13 +95,13 @@ _ALL_TITLE_WORDS.add("prime")
 
 
 def _title_word(tok, low: str) -> bool:
-    if low in _TITLE_MODIFIERS or low == "-":
+    if low in TITLE_MODIFIERS or low == "-":
         return True
     # Nationalities and institutions qualify a title ("Turkish President", "Pentagon spokesman").
     return tok.ent_type_ in ("NORP", "GPE", "ORG") and not tok.is_punct and not tok.is_space
 
 
-def _appositive_role_end(name) -> int | None:
+def appositive_role_end(name) -> int | None:
     """End of a title in apposition: "Brett McGurk, the US special envoy"."""
     # By adjacency, not by the appositive's parse head: the small model hangs the appositive
     # of "James Mattis and Brett McGurk, the US special envoy" on Mattis.
@@ -122,7 +122,7 @@ def _appositive_role_end(name) -> int | None:
     return None
 
 
-def _strip_det(span) -> str:
+def strip_determiners(span) -> str:
     toks = [t for t in span if not t.is_punct and t.dep_ != "det"]
     if not toks:
         return span.text

@@ -18,7 +18,7 @@ CORE_TITLES = set(
     rabbi patriarch nuncio pontiff""".split()
 )
 # Words that belong to a role only next to a core title ("former US Defense Secretary").
-_TITLE_MODIFIERS = set(
+TITLE_MODIFIERS = set(
     """former ex ex- acting deputy vice senior top special presidential foreign defense defence
     interior finance health state national security affairs then late interim incoming
     outgoing military army rebel militia opposition prime attorney supreme commander-in-chief
@@ -39,32 +39,32 @@ _OTHER_GROUP_NOUNS = set(
     """rebels insurgents separatists militants jihadists jihadis terrorists extremists proxies
     allies officials diplomats protesters refugees prisoners mercenaries gunmen""".split()
 )
-_GROUP_NOUNS = FORCE_NOUNS | OCCUPIER_NOUNS | PEOPLE_NOUNS | GOVERNMENT_NOUNS | _OTHER_GROUP_NOUNS
+GROUP_NOUNS = FORCE_NOUNS | OCCUPIER_NOUNS | PEOPLE_NOUNS | GOVERNMENT_NOUNS | _OTHER_GROUP_NOUNS
 # Fighters named through their patron: "Ankara-backed militants", "Turkish-proxy jihadists",
 # "Turkey and its jihadist proxies" are one actor, the patron's proxy forces.
 PROXY_KIND = "proxy forces"
-_PATRON_MARKERS = set("backed proxy sponsored supported funded paid".split())
-_PROXY_HEADS = FORCE_NOUNS | _OTHER_GROUP_NOUNS - {"officials", "diplomats", "refugees"}
+PATRON_MARKERS = set("backed proxy sponsored supported funded paid".split())
+PROXY_HEADS = FORCE_NOUNS | _OTHER_GROUP_NOUNS - {"officials", "diplomats", "refugees"}
 # What a name in scare quotes must be to name an actor: ‘international coalition’.
-_QUOTED_ACTOR_HEADS = set("coalition alliance opposition rebels regime government".split())
+QUOTED_ACTOR_HEADS = set("coalition alliance opposition rebels regime government".split())
 QUOTE_PAIRS = {"\u2018": "\u2019", "\u201c": "\u201d", '"': '"', "'": "'"}
 # Heads that make a proper name a place or a thing, not an actor ("Rukban camp", "Patriot
 # missile systems", "province of Hasakah").
-_PLACE_NOUNS = set(
+PLACE_NOUNS = set(
     """town towns city cities village villages province provinces region regions district area
     areas border borders frontier camp camps base bases river crossing crossings airport port
     highway road valley mountain mountains countryside outskirts suburb neighbourhood
     neighborhood governorate capital territory zone field fields dam""".split()
 )
 # Last words that make a "person" an organization or a landmark.
-_ORG_CUES = set(
+ORG_CUES = set(
     """group corp corporation inc ltd llc plc co company bank hydro energy oil gas airlines
     motors holdings industries agency ministry party front council committee union alliance
     movement brigade brigades army news media press times post tv radio network""".split()
 )
 # Heads that make any name an organization, whatever the model says ("Catholic Church",
 # "Judiciary Committee", "Federal Bureau of Investigation": the head is before "of").
-ORG_HEADS = _ORG_CUES | set(
+ORG_HEADS = ORG_CUES | set(
     """church churches bureau forces department departments council court university college
     seminary institute foundation commission office service services association organization
     organisation board senate congress parliament assembly academy school hospital conference
@@ -104,30 +104,30 @@ FURNITURE_CUES = set(
 )
 # Determiners that make a bare title generic ("any Pope who..."): it names nobody.
 GENERIC_DETERMINERS = set("a an any every each no another some many all".split())
-_LANDMARKS = set("dam lake bridge square street avenue mosque church palace tower".split())
-_THING_NOUNS = set("system systems missile missiles drone drones tank tanks jet jets".split())
-_NON_ACTOR_HEADS = _PLACE_NOUNS | _THING_NOUNS
-_LOCATIVE_PREPS = set(
+LANDMARKS = set("dam lake bridge square street avenue mosque church palace tower".split())
+THING_NOUNS = set("system systems missile missiles drone drones tank tanks jet jets".split())
+NON_ACTOR_HEADS = PLACE_NOUNS | THING_NOUNS
+LOCATIVE_PREPS = set(
     """in at near from to into inside across through toward towards around outside within over
     throughout via along beyond past onto off""".split()
 )
-_ACTOR_PREPS = {"by", "with", "against", "between"}
+ACTOR_PREPS = {"by", "with", "against", "between"}
 # "Ankara-backed militants" names Ankara as an actor; "London-based" does not.
-_AGENTIVE_PARTICIPLES = set(
+AGENTIVE_PARTICIPLES = set(
     """backed led brokered sponsored funded supported allied aligned armed controlled run
     imposed installed sanctioned mediated organized organised trained paid""".split()
 )
-_ACTION_NOUNS = set(
+ACTION_NOUNS = set(
     """attack attacks offensive invasion operation incursion decision withdrawal pullout strike
     strikes airstrikes bombing campaign assault intervention deal plan policy""".split()
 )
-_SPEECH_VERBS = set(
+SPEECH_VERBS = set(
     """say tell call announce declare warn threaten add insist claim deny vow tweet stress accuse
     urge demand state write reply respond confirm reject promise pledge condemn order""".split()
 )
 # Arabic toponym heads: a "person" named "Ras al-Ain" or "Tal Abyad" is a town.
-_TOPONYM_PREFIXES = set(
+TOPONYM_PREFIXES = set(
     "ras tal tall tell ain ayn ein jabal jebel deir wadi bir kafr khirbet".split()
 )
-_TRAILING_MARKS = "*†‡"
-_PARENTHESIZED_ACRONYM = re.compile(r"\(([A-Z][A-Z&]{2,})\)")
+TRAILING_MARKS = "*†‡"
+PARENTHESIZED_ACRONYM = re.compile(r"\(([A-Z][A-Z&]{2,})\)")

@@ -38,9 +38,9 @@ class PlaceRanker:
     value: np.ndarray
     depth: int
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:  # noqa: N803 (the usual name)
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:  # the usual name
         """P(within 161 km) for each row of X (features in FEATURES order)."""
-        X = np.asarray(X, dtype=np.float64)  # noqa: N806
+        X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != len(self.features):
             raise ValueError(f"expected rows of {len(self.features)} features, got {X.shape}")
         if len(X) == 0:

@@ -1,0 +1,212 @@
+"""The store's understanding records: each article's span records (actors, places, dates,
+quantities, quotes, labels, techniques, actions), the entities they link to, and the
+publication dates inferred for articles without one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection
+
+from newsprism.articles import IngestError
+from newsprism.store.base import StoreBase, chunked
+from newsprism.store.schema import (
+    article,
+    entity,
+    published_inference,
+    span_record,
+    understood,
+)
+
+# The columns every span record has; the rest of a record is its own (`data`).
+SPAN_RECORD_FIELDS = ("type", "id", "article_id", "start", "end", "text", "entity_id")
+
+
+def _span_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored span row as the read contract gives it: its columns, then its own fields."""
+    data = json.loads(row["data"])
+    return {**{k: row[k] for k in SPAN_RECORD_FIELDS}, **data}
+
+
+class UnderstandingRecords(StoreBase):
+    """What the understanding stage stores and later stages read: span records, entities and
+    inferred publication dates."""
+
+    def save_understanding(
+        self,
+        article_ids: Sequence[str],
+        rows: Sequence[dict[str, Any]],
+        entities: Sequence[dict[str, Any]],
+        inferences: Sequence[dict[str, Any]],
+        version: str,
+        model: str,
+        merges: dict[str, str] | None = None,
+        errors: Sequence[IngestError] = (),
+    ) -> None:
+        """Store what the understanding stage found in a batch of articles, in one transaction:
+        their span records replace any earlier ones, entities are merged (aliases and roles
+        only grow), inferred publication dates are set where the article has none of its own,
+        and the articles that could not be understood leave their error records."""
+        now = datetime.now(UTC)
+        ids = list(article_ids)
+        with self.engine.begin() as conn:
+            for chunk in chunked(ids):
+                conn.execute(delete(span_record).where(span_record.c.article_id.in_(chunk)))
+                conn.execute(delete(understood).where(understood.c.article_id.in_(chunk)))
+            if rows:
+                conn.execute(insert(span_record), list(rows))
+            if entities:
+                self._merge_entities(conn, entities)
+            if merges:
+                self._retire_entities(conn, merges)
+            for inference in inferences:
+                self._save_inference(conn, inference)
+            self._save_errors(conn, errors, now)
+            if ids:
+                conn.execute(
+                    insert(understood),
+                    [
+                        {"article_id": i, "version": version, "model": model, "understood_at": now}
+                        for i in dict.fromkeys(ids)
+                    ],
+                )
+
+    @staticmethod
+    def _merge_entities(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        merged = {r["id"]: dict(r) for r in rows}
+        for chunk in chunked(list(merged)):
+            for old in conn.execute(select(entity).where(entity.c.id.in_(chunk))):
+                new = merged[old.id]
+                for key in ("aliases", "roles"):
+                    union = set(json.loads(old._mapping[key])) | set(json.loads(new[key]))
+                    new[key] = json.dumps(sorted(union), ensure_ascii=False)
+            conn.execute(delete(entity).where(entity.c.id.in_(chunk)))
+        conn.execute(insert(entity), list(merged.values()))
+
+    @staticmethod
+    def _retire_entities(conn: Connection, merges: dict[str, str]) -> None:
+        """Entities found to be one: records of the retired id point to the survivor, which
+        takes over its aliases and roles."""
+        for retired, survivor in merges.items():
+            conn.execute(
+                span_record.update()
+                .where(span_record.c.entity_id == retired)
+                .values(entity_id=survivor)
+            )
+            old = conn.execute(select(entity).where(entity.c.id == retired)).mappings().first()
+            if old is None:
+                continue
+            kept = conn.execute(select(entity).where(entity.c.id == survivor)).mappings().first()
+            # The survivor keeps its own name and type and gains the retired aliases and roles.
+            merged = {**old, **(kept or {}), "id": survivor}
+            merged["aliases"], merged["roles"] = old["aliases"], old["roles"]
+            UnderstandingRecords._merge_entities(conn, [merged])
+            conn.execute(delete(entity).where(entity.c.id == retired))
+
+    def mention_links(self) -> list[tuple[str, str]]:
+        """(article, entity) of every stored actor mention: who appeared with whom."""
+        query = (
+            select(span_record.c.article_id, span_record.c.entity_id)
+            .where(span_record.c.type == "mention", span_record.c.entity_id.is_not(None))
+            .distinct()
+        )
+        with self.engine.connect() as conn:
+            return [(r.article_id, r.entity_id) for r in conn.execute(query)]
+
+    @staticmethod
+    def _save_inference(conn: Connection, inference: dict[str, Any]) -> None:
+        article_id = inference["article_id"]
+        conn.execute(
+            delete(published_inference).where(published_inference.c.article_id == article_id)
+        )
+        precision = inference.pop("precision", "day")
+        conn.execute(
+            insert(published_inference),
+            [{
+                **inference,
+                "evidence": json.dumps(inference["evidence"], ensure_ascii=False),
+                "confidence": inference.get("confidence"),
+            }],
+        )
+        if inference.get("best"):
+            # Only an article without a date of its own (or with an earlier inference) changes.
+            conn.execute(
+                article.update()
+                .where(article.c.id == article_id)
+                .where((article.c.published.is_(None)) | (article.c.published_source == "inferred"))
+                .values(
+                    published=inference["best"],
+                    published_precision=precision,
+                    published_source="inferred",
+                )
+            )
+
+    def pending_understanding(self, version: str) -> list[str]:
+        """Articles not yet read by this version of the understanding stage, in arrival order."""
+        done = select(understood.c.article_id).where(understood.c.version == version)
+        query = select(article.c.id).where(article.c.id.not_in(done)).order_by(article.c.seq)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def understanding_inputs(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        cols = (
+            article.c.id, article.c.text, article.c.published, article.c.published_source,
+            article.c.dateline_place, article.c.duplicate_of, article.c.title, article.c.source,
+        )  # fmt: skip
+        order = {article_id: n for n, article_id in enumerate(ids)}
+        found = []
+        with self.engine.connect() as conn:
+            for chunk in chunked(list(ids)):
+                found += [
+                    dict(r._mapping)
+                    for r in conn.execute(select(*cols).where(article.c.id.in_(chunk)))
+                ]
+        return sorted(found, key=lambda r: order[r["id"]])
+
+    def span_records(
+        self, kind: str | None = None, article_id: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Span records as the understanding stage made them (type, id, article_id, start, end,
+        text, entity_id and the record's own fields), in article and text order: what later
+        stages read and exports show."""
+        for row in self.span_rows(kind, article_id):
+            yield _span_record(row)
+
+    def span_records_of(self, kind: str, article_ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """Span records of one type for the given articles only (decoded as span_records)."""
+        with self.engine.connect() as conn:
+            for chunk in chunked(sorted(set(article_ids))):
+                query = select(span_record).where(
+                    span_record.c.type == kind, span_record.c.article_id.in_(chunk)
+                )
+                for row in conn.execute(query):
+                    yield _span_record(dict(row._mapping))
+
+    def span_rows(
+        self, kind: str | None = None, article_id: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The stored rows themselves, the record's own fields still JSON in `data`."""
+        query = select(span_record).order_by(span_record.c.article_id, span_record.c.start)
+        if kind:
+            query = query.where(span_record.c.type == kind)
+        if article_id:
+            query = query.where(span_record.c.article_id == article_id)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                yield dict(row._mapping)
+
+    def entities(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(entity).order_by(entity.c.id))]
+
+    def published_inferences(self) -> dict[str, dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(published_inference))]
+        for r in rows:
+            r["evidence"] = json.loads(r["evidence"])
+            r["corpus_evidence"] = json.loads(r.get("corpus_evidence") or "[]")
+        return {r["article_id"]: r for r in rows}

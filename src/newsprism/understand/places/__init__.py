@@ -1,0 +1,25 @@
+"""Places: which spans of an article name a place, and which GeoNames place each one is.
+
+Modules: detection (which spans of a parsed article name places), lookup (a name's gazetteer
+candidates, in the forms news writes it), rules (the rules' pick among the candidates: priors,
+the article's other places, its dateline and its focus), resolution (the entry points:
+`find_places` on a parsed article, `resolve_places` on given spans, and the feature tables of
+the learned ranker, which re-ranks the rules' candidates where asked: see
+`resolution.USE_RANKER`).
+"""
+
+from newsprism.understand.places.resolution import (
+    CandidateTable,
+    PlaceMention,
+    find_places,
+    resolve_for_ranking,
+    resolve_places,
+)
+
+__all__ = [
+    "CandidateTable",
+    "PlaceMention",
+    "find_places",
+    "resolve_for_ranking",
+    "resolve_places",
+]

@@ -1,0 +1,205 @@
+"""Toponym detection: which spans of a parsed article name places.
+
+Detection starts from spaCy's entities and fixes their types with the gazetteer and the words
+around them: a small model tags "Qamishli" ORG and "Ras al-Ayn" PERSON, so an ORG or PERSON span
+becomes a place only when the gazetteer knows the whole name *and* the sentence puts it where a
+place goes ("in", "near", "the town of"); a span led by a title ("Gen Mazloum Kobani") or used as a
+speaker never does. A proper noun the model missed is taken only in the same strong context.
+Peoples of countries and continents ("Syrian", "European") are places too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from newsprism.understand.gazetteer import Gazetteer
+from newsprism.understand.places.lookup import candidates
+from newsprism.understand.toponyms import toponym_key
+
+PLACE_LABELS = {"GPE", "LOC"}
+# Labels a small model puts on places it mistypes; they become places only in place context.
+RETYPABLE_LABELS = {"ORG", "PERSON", "FAC", "NORP"}
+# Words after which a capitalised name is where something happens.
+_LOCATIVE = {
+    "in", "near", "from", "to", "into", "at", "outside", "around", "towards", "toward", "across",
+    "through", "via", "nearby", "between", "and", "or", "of", "inside", "within", "past", "beyond",
+    "neighbouring", "neighboring",
+}  # fmt: skip
+# People are talked to, heard from and met at: these are no evidence that a PERSON span is a place.
+_WEAK_FOR_PEOPLE = {"to", "from", "at", "via", "past"}
+# Verbs whose direct object is a place ("fled Qamishli", "entered Ras al-Ain"): enough to make a
+# mistyped ORG a place the gazetteer knows, never a PERSON (one can "leave Trump").
+_PLACE_VERBS = {
+    "flee", "enter", "reach", "capture", "shell", "storm", "besiege", "bomb", "evacuate",
+    "encircle", "surround", "liberate", "recapture", "overrun", "invade",
+}  # fmt: skip
+# "the town of X", "X countryside": nouns that make a neighbouring name a place.
+_PLACE_NOUNS = {
+    "town", "city", "village", "province", "governorate", "region", "district", "countryside",
+    "border", "outskirts", "suburbs", "capital", "county", "state", "area", "crossing",
+    "towns", "cities", "villages", "provinces", "regions", "districts", "areas",
+}  # fmt: skip
+_TOWN_NOUNS = {"town", "city", "village", "towns", "cities", "villages", "capital"}
+_TITLES = {
+    "gen", "general", "mr", "mrs", "ms", "dr", "president", "minister", "commander", "col",
+    "colonel", "lt", "maj", "major", "capt", "captain", "sgt", "sheikh", "king", "prince",
+    "sen", "senator", "rep", "gov", "governor", "mayor", "judge", "prof", "sir", "lord", "imam",
+}  # fmt: skip
+_ORG_WORDS = {
+    "party", "forces", "force", "council", "army", "ministry", "congress", "university", "bank",
+    "company", "group", "front", "movement", "committee", "agency", "court", "police", "news",
+    "times", "post", "institute", "union", "brigade", "corps", "command", "office", "club",
+}  # fmt: skip
+_SPEECH = re.compile(
+    r"\s*(?:,\s*)?(?:said|says|told|added|stated|tweeted|wrote|called\s+(?:for|on)|urged|warned"
+    r"|announced|claimed|insisted|denied|accused|stressed)\b"
+)
+_ADMIN_CODES = {"PCLI", "CONT", "ADM1", "ADM2"}
+
+
+def _locative_before(doc, start: int, places: set[int], person: bool) -> bool:
+    """A place word just before token `start`: "in X", "near X", "the town of X", "Raqqa and X"."""
+    if start == 0:
+        return False
+    if not person and doc[start - 1].lemma_.lower() in _PLACE_VERBS:
+        return True
+    prev = doc[start - 1].lower_
+    if prev not in _LOCATIVE or (person and prev in _WEAK_FOR_PEOPLE):
+        return False
+    if prev in ("of", "and", "or"):
+        # weak alone: only "the town of X" and a list of places ("Raqqa and X")
+        return start >= 2 and (doc[start - 2].lower_ in _PLACE_NOUNS or start - 2 in places)
+    return True
+
+
+def _place_noun_after(doc, end: int) -> bool:
+    return end < len(doc) and doc[end].lower_ in _PLACE_NOUNS
+
+
+def _looks_like_person(doc, ent, text: str) -> bool:
+    if ent.start > 0:
+        prev = doc[ent.start - 1]
+        if prev.lower_.rstrip(".") in _TITLES:
+            return True
+        if prev.is_title and prev.pos_ == "PROPN" and not prev.ent_type_:
+            return True  # part of a longer name the model cut
+    return bool(_SPEECH.match(text[ent.end_char : ent.end_char + 12]))
+
+
+def _said_names(doc, text: str) -> set[str]:
+    """Names used as speakers anywhere in the article ("Kobani said"): people, not places."""
+    return {ent.text for ent in doc.ents if _SPEECH.match(text[ent.end_char : ent.end_char + 12])}
+
+
+def _retype(doc, ent, gazetteer: Gazetteer, said: set[str], places: set[int],
+            place_keys: set[str], text: str) -> bool:  # fmt: skip
+    """Whether an ORG/PERSON/FAC span is a place the model mistyped: the gazetteer knows the
+    whole name and the sentence puts it where a place goes (or the article already used the same
+    name as a place: one sense per article)."""
+    words = {t.lower_ for t in ent}
+    if words & _ORG_WORDS or ent.text in said or ent.text.isupper():
+        return False
+    person = ent.label_ == "PERSON"
+    if person and _looks_like_person(doc, ent, text):
+        return False
+    context = (
+        _locative_before(doc, ent.start, places, person)
+        or _place_noun_after(doc, ent.end)
+        or toponym_key(ent.text) in place_keys
+    )
+    if not context:
+        return False
+    found = candidates(gazetteer, ent.text)
+    return any(e.matched_main_name or e.population >= 5000 for e in found)
+
+
+def _missed_spans(doc, places: set[int], gazetteer: Gazetteer) -> list[tuple[int, int]]:
+    """Proper nouns outside any entity, right after "in"/"near" etc., that the gazetteer knows
+    as a sizeable place or a division."""
+    spans = []
+    i = 0
+    while i < len(doc) - 1:
+        if doc[i].lower_ not in _LOCATIVE or doc[i].lower_ in ("of", "and", "or"):
+            i += 1
+            continue
+        j = i + 1
+        while (
+            j < len(doc)
+            and j not in places
+            and not doc[j].ent_type_
+            and (doc[j].pos_ == "PROPN" or (doc[j].text in ("-", "al") and j > i + 1))
+        ):
+            j += 1
+        if j > i + 1 and doc[i + 1].is_title:
+            found = candidates(gazetteer, doc[i + 1 : j].text)
+            if any(e.population >= 10_000 or e.feature_code in _ADMIN_CODES for e in found):
+                spans.append((i + 1, j))
+        i = max(j, i + 1)
+    return spans
+
+
+def countries_of_peoples(doc, gazetteer: Gazetteer) -> Counter[str]:
+    """Countries of the peoples an article names ("Kurdish", "Turkish"): weak context."""
+    votes: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.label_ == "NORP":
+            for e in candidates(gazetteer, ent.text):
+                if e.feature_code == "PCLI" and e.country:
+                    votes[e.country] += 0.3
+                    break
+    return votes
+
+
+def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, str]]:
+    """(start token, end token, label) of the spans that name places."""
+    said = _said_names(doc, text)
+    places: set[int] = set()
+    place_keys: set[str] = set()
+    spans: list[tuple[int, int, str]] = []
+    retypable = [e for e in doc.ents if e.label_ in RETYPABLE_LABELS - {"NORP"}]
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS:
+            place_keys.add(toponym_key(ent.text))
+    # Twice over the mistyped ones, so that a name made a place late in the article also makes
+    # its earlier mentions places ("Ras al-Ain is one of two towns..." ... "near Ras al-Ain").
+    decided: set[int] = set()
+    for _ in range(2):
+        for ent in doc.ents:
+            if ent.start in decided:
+                continue
+            if (ent.label_ in PLACE_LABELS and not _speaker_not_place(ent, said, gazetteer)) or (
+                ent in retypable and _retype(doc, ent, gazetteer, said, places, place_keys, text)
+            ):
+                decided.add(ent.start)
+                spans.append((ent.start, ent.end, ent.label_))
+                places.update(range(ent.start, ent.end))
+                place_keys.add(toponym_key(ent.text))
+    for ent in doc.ents:
+        # "Syrian", "European": a people or an adjective of a country or continent points to it
+        if (
+            ent.label_ == "NORP"
+            and ent.start not in places
+            and _names_a_country(gazetteer, ent.text)
+        ):
+            spans.append((ent.start, ent.end, "NORP"))
+            places.update(range(ent.start, ent.end))
+    for start, end in _missed_spans(doc, places, gazetteer):
+        spans.append((start, end, "PROPN"))
+    return sorted(spans)
+
+
+def _speaker_not_place(ent, said: set[str], gazetteer: Gazetteer) -> bool:
+    """A GPE the model found that speaks ("Khalil called for...") and that the gazetteer knows
+    only under another main name (Hebron, whose Arabic name is al-Khalil) is a person. A
+    capital or country that speaks ("Damascus said") stays a place, for metonymy."""
+    if ent.text not in said:
+        return False
+    return not any(
+        e.matched_main_name or e.feature_code in _ADMIN_CODES or e.feature_code == "PPLC"
+        for e in candidates(gazetteer, ent.text)
+    )
+
+
+def _names_a_country(gazetteer: Gazetteer, text: str) -> bool:
+    return any(e.feature_code in ("PCLI", "CONT") for e in candidates(gazetteer, text))

@@ -1,0 +1,251 @@
+"""From place spans to PlaceMentions: `find_places` on a parsed article (detection, then
+resolution), `resolve_places` on given spans. The rules pick first (places.rules); then, where
+asked, the learned ranker re-ranks each name's candidates with the rules' verdicts among its
+features (`CandidateTable`, also what the ranker is trained on).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsprism.understand.gazetteer import Gazetteer, GazetteerEntry
+from newsprism.understand.place_ranker import PlaceRanker, packaged_ranker
+from newsprism.understand.place_ranker.features import (
+    ArticleContext,
+    mention_features,
+)
+from newsprism.understand.places.detection import PLACE_LABELS, countries_of_peoples, place_spans
+from newsprism.understand.places.lookup import candidates, candidates_and_form
+from newsprism.understand.places.rules import (
+    Toponym,
+    focus_place,
+    is_local,
+    is_stray,
+    names_of_big_towns,
+    prior_score,
+    resolve_by_rules,
+)
+from newsprism.understand.toponyms import toponym_key
+
+# Whether resolve_places and find_places use the packaged learned ranker by default.
+USE_RANKER = False
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'\u2019-]{2,40}?)\s*(?:,|\(|\u2013|\u2014|-{1,2})")
+_TOWN_BEFORE = re.compile(r"\b(?:city|town|village|capital)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    geonameid: int | None
+    name: str | None
+    lat: float | None
+    lon: float | None
+    country: str | None
+    admin1: str | None
+    feature_class: str | None
+    feature_code: str | None
+    confidence: float
+    label: str
+    # "gazetteer": the gazetteer's place of that name; "contained-in-focus": a name the gazetteer
+    # lacks (a street, a building, a river), placed at the article's focus place, which it is
+    # taken to lie in (low confidence); "unresolved": nothing found.
+    resolution: str = "gazetteer"
+
+
+def resolve_toponyms(
+    mentions: list[Toponym],
+    dateline: GazetteerEntry | None,
+    demonym_countries: Counter[str],
+    ranker: PlaceRanker | None = None,
+) -> None:
+    """The rules' picks; then, given a ranker, its picks with the rules' verdicts as features."""
+    resolve_by_rules(mentions, dateline, demonym_countries)
+    if ranker is not None:
+        tables = candidate_tables(mentions, dateline, demonym_countries)
+        for table in tables:  # all tables first: each sees the rules' picks of the others
+            if table.entries:
+                table.choose(ranker.predict_proba(table.features))
+
+
+@dataclass
+class CandidateTable:
+    """One mention's candidates for the ranker (its gazetteer entries, then the article's focus
+    place) with their feature rows; `choose` applies the ranker's probabilities."""
+
+    mention: Toponym
+    entries: list[GazetteerEntry]
+    features: np.ndarray
+    focus: GazetteerEntry | None
+
+    def choose(self, probabilities: np.ndarray) -> None:
+        m = self.mention
+        k = int(np.argmax(probabilities))
+        if k < len(m.candidates):
+            m.best, m.contained_in = k, None
+        else:  # the focus place: the name lies in the area the article is about
+            m.best, m.contained_in = -1, self.entries[k]
+        m.confidence = float(probabilities[k])
+
+    def result(self) -> PlaceMention:
+        return _to_mention(self.mention)
+
+
+def candidate_tables(
+    mentions: list[Toponym], dateline: GazetteerEntry | None, demonym_countries: Counter[str]
+) -> list[CandidateTable]:
+    """Feature tables of every mention, from the rules' resolution of the article."""
+    focus = focus_place(mentions, dateline)
+    ctx = ArticleContext(
+        dateline, focus, demonym_countries, frozenset(names_of_big_towns(mentions)),
+        Counter(toponym_key(m.text) for m in mentions), len(mentions),
+    )  # fmt: skip
+    big = set(ctx.big_town_names)
+    qualifiers: dict[str, list[GazetteerEntry]] = {}
+    for m in mentions:
+        q = mentions[m.qualifier].pick if m.qualifier is not None else None
+        if q is not None:
+            qualifiers.setdefault(toponym_key(m.text), []).append(q)
+    tables = []
+    for i, m in enumerate(mentions):
+        local = [o.pick for o in mentions if o is not m and is_local(o.pick)]
+        stray = [focus is not None and is_stray(e, focus, local) for e in m.candidates]
+        priors = [prior_score(e, m, big) for e in m.candidates]
+        qualifier = mentions[m.qualifier].pick if m.qualifier is not None else None
+        entries, rows = mention_features(i, mentions, ctx, priors, qualifier, stray, m.form,
+                                         qualifiers.get(toponym_key(m.text), ()))  # fmt: skip
+        tables.append(CandidateTable(m, entries, np.array(rows, dtype=np.float64), focus))
+    return tables
+
+
+def _link_qualifiers(text: str, mentions: list[Toponym]) -> None:
+    """ "Atlanta, Georgia", "Alexandria, Va.": the second names the state or country the first is
+    in."""
+    by_start = {m.start: j for j, m in enumerate(mentions)}
+    for m in mentions:
+        gap = re.match(r",\s*", text[m.end : m.end + 4])
+        if gap is None:
+            continue
+        j = by_start.get(m.end + gap.end())
+        if j is not None and any(e.feature_code in ("ADM1", "PCLI")
+                                 for e in mentions[j].candidates):  # fmt: skip
+            m.qualifier = j
+
+
+def _to_mention(m: Toponym) -> PlaceMention:
+    e = m.place
+    if e is None:
+        return PlaceMention(m.start, m.end, m.text, None, None, None, None, None, None, None,
+                            None, 0.0, m.label, "unresolved")  # fmt: skip
+    return PlaceMention(
+        start=m.start,
+        end=m.end,
+        text=m.text,
+        geonameid=e.geonameid if e.geonameid > 0 else None,
+        name=e.name,
+        lat=e.lat,
+        lon=e.lon,
+        country=e.country,
+        admin1=e.admin1,
+        feature_class=e.feature_class,
+        feature_code=e.feature_code,
+        confidence=round(m.confidence, 3),
+        label=m.label,
+        resolution="gazetteer" if m.pick is not None else "contained-in-focus",
+    )
+
+
+def _dateline_entry(gazetteer: Gazetteer, dateline: str | None, text: str) -> GazetteerEntry | None:
+    """The dateline's place: given ("DAMASCUS"), else read off the text's start ("DAMASCUS, Oct
+    13 (Reuters) -")."""
+    if not dateline:
+        match = _DATELINE.match(text[:60])
+        dateline = match.group(1) if match else None
+    if not dateline:
+        return None
+    name = dateline.strip().title()
+    probe = Toponym(0, len(name), name, "DATELINE", candidates(gazetteer, name))
+    return max(probe.candidates, key=lambda e: prior_score(e, probe, set()), default=None)
+
+
+def _new_mention(gazetteer: Gazetteer, text: str, start: int, end: int, label: str) -> Toponym:
+    form, found = candidates_and_form(gazetteer, text[start:end])
+    return Toponym(start, end, text[start:end], label, found, _town_noun_before(text, start),
+                   form=form)  # fmt: skip
+
+
+def _ranker(ranker: PlaceRanker | bool | None) -> PlaceRanker | None:
+    """None: the default (the packaged model when USE_RANKER); False: the rules alone."""
+    if isinstance(ranker, PlaceRanker):
+        return ranker
+    if ranker is None:
+        ranker = USE_RANKER
+    return packaged_ranker() if ranker else None
+
+
+def _gold_mentions(
+    text: str, spans: list[tuple[int, int]], gazetteer: Gazetteer, dateline: str | None,
+    labels: Sequence[str] | None,
+) -> tuple[list[Toponym], GazetteerEntry | None]:  # fmt: skip
+    mentions = [_new_mention(gazetteer, text, s, e, labels[k] if labels else "GPE")
+                for k, (s, e) in enumerate(spans)]  # fmt: skip
+    _link_qualifiers(text, mentions)
+    return mentions, _dateline_entry(gazetteer, dateline, text)
+
+
+def resolve_places(
+    text: str,
+    spans: list[tuple[int, int]],
+    gazetteer: Gazetteer,
+    dateline: str | None = None,
+    labels: Sequence[str] | None = None,
+    ranker: PlaceRanker | bool | None = None,
+) -> list[PlaceMention]:
+    """Resolve given place spans of `text` (one result per span, in order; geonameid None where
+    the gazetteer has no such place). `ranker`: None for the default, False for the rules
+    alone, True for the packaged model, or a PlaceRanker."""
+    mentions, dateline_entry = _gold_mentions(text, spans, gazetteer, dateline, labels)
+    resolve_toponyms(mentions, dateline_entry, Counter(), _ranker(ranker))
+    return [_to_mention(m) for m in mentions]
+
+
+def resolve_for_ranking(
+    text: str, spans: list[tuple[int, int]], gazetteer: Gazetteer, dateline: str | None = None
+) -> list[CandidateTable]:
+    """The rules' resolution of given spans, as feature tables (for training and evaluating the
+    ranker out of fold: `table.result()` is the rules' answer until `table.choose` is called)."""
+    mentions, dateline_entry = _gold_mentions(text, spans, gazetteer, dateline, None)
+    resolve_by_rules(mentions, dateline_entry, Counter())
+    return candidate_tables(mentions, dateline_entry, Counter())
+
+
+def _town_noun_before(text: str, start: int) -> bool:
+    return bool(_TOWN_BEFORE.search(text[max(0, start - 24) : start]))
+
+
+def find_places(
+    doc,
+    gazetteer: Gazetteer,
+    dateline: str | None = None,
+    ranker: PlaceRanker | bool | None = None,
+) -> list[PlaceMention]:
+    """Places named in a parsed article, each resolved to a GeoNames place where the gazetteer
+    has one, else to the article's focus place (`resolution="contained-in-focus"`), else left
+    unresolved (geonameid None). `ranker` as in resolve_places."""
+    mentions = []
+    text = doc.text  # spaCy rebuilds it on every access: once per article
+    for start, end, label in place_spans(doc, gazetteer, text):
+        span = doc[start:end]
+        m = _new_mention(gazetteer, text, span.start_char, span.end_char, label)
+        if label in PLACE_LABELS or m.candidates:
+            mentions.append(m)
+    _link_qualifiers(text, mentions)
+    resolve_toponyms(mentions, _dateline_entry(gazetteer, dateline, text),
+                     countries_of_peoples(doc, gazetteer), _ranker(ranker))  # fmt: skip
+    return [_to_mention(m) for m in mentions]
