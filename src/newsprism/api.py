@@ -36,6 +36,7 @@ from newsprism.show.framing import naming_matrix
 from newsprism.show.record_filters import check_name, conditions, passes
 from newsprism.show.report import write_report
 from newsprism.show.store_info import WRITER_KEY, StoreInfo, store_info
+from newsprism.stages.corrections import SplitSummary, split_actor
 from newsprism.store import Store, open_store, schema
 from newsprism.understand.techniques import TECHNIQUES
 
@@ -404,6 +405,25 @@ class Corpus:
         True
         """
         return run_export(self.store, fmt, out)
+
+    def split_actor(
+        self, actor: str, names: Sequence[str], articles: Sequence[str] = ()
+    ) -> SplitSummary:
+        """Undo a wrong identity: the `names` of `actor` (its entity id, or a name or alias
+        only one actor has) become an actor of their own, in every article or only in
+        `articles` (ids). Mentions, labels, quotes and claims move with them, the verdicts of
+        those claims' groups and the timelines of their stories are made again, and the two
+        actors are never merged again. ValueError says what was not found.
+
+        >>> corpus.split_actor("Nobody Known", ["Nobody"])
+        Traceback (most recent call last):
+        ValueError: no actor 'Nobody Known' in this corpus: give an entity id, name or ...
+        """
+        ids = self._actor_ids(actor)
+        if len(ids) > 1:
+            raise ValueError(f"{actor!r} names {len(ids)} actors ({', '.join(sorted(ids))}): "
+                             "give the id of the one to split")  # fmt: skip
+        return split_actor(self.store, next(iter(ids)), names, articles)
 
     def close(self) -> None:
         """Close the store's connections (a `with` block does it).

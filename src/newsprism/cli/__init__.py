@@ -1,5 +1,5 @@
 """The command line: `newsprism analyze`, `report`, `export`, `info`, `query`, `timeline`,
-`serve`, `gazetteer`; each command in its own module (`watch`: watch/command.py)."""
+`serve`, `actor split`, `gazetteer`; each command in its own module (`watch`: watch/command.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from newsprism import __version__
-from newsprism.cli import analyze, export, gazetteer, info, query, report, serve, timeline
+from newsprism.cli import actor, analyze, export, gazetteer, info, query, report, serve, timeline
 from newsprism.cli.console import out
 from newsprism.cli.help_format import Command, Group
 from newsprism.watch.command import watch_command
@@ -46,6 +46,7 @@ app.command(cls=Command)(info.info)
 app.command(cls=Command, help=query.QUERY_HELP)(query.query)
 app.command("timeline", cls=Command)(timeline.timeline_cmd)
 app.command(cls=Command)(serve.serve)
+app.add_typer(actor.actor_app, name="actor")
 app.add_typer(gazetteer.gazetteer_app, name="gazetteer")
 
 # Defined beside the poll loop it drives (watch/command.py); registered here with the others.

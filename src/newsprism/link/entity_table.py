@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsprism.link.entity_keys import (
     acronym_key,
@@ -53,10 +54,15 @@ class Entity:
     roles: list[str] = field(default_factory=list)
     # why each later name is this actor: {"kind", "name" or "merged", "article"}
     evidence: list[dict[str, str]] = field(default_factory=list)
+    # actors a user split from this one (`newsprism actor split`): never merged with it again
+    apart: list[str] = field(default_factory=list)
 
-    def data(self) -> dict[str, list[dict[str, str]]]:
+    def data(self) -> dict[str, Any]:
         """What the store keeps in the entity record's `data`."""
-        return {"evidence": self.evidence} if self.evidence else {}
+        found: dict[str, Any] = {"evidence": self.evidence} if self.evidence else {}
+        if self.apart:
+            found["apart"] = self.apart
+        return found
 
 
 def id_age(entity_id: str) -> tuple[int, str]:
@@ -213,8 +219,8 @@ class EntityTable:
     def _merge(self, a: str, b: str, kind: str = ALIAS_PATTERN) -> str:
         """One entity from two; the older id survives, and keeps why they are one."""
         a, b = self._resolve(a), self._resolve(b)
-        if a == b:
-            return a
+        if a == b or b in self._entities[a].apart or a in self._entities[b].apart:
+            return a  # one, or two a user split apart: the evidence does not overrule them
         keep, drop = sorted((a, b), key=id_age)
         kept, gone = self._entities[keep], self._entities.pop(drop)
         kept.evidence.append(

@@ -191,11 +191,13 @@ def place_entity_rows(places: Iterable[PlaceMention]) -> list[dict[str, Any]]:
 
 
 def entity_from_row(row: dict[str, Any]) -> Entity:
+    data = json.loads(row.get("data") or "{}")
     return Entity(
         id=row["id"],
         name=row["name"],
         type=row["entity_type"],
         aliases=json.loads(row["aliases"]),
         roles=json.loads(row["roles"]),
-        evidence=json.loads(row.get("data") or "{}").get("evidence", []),
+        evidence=data.get("evidence", []),
+        apart=data.get("apart", []),
     )

@@ -35,6 +35,7 @@ ENTITY_FIELDS = (
     "type", "id", "entity_type", "name", "aliases", "roles", "geonameid", "lat", "lon", "country",
     "admin1", "feature_class", "feature_code",
     "evidence",  # why each name and merge joined this actor (kind, name, article)
+    "apart",  # actors a user split from this one (`newsprism actor split`): never merged again
 )  # fmt: skip
 CLAIM_FIELDS = (
     "type", "id", "kind", "verdict", "confidence", "independent_outlets", "first_seen", "statement",

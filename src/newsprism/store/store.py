@@ -21,6 +21,7 @@ from newsprism.ingest.own_outputs import WRITER_LOCK_SUFFIX, sqlite_tables
 from newsprism.store import schema
 from newsprism.store.articles import ArticleRecords
 from newsprism.store.claims import ClaimRecords
+from newsprism.store.corrections import CorrectionRecords
 from newsprism.store.search import SearchIndex
 from newsprism.store.stories import StoryRecords
 from newsprism.store.timeline import TimelineRecords
@@ -55,10 +56,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Store(
-    ArticleRecords, UnderstandingRecords, ClaimRecords, StoryRecords, TimelineRecords, SearchIndex
+    ArticleRecords, UnderstandingRecords, ClaimRecords, StoryRecords, TimelineRecords, SearchIndex,
+    CorrectionRecords,
 ):
     """The store: its record families (articles, understanding, claims, stories, timelines,
-    search), each in its own module, over one schema set up and checked here."""
+    search) and a user's corrections across them, each in its own module, over one schema set
+    up and checked here."""
 
     def _setup(self) -> None:
         self._create_tables()
