@@ -92,6 +92,13 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture
+def fresh_pg_url(pg_url: str) -> str:
+    """The test server's URL, its newsprism tables dropped first."""
+    _reset_postgres(pg_url)
+    return pg_url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh empty store, once SQLite and once PostgreSQL."""

@@ -640,3 +640,40 @@ def test_spacy_parses_one_long_chunk_at_a_time_and_short_articles_sixteen() -> N
     assert pipe_batch_size([(i, 0, "a short article " * 300) for i in range(40)]) == 16
     assert pipe_batch_size([(i, 0, "x" * 30_000) for i in range(40)]) == 3
     assert pipe_batch_size([]) == 16
+
+
+# --- hostile text through the whole understanding --------------------------------------------
+
+HOSTILE = {
+    # one clause as long as the text: every action's sentence is the whole text
+    "no full stop": lambda n: ("the river rose and the people of the valley left their homes "
+                               "and " * (n // 60 + 1))[:n],  # fmt: skip
+    # every quote opened inside another, each reported clause running over all the others
+    "nested quotes": lambda n: ('He said "she said \'they said "' * (n // 30 + 1))[:n] + " ok",
+    "digits": lambda n: "The toll was " + "7" * n + " people.",
+    "month names": lambda n: ("January February March April May June July August "
+                              "September October November December " * (n // 90 + 1))[:n],
+    "scripts and bidi marks": lambda n: (
+        "Officials in \u202eدمشق\u202c said 40 \u200fтела were found in 北京 and Δελφοί. "
+        * (n // 60 + 1))[:n],  # fmt: skip
+}
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_hostile_text_is_understood_in_time_that_grows_with_its_length(kind: str) -> None:
+    """Four times the text takes about four times as long, never sixteen: quotes nested in
+    quotes made finding attributions quadratic (25 s at 60 KB), a text without full stops made
+    the mood of each action read its whole sentence."""
+    import time
+
+    from newsprism.understand.article import ArticleInput, understand_batch
+
+    def seconds(n: int) -> float:
+        started = time.process_time()
+        (result,) = understand_batch([ArticleInput("hostile", HOSTILE[kind](n), None, None)])
+        assert result.failure is None, result.failure
+        return time.process_time() - started
+
+    seconds(2_000)  # the model and the gazetteer, loaded before the clock
+    small, large = seconds(15_000), seconds(60_000)
+    assert large < 7 * max(small, 0.2), (small, large)  # quadratic: 16x

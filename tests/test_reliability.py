@@ -547,3 +547,70 @@ def test_two_analyze_runs_on_one_store_take_turns(tmp_path: Path) -> None:
     assert not any("near-duplicates / syndicated copies │ 40" in s for s in said)
     with open_corpus(db) as corpus:
         assert len(corpus.articles()) == 40
+
+
+def _reports(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"report-{i:02d}.txt").write_text(
+            f"Rail strike, day {i + 1}\n\n{RAIL} Report {i} of the Lakeside desk.", encoding="utf-8"
+        )
+    return folder
+
+
+def test_a_full_disk_stops_the_run_and_the_next_run_reads_every_file(tmp_path: Path) -> None:
+    """With /tmp full (a library unpacks its model there for each process) every document
+    failed to clean: 80 error records, exit 2 "nothing readable", and all 80 files marked read
+    to the end, so that the next run skipped them. A full disk is the machine's failure: the
+    run stops with one line and exit 3, and the next run stores every article."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    reports = _reports(tmp_path / "reports", 12)
+    db = tmp_path / "store.db"
+    command = [sys.executable, "-m", "newsprism.cli", "analyze", str(reports), "--db", str(db),
+               "--workers", "1", "--no-progress", "--no-understand"]  # fmt: skip
+
+    first = subprocess.run([*command[:4], str(reports / "report-00.txt"), *command[5:]],
+                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert first.returncode == 0, first.stdout + first.stderr
+    room = db.stat().st_size + 100_000
+
+    def disk_nearly_full() -> None:  # no file may grow past `room`: the store, nor a temp file
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (room, room))
+
+    full = subprocess.run(command, preexec_fn=disk_nearly_full, capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    assert full.returncode == 3, full.stdout + full.stderr
+    assert "Traceback" not in full.stderr and len(full.stderr.strip().splitlines()) <= 3
+    assert "too large" in full.stderr and "run the same command again" in full.stderr
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stdout + again.stderr
+    with open_corpus(db) as corpus:
+        assert len(corpus.articles()) == 12 and corpus.errors() == []
+
+
+def test_a_store_that_fills_up_mid_run_is_one_clear_line_and_exit_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLAlchemy's message carries the statement and every parameter (megabytes for a batch
+    of articles): the user reads the driver's own words and what to do."""
+    from sqlalchemy.exc import OperationalError
+
+    import newsprism.cli.analyze as analyze_command
+
+    def disk_full(*_args: Any, **_kwargs: Any) -> Any:
+        raise OperationalError("INSERT INTO article ...", [{"text": "x" * 100_000}],
+                               sqlite3.OperationalError("database or disk is full"))  # fmt: skip
+
+    monkeypatch.setattr(analyze_command, "run_analyze", disk_full)
+    (tmp_path / "rail.txt").write_text(RAIL, encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(tmp_path / "rail.txt"),
+                                 "--db", str(tmp_path / "store.db")])  # fmt: skip
+    assert result.exit_code == 3, result.output
+    said = " ".join(result.output.split())
+    assert "database or disk is full" in said and "Free space" in said
+    assert "xxxx" not in result.output and len(result.output.strip().splitlines()) <= 4

@@ -7,12 +7,16 @@ click through to the evidence.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from itertools import accumulate
+from typing import Any, Generic, TypeVar
+
+S = TypeVar("S")
 
 
 @dataclass
@@ -48,6 +52,34 @@ class IngestError:
         record = asdict(self)
         record.pop("retry")
         return {"type": "error", "id": self.id, **record}
+
+
+# Failures of the machine, not of one input: a full disk (or a full /tmp, where libraries
+# unpack their models), a file-size limit, a disk quota, a read-only file system. On them a run
+# stops and says so: recorded as one input's error, each would mark every later file as read
+# to the end, and the next run would skip them all.
+MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
+
+
+class MachineError(RuntimeError):
+    """The machine, not an input, failed (see MACHINE_ERRNOS): the run stops; what was stored
+    before is kept."""
+
+
+def raise_if_machine_failure(exc: BaseException) -> None:
+    """Raise MachineError when `exc`, or an error that led to it, is a failure of the machine:
+    an isolation boundary that turns errors into records calls this first."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, MachineError):
+            raise seen
+        if isinstance(seen, OSError) and seen.errno in MACHINE_ERRNOS:
+            where = f" writing {seen.filename}" if seen.filename else ""
+            raise MachineError(
+                f"{seen.strerror or seen}{where}: free space (or lift the limit) and run the "
+                "same command again; what was stored before is kept"
+            ) from exc
+        seen = seen.__cause__ or seen.__context__
 
 
 @dataclass
@@ -130,3 +162,25 @@ class InTextOrder:
 
     def __len__(self) -> int:
         return len(self.records)
+
+
+class Overlapping(Generic[S]):
+    """Spans (anything with .start and .end offsets) found by the range they overlap: bisection
+    over their starts and the furthest end reached so far, not a look at every span for each
+    query (quadratic in a long or hostile article: 6,000 reported clauses against 6,000
+    quotes)."""
+
+    def __init__(self, spans: Iterable[S]) -> None:
+        self.spans: list[S] = sorted(spans, key=lambda s: s.start)  # type: ignore[attr-defined]
+        self._starts = [s.start for s in self.spans]  # type: ignore[attr-defined]
+        self._reach = list(accumulate((s.end for s in self.spans), max))  # type: ignore[attr-defined]
+
+    def overlapping(self, start: int, end: int) -> list[S]:
+        """The spans that share a character with [start, end), in text order."""
+        found = []
+        i = bisect_left(self._starts, end)
+        while i > 0 and self._reach[i - 1] > start:
+            i -= 1
+            if self.spans[i].end > start:  # type: ignore[attr-defined]
+                found.append(self.spans[i])
+        return found[::-1]

@@ -12,6 +12,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsprism.api import DEFAULT_DB, build_options, check_inputs, note_writer
+from newsprism.articles import MachineError
 from newsprism.cli.console import DbOption, err, out
 from newsprism.crosscheck.verdicts import VERDICTS
 from newsprism.engine.local import ENGINES, EngineError, EngineUnavailable, default_workers
@@ -20,6 +21,7 @@ from newsprism.pipeline import RunSummary, run_analyze
 from newsprism.show.report import write_report
 from newsprism.show.store_info import store_info
 from newsprism.store import Store, open_store
+from newsprism.store.base import in_one_line
 from newsprism.store.store import StoreError
 from newsprism.understand.nlp import ModelError
 
@@ -162,13 +164,15 @@ def analyze(
     except (ModelError, EngineUnavailable) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
-    except EngineError as exc:  # mid-run: what was stored is kept
+    except (EngineError, MachineError) as exc:  # mid-run: what was stored is kept
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(3) from exc
     except SQLAlchemyError as exc:
+        said = in_one_line(exc)
         err.print(
-            f"[red]error:[/red] the store failed mid-run: {exc.__class__.__name__}: {exc}\n"
-            "What was stored before is kept; run the same command again to complete it."
+            f"[red]error:[/red] the store failed mid-run: {escape(said)}\n"
+            + ("Free space on its disk; " if "full" in said.lower() else "")
+            + "what was stored before is kept; run the same command again to complete it."
         )
         raise typer.Exit(3) from exc
     note_writer(store)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import feedparser
 
-from newsprism.articles import Document, IngestError
+from newsprism.articles import Document, IngestError, raise_if_machine_failure
 from newsprism.ingest.html import html_fragment_to_text
 
 _FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:rdf|channel)[\s>/]")
@@ -22,6 +22,7 @@ def read_feed(name: str, data: bytes) -> Iterator[Document | IngestError]:
     try:
         parsed = feedparser.parse(data)
     except Exception as exc:
+        raise_if_machine_failure(exc)
         # feedparser's loose parser has its own bugs on mangled markup (a KeyError for
         # `<feed ...><item><link></item></link>`): a broken feed is an error record, not a crash.
         yield IngestError(name, f"broken feed, no entry could be read: {exc!r}")

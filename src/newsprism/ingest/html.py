@@ -9,7 +9,7 @@ import lxml.html
 import trafilatura
 from lxml.etree import ParserError
 
-from newsprism.articles import Document
+from newsprism.articles import Document, raise_if_machine_failure
 
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section",
@@ -36,7 +36,8 @@ def read_html_page(source: str, html: str) -> Document:
             include_tables=True,
             date_extraction_params=_DATE_PARAMS,
         )
-    except Exception:
+    except Exception as exc:
+        raise_if_machine_failure(exc)
         # trafilatura and htmldate raise assorted internal errors on broken markup (an
         # AssertionError from lxml's drop_tree for `<svg><p><pre>`): one bad page must fall
         # back to its visible text or become an error record, never abort the whole run.

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsprism.articles import Article, Document, IngestError
+from newsprism.articles import Article, Document, IngestError, raise_if_machine_failure
 from newsprism.ingest.clean import clean_text
 from newsprism.ingest.dedupe import content_id, signature
 from newsprism.ingest.language import detect_language
@@ -98,8 +98,10 @@ def read_file(path: Path, display: str, options: IngestOptions) -> Iterator[Docu
             else:
                 yield from read_blob(item, limits, options.fields)
     except OSError as exc:
+        raise_if_machine_failure(exc)
         yield IngestError(display, f"cannot read: {exc.strerror or exc}")
     except Exception as exc:  # a reader bug on one file must not end the run
+        raise_if_machine_failure(exc)
         yield IngestError(display, f"reader failed on this file: {exc!r}; the rest is kept")
 
 
@@ -151,6 +153,7 @@ def process_batch(batch: Batch, options: IngestOptions) -> BatchResult:
         try:
             article = document_to_article(doc, options)
         except Exception as exc:  # one bad document must not stop the batch
+            raise_if_machine_failure(exc)
             article = IngestError(doc.source, f"cannot clean this document: {exc!r}", doc.line)
         if isinstance(article, IngestError):
             result.errors.append(article)

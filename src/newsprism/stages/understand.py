@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from newsprism.articles import IngestError, iso_day
+from newsprism.articles import IngestError, iso_day, raise_if_machine_failure
 from newsprism.engine.local import Engine, LocalEngine, default_workers
 from newsprism.link.corpus import CorpusLinker
 from newsprism.progress import ProgressReporter
@@ -88,6 +88,7 @@ def run_understand(
                 if result.failure is None:
                     linked, inference = linker.link(result, text, title)
             except Exception as error:  # the isolation boundary of one article, as in workers
+                raise_if_machine_failure(error)
                 result.failure = f"{type(error).__name__}: {error}"
             if result.failure is not None:
                 errors.append(_failure_record(source, result.failure))

@@ -74,3 +74,12 @@ def chunked(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
     """`items` in lists of at most `size`: what one IN (...) of a statement holds."""
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def in_one_line(exc: BaseException) -> str:
+    """What a store failure says to a user: the driver's own words ("database or disk is
+    full"), not SQLAlchemy's message, which carries the statement and its parameters (a batch
+    of articles: megabytes)."""
+    cause = getattr(exc, "orig", None) or exc
+    words = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {words[0] if words else ''}".rstrip(": ")

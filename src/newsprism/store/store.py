@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from newsprism.ingest.own_outputs import WRITER_LOCK_SUFFIX, sqlite_tables
 from newsprism.store import schema
 from newsprism.store.articles import ArticleRecords
+from newsprism.store.base import in_one_line
 from newsprism.store.claims import ClaimRecords
 from newsprism.store.corrections import CorrectionRecords
 from newsprism.store.search import SearchIndex
@@ -218,7 +219,7 @@ def open_store(target: str | Path, existing: bool = False) -> Store:
     except StoreError:
         raise
     except Exception as exc:  # any driver or path failure, said in one line
-        raise StoreError(f"cannot open the store at {target}: {exc}") from exc
+        raise StoreError(f"cannot open the store at {target}: {in_one_line(exc)}") from exc
 
 
 # A PostgreSQL server that never answers must not hang a run: connecting gives up after this
@@ -246,7 +247,7 @@ def _check_existing(target: str | Path) -> None:
             with engine.connect() as conn:
                 found = inspect(conn).has_table(schema.meta.name)
         except Exception as exc:  # any driver failure, said in one line
-            raise StoreError(f"cannot open the store at {target}: {exc}") from exc
+            raise StoreError(f"cannot open the store at {target}: {in_one_line(exc)}") from exc
         finally:
             engine.dispose()
         if not found:

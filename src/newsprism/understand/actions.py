@@ -237,11 +237,22 @@ def _phrase(head: Token | None) -> Span | None:
     return doc[left : right + 1]
 
 
+def _ends_with_question_mark(sentence: Span) -> bool:
+    """The sentence's last word, past closing quotes, is a question mark: read from its end,
+    token by token (its whole text, built for every verb of a sentence as long as a text
+    without full stops, made the actions of such a text quadratic)."""
+    doc = sentence.doc
+    for k in range(sentence.end - 1, sentence.start - 1, -1):
+        words = doc[k].text.rstrip(" \"”’'")
+        if words:
+            return words.endswith("?")
+    return False
+
+
 def mood_of(verb: Token) -> str:
     """How the text tells the action: as a fact, or only as negated, possible, future,
     intended, conditional or asked."""
-    sentence = verb.sent
-    if sentence.text.rstrip(" \"”’'").endswith("?"):
+    if _ends_with_question_mark(verb.sent):
         return "question"
     node = verb
     for _ in range(4):

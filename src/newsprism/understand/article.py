@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from newsprism.articles import Overlapping, raise_if_machine_failure
 from newsprism.understand.actions import Action, find_actions
 from newsprism.understand.actors import ActorMention, find_actors
 from newsprism.understand.gazetteer import Gazetteer
@@ -117,6 +118,7 @@ def understand_batch(
     try:
         return _understand_together(batch, model)
     except Exception as error:  # an isolation boundary: any bug in any component lands here
+        raise_if_machine_failure(error)
         if len(batch) == 1:
             return [failed(batch[0].id, error)]
     return [_understand_alone(article, model) for article in batch]
@@ -126,6 +128,7 @@ def _understand_alone(article: ArticleInput, model: str | None) -> ArticleUnders
     try:
         return _understand_together([article], model)[0]
     except Exception as error:
+        raise_if_machine_failure(error)
         return failed(article.id, error)
 
 
@@ -161,7 +164,9 @@ def _understand_together(
         # an actor claims is dropped.
         named = [(p.start, p.end) for p in places if p.resolution == "gazetteer"]
         actors = find_actors(doc, place_spans=named)
-        places = [p for p in places if p.resolution == "gazetteer" or not _overlaps(p, actors)]
+        claimed = Overlapping(actors)
+        places = [p for p in places
+                  if p.resolution == "gazetteer" or not claimed.overlapping(p.start, p.end)]
         result.places += _shifted(places, offset)
         result.actors += _shifted(actors, offset)
         result.labels += _shifted(find_labels(doc, actors), offset)
@@ -196,10 +201,6 @@ def resolve_times(
         result.times = find_times(text, result.estimate.best)
     else:
         result.times = unanchored
-
-
-def _overlaps(item: Any, others: list[Any]) -> bool:
-    return any(o.start < item.end and item.start < o.end for o in others)
 
 
 def text_chunks(text: str) -> list[tuple[int, str]]:

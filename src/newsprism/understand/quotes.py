@@ -14,11 +14,13 @@ nearest preceding speaker or PERSON entity; `resolved_from` keeps the words as w
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
+from newsprism.articles import Overlapping
 from newsprism.understand.quote_sources import (
     SourceName,
     Speaker,
@@ -125,10 +127,10 @@ def _trim_tokens(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Tokens [start, end) less punctuation and 'that' at the edges, and less anything before a
     line break: a clause never runs over one (what is before it is a headline or another
     paragraph)."""
-    for k in range(end - 1, start - 1, -1):
-        if _is_newline(doc[k]):
-            start = k + 1
-            break
+    breaks = _line_breaks(doc)
+    k = bisect_left(breaks, end) - 1
+    if k >= 0 and breaks[k] >= start:
+        start = breaks[k] + 1
     while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].dep_ == "mark"):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
@@ -138,6 +140,19 @@ def _trim_tokens(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 def _is_newline(token: Token) -> bool:
     return token.is_space and "\n" in token.text
+
+
+def _line_breaks(doc: Doc) -> list[int]:
+    """Indices of the tokens that break a line, found once per parse: a text without full
+    stops parses into clauses as long as the text, and a scan of each for its last line break
+    made finding quotes quadratic."""
+    found = doc.user_data.get(_LINE_BREAKS)
+    if found is None:
+        found = doc.user_data[_LINE_BREAKS] = [t.i for t in doc if _is_newline(t)]
+    return found
+
+
+_LINE_BREAKS = "newsprism.line_breaks"
 
 
 def _char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -182,8 +197,9 @@ def _reports_back(verb: Token) -> bool:
 def _across_paragraphs(doc: Doc, first: int, end: int, verb: Token) -> bool:
     """A speech verb does not report a clause from another paragraph (a missed sentence break
     after a headline line)."""
-    between = doc[end : verb.i] if verb.i >= end else doc[verb.i : first]
-    return any(_is_newline(token) for token in between)
+    lo, hi = (end, verb.i) if verb.i >= end else (verb.i, first)
+    breaks = _line_breaks(doc)
+    return bisect_left(breaks, lo) < bisect_left(breaks, hi)
 
 
 def _according_to(doc: Doc, token: Token, names: list[SourceName]) -> _Raw | None:
@@ -298,9 +314,12 @@ def _direct(doc: Doc, text: str, names: list[SourceName]) -> Iterator[_Raw]:
             yield raw
 
 
-def _overlaps(raw: _Raw, quotes: Iterable[_Raw]) -> bool:
-    """Reported content that is, for the most part, one of the direct quotes."""
-    for quote in quotes:
+def _overlaps(raw: _Raw, quotes: Overlapping[_Raw]) -> bool:
+    """Reported content that is, for the most part, one of the direct quotes. A quote that
+    shares more than half of the content holds its middle: only those are looked at (a
+    hostile text's clauses each run over thousands of quotes)."""
+    middle = (raw.start + raw.end) // 2
+    for quote in quotes.overlapping(middle, middle + 1):
         shared = min(raw.end, quote.end) - max(raw.start, quote.start)
         if shared > 0.5 * (raw.end - raw.start):
             return True
@@ -349,6 +368,7 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     names = source_names(doc)
     text = doc.text  # Doc.text is rebuilt from the tokens at every access
     direct = list(_direct(doc, text, names))
+    quoted = Overlapping(direct)
     reported: list[_Raw] = []
     for token in doc:
         if token.lower_ == "according" and lower_at(doc, token.i + 1) == "to":
@@ -357,18 +377,20 @@ def find_attributions(doc: Doc) -> list[Attribution]:
             raw = _reported(doc, token, names)
         else:
             continue
-        if raw is not None and not _overlaps(raw, direct):  # a quote is reported once
+        if raw is not None and not _overlaps(raw, quoted):  # a quote is reported once
             reported.append(raw)
     # a quoted fragment inside reported speech ('stressed that "every inch" of...') is carried
     # by the reported clause
-    direct = [d for d in direct if not (d.partial and _within(d, reported, d.verb))]
+    carriers = Overlapping(reported)
+    direct = [d for d in direct if not (d.partial and _within(d, carriers, d.verb))]
     raws = sorted(direct + reported, key=lambda r: (r.start, not r.direct))
     _resolve(doc, raws)
     return [_public(doc, text, raw) for raw in raws]
 
 
-def _within(raw: _Raw, others: list[_Raw], verb: int | None) -> bool:
-    return any(o.verb == verb and o.start <= raw.start and raw.end <= o.end for o in others)
+def _within(raw: _Raw, others: Overlapping[_Raw], verb: int | None) -> bool:
+    return any(o.verb == verb and o.start <= raw.start and raw.end <= o.end
+               for o in others.overlapping(raw.start, raw.end))  # fmt: skip
 
 
 def _public(doc: Doc, text: str, raw: _Raw) -> Attribution:
