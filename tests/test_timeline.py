@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -179,6 +180,12 @@ def test_seeds_october_9_the_offensive_and_the_order_of_the_timeline(seeds_dir: 
             assert oct9["value"] == "2019-10-09", seed
             assert oct9["anchor_source"] == "corpus" and oct9["corpus_reason"]
         events = corpus.timeline()
+        # one entry a sentence: two claims of one sentence back some events, and the event
+        # page had listed the sentence twice under "Told by"
+        assert any(len(e["claim_ids"]) > len(e["evidence"]) for e in events)
+        for e in events:
+            spans = sorted((x["article_id"], x["start"], x["end"]) for x in e["evidence"])
+            assert all(a[0] != b[0] or a[2] <= b[1] for a, b in pairwise(spans)), e
         (offensive,) = [e for e in events if e["first"] == "2019-10-09"]
         assert {by_name["000"], by_name["002"]} <= set(offensive["article_ids"])
         assert offensive["verdict"] == "corroborated"

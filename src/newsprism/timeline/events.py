@@ -212,11 +212,19 @@ def _event(accounts: list[Account], ctx: StoryContext) -> dict[str, Any]:
                 places.setdefault(p.get("name") or p["text"], {
                     "id": p.get("entity_id"), "name": p.get("name") or p["text"],
                     "lat": p["lat"], "lon": p["lon"]})
-        evidence.append({
+        told = {
             "article_id": c["article_id"], "start": c["start"], "end": c["end"],
             "text": c.get("text"), "claim_id": c["id"], "date": a.value,
             "date_basis": a.basis,
-        })  # fmt: skip
+        }  # fmt: skip
+        # Two claims drawn from one sentence (a count and the act, or a clause and the whole)
+        # are one telling of it: the longer span stands for both.
+        same = next((i for i, e in enumerate(evidence) if e["article_id"] == c["article_id"]
+                     and e["start"] < c["end"] and c["start"] < e["end"]), None)  # fmt: skip
+        if same is None:
+            evidence.append(told)
+        elif c["end"] - c["start"] > evidence[same]["end"] - evidence[same]["start"]:
+            evidence[same] = told
     digest = hashlib.sha1("|".join(claim_ids).encode()).hexdigest()[:16]
     return {
         "id": f"e{digest}",
