@@ -263,22 +263,17 @@ def can_join(claim: Claim, members: list[Claim]) -> bool:
 
 
 class _VectorIndex:
-    """usearch HNSW when installed, else exact search in NumPy (fine up to ~10^5 claims)."""
+    """usearch HNSW over the claims' vectors, with their float32 copy for exact cosines."""
 
     def __init__(self, dim: int) -> None:
+        from usearch.index import Index  # imported here: it loads a native library
+
         self.dim = dim
         self._buffer = np.zeros((1024, dim), dtype=np.float32)  # grown by doubling
         self._size = 0
-        try:
-            from usearch.index import Index
-        except ImportError:
-            self.ann = None
-        else:
-            # f16 halves memory and time; exact cosines come from the f32 copy kept here.
-            # expansion values trade a little recall for speed; the search asks for 24.
-            self.ann = Index(
-                ndim=dim, metric="cos", dtype="f16", expansion_add=64, expansion_search=48
-            )
+        # f16 halves memory and time; exact cosines come from the f32 copy kept here.
+        # expansion values trade a little recall for speed; the search asks for 24.
+        self.ann = Index(ndim=dim, metric="cos", dtype="f16", expansion_add=64, expansion_search=48)
 
     @property
     def vectors(self) -> np.ndarray:
@@ -299,20 +294,15 @@ class _VectorIndex:
         keys = np.arange(self._size, needed, dtype=np.uint64)
         self._buffer[self._size : needed] = vectors
         self._size = needed
-        if self.ann is not None:
-            # A bulk load (the stored claims at the start of a run) has the machine to itself:
-            # all cores (0); one article's few claims stay on one thread beside the workers.
-            self.ann.add(keys, vectors, threads=0 if len(vectors) > BULK_ADD else 1)
+        # A bulk load (the stored claims at the start of a run) has the machine to itself: all
+        # cores (0); one article's few claims stay on one thread beside the workers.
+        self.ann.add(keys, vectors, threads=0 if len(vectors) > BULK_ADD else 1)
 
     def search(self, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
         """(position, cosine) of the nearest stored vectors, best first."""
         if not self._size:
             return []
         count = min(count, self._size)
-        if self.ann is None:
-            sims = self.vectors @ vector
-            best = np.argsort(-sims)[:count]
-            return [(int(i), float(sims[i])) for i in best]
         matches = self.ann.search(vector, count, threads=1)
         # the exact cosine from the stored vectors, so that thresholds don't depend on the
         # index's reduced-precision distance

@@ -90,9 +90,10 @@ def gelu(x: np.ndarray) -> np.ndarray:
     """BERT's GELU in its tanh form, computed in place in float32. The exact form needs erf,
     which NumPy lacks and SciPy computes without SIMD: 17x slower, a third of the whole encoding.
     The two differ by at most 5e-4 per unit; sentence cosines move by under 1e-4
-    (tests/test_embed.py). Constants are float32 on purpose: NumPy 2 promotes a float32 array
-    by a float64 NumPy scalar, and one np.sqrt(2.0) here once ran every later layer in double
-    precision, at twice the cost."""
+    (test_minilm_stays_in_float32_and_close_to_exact_gelu in tests/test_crosscheck.py).
+    Constants are float32 on purpose: NumPy 2 promotes a float32 array by a float64 NumPy
+    scalar, and one np.sqrt(2.0) here once ran every later layer in double precision, at twice
+    the cost."""
     y = x * x
     y *= np.float32(0.044715)
     y += np.float32(1.0)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 GENERATOR = "newsprism"  # <meta name="generator">, and the GeoJSON/framing "generator" member
 HEAD_BYTES = 8192
-# The record types of the export contract (DESIGN.md), as the first field of a JSONL line or a
-# CSV file named after its type.
+# The record types of the export contract (../shared/DESIGN.md, show/export_records.py), as the
+# first field of a JSONL line or a CSV file named after its type.
 RECORD_TYPES = frozenset(
     "article mention entity place timeref quantity attribution claim label technique story "
     "event error action".split()

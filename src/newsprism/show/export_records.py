@@ -1,8 +1,8 @@
-"""Stored rows as export records (the export contract in DESIGN.md: every record has `type` and
-`id`; a derived record has `article_id`, `start`, `end`, `text`; an article has `source`,
-`outlet`, `title`, `published`, `text`; a place has `lat`, `lon`; a quantity and a timeref have
-`value`; a story has `article_ids`; an event has `story_id`, `value`, `first`, `last`,
-`article_ids` and `verdict`)."""
+"""Stored rows as export records (the export contract of ../shared/DESIGN.md: every record
+has `type` and `id`; a derived record has `article_id`, `start`, `end`, `text`; an article has
+`source`, `outlet`, `title`, `published`, `text`; a place has `lat`, `lon`; a quantity and a
+timeref have `value`; a story has `article_ids`; an event has `story_id`, `value`, `first`,
+`last`, `article_ids` and `verdict`)."""
 
 from __future__ import annotations
 

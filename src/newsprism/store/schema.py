@@ -117,10 +117,10 @@ source_file = Table(
 )
 
 # -- understanding: what each article says ---------------------------------------------------
-# One table for every span-based record (mention, place, timeref, quantity, attribution): they
-# share the evidence span and are read back per article or per type. The fields the export
-# contract names (value, lat, lon, entity) are columns, so SQL can filter on them; the rest of
-# each record is a JSON object in `data`.
+# One table for every span-based record (mention, place, timeref, quantity, attribution, label,
+# technique, action): they share the evidence span and are read back per article or per type.
+# The fields the export contract names (value, lat, lon, entity) are columns, so SQL can filter
+# on them; the rest of each record is a JSON object in `data`.
 span_record = Table(
     "span_record",
     metadata,

