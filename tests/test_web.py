@@ -798,3 +798,25 @@ def test_an_actor_page_says_why_its_names_are_one_actor(tmp_path: Path) -> None:
                 if e.get("article"):
                     assert f'href="/article/{e["article"]}"' in page
     app.state.store.close()
+
+
+def test_an_actors_article_count_and_labels_match_its_records(client: TestClient,
+                                                              store_path: Path) -> None:
+    # the count is read from the entity index and the labels from the partial label index:
+    # both must say what the records say
+    store = open_store(store_path, existing=True)
+    try:
+        records = [r for r in store.span_records("mention") if r.get("entity_id")]
+        labels = [r for r in store.span_records("label") if r.get("entity_id")]
+    finally:
+        store.close()
+    named = {}
+    for r in records:
+        named.setdefault(r["entity_id"], set()).add(r["article_id"])
+    for entity_id, articles in sorted(named.items(), key=lambda kv: -len(kv[1]))[:5]:
+        data = client.get(f"/api/actor/{entity_id}").json()
+        assert data["articles_total"] == len(articles), entity_id
+    labelled = {r["entity_id"] for r in labels}
+    for entity_id in sorted(labelled)[:5]:
+        row = client.get(f"/api/actor/{entity_id}").json()["naming"]
+        assert row is not None, entity_id

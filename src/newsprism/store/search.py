@@ -224,7 +224,17 @@ class SearchIndex(StoreBase):
                 f"{body} ORDER BY {rank}, a.seq DESC LIMIT :limit OFFSET :offset"
             )
         counting = f"SELECT count(*) FROM (SELECT 1 {body} LIMIT :cap) AS found"
+        if not query and entity_id is not None and len(where) == 1:
+            # "articles that name X" alone is counted from the entity index, without a probe
+            # per article: 190 -> 18 ms for an actor named in 3,000 of 100k articles
+            counting = ("SELECT count(*) FROM (SELECT DISTINCT article_id FROM span_record "
+                        "WHERE entity_id = :entity_id LIMIT :cap) AS found")  # fmt: skip
         with self.engine.connect() as conn:
+            if query and self.dialect == "postgresql":
+                # The planner prices a sequential scan without the cost of unpacking each
+                # article's stored tsvector (TOAST), so for a common word it scans the table:
+                # counting "trump" at 100k articles took 265 ms that way, 71 ms by the index.
+                conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
             rows = [dict(r._mapping) for r in conn.execute(sql(listing), params)]
             total = conn.execute(sql(counting), {**params, "cap": count_cap + 1}).scalar_one()
         return rows, total
