@@ -290,7 +290,7 @@ def test_a_rival_figure_is_found_behind_sentences_of_many_figures() -> None:
 
 def test_a_place_after_another_figure_is_that_figures() -> None:
     from newsprism.crosscheck.claim_context import nearest_figure
-    from newsprism.crosscheck.sentences import sentence_spans
+    from newsprism.understand.sentences import sentence_spans
 
     # "killed 247 people in Kenya and 10 in Tanzania": 247 at 7, Kenya at 25, 10 at 35, ...
     assert nearest_figure(25, 7, [(35, 37)])

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsprism.articles import iso_day
-from newsprism.crosscheck.sentences import overlaps, sentence_spans
+from newsprism.crosscheck.sentences import overlaps
+from newsprism.understand.lexicon import SPEECH_VERBS, speech_forms
+from newsprism.understand.sentences import sentence_spans
 
 # Speakers whose kind says nothing about who they are do not make a source.
 ANONYMOUS_KINDS = {"anonymous", "unknown", None}
@@ -131,10 +133,10 @@ def _near_or_dated(ref: dict[str, Any], article: dict[str, Any]) -> bool:
 
 # "said on Sunday that 12 people died": Sunday is when it was said, not when they died; a
 # date right after a reporting verb is left out of the claim's time.
+# Any verb of saying but "order": "ordered on Sunday" dates the order, which is what is told.
+_SAID = "|".join(f for f in speech_forms(SPEECH_VERBS - {"order"}) if f != "told")
 _STATEMENT_TIME = re.compile(
-    r"\b(?:said|says|told(?:\s+\w+){0,3}?|announced|stated|reported|added|confirmed|claimed|"
-    r"insisted|tweeted|wrote|denied|rejected|declared|warned)\s+(?:(?:on|late|early|last|this)\s+)?$",
-    re.IGNORECASE,
+    rf"\b(?:told(?:\s+\w+){{0,3}}?|{_SAID})\s+(?:(?:on|late|early|last|this)\s+)?$", re.IGNORECASE
 )
 
 

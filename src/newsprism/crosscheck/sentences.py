@@ -1,20 +1,10 @@
-"""Sentences and clauses of an article's text: where each sentence is (abbreviations and a
-month's abbreviation before a day end none), and the clause of a sentence that holds one figure
-and none of the others."""
+"""Clauses of a sentence: the clause that holds one figure and none of the others (sentences
+themselves come from understand/sentences.py)."""
 
 from __future__ import annotations
 
 import re
 
-_ABBREV = r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bGen)(?<!\bSt)(?<!\bNo)"
-# "on Aug. 7, killed 247 people": a month's abbreviation before a day ends no sentence
-_MONTH_ABBREV = "".join(
-    rf"(?<!\b{m})" for m in "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
-)
-_SENTENCE_END = re.compile(
-    _ABBREV + r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z])|"
-    + _ABBREV + _MONTH_ABBREV + r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[0-9])|\n\s*"
-)
 # Clause breaks used only to share one sentence between several quantities.
 # A denial coordinated with an assertion ("said 12 died and rejected reports of 19 deaths")
 # is its own clause even without a comma: the denial must not reach the asserted figure.
@@ -23,26 +13,6 @@ _CLAUSE_BREAK = re.compile(
     r"and|days|weeks|when)\b)|\s(?:and|but)\s+(?=(?:den(?:y|ies|ied)|reject|dismiss|refut|"
     r"rebut|disput)\w*\b))\s*"
 )
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.start() + len(match.group(0).rstrip())
-        _append_trimmed(spans, text, start, end)
-        start = match.end()
-    _append_trimmed(spans, text, start, len(text))
-    return spans
-
-
-def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
 
 
 def clause_for(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 from newsprism.understand.actors import (
-    CORE_TITLES,
     FORCE_NOUNS,
     GOVERNMENT_NOUNS,
     OCCUPIER_NOUNS,
@@ -19,10 +18,10 @@ from newsprism.understand.actors import (
     lexicon,
     person_tokens,
 )
+from newsprism.understand.lexicon import TITLES, WEAK_TITLES
 
 _INITIALS_SKIP = {"of", "the", "for", "and", "in", "on", "to", "de", "la", "al", "el"}
 # Titles too common to tell two people apart.
-_WEAK_TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "official", "officer"}
 _GROUP_NAME = re.compile(r"^(?P<nation>.+) \((?P<kind>[^()]+)\)$")
 
 
@@ -87,7 +86,7 @@ def roles_compatible(a: str, b: str) -> bool:
     """Same title, no clash of nationality: "President" fits "Turkish President", "Turkish
     President" does not fit "Syrian President"."""
     ta, tb = set(fold(a).split()), set(fold(b).split())
-    if not (ta & tb & CORE_TITLES) - _WEAK_TITLES:
+    if not (ta & tb & TITLES) - WEAK_TITLES:
         return False
     nation_of = lexicon().nation_of
     na = {nation_of[w] for w in ta if w in nation_of}

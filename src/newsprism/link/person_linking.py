@@ -25,7 +25,6 @@ from newsprism.link.entity_table import (
     id_age,
 )
 from newsprism.understand.actors import (
-    CORE_TITLES,
     PERSON,
     ActorMention,
     close_spelling,
@@ -34,6 +33,7 @@ from newsprism.understand.actors import (
     person_tokens,
     regnal_name,
 )
+from newsprism.understand.lexicon import TITLES
 
 _NAMESAKES_CAP = 8  # more same-surname candidates than this and a lone surname stays unlinked
 
@@ -263,7 +263,7 @@ class PersonLinking(EntityTable):
             shared = [e for e in art.linked if e in seen_with]
             if len(shared) >= 2 or any(seen_with[e] >= 2 for e in shared):
                 return True
-        titled = [r for r in entity.roles if " " in r and fold(r).split()[-1] in CORE_TITLES]
+        titled = [r for r in entity.roles if " " in r and fold(r).split()[-1] in TITLES]
         return bool(art.context) and any(fold(r) in art.folded_context() for r in titled)
 
     def _near(self, word: str) -> set[str]:

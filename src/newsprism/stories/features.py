@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from newsprism.understand.sentences import sentence_spans
+
 # An article's profile keeps its most mentioned actors and places only: the long tail is mostly
 # passing mentions that make unrelated stories look alike.
 TOP_KEYS = 12
@@ -26,7 +28,6 @@ LEAD_SENTENCES = 3
 # and day, so that a yearless mention meets the dated one. Two articles naming the same days
 # tell of the same happening far more often than two naming the same actors.
 _DAY_VALUE = re.compile(r"^(?:\d{4}|XXXX)-(\d{2})-(\d{2})")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[A-Z\"'“‘(])")
 
 
 @dataclass
@@ -77,15 +78,17 @@ def lead_text(title: str | None, text: str, sentences: int = LEAD_SENTENCES) -> 
     body = " ".join(text.split())
     if title and body.startswith(" ".join(title.split())):
         body = body[len(" ".join(title.split())) :].lstrip()
-    lead = " ".join(_SENTENCE_END.split(body)[:sentences])
+    spans = sentence_spans(body)[:sentences]
+    lead = body[spans[0][0] : spans[-1][1]] if spans else ""
     return f"{title.strip()}. {lead}" if title else lead
 
 
 def headline_of(title: str | None, text: str) -> str:
     if title and title.strip():
         return " ".join(title.split())
-    first = _SENTENCE_END.split(" ".join(text.split()))[0] if text else ""
-    return first[:160]
+    body = " ".join(text.split())
+    spans = sentence_spans(body)
+    return body[spans[0][0] : spans[0][1]][:160] if spans else ""
 
 
 def build_features(

@@ -19,21 +19,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsprism.understand.actors import (
-    CORE_TITLES,
     GOVERNMENT,
     GROUP,
     GROUP_NOUNS,
     ORGANIZATION,
     PERSON,
     QUOTE_PAIRS,
-    TITLE_MODIFIERS,
     ActorMention,
 )
+from newsprism.understand.lexicon import TITLE_MODIFIERS, TITLES
 from newsprism.understand.loaded import is_loaded
 
 # The persuasion technique (SemEval-2020 Task 11) a loaded label on an actor is an instance of.
 NAME_CALLING = "Name_Calling,Labeling"
-_TITLE_WORDS = frozenset(CORE_TITLES | TITLE_MODIFIERS)
+_TITLE_WORDS = frozenset(TITLES | TITLE_MODIFIERS)
 # Heads that wrap a name in a description: "Assad regime", "ISIS terrorists", "Islamic State
 # terrorist group".
 _DESCRIPTOR_HEADS = set(

@@ -21,6 +21,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from newsprism.understand.lexicon import NAME_TITLES
+
 _AGENCIES = (
     "Reuters|Associated Press|AP|AFP|Agence France-Presse|Agence France Presse|TASS|ITAR-TASS|"
     "RIA Novosti|RIA|Sputnik|Interfax|Anadolu|Anadolu Agency|IRNA|ISNA|Fars|Tasnim|Mehr|Xinhua|"
@@ -62,11 +64,6 @@ _OFFICIAL_NOUNS = frozenset(
     "mayor lawmaker senator authority government administration military army police pentagon "
     "department office command chief leader negotiator prosecutor presidency kremlin ministry "
     "embassy spokespeople officials authorities".split()
-)
-_TITLES = frozenset(
-    "president gen gen. general minister secretary mr mr. mrs mrs. ms ms. dr dr. sheikh colonel "
-    "col col. lt lt. major maj. captain capt. senator sen. rep. prime chancellor king prince "
-    "ambassador commander admiral adm. sergeant sgt.".split()
 )
 _INSTITUTION_ENTS = frozenset({"ORG", "GPE"})
 
@@ -237,7 +234,8 @@ def _titled_name(words: Span) -> bool:
     if not tokens or tokens[-1].pos_ != "PROPN":
         return False
     for k, token in enumerate(tokens[:-1]):
-        if token.lower_ in _TITLES and all(t.pos_ == "PROPN" for t in tokens[k + 1 :]):
+        titled = token.lower_.rstrip(".") in NAME_TITLES
+        if titled and all(t.pos_ == "PROPN" for t in tokens[k + 1 :]):
             return tokens[-1].ent_type_ not in ("GPE", "ORG", "NORP")
     return False
 

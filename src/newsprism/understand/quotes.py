@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Token
 
 from newsprism.articles import Overlapping
+from newsprism.understand.lexicon import REPORTING_VERBS
 from newsprism.understand.quote_sources import (
     SourceName,
     Speaker,
@@ -48,12 +49,7 @@ class Attribution:
     channel: str | None = None  # where it was said: "Twitter", "NBC News" (told NBC News)
 
 
-CUE_VERBS = frozenset(
-    "say tell report claim announce state add declare tweet retweet write post warn insist "
-    "confirm deny allege note explain stress reiterate accuse argue acknowledge admit assert "
-    "reveal quote cite shout chant testify caution emphasize emphasise underline remark reply "
-    "respond comment complain vow pledge inform publish broadcast disclose".split()
-)
+CUE_VERBS = REPORTING_VERBS  # lemmas of the verbs that introduce what was said
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 _DEFINITE = frozenset({"the", "this", "that"})
 _OPENERS = "“„«"

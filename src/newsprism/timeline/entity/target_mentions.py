@@ -26,7 +26,8 @@ from newsprism.timeline.entity.targets import (
     THING,
     Target,
 )
-from newsprism.understand.actors import CORE_TITLES, ActorMention, fold
+from newsprism.understand.actors import ActorMention, fold
+from newsprism.understand.lexicon import TITLES
 
 _PERSON_PRONOUNS = {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
 _ORG_REFERENCES = {"company", "firm", "corporation"}  # "the company": the last organisation
@@ -74,7 +75,7 @@ def _runs_into_other_name(doc: Doc, start: int, end: int, target: Target) -> boo
         if (
             nxt.pos_ == "PROPN"
             and nxt.text[:1].isupper()
-            and low not in CORE_TITLES
+            and low not in TITLES
             and low not in LEGAL_SUFFIXES
             and target.kind != PERSON
         ):

@@ -62,28 +62,23 @@ from newsprism.understand.actors.named import PlaceSpans, entity_mention
 from newsprism.understand.actors.repeated import repeated_names
 from newsprism.understand.actors.settle import drop_overlaps, settle_types
 from newsprism.understand.actors.words import (
-    CORE_TITLES,
     FORCE_NOUNS,
     GOVERNMENT_NOUNS,
     GROUP_NOUNS,
-    HONORIFICS,
     OCCUPIER_NOUNS,
     ORG_HEADS,
     PEOPLE_NOUNS,
     PROXY_KIND,
     QUOTE_PAIRS,
-    TITLE_MODIFIERS,
 )
 
 __all__ = [
     "COUNTRY",
-    "CORE_TITLES",
     "FORCE_NOUNS",
     "GOVERNMENT",
     "GOVERNMENT_NOUNS",
     "GROUP",
     "GROUP_NOUNS",
-    "HONORIFICS",
     "OCCUPIER_NOUNS",
     "ORGANIZATION",
     "ORG_HEADS",
@@ -91,7 +86,6 @@ __all__ = [
     "PERSON",
     "PROXY_KIND",
     "QUOTE_PAIRS",
-    "TITLE_MODIFIERS",
     "ActorMention",
     "Lexicon",
     "close_spelling",

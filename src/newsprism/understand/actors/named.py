@@ -48,6 +48,7 @@ from newsprism.understand.actors.words import (
     THING_NOUNS,
     TOPONYM_PREFIXES,
 )
+from newsprism.understand.lexicon import PERSON_TITLES, POSTED_TITLES
 from newsprism.understand.lines import line_around
 from newsprism.understand.nlp import doc_text
 
@@ -86,17 +87,10 @@ def entity_mention(ent, lex: Lexicon, places: PlaceSpans) -> ActorMention | None
     return None
 
 
-# Titles that make a name the model called an organization a person ("Bishop Varga").
-_PERSON_TITLES = set(
-    """bishop archbishop cardinal monsignor msgr msgr. fr fr. rev rev. mr mr. mrs mrs. ms ms.
-    dr dr. pope president senator sen sen. congressman congresswoman""".split()
-)
-
-
 def _titled_name(span) -> bool:
     return (
         2 <= len(span) <= 4
-        and span[0].lower_ in _PERSON_TITLES
+        and span[0].lower_ in PERSON_TITLES
         and all(t.is_title for t in span)
         and head_word(span.text) not in ORG_HEADS
     )
@@ -265,7 +259,6 @@ def _is_place(span, lex: Lexicon, places: PlaceSpans) -> bool:
 
 # Titles of someone sent to a place: "the ambassador to Tanzania John Lange" hangs the name on
 # "to" as if it were where someone went.
-_POSTED_TITLES = {"ambassador", "envoy", "consul", "emissary", "nuncio", "representative"}
 
 
 def _posted_to(span) -> bool:
@@ -277,7 +270,7 @@ def _posted_to(span) -> bool:
         len(span) >= 2
         and head.dep_ == "pobj"
         and gov.lower_ == "to"
-        and gov.head.lemma_.lower() in _POSTED_TITLES
+        and gov.head.lemma_.lower() in POSTED_TITLES
     )
 
 

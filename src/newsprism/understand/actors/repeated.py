@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from newsprism.understand.actors.mention import PERSON, ActorMention, make_mention
+from newsprism.understand.lexicon import NAME_TITLES
 from newsprism.understand.nlp import doc_text
 
 # Entity labels a missed name hides under; a place, a date or a number is left alone.
@@ -22,7 +23,6 @@ _CALENDAR = set(
 )
 MIN_NAME = 3  # characters: "Li" or "Ma" alone matches too much
 # Titles a name may follow without being part of a longer name ("Mr Hollande")
-_TITLES = {"mr", "mrs", "ms", "dr", "president", "prime", "minister", "pope", "sen", "rep"}
 
 
 def repeated_names(doc, found: list[ActorMention]) -> list[ActorMention]:
@@ -76,4 +76,4 @@ def _inside_longer_name(span) -> bool:
     return any(
         t is not None and t.pos_ == "PROPN" and t.text[:1].isupper() and not t.is_sent_start
         for t in (before, after)
-    ) and not (before is not None and before.lower_.rstrip(".") in _TITLES)
+    ) and not (before is not None and before.lower_.rstrip(".") in NAME_TITLES)

@@ -24,15 +24,12 @@ from newsprism.understand.actors.mention import (
 )
 from newsprism.understand.actors.titles import title_only
 from newsprism.understand.actors.words import (
-    CORE_TITLES,
     GENERIC_DETERMINERS,
-    HONORIFICS,
     ORG_HEADS,
-    SPEECH_VERBS,
 )
+from newsprism.understand.lexicon import SPEECH_VERBS, TITLES, WEAK_TITLES
 
 # Titles any man or woman is given: they fit any named person before them.
-_WEAK_TITLES = HONORIFICS | set("ms ms. dr dr. official officer".split())
 
 
 def drop_overlaps(found: list[ActorMention]) -> list[ActorMention]:
@@ -111,7 +108,7 @@ def _generic(span) -> bool:
 
 
 def _referent(m: ActorMention, people: list[ActorMention]) -> ActorMention | None:
-    titles = {w for w in fold(m.name).split() if w in CORE_TITLES} - _WEAK_TITLES
+    titles = {w for w in fold(m.name).split() if w in TITLES} - WEAK_TITLES
 
     def fits(p: ActorMention) -> bool:
         return not titles or bool(titles & set(fold(p.role or "").split()))

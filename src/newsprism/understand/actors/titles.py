@@ -6,10 +6,8 @@ from newsprism.understand.actors.lexicon import fold, is_acronym
 from newsprism.understand.actors.mention import PERSON, ActorMention, make_mention
 from newsprism.understand.actors.words import (
     BOUNDARY_WORDS,
-    CORE_TITLES,
-    HONORIFICS,
-    TITLE_MODIFIERS,
 )
+from newsprism.understand.lexicon import TITLE_MODIFIERS, TITLES
 
 
 def titled_person(span) -> ActorMention | None:
@@ -26,7 +24,7 @@ def titled_person(span) -> ActorMention | None:
 def skip_inner_titles(span) -> int:
     """Where the name starts when the model took a title into the entity ("Gen Mazloum ...")."""
     i = span.start
-    while i < span.end - 1 and span.doc[i].lower_ in CORE_TITLES | HONORIFICS:
+    while i < span.end - 1 and span.doc[i].lower_ in TITLES:
         i += 1
     return i
 
@@ -37,7 +35,7 @@ def role_start_before(doc, name_start: int) -> int:
     while i >= 0:
         tok = doc[i]
         low = tok.lower_
-        if low in CORE_TITLES:
+        if low in TITLES:
             has_core = True
         elif low in ("of", "for"):
             # "Secretary of State", "Nation of Islam leader", but not "critical of Mr.",
@@ -65,7 +63,7 @@ def _institution_of(doc, i: int) -> bool:
     if i == 0 or i + 1 >= len(doc):
         return False
     before, after = doc[i - 1], doc[i + 1]
-    return before.is_title and after.is_title and after.lower_ not in CORE_TITLES
+    return before.is_title and after.is_title and after.lower_ not in TITLES
 
 
 def _epithet(tok) -> bool:
@@ -86,12 +84,11 @@ def _intensifier(tok, i: int) -> bool:
 def title_only(name: str) -> bool:
     """A name made only of titles ("Pope", "Mr.", "Vice President"): it stands for somebody."""
     words = fold(name).split()
-    return any(w in CORE_TITLES for w in words) and all(w in _ALL_TITLE_WORDS for w in words)
+    return any(w in TITLES for w in words) and all(w in _ALL_TITLE_WORDS for w in words)
 
 
-_OF_TITLES = CORE_TITLES | {"chiefs"}
-_ALL_TITLE_WORDS = CORE_TITLES | HONORIFICS | set("former vice deputy acting late then".split())
-_ALL_TITLE_WORDS.add("prime")
+_OF_TITLES = TITLES | {"chiefs"}
+_ALL_TITLE_WORDS = TITLES | set("former vice deputy acting late then prime".split())
 
 
 def _title_word(tok, low: str) -> bool:
@@ -111,7 +108,7 @@ def appositive_role_end(name) -> int | None:
     for i in range(name.end + 1, min(name.end + 8, len(doc))):
         tok = doc[i]
         if tok.dep_ == "appos":
-            if tok.lower_ not in CORE_TITLES:
+            if tok.lower_ not in TITLES:
                 return None
             end = i + 1
             while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_:

@@ -1,31 +1,10 @@
-"""Word lists the actor finder decides by: titles, group nouns, heads of places and things."""
+"""Word lists the actor finder decides by: group nouns, heads of places and things (titles and
+verbs of saying are in understand/lexicon.py, which other parts read too)."""
 
 from __future__ import annotations
 
 import re
 
-CORE_TITLES = set(
-    """president president-elect vice-president premier chancellor minister secretary
-    secretary-general king queen prince princess emir sheikh sultan pope ayatollah imam cleric
-    general gen gen. lt lt. col col. colonel maj maj. major capt capt. captain adm adm. admiral
-    sgt sgt. sergeant commander chief leader chairman chairwoman chair director spokesman
-    spokeswoman spokesperson envoy ambassador senator sen sen. rep rep. representative
-    congressman congresswoman governor gov gov. mayor judge justice dictator strongman despot
-    tyrant autocrat ruler official officer mr mr. mrs mrs. ms ms. dr dr. prof prof. professor
-    commissioner adviser advisor aide speaker founder ceo activist journalist reporter
-    correspondent analyst politician lawmaker mp diplomat negotiator coordinator militant
-    warlord bishop archbishop cardinal monsignor msgr msgr. fr fr. rev rev. reverend pastor
-    rabbi patriarch nuncio pontiff""".split()
-)
-# Words that belong to a role only next to a core title ("former US Defense Secretary").
-TITLE_MODIFIERS = set(
-    """former ex ex- acting deputy vice senior top special presidential foreign defense defence
-    interior finance health state national security affairs then late interim incoming
-    outgoing military army rebel militia opposition prime attorney supreme commander-in-chief
-    joint staff chiefs of female male veteran self-proclaimed de facto white house crown
-    regional local deputy- first lady emeritus auxiliary apostolic titular""".split()
-)
-HONORIFICS = {"gen", "gen.", "lt", "lt.", "col", "col.", "mr", "mr.", "mrs", "mrs."}
 # Head nouns of an armed group or a population named by demonym.
 FORCE_NOUNS = set(
     """troops troop soldiers soldier forces force fighters fighter militia militias militiamen
@@ -120,10 +99,6 @@ AGENTIVE_PARTICIPLES = set(
 ACTION_NOUNS = set(
     """attack attacks offensive invasion operation incursion decision withdrawal pullout strike
     strikes airstrikes bombing campaign assault intervention deal plan policy""".split()
-)
-SPEECH_VERBS = set(
-    """say tell call announce declare warn threaten add insist claim deny vow tweet stress accuse
-    urge demand state write reply respond confirm reject promise pledge condemn order""".split()
 )
 # Arabic toponym heads: a "person" named "Ras al-Ain" or "Tal Abyad" is a town.
 TOPONYM_PREFIXES = set(

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 
 from newsprism.understand.gazetteer import Gazetteer
+from newsprism.understand.lexicon import NAME_TITLES, SPEECH_VERBS, speech_forms
 from newsprism.understand.places.lookup import candidates
 from newsprism.understand.toponyms import toponym_key
 
@@ -41,20 +42,15 @@ _PLACE_NOUNS = {
     "towns", "cities", "villages", "provinces", "regions", "districts", "areas",
 }  # fmt: skip
 _TOWN_NOUNS = {"town", "city", "village", "towns", "cities", "villages", "capital"}
-_TITLES = {
-    "gen", "general", "mr", "mrs", "ms", "dr", "president", "minister", "commander", "col",
-    "colonel", "lt", "maj", "major", "capt", "captain", "sgt", "sheikh", "king", "prince",
-    "sen", "senator", "rep", "gov", "governor", "mayor", "judge", "prof", "sir", "lord", "imam",
-}  # fmt: skip
 _ORG_WORDS = {
     "party", "forces", "force", "council", "army", "ministry", "congress", "university", "bank",
     "company", "group", "front", "movement", "committee", "agency", "court", "police", "news",
     "times", "post", "institute", "union", "brigade", "corps", "command", "office", "club",
 }  # fmt: skip
-_SPEECH = re.compile(
-    r"\s*(?:,\s*)?(?:said|says|told|added|stated|tweeted|wrote|called\s+(?:for|on)|urged|warned"
-    r"|announced|claimed|insisted|denied|accused|stressed)\b"
-)
+# "Kobani said", "Kobani, warned": a name that speaks is a person's, not a place's ("called"
+# only as "called for/on": "Kobani, called Ain al-Arab in Arabic" is the town).
+_SPOKE = "|".join(speech_forms(SPEECH_VERBS - {"call"}))
+_SPEECH = re.compile(rf"\s*(?:,\s*)?(?:{_SPOKE}|call(?:ed|s)\s+(?:for|on))\b")
 _ADMIN_CODES = {"PCLI", "CONT", "ADM1", "ADM2"}
 
 
@@ -80,7 +76,7 @@ def _place_noun_after(doc, end: int) -> bool:
 def _looks_like_person(doc, ent, text: str) -> bool:
     if ent.start > 0:
         prev = doc[ent.start - 1]
-        if prev.lower_.rstrip(".") in _TITLES:
+        if prev.lower_.rstrip(".") in NAME_TITLES:
             return True
         if prev.is_title and prev.pos_ == "PROPN" and not prev.ent_type_:
             return True  # part of a longer name the model cut

@@ -1,0 +1,45 @@
+"""One lexicon: the titles and verbs of saying that actors, places, quotes, linking and claims
+read come from understand/words/, and each reader's set is a named part of it."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from newsprism.understand import lexicon
+from newsprism.understand.sentences import sentence_spans
+
+
+def test_every_named_set_of_titles_is_part_of_the_title_list() -> None:
+    for name in ("PERSON_TITLES", "POSTED_TITLES", "WEAK_TITLES", "HONORIFICS"):
+        words = getattr(lexicon, name)
+        assert words <= lexicon.TITLES, (name, sorted(words - lexicon.TITLES))
+    # abbreviations are read with and without their full stop
+    assert {"gen", "gen.", "sen", "sen."} <= lexicon.TITLES
+    assert "gen" in lexicon.ABBREVIATED_TITLES and "general" not in lexicon.ABBREVIATED_TITLES
+
+
+def test_each_verb_of_saying_has_its_forms_and_reporting_verbs_are_verbs_of_saying() -> None:
+    text = resources.files("newsprism.understand").joinpath("words", "speech_verbs.txt")
+    for line in text.read_text("utf-8").splitlines():
+        words = line.split("#", 1)[0].split()
+        if words:
+            assert len(words) in (3, 4) and words[3:] in ([], ["report"]), line
+    assert lexicon.REPORTING_VERBS < lexicon.SPEECH_VERBS
+    assert {"say", "tell", "tweet"} <= lexicon.REPORTING_VERBS
+    assert "urge" in lexicon.SPEECH_VERBS - lexicon.REPORTING_VERBS  # a stance, not a quote
+    forms = lexicon.speech_forms(frozenset({"say", "tell", "deny"}))
+    assert set(forms) == {"said", "says", "told", "tells", "denied", "denies"}
+    assert forms == sorted(forms, key=lambda f: (-len(f), f))  # longest first, for a regex
+
+
+def test_an_abbreviated_title_ends_no_sentence() -> None:
+    # the claims' splitter knew five abbreviations; "Sen." and "Lt." cut a name from its
+    # sentence, and the claim lost its speaker
+    text = ("Sen. Lindsey Graham said the troops would stay. Lt. Col. Earl Brown, a Pentagon "
+            "spokesman, disagreed on Aug. 7 with the senator. Mr. Brown left.")
+    sentences = [text[s:e] for s, e in sentence_spans(text)]
+    assert sentences == [
+        "Sen. Lindsey Graham said the troops would stay.",
+        "Lt. Col. Earl Brown, a Pentagon spokesman, disagreed on Aug. 7 with the senator.",
+        "Mr. Brown left.",
+    ]
