@@ -55,16 +55,8 @@ from newsprism.web.http import (
     unmarked,
     wants_json,
 )
-from newsprism.web.queries import (
-    CHART_ARTICLES,
-    MAX_ITEMS,
-    MAX_SCAN,
-    QueryTimeout,
-    Reader,
-    bound_queries,
-    concurrently,
-    deadline,
-)
+from newsprism.web.queries import CHART_ARTICLES, MAX_ITEMS, MAX_SCAN, Reader
+from newsprism.web.query_bounds import QueryTimeout, bound_queries, concurrently, deadline
 
 log = logging.getLogger("newsprism.web")
 STATIC = Path(__file__).parent / "static"

@@ -5,15 +5,11 @@ by primary key or index, never the whole corpus. Records come out as the exports
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy import text as sql
 
 from newsprism.show.export_records import (
@@ -44,71 +40,10 @@ from newsprism.store.schema import (
 from newsprism.store.understanding import SPAN_RECORD_FIELDS
 from newsprism.timeline.events import EVENT_FIELDS, order_key
 
-QUERY_SECONDS = 5.0  # a page's queries give up after this long (a 503 page, not a hung server)
 MAX_ITEMS = 200  # events, claims, articles listed on one page; the rest are counted
 MAX_SCAN = 2000  # articles an actor's or place's timeline, or an outlet's profile, is built from
 STORY_ACTORS = 8  # actors whose naming by each of a story's outlets is shown
 CHART_ARTICLES = 5000  # the home page's articles-per-day chart reads the latest this many stored
-
-_deadline = threading.local()
-
-
-class QueryTimeout(RuntimeError):
-    pass
-
-
-def bound_queries(store: Store) -> None:
-    """Every statement of `store` stops after QUERY_SECONDS of the page that runs it: SQLite
-    through a progress handler, PostgreSQL through statement_timeout."""
-
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        if store.dialect == "sqlite":
-            def check() -> int:
-                until = getattr(_deadline, "at", None)
-                return 1 if until is not None and time.monotonic() > until else 0
-
-            dbapi_connection.set_progress_handler(check, 20_000)
-        elif store.dialect == "postgresql":
-            cursor = dbapi_connection.cursor()
-            cursor.execute(f"SET statement_timeout = {int(QUERY_SECONDS * 1000)}")
-            cursor.close()
-            dbapi_connection.commit()
-
-    event.listen(store.engine, "connect", on_connect)
-    store.engine.dispose()  # connections made before (opening the store) get it too
-
-
-@contextmanager
-def deadline(seconds: float = QUERY_SECONDS) -> Iterator[None]:
-    _deadline.at = time.monotonic() + seconds
-    try:
-        yield
-    finally:
-        _deadline.at = None
-
-
-# Threads that run the independent queries of one page side by side: SQLite and PostgreSQL
-# both serve concurrent readers (SQLite releases the GIL while it reads), so a page's wait is
-# its slowest query, not their sum (an actor named 5,000 times: its naming row and its articles).
-_PAGE_QUERIES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsprism-page")
-
-
-def concurrently(*calls: Callable[[], Any]) -> list[Any]:
-    """The results of `calls`, run side by side under the calling page's deadline; the first
-    error (a QueryTimeout too) is raised once all have stopped."""
-    until = getattr(_deadline, "at", None)
-
-    def bounded(call: Callable[[], Any]) -> Any:
-        _deadline.at = until
-        try:
-            return call()
-        finally:
-            _deadline.at = None
-
-    futures = [_PAGE_QUERIES.submit(bounded, call) for call in calls]
-    wait(futures)
-    return [f.result() for f in futures]
-
 
 def _of_type(*kinds: str) -> Any:
     """span_record.type is one of `kinds`, in a form no index on type can serve. Stores are
@@ -460,7 +395,8 @@ class Reader:
         return found
 
     def mention_count(self, entity_id: str) -> int:
-        """How many mentions an entity has in all."""
+        """How many records name an entity: for an actor its mentions, labels and quotes (the
+        entity index counts them alone; counting one type would read every record)."""
         with self._conn() as conn:
             return conn.execute(
                 select(func.count()).select_from(span_record)
