@@ -150,6 +150,10 @@ def countries_of_peoples(doc, gazetteer: Gazetteer) -> Counter[str]:
 def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, str]]:
     """(start token, end token, label) of the spans that name places."""
     said = _said_names(doc, text)
+    # "Failed Premier Holt" (Holt, Michigan), "President Lincoln" (Lincoln, Nebraska): a name
+    # the model took for a place right after a title is a person's, in the whole article ("the
+    # Holt regime"), as one name keeps one sense in one article
+    titled = _titled_names(doc)
     places: set[int] = set()
     place_keys: set[str] = set()
     spans: list[tuple[int, int, str]] = []
@@ -164,7 +168,8 @@ def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, st
         for ent in doc.ents:
             if ent.start in decided:
                 continue
-            if (ent.label_ in PLACE_LABELS and not _speaker_not_place(ent, said, gazetteer)) or (
+            if (ent.label_ in PLACE_LABELS and not _speaker_not_place(ent, said, gazetteer)
+                    and ent.text not in titled) or (
                 ent in retypable and _retype(doc, ent, gazetteer, said, places, place_keys, text)
             ):
                 decided.add(ent.start)
@@ -195,6 +200,23 @@ def _speaker_not_place(ent, said: set[str], gazetteer: Gazetteer) -> bool:
         e.matched_main_name or e.feature_code in _ADMIN_CODES or e.feature_code == "PPLC"
         for e in candidates(gazetteer, ent.text)
     )
+
+
+def _titled_names(doc) -> set[str]:
+    """The names written after a capitalized title ("Premier Holt", "President Joe Biden"),
+    whole and their last word; lower case ("an official Damascus statement") is no title."""
+    names: set[str] = set()
+    for tok in doc[:-1]:
+        if not (tok.text[:1].isupper() and tok.lower_.rstrip(".") in NAME_TITLES):
+            continue
+        run = []
+        for nxt in doc[tok.i + 1 : tok.i + 5]:
+            if nxt.pos_ != "PROPN" or not nxt.text[:1].isupper() or nxt.lower_ in NAME_TITLES:
+                break
+            run.append(nxt)
+        if run:
+            names.update({doc[run[0].i : run[-1].i + 1].text, run[-1].text})
+    return names
 
 
 def _names_a_country(gazetteer: Gazetteer, text: str) -> bool:
