@@ -145,8 +145,8 @@ Index("ix_span_record_entity_article", span_record.c.entity_id, span_record.c.ar
 # An actor's labels (its naming-matrix row) among its mentions: 1,667 labels of 131,693 records
 # for an actor named in 3,000 of 100k articles, which the entity index alone makes a scan of all
 # of them (135 ms on PostgreSQL). Partial: the labels only, a few records an article. A query
-# uses it when its condition is LABEL_RECORD itself (a literal, not a bound parameter: SQLite
-# matches a partial index's condition by its words).
+# uses it when it says `type = 'label'` in these words, a literal, not a bound parameter (SQLite
+# matches a partial index's condition by its words): web/queries.py's entity_spans.
 LABEL_RECORD = span_record.c.type == literal_column("'label'")
 Index("ix_span_record_label_entity", span_record.c.entity_id, sqlite_where=LABEL_RECORD,
       postgresql_where=LABEL_RECORD)  # fmt: skip

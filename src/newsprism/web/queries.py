@@ -409,8 +409,8 @@ class Reader:
         query: Any = select(span_record).where(
             span_record.c.entity_id == entity_id, _of_type(kind)).limit(limit)
         if kind == "label":
-            # the partial index of labels (schema.LABEL_RECORD), which SQLite without
-            # statistics takes only when told
+            # the partial index of labels (schema.py), which SQLite without statistics takes
+            # only when told
             sqlite = self.store.dialect == "sqlite"
             told = " INDEXED BY ix_span_record_label_entity" if sqlite else ""
             query = sql(f"SELECT * FROM span_record{told} WHERE entity_id = :entity_id AND "
