@@ -99,3 +99,13 @@ def test_linker_record_carries_confidence_and_anchors_times() -> None:
 def test_estimate_defaults_keep_old_callers_working() -> None:
     est = PublishedEstimate(date(2020, 1, 1), None, date(2020, 1, 1), ["from the text"])
     assert est.confidence == 0.0 and est.guess is None
+
+
+def test_only_an_articles_own_date_dates_what_it_tells() -> None:
+    # one helper for verdicts, the timeline and the understanding stage, which each wrote it
+    from newsprism.articles import own_published_day
+
+    assert own_published_day({"published": "2019-10-13T08:00:00+03:00"}) == date(2019, 10, 13)
+    assert own_published_day({"published": "2019-10-13", "published_source": "inferred"}) is None
+    assert own_published_day({"published": "last Tuesday"}) is None
+    assert own_published_day({}) is None

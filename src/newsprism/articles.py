@@ -143,6 +143,15 @@ def iso_day(value: str | None) -> date | None:
         return None
 
 
+def own_published_day(record: Mapping[str, Any]) -> date | None:
+    """The day an article says it was published: None where it gives none, and where the date
+    is one newsprism inferred from its text (`published_source` "inferred"), a guess that must
+    not date what the article tells."""
+    if record.get("published_source") == "inferred":
+        return None
+    return iso_day(record.get("published"))
+
+
 class InTextOrder:
     """One article's span records in text order, found by where they start. A long article's
     later stages ask, for each claim, which records lie in its span: a scan of every record

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from newsprism.articles import own_published_day
 from newsprism.crosscheck.claims import ATTRIBUTED, EVENT, NUMERIC, Claim
 from newsprism.crosscheck.independence import (
     SAME_QUOTE,
@@ -366,16 +367,11 @@ def _reported_on(articles: dict[str, dict[str, Any]]) -> Callable[[Claim], Claim
     moments of one toll, not rival figures for Aug. 7. Other claims keep their own days."""
 
     def dated(c: Claim) -> Claim:
-        article = articles.get(c.article_id) or {}
-        day = _day(article.get("published"))
-        if (
-            c.kind != NUMERIC
-            or not set(c.actions) & CUMULATIVE_ACTIONS
-            or day is None
-            or article.get("published_source") == "inferred"
-        ):
+        day = own_published_day(articles.get(c.article_id) or {})
+        if c.kind != NUMERIC or not set(c.actions) & CUMULATIVE_ACTIONS or day is None:
             return c
-        return replace(c, time_first=day, time_last=day, time_source="text")
+        told = day.isoformat()
+        return replace(c, time_first=told, time_last=told, time_source="text")
 
     return dated
 

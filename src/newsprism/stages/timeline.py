@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from newsprism.articles import InTextOrder, iso_day
+from newsprism.articles import InTextOrder, iso_day, own_published_day
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 from newsprism.timeline.contested import contested_groups, revised
@@ -104,7 +104,7 @@ def _read_corpus(store: Store) -> _Corpus:
     verdicts = {g: group["verdict"] for g, group in groups.items()}
     published: dict[str, tuple[date, bool]] = {}
     for a, m in meta.items():
-        if (day := iso_day(m.get("published"))) and m.get("published_source") != "inferred":
+        if day := own_published_day(m):
             published[a] = (day, False)
     for a, inference in store.published_inferences().items():
         if a not in published and (day := iso_day(inference.get("best"))):

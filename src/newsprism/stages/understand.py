@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from newsprism.articles import IngestError, iso_day, raise_if_machine_failure
+from newsprism.articles import IngestError, own_published_day, raise_if_machine_failure
 from newsprism.engine.local import Engine, LocalEngine, default_workers
 from newsprism.link.corpus import CorpusLinker
 from newsprism.progress import ProgressReporter
@@ -133,14 +133,11 @@ def _inputs(
         batch = []
         for row in store.understanding_inputs(pending[i : i + BATCH_ARTICLES]):
             stored[row["id"]] = row
-            published = (
-                None if row["published_source"] == "inferred" else row["published"]
-            )
             batch.append(
                 ArticleInput(
                     id=row["id"],
                     text=row["text"],
-                    published=iso_day(published),
+                    published=own_published_day(row),
                     dateline=row["dateline_place"],
                     title=row.get("title"),
                 )
