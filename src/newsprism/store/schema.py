@@ -15,7 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     func,
-    literal_column,
+    text,
 )
 
 SCHEMA_VERSION = "1"
@@ -145,11 +145,12 @@ Index("ix_span_record_entity_article", span_record.c.entity_id, span_record.c.ar
 # An actor's labels (its naming-matrix row) among its mentions: 1,667 labels of 131,693 records
 # for an actor named in 3,000 of 100k articles, which the entity index alone makes a scan of all
 # of them (135 ms on PostgreSQL). Partial: the labels only, a few records an article. A query
-# uses it when it says `type = 'label'` in these words, a literal, not a bound parameter (SQLite
-# matches a partial index's condition by its words): web/queries.py's entity_spans.
-LABEL_RECORD = span_record.c.type == literal_column("'label'")
-Index("ix_span_record_label_entity", span_record.c.entity_id, sqlite_where=LABEL_RECORD,
-      postgresql_where=LABEL_RECORD)  # fmt: skip
+# uses it when its condition says LABEL_CONDITION in these words, a literal, not a bound
+# parameter (SQLite matches a partial index's condition by its words).
+LABEL_INDEX = "ix_span_record_label_entity"
+LABEL_CONDITION = "type = 'label'"
+Index(LABEL_INDEX, span_record.c.entity_id, sqlite_where=text(LABEL_CONDITION),
+      postgresql_where=text(LABEL_CONDITION))  # fmt: skip
 
 # Canonical actors and places across the corpus. Linking updates them in place: an id never
 # changes once given, so exports and links stay valid as the corpus grows.

@@ -23,6 +23,8 @@ from newsprism.store import Store
 from newsprism.store.base import chunked
 from newsprism.store.claims import complete_groups
 from newsprism.store.schema import (
+    LABEL_CONDITION,
+    LABEL_INDEX,
     article,
     claim,
     claim_group,
@@ -406,16 +408,17 @@ class Reader:
     def entity_spans(
         self, entity_id: str, kind: str, limit: int = MAX_SCAN
     ) -> list[dict[str, Any]]:
-        query: Any = select(span_record).where(
-            span_record.c.entity_id == entity_id, _of_type(kind)).limit(limit)
+        query: Any
         if kind == "label":
             # the partial index of labels (schema.py), which SQLite without statistics takes
             # only when told
-            sqlite = self.store.dialect == "sqlite"
-            told = " INDEXED BY ix_span_record_label_entity" if sqlite else ""
+            told = f" INDEXED BY {LABEL_INDEX}" if self.store.dialect == "sqlite" else ""
             query = sql(f"SELECT * FROM span_record{told} WHERE entity_id = :entity_id AND "
-                        f"type = 'label' LIMIT :limit").bindparams(
+                        f"{LABEL_CONDITION} LIMIT :limit").bindparams(
                 entity_id=entity_id, limit=limit)  # fmt: skip
+        else:
+            query = select(span_record).where(
+                span_record.c.entity_id == entity_id, _of_type(kind)).limit(limit)
         with self._conn() as conn:
             rows = [dict(r._mapping) for r in conn.execute(query)]
         out = []
