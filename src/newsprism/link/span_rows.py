@@ -17,6 +17,7 @@ from typing import Any
 from newsprism.link.entities import EntityIndex
 from newsprism.link.entity_table import Entity
 from newsprism.understand.article import ArticleUnderstanding
+from newsprism.understand.components import BY_NAME, COMPONENTS, shifted
 from newsprism.understand.places import PlaceMention
 
 # Fields every span record carries as columns; the rest of a record goes in its `data`.
@@ -80,13 +81,7 @@ def link_article(
     rows = []
     title_actors = result.title_actors if title else []
     shift = len(text) + 2
-    moved = [
-        dataclasses.replace(
-            m, start=m.start + shift, end=m.end + shift,
-            name_start=m.name_start + shift, name_end=m.name_end + shift,
-        )
-        for m in title_actors
-    ]  # fmt: skip
+    moved = shifted(BY_NAME["actors"], title_actors, shift)
     context = f"{text}\n\n{title}" if title_actors else text
     all_ids = index.link(article_id, result.actors + moved, context=context)
     actor_ids = all_ids[: len(result.actors)]
@@ -94,29 +89,29 @@ def link_article(
         (m.start, m.end): eid
         for m, eid in zip(title_actors, all_ids[len(result.actors) :], strict=True)
     }
-    for mention, entity_id in zip(result.actors, actor_ids, strict=True):
-        rows.append(_row("mention", article_id, mention, entity_id))
-    for place in result.places:
-        entity_id = place_entity_id(place.geonameid) if _is_named_place(place) else None
-        rows.append(_row("place", article_id, place, entity_id))
-    for time in result.times:
-        rows.append(_row("timeref", article_id, time, anchor_source=result.anchor_source))
-    for quantity in result.quantities:
-        rows.append(_row("quantity", article_id, quantity))
     spans = [(m.start, m.end, eid) for m, eid in zip(result.actors, actor_ids, strict=True)]
     entity_at = {(start, end): eid for start, end, eid in spans}
-    for label in result.labels:
-        where = title_entity_at if label.field == "title" else entity_at
-        entity_id = where.get((label.actor_start, label.actor_end))
-        rows.append(_row("label", article_id, label, entity_id))
-    for technique in result.techniques:
-        rows.append(_row("technique", article_id, technique))
-    for action in result.actions:
-        rows.append(_row("action", article_id, action))
-    for attribution in result.attributions:
-        rows.append(
-            _row("attribution", article_id, attribution, _speaker_entity(attribution, spans))
-        )
+    mention_ids = iter(actor_ids)
+
+    def entity_of(record_type: str, item: Any) -> str | None:
+        """The entity a record is of: an actor mention's linked actor, a place's GeoNames
+        entity, the actor a label names (in its own field), a quote's speaker."""
+        if record_type == "mention":
+            return next(mention_ids)
+        if record_type == "place":
+            return place_entity_id(item.geonameid) if _is_named_place(item) else None
+        if record_type == "label":
+            where = title_entity_at if item.field == "title" else entity_at
+            return where.get((item.actor_start, item.actor_end))
+        if record_type == "attribution":
+            return _speaker_entity(item, spans)
+        return None
+
+    for component in COMPONENTS:
+        carried = {name: getattr(result, name) for name in component.article_fields}
+        for item in getattr(result, component.name):
+            entity_id = entity_of(component.record_type, item)
+            rows.append(_row(component.record_type, article_id, item, entity_id, **carried))
     return _unique(rows)
 
 

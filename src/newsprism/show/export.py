@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from newsprism.ingest.own_outputs import GENERATOR
-from newsprism.show.export_records import RECORD_TYPES, record_fields, records
+from newsprism.show.export_records import (
+    RECORD_TYPES,
+    SPAN_LIST_FIELDS,
+    record_fields,
+    records,
+)
 from newsprism.show.framing import naming_matrix
 from newsprism.store import Store
 
@@ -52,10 +57,7 @@ LIST_FIELDS = {
     "article": ("published_evidence.evidence", "published_evidence.corpus_evidence", "seen_in",
                 "removed"),
     "entity": ("aliases", "roles", "evidence"),
-    "timeref": ("anchor_articles",),
-    "quantity": ("coordinated",),
-    "label": ("loaded_terms",),
-    "technique": ("alternatives",),
+    **SPAN_LIST_FIELDS,
     "claim": ("sources", "evidence", "articles"),
     "story": ("article_ids", "outlets", "actors", "places", "countries", "aliases", "actor_ids",
               "claim_groups"),

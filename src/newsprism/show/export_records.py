@@ -9,19 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import fields
-from typing import Any
+from typing import Any, get_origin, get_type_hints
 
 from newsprism.store import Store
 from newsprism.store.understanding import SPAN_RECORD_FIELDS
 from newsprism.timeline.events import EVENT_FIELDS, order_key
-from newsprism.understand.actions import Action
-from newsprism.understand.actors import ActorMention
-from newsprism.understand.labels import Label
-from newsprism.understand.places import PlaceMention
-from newsprism.understand.quantities import Quantity
-from newsprism.understand.quotes import Attribution
-from newsprism.understand.techniques import Technique
-from newsprism.understand.timex import TimeRef
+from newsprism.understand.components import COMPONENTS
 
 ARTICLE_FIELDS = (
     "type", "id", "source", "format", "outlet", "outlet_source", "outlet_country", "outlet_notes",
@@ -49,20 +42,31 @@ STORY_FIELDS = (
 SPAN_FIELDS = SPAN_RECORD_FIELDS
 # An actor mention's own `type` (person, organization...) is exported as `entity_type`.
 # Each span record type and the component record it is made from.
-SPAN_SOURCES: dict[str, type] = {
-    "mention": ActorMention,
-    "place": PlaceMention,
-    "timeref": TimeRef,
-    "quantity": Quantity,
-    "attribution": Attribution,
-    "label": Label,
-    "technique": Technique,
-    "action": Action,
-}
-# A yearless date the corpus settled: what the article wrote, why that year, which articles.
+SPAN_SOURCES: dict[str, type] = {c.record_type: c.record for c in COMPONENTS}
+# A yearless date the corpus settled (stages/timeline.py): what the article wrote, why that
+# year, which articles.
+CORPUS_DATE_FIELDS = ("written_value", "corpus_reason", "anchor_articles")
+EXTRA_LIST_FIELDS = frozenset({"anchor_articles"})
+# Fields a span record has beyond its component's: those of its article's understanding it
+# carries, and what the timeline adds.
 EXTRA_FIELDS = {
-    "timeref": ("anchor_source", "written_value", "corpus_reason", "anchor_articles"),
+    c.record_type: c.article_fields + (CORPUS_DATE_FIELDS if c.record_type == "timeref" else ())
+    for c in COMPONENTS
 }
+
+
+def _list_fields(kind: str) -> tuple[str, ...]:
+    """The fields of a span record type that hold lists: its component record's list and
+    tuple fields, and the timeline's list of articles that settled a date."""
+    hints = get_type_hints(SPAN_SOURCES[kind])
+    own = tuple(
+        f.name for f in fields(SPAN_SOURCES[kind])
+        if get_origin(hints[f.name]) in (list, tuple)
+    )  # fmt: skip
+    return own + tuple(f for f in EXTRA_FIELDS[kind] if f in EXTRA_LIST_FIELDS)
+
+
+SPAN_LIST_FIELDS = {kind: found for kind in SPAN_SOURCES if (found := _list_fields(kind))}
 
 
 def span_fields(kind: str) -> tuple[str, ...]:

@@ -1,5 +1,6 @@
-"""Understanding one article: the spaCy pass, then places, actors, labels, times, quantities,
-quotes, actions and persuasion techniques.
+"""Understanding one article: the spaCy pass, then the components of understanding/components.py
+on each piece of it (places, actors, labels, quantities, quotes, actions and persuasion
+techniques, each after those it reads), then its times on the whole text.
 
 This is the per-article hot path and runs in worker processes: each process loads the model and
 opens the gazetteer once, then reads batches of articles with `nlp.pipe`.
@@ -7,30 +8,28 @@ opens the gazetteer once, then reads batches of articles with `nlp.pipe`.
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import warnings
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from typing import Any
 
-from newsprism.articles import Overlapping, raise_if_machine_failure
-from newsprism.understand.actions import Action, find_actions
-from newsprism.understand.actors import ActorMention, find_actors
-from newsprism.understand.gazetteer import Gazetteer
-from newsprism.understand.labels import Label, find_labels
-from newsprism.understand.nlp import load_nlp
-from newsprism.understand.places import PlaceMention, find_places
-from newsprism.understand.published import PublishedEstimate, infer_published
-from newsprism.understand.quantities import Quantity, find_quantities
-from newsprism.understand.quotes import Attribution, find_attributions
-from newsprism.understand.techniques import (
-    Technique,
-    TechniqueModelError,
-    TechniqueTagger,
-    load_tagger,
+from newsprism.articles import raise_if_machine_failure
+from newsprism.understand.actions import Action
+from newsprism.understand.actors import ActorMention
+from newsprism.understand.components import (
+    BY_NAME,
+    PIECE_ORDER,
+    TECHNIQUES_ENV,
+    Piece,
+    process_gazetteer,
+    process_tagger,
+    shifted,
 )
+from newsprism.understand.labels import Label
+from newsprism.understand.nlp import load_nlp
+from newsprism.understand.places import PlaceMention
+from newsprism.understand.published import PublishedEstimate, infer_published
+from newsprism.understand.quantities import Quantity
+from newsprism.understand.quotes import Attribution
+from newsprism.understand.techniques import Technique
 from newsprism.understand.timex import TimeRef, find_times
 
 # Bump when a component changes what it finds: stored articles are then read again.
@@ -40,13 +39,6 @@ UNDERSTAND_VERSION = "18"
 MAX_CHUNK_CHARS = 100_000
 PIPE_BATCH = 16  # pieces per nlp.pipe batch, for short articles (see pipe_batch_size)
 _TITLE = -1
-TECHNIQUES_ENV = "NEWSPRISM_TECHNIQUES"  # "0": skip the technique tagger (~ 1/3 of a spaCy pass)
-# Every field that holds a character offset into the text, in any component's record.
-_OFFSET_FIELDS = (
-    "start", "end", "name_start", "name_end", "speaker_start", "speaker_end",
-    "predicate_start", "predicate_end", "actor_start", "actor_end", "subject_start",
-    "subject_end", "object_start", "object_end",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -83,33 +75,6 @@ def failed(article_id: str, error: BaseException) -> ArticleUnderstanding:
     return ArticleUnderstanding(article_id, failure=f"{type(error).__name__}: {error}")
 
 
-_gazetteer: tuple[int, Gazetteer] | None = None
-
-
-def process_gazetteer() -> Gazetteer:
-    """The default gazetteer, opened once per process (a sqlite connection must not cross a
-    fork)."""
-    global _gazetteer
-    if _gazetteer is None or _gazetteer[0] != os.getpid():
-        _gazetteer = (os.getpid(), Gazetteer.open_default())
-    return _gazetteer[1]
-
-
-@lru_cache(maxsize=1)
-def process_tagger() -> TechniqueTagger | None:
-    """The persuasion-technique tagger, loaded once per process (a copy inherited across a
-    fork opens its own onnxruntime session on first use); None (with one warning)
-    where its model is missing or $NEWSPRISM_TECHNIQUES is 0, and the rest of the stage goes
-    on."""
-    if os.environ.get(TECHNIQUES_ENV, "1") == "0":
-        return None
-    try:
-        return load_tagger()
-    except (TechniqueModelError, ModuleNotFoundError, OSError) as error:
-        warnings.warn(f"persuasion techniques are not tagged: {error}", stacklevel=2)
-        return None
-
-
 def understand_batch(
     batch: list[ArticleInput], model: str | None = None
 ) -> list[ArticleUnderstanding]:
@@ -136,43 +101,28 @@ def _understand_together(
     batch: list[ArticleInput], model: str | None
 ) -> list[ArticleUnderstanding]:
     nlp = load_nlp(model)
-    gazetteer = process_gazetteer()
     pieces = [
         (i, start, chunk) for i, a in enumerate(batch) for start, chunk in text_chunks(a.text)
     ]
     # a title is read as a piece of its own, marked by offset -1
     pieces += [(i, _TITLE, a.title) for i, a in enumerate(batch) if a.title and a.title.strip()]
     results = [ArticleUnderstanding(a.id) for a in batch]
-    tagger = process_tagger()
     docs = nlp.pipe((chunk for _, _, chunk in pieces), batch_size=pipe_batch_size(pieces))
     for (i, offset, chunk), doc in zip(pieces, docs, strict=True):
-        result = results[i]
-        if tagger is not None:
-            found = tagger.tag(chunk, doc, field="title" if offset == _TITLE else "text")
-            result.techniques += found if offset == _TITLE else _shifted(found, offset)
-        if offset == _TITLE:
-            title_actors = find_actors(doc)
-            result.title_actors = title_actors
-            result.labels += [
-                dataclasses.replace(label, field="title")
-                for label in find_labels(doc, title_actors)
-            ]
-            continue
-        places = find_places(doc, gazetteer, dateline=batch[i].dateline)
-        # A name the gazetteer does not know is no evidence of a place ("Erodogan" tagged GPE):
-        # only places found under their own name keep actors from a span, and any other that
-        # an actor claims is dropped.
-        named = [(p.start, p.end) for p in places if p.resolution == "gazetteer"]
-        actors = find_actors(doc, place_spans=named)
-        claimed = Overlapping(actors)
-        places = [p for p in places
-                  if p.resolution == "gazetteer" or not claimed.overlapping(p.start, p.end)]
-        result.places += _shifted(places, offset)
-        result.actors += _shifted(actors, offset)
-        result.labels += _shifted(find_labels(doc, actors), offset)
-        result.quantities += _shifted(find_quantities(doc), offset)
-        result.attributions += _shifted(find_attributions(doc), offset)
-        result.actions += _shifted(find_actions(doc), offset)
+        title = offset == _TITLE
+        piece = Piece(doc, chunk, "title" if title else "text", batch[i].dateline)
+        for component in PIECE_ORDER:
+            if title and component.title_into is None:
+                continue
+            assert component.find is not None  # PIECE_ORDER holds only the piece readers
+            piece.found[component.name] = component.find(piece)
+        for name, found in piece.found.items():
+            component = BY_NAME[name]
+            if title:
+                assert component.title_into is not None
+                getattr(results[i], component.title_into).extend(found)
+            else:
+                getattr(results[i], name).extend(shifted(component, found, offset))
     for article, result in zip(batch, results, strict=True):
         resolve_times(result, article.text, article.published)
     return results
@@ -218,15 +168,7 @@ def text_chunks(text: str) -> list[tuple[int, str]]:
     return chunks
 
 
-def _shifted(items: list[Any], offset: int) -> list[Any]:
-    if not offset:
-        return items
-    shifted = []
-    for item in items:
-        changes = {
-            name: getattr(item, name) + offset
-            for name in _OFFSET_FIELDS
-            if getattr(item, name, None) is not None
-        }
-        shifted.append(dataclasses.replace(item, **changes))
-    return shifted
+__all__ = [
+    "TECHNIQUES_ENV", "ArticleInput", "ArticleUnderstanding", "process_gazetteer", "process_tagger",
+    "understand_batch",
+]  # fmt: skip
