@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from newsprism.cli import app
 from newsprism.ingest.own_outputs import RECORD_TYPES as OWN_RECORD_TYPES
 from newsprism.ingest.own_outputs import own_output_kind
 from newsprism.show.export_records import RECORD_TYPES
+from newsprism.understand.components import BY_NAME, PIECE_ORDER
 from newsprism.understand.timex import find_times
 
 runner = CliRunner()
@@ -120,14 +122,18 @@ def test_cli_exits_0_on_an_article_dated_year_one(tmp_path: Path) -> None:
 def test_an_article_that_breaks_understanding_is_an_error_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Callable[..., Corpus]
 ) -> None:
-    real = article_module.find_quantities
+    quantities = BY_NAME["quantities"]
+    assert quantities.find is not None
+    real = quantities.find
 
-    def breaks_on_dunmere(doc: Any) -> Any:
-        if "Dunmere" in doc.text:
+    def breaks_on_dunmere(piece: Any) -> Any:
+        if "Dunmere" in piece.text:
             raise RuntimeError("a component bug on this one article")
-        return real(doc)
+        return real(piece)
 
-    monkeypatch.setattr(article_module, "find_quantities", breaks_on_dunmere)
+    broken = dataclasses.replace(quantities, find=breaks_on_dunmere)
+    monkeypatch.setattr(article_module, "PIECE_ORDER",
+                        tuple(broken if c is quantities else c for c in PIECE_ORDER))  # fmt: skip
     for name, text in (("pier.txt", HARBOUR), ("rail.txt", RAIL), ("market.txt", MARKET)):
         (tmp_path / name).write_text(text, encoding="utf-8")
     db = tmp_path / "store.db"
