@@ -281,6 +281,9 @@ def prf(scores: dict[str, tuple[float, float]], names: list[str]) -> tuple[float
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+SHOWN_POINTS = 12  # a sweep this small prints every point's figures
+
+
 def tune(
     datasets: list[Dataset], seed_items: list[Item] | None, points: list[Weights] | None = None
 ) -> Weights:
@@ -328,6 +331,12 @@ def tune(
     def overall(k: int) -> float:
         return statistics.mean(prf(sc, ns)[2] for sc, ns in zip(scores[k], names, strict=True))
 
+    if len(points) <= SHOWN_POINTS:  # a sweep: every point on everything, for the record
+        for n, w in enumerate(points):
+            each = ", ".join(f"{d.label} {prf(scores[n][j], names[j])[2]:.3f}"
+                             for j, d in enumerate(datasets))  # fmt: skip
+            seeds = "splits the seeds" if n in eligible else "merges or splits the seeds wrongly"
+            print(f"  {_short(w)}: mean F1 {overall(n):.3f} ({each}); {seeds}")
     k = max(eligible, key=overall)
     top = max(range(len(points)), key=overall)
     each = ", ".join(
