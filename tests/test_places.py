@@ -334,3 +334,39 @@ def test_the_ranker_can_be_asked_for_and_refused(gazetteer: Gazetteer) -> None:
     ranked = _resolve(text, ["Alexandria", "Louisiana"], gazetteer, ranker=True)
     rules = _resolve(text, ["Alexandria", "Louisiana"], gazetteer, ranker=False)
     assert ranked[0].admin1 == rules[0].admin1 == "LA"
+
+
+# Words and names the PTC articles had on the map (issue 23): a deity, a title, a president, a
+# preacher. Fixture sentences are our own.
+SERMON = (
+    "The bishop reminded the faithful that the offering is made to God, not to the crowd. "
+    "Those who pray to God in Velmora, he said, must also feed the poor of the city."
+)
+LETTER = ("The press office sent a letter to Mr. Holloway listing the reasons his pass had been "
+          "revoked, and aides to Mr. Brennan said the matter was closed in Washington.")
+PRESIDENT = (
+    "Barack Obama met union leaders on Tuesday. Critics said Obama had promised more than he "
+    "could deliver, and Obama replied that the damage done by eight years of Obama's rivals "
+    "would take time to undo. Obama later flew to Chicago."
+)
+PREACHER = (
+    "The Nation of Islam leader Louis Farrakhan spoke in Chicago on Sunday. During the speech, "
+    "Farrakhan repeated his attacks, and the organisers' support for Farrakhan drew criticism."
+)
+
+
+def test_a_deity_a_title_and_a_person_are_no_places(nlp, gazetteer: Gazetteer) -> None:
+    for text, word in ((SERMON, "God"), (LETTER, "Mr."), (PRESIDENT, "Obama"),
+                       (PREACHER, "Farrakhan")):  # fmt: skip
+        places = find_places(nlp(text), gazetteer)
+        assert not any(p.text == word for p in places), (word, places)
+    assert any(p.text == "Chicago" for p in find_places(nlp(PREACHER), gazetteer))
+    assert any(p.text == "Washington" for p in find_places(nlp(LETTER), gazetteer))
+
+
+def test_congo_among_the_drc_s_towns_is_the_drc(nlp, gazetteer: Gazetteer) -> None:
+    """GeoNames calls both countries "Congo"; the article's other places say which."""
+    text = ("Health workers in Mbandaka and Kinshasa are racing to contain the outbreak. This is "
+            "Congo's ninth outbreak of the virus since it was discovered near the Ebola river.")
+    congo = _by_text(find_places(nlp(text), gazetteer))["Congo"]
+    assert congo.country == "CD"

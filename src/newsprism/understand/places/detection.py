@@ -69,8 +69,10 @@ def _locative_before(doc, start: int, places: set[int], person: bool) -> bool:
     return True
 
 
-def _place_noun_after(doc, end: int) -> bool:
-    return end < len(doc) and doc[end].lower_ in _PLACE_NOUNS
+def _place_noun_after(doc, end: int, person: bool = False) -> bool:
+    """"Ras al-Ain countryside", "Kobani town"; after a name the model took for a person's,
+    only a town noun: "the Obama border", "the Trump area" are no places."""
+    return end < len(doc) and doc[end].lower_ in (_TOWN_NOUNS if person else _PLACE_NOUNS)
 
 
 def _looks_like_person(doc, ent, text: str) -> bool:
@@ -101,7 +103,7 @@ def _retype(doc, ent, gazetteer: Gazetteer, said: set[str], places: set[int],
         return False
     context = (
         _locative_before(doc, ent.start, places, person)
-        or _place_noun_after(doc, ent.end)
+        or _place_noun_after(doc, ent.end, person)
         or toponym_key(ent.text) in place_keys
     )
     if not context:
@@ -127,12 +129,21 @@ def _missed_spans(doc, places: set[int], gazetteer: Gazetteer) -> list[tuple[int
             and (doc[j].pos_ == "PROPN" or (doc[j].text in ("-", "al") and j > i + 1))
         ):
             j += 1
-        if j > i + 1 and doc[i + 1].is_title:
-            found = candidates(gazetteer, doc[i + 1 : j].text)
+        # "to Mr. Acosta" (MR, Mauritania): a title starts a person's name, not a place's
+        if j > i + 1 and doc[i + 1].is_title and doc[i + 1].lower_ not in NAME_TITLES:
+            name = doc[i + 1 : j].text
+            found = [e for e in candidates(gazetteer, name) if _same_letters(e, name)]
             if any(e.population >= 10_000 or e.feature_code in _ADMIN_CODES for e in found):
                 spans.append((i + 1, j))
         i = max(j, i + 1)
     return spans
+
+
+def _same_letters(entry, name: str) -> bool:
+    """Whether a place the gazetteer found under its main name is written with these letters,
+    accents included: "given to God" is not Göd. (Lookup folds accents, which a name the model
+    tagged may keep; a proper noun it missed needs the very name.)"""
+    return not entry.matched_main_name or entry.name.casefold() == name.casefold()
 
 
 def countries_of_peoples(doc, gazetteer: Gazetteer) -> Counter[str]:
@@ -154,6 +165,9 @@ def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, st
     # the model took for a place right after a title is a person's, in the whole article ("the
     # Holt regime"), as one name keeps one sense in one article
     titled = _titled_names(doc)
+    # one name, one sense: a name the model reads as a person's more often than as a place's
+    # ("Obama" PERSON three times, GPE once) is the person's, unless "in"/"near"/"at" it
+    people = _mostly_people(doc)
     places: set[int] = set()
     place_keys: set[str] = set()
     spans: list[tuple[int, int, str]] = []
@@ -167,6 +181,8 @@ def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, st
     for _ in range(2):
         for ent in doc.ents:
             if ent.start in decided:
+                continue
+            if ent.text in people and not _strong_locative_before(doc, ent.start):
                 continue
             if (ent.label_ in PLACE_LABELS and not _speaker_not_place(ent, said, gazetteer)
                     and ent.text not in titled) or (
@@ -188,6 +204,25 @@ def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, st
     for start, end in _missed_spans(doc, places, gazetteer):
         spans.append((start, end, "PROPN"))
     return sorted(spans)
+
+
+# After these a name is where something is, whoever else bears it.
+_STRONG_LOCATIVE = {"in", "near", "at", "outside", "inside", "across", "towards", "toward"}
+
+
+def _strong_locative_before(doc, start: int) -> bool:
+    return start > 0 and doc[start - 1].lower_ in _STRONG_LOCATIVE
+
+
+def _mostly_people(doc) -> set[str]:
+    """Names the model tags PERSON more often than GPE or LOC in this article."""
+    votes: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.label_ == "PERSON":
+            votes[ent.text] += 1
+        elif ent.label_ in PLACE_LABELS:
+            votes[ent.text] -= 1
+    return {name for name, v in votes.items() if v > 0}
 
 
 def _speaker_not_place(ent, said: set[str], gazetteer: Gazetteer) -> bool:

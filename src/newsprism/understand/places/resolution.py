@@ -240,12 +240,24 @@ def find_places(
     unresolved (geonameid None). `ranker` as in resolve_places."""
     mentions = []
     text = doc.text  # spaCy rebuilds it on every access: once per article
+    surnames = _person_words(doc)
     for start, end, label in place_spans(doc, gazetteer, text):
         span = doc[start:end]
         m = _new_mention(gazetteer, text, span.start_char, span.end_char, label)
-        if label in PLACE_LABELS or m.candidates:
+        # a name the model tagged as a place, that the gazetteer does not know and the article
+        # gives a person ("Louis Farrakhan" ... "support for Farrakhan"), is the person's
+        if m.candidates or (label in PLACE_LABELS and m.text not in surnames):
             mentions.append(m)
     _link_qualifiers(text, mentions)
     resolve_toponyms(mentions, _dateline_entry(gazetteer, dateline, text),
                      countries_of_peoples(doc, gazetteer), _ranker(ranker))  # fmt: skip
-    return [_to_mention(m) for m in mentions]
+    # a name only the context made a place (a proper noun after "to", a mistyped person or
+    # organisation) stays one only where the gazetteer's place was chosen: none of its places
+    # fitting, it is no evidence of the article's focus place either
+    return [_to_mention(m) for m in mentions if m.label in PLACE_LABELS or m.pick is not None]
+
+
+def _person_words(doc) -> set[str]:
+    """The words of the people's names of several words the article gives."""
+    return {tok.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1
+            for tok in ent if tok.is_title}  # fmt: skip
