@@ -370,3 +370,23 @@ def test_congo_among_the_drc_s_towns_is_the_drc(nlp, gazetteer: Gazetteer) -> No
             "Congo's ninth outbreak of the virus since it was discovered near the Ebola river.")
     congo = _by_text(find_places(nlp(text), gazetteer))["Congo"]
     assert congo.country == "CD"
+
+
+def test_a_people_before_the_kind_of_place_says_its_country(nlp, gazetteer: Gazetteer) -> None:
+    """Anbar is also a Turkish village's other name; "the Iraqi province of" settles it."""
+    text = ("Turkish officials met in Ankara. Washington has sent more troops to a base in the "
+            "western Iraqi province of Anbar, near the border with Syria.")  # fmt: skip
+    anbar = _by_text(find_places(nlp(text), gazetteer))["Anbar"]
+    assert anbar.country == "IQ"
+
+
+def test_a_name_the_gazetteer_lacks_is_a_place_only_where_words_say_so(
+    nlp, gazetteer: Gazetteer
+) -> None:
+    """The small model tags a preacher LOC ("the media's Farrakhan embargo"); nothing around it
+    says place, and the gazetteer has no such place. A street is."""
+    text = ("The media's Farrakhan embargo is collapsing, the columnist wrote. Protesters "
+            "gathered on Keth Street in Chicago.")  # fmt: skip
+    places = _by_text(find_places(nlp(text), gazetteer))
+    assert "Farrakhan" not in places
+    assert "Chicago" in places

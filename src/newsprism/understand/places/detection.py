@@ -139,6 +139,27 @@ def _missed_spans(doc, places: set[int], gazetteer: Gazetteer) -> list[tuple[int
     return spans
 
 
+# Words inside a name that make it a place's: "Main Street", "Umayyad Mosque", "Lake Keth".
+_FEATURE_WORDS = {
+    "street", "st", "st.", "road", "rd", "avenue", "ave", "boulevard", "square", "bridge", "river",
+    "lake", "mount", "mountain", "mountains", "park", "valley", "hill", "hills", "island",
+    "islands", "bay", "sea", "ocean", "gulf", "desert", "mosque", "church", "airport", "port",
+    "harbour", "harbor", "canal", "dam", "camp", "highway", "district", "county", "province",
+    "region", "state", "city", "town", "village", "quarter", "neighborhood", "neighbourhood",
+}  # fmt: skip
+
+
+def told_as_place(doc, start: int, end: int) -> bool:
+    """Whether the words around a name the gazetteer lacks make it a place: "in X", "near X",
+    "the town of X", "X district", or a place word inside it ("Main Street"). A name the model
+    tags GPE or LOC without any of these ("the media's Farrakhan embargo") is no evidence."""
+    return (
+        _locative_before(doc, start, set(), person=False)
+        or _place_noun_after(doc, end)
+        or any(t.lower_ in _FEATURE_WORDS for t in doc[start:end])
+    )
+
+
 def _same_letters(entry, name: str) -> bool:
     """Whether a place the gazetteer found under its main name is written with these letters,
     accents included: "given to God" is not Göd. (Lookup folds accents, which a name the model
@@ -165,8 +186,8 @@ def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, st
     # the model took for a place right after a title is a person's, in the whole article ("the
     # Holt regime"), as one name keeps one sense in one article
     titled = _titled_names(doc)
-    # one name, one sense: a name the model reads as a person's more often than as a place's
-    # ("Obama" PERSON three times, GPE once) is the person's, unless "in"/"near"/"at" it
+    # one name, one sense: a one-word name the model reads as a person's more often than as a
+    # place's ("Obama" PERSON three times, GPE once) is the person's, unless "in"/"near" it
     people = _mostly_people(doc)
     places: set[int] = set()
     place_keys: set[str] = set()
@@ -182,7 +203,8 @@ def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, st
         for ent in doc.ents:
             if ent.start in decided:
                 continue
-            if ent.text in people and not _strong_locative_before(doc, ent.start):
+            if (ent.text in people and len(ent) == 1
+                    and not _locative_before(doc, ent.start, places, person=True)):
                 continue
             if (ent.label_ in PLACE_LABELS and not _speaker_not_place(ent, said, gazetteer)
                     and ent.text not in titled) or (
@@ -204,14 +226,6 @@ def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, st
     for start, end in _missed_spans(doc, places, gazetteer):
         spans.append((start, end, "PROPN"))
     return sorted(spans)
-
-
-# After these a name is where something is, whoever else bears it.
-_STRONG_LOCATIVE = {"in", "near", "at", "outside", "inside", "across", "towards", "toward"}
-
-
-def _strong_locative_before(doc, start: int) -> bool:
-    return start > 0 and doc[start - 1].lower_ in _STRONG_LOCATIVE
 
 
 def _mostly_people(doc) -> set[str]:

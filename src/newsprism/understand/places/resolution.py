@@ -19,7 +19,12 @@ from newsprism.understand.place_ranker.features import (
     ArticleContext,
     mention_features,
 )
-from newsprism.understand.places.detection import PLACE_LABELS, countries_of_peoples, place_spans
+from newsprism.understand.places.detection import (
+    PLACE_LABELS,
+    countries_of_peoples,
+    place_spans,
+    told_as_place,
+)
 from newsprism.understand.places.lookup import candidates, candidates_and_form
 from newsprism.understand.places.rules import (
     Toponym,
@@ -126,16 +131,26 @@ def candidate_tables(
 
 def _link_qualifiers(text: str, mentions: list[Toponym]) -> None:
     """ "Atlanta, Georgia", "Alexandria, Va.": the second names the state or country the first is
-    in."""
+    in. "The western Iraqi province of Anbar", "the Syrian town of Hamo": the people's country
+    holds the place."""
     by_start = {m.start: j for j, m in enumerate(mentions)}
+    by_end = {m.end: j for j, m in enumerate(mentions)}
     for m in mentions:
         gap = re.match(r",\s*", text[m.end : m.end + 4])
-        if gap is None:
-            continue
-        j = by_start.get(m.end + gap.end())
+        j = by_start.get(m.end + gap.end()) if gap is not None else None
+        if j is None:
+            kind_of = _KIND_OF.search(text, max(0, m.start - 40), m.start)
+            j = by_end.get(kind_of.start()) if kind_of is not None else None
         if j is not None and any(e.feature_code in ("ADM1", "PCLI")
                                  for e in mentions[j].candidates):  # fmt: skip
             m.qualifier = j
+
+
+# "[Iraqi] province of ", "[Syrian] border town of ": what follows is in the people's country
+_KIND_OF = re.compile(
+    r"\s+(?:[a-z]+\s+)?(?:province|governorate|region|district|county|town|city|village|state"
+    r"|capital|port|island)\s+of\s+$"
+)
 
 
 def _to_mention(m: Toponym) -> PlaceMention:
@@ -244,9 +259,11 @@ def find_places(
     for start, end, label in place_spans(doc, gazetteer, text):
         span = doc[start:end]
         m = _new_mention(gazetteer, text, span.start_char, span.end_char, label)
-        # a name the model tagged as a place, that the gazetteer does not know and the article
-        # gives a person ("Louis Farrakhan" ... "support for Farrakhan"), is the person's
-        if m.candidates or (label in PLACE_LABELS and m.text not in surnames):
+        # a name the model tagged as a place that the gazetteer does not know is one where the
+        # words around it say so, and where the article gives no person that name ("Louis
+        # Farrakhan" ... "support for Farrakhan", "the media's Farrakhan embargo")
+        if m.candidates or (label in PLACE_LABELS and m.text not in surnames
+                            and told_as_place(doc, start, end)):  # fmt: skip
             mentions.append(m)
     _link_qualifiers(text, mentions)
     resolve_toponyms(mentions, _dateline_entry(gazetteer, dateline, text),
