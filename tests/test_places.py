@@ -390,3 +390,16 @@ def test_a_name_the_gazetteer_lacks_is_a_place_only_where_words_say_so(
     places = _by_text(find_places(nlp(text), gazetteer))
     assert "Farrakhan" not in places
     assert "Chicago" in places
+
+
+def test_a_lone_far_town_needs_words_that_place_it(nlp, gazetteer: Gazetteer) -> None:
+    """Obama is also a town in Japan; an American article tagging the name GPE "to Obama" or
+    "of Obama" means the president. "In" a far town is still a place."""
+    for text in ("Factory workers in Ohio and Michigan say they have not even begun to repair "
+                 "the damage done by eight years of Obama.",
+                 "Donors in Texas and Florida gave thousands of dollars to Obama, Hillary and the "
+                 "DNC."):  # fmt: skip
+        places = _by_text(find_places(nlp(text), gazetteer))
+        assert "Obama" not in places and len(places) == 2, places
+    text = "Fishermen from Ohio and Michigan spent the winter in Ushuaia, far to the south."
+    assert _by_text(find_places(nlp(text), gazetteer))["Ushuaia"].country == "AR"

@@ -82,6 +82,8 @@ def _looks_like_person(doc, ent, text: str) -> bool:
             return True
         if prev.is_title and prev.pos_ == "PROPN" and not prev.ent_type_:
             return True  # part of a longer name the model cut
+    if ent.end < len(doc) and doc[ent.end].lower_ in ("'s", "\u2019s"):
+        return True  # "in Obama's groveling": a person's, whatever the word before
     return bool(_SPEECH.match(text[ent.end_char : ent.end_char + 12]))
 
 
@@ -149,12 +151,13 @@ _FEATURE_WORDS = {
 }  # fmt: skip
 
 
-def told_as_place(doc, start: int, end: int) -> bool:
+def told_as_place(doc, start: int, end: int, strict: bool = False) -> bool:
     """Whether the words around a name the gazetteer lacks make it a place: "in X", "near X",
     "the town of X", "X district", or a place word inside it ("Main Street"). A name the model
-    tags GPE or LOC without any of these ("the media's Farrakhan embargo") is no evidence."""
+    tags GPE or LOC without any of these ("the media's Farrakhan embargo") is no evidence.
+    `strict`: not "to", "from", "at" either, which people are given and heard from too."""
     return (
-        _locative_before(doc, start, set(), person=False)
+        _locative_before(doc, start, set(), person=strict)
         or _place_noun_after(doc, end)
         or any(t.lower_ in _FEATURE_WORDS for t in doc[start:end])
     )

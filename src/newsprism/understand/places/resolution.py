@@ -30,6 +30,7 @@ from newsprism.understand.places.rules import (
     Toponym,
     focus_place,
     is_local,
+    is_lone_namesake,
     is_stray,
     names_of_big_towns,
     prior_score,
@@ -256,9 +257,12 @@ def find_places(
     mentions = []
     text = doc.text  # spaCy rebuilds it on every access: once per article
     surnames = _person_words(doc)
+    placed: set[int] = set()  # mentions the words before them put somewhere ("in X")
     for start, end, label in place_spans(doc, gazetteer, text):
         span = doc[start:end]
         m = _new_mention(gazetteer, text, span.start_char, span.end_char, label)
+        if told_as_place(doc, start, end, strict=True):
+            placed.add(m.start)
         # a name the model tagged as a place that the gazetteer does not know is one where the
         # words around it say so, and where the article gives no person that name ("Louis
         # Farrakhan" ... "support for Farrakhan", "the media's Farrakhan embargo")
@@ -271,7 +275,9 @@ def find_places(
     # a name only the context made a place (a proper noun after "to", a mistyped person or
     # organisation) stays one only where the gazetteer's place was chosen: none of its places
     # fitting, it is no evidence of the article's focus place either
-    return [_to_mention(m) for m in mentions if m.label in PLACE_LABELS or m.pick is not None]
+    kept = [m for m in mentions if m.label in PLACE_LABELS or m.pick is not None]
+    return [_to_mention(m) for m in kept
+            if m.start in placed or not is_lone_namesake(m, kept)]  # fmt: skip
 
 
 def _person_words(doc) -> set[str]:

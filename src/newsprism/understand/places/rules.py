@@ -332,6 +332,31 @@ def _country_share(mentions: list[Toponym], focus: GazetteerEntry) -> float:
     return countries.count(focus.country) / len(countries) if countries else 0.0
 
 
+# A town this far from every other place an article names, in a country none of them is in,
+# is a namesake of something else ("eight years of Obama": Obama, Japan) unless the words
+# before it make it a place.
+LONE_KM = 1500.0
+LONE_POPULATION = 100_000
+
+
+def is_lone_namesake(m: Toponym, mentions: list[Toponym]) -> bool:
+    """A mid-sized or small town (never a capital, a country or a state) in a country no other
+    place of the article is in, more than LONE_KM from all of them: the article speaks of
+    another thing of that name."""
+    e = m.pick
+    if e is None or e.feature_class != "P" or e.feature_code == "PPLC":
+        return False
+    if e.population >= LONE_POPULATION:
+        return False
+    others = [o.pick for o in mentions
+              if o.pick is not None and toponym_key(o.text) != toponym_key(m.text)]  # fmt: skip
+    if not others:
+        return False
+    if any(o.country == e.country for o in others):
+        return False
+    return all(_approx_km(e, o) > LONE_KM for o in others)
+
+
 def is_stray(
     entry: GazetteerEntry, focus: GazetteerEntry, local: list[GazetteerEntry | None]
 ) -> bool:
