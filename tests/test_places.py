@@ -403,3 +403,14 @@ def test_a_lone_far_town_needs_words_that_place_it(nlp, gazetteer: Gazetteer) ->
         assert "Obama" not in places and len(places) == 2, places
     text = "Fishermen from Ohio and Michigan spent the winter in Ushuaia, far to the south."
     assert _by_text(find_places(nlp(text), gazetteer))["Ushuaia"].country == "AR"
+
+
+def test_a_place_said_to_be_near_another_lies_near_it(nlp, gazetteer: Gazetteer) -> None:
+    """The seeds' Hamo, a village the gazetteer lacks, is also an other name of Hamm, Germany:
+    "in Hamo, near Qamishli" puts it by Qamishli."""
+    text = ("A US convoy was stopped by residents in Hamo, near Qamishli, on Sunday, and turned "
+            "back towards Hasakah.")  # fmt: skip
+    places = _by_text(find_places(nlp(text), gazetteer))
+    hamo, qamishli = places["Hamo"], places["Qamishli"]
+    assert hamo.country == "SY" and hamo.confidence <= 0.3
+    assert _km(hamo.lat, hamo.lon, qamishli.lat, qamishli.lon) < 25

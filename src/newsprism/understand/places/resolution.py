@@ -32,6 +32,7 @@ from newsprism.understand.places.rules import (
     is_local,
     is_lone_namesake,
     is_stray,
+    keep_near,
     names_of_big_towns,
     prior_score,
     resolve_by_rules,
@@ -78,6 +79,7 @@ def resolve_toponyms(
         for table in tables:  # all tables first: each sees the rules' picks of the others
             if table.entries:
                 table.choose(ranker.predict_proba(table.features))
+    keep_near(mentions)
 
 
 @dataclass
@@ -145,8 +147,12 @@ def _link_qualifiers(text: str, mentions: list[Toponym]) -> None:
         if j is not None and any(e.feature_code in ("ADM1", "PCLI")
                                  for e in mentions[j].candidates):  # fmt: skip
             m.qualifier = j
+        near = _NEAR.match(text, m.end)
+        if near is not None:
+            m.near = by_start.get(near.end())
 
 
+_NEAR = re.compile(r"(?:\s+village|\s+town)?,?\s+(?:near|outside|close to)\s+(?:the\s+)?")
 # "[Iraqi] province of ", "[Syrian] border town of ": what follows is in the people's country
 _KIND_OF = re.compile(
     r"\s+(?:[a-z]+\s+)?(?:province|governorate|region|district|county|town|city|village|state"

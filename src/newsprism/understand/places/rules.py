@@ -55,6 +55,7 @@ class Toponym:
     confidence: float = 0.0
     contained_in: GazetteerEntry | None = None  # the focus place a name the gazetteer lacks is in
     form: int = 0  # which of the name's forms found the candidates (0: the name as written)
+    near: int | None = None  # index of the mention it is said to be near ("Hamo, near Qamishli")
 
     @property
     def pick(self) -> GazetteerEntry | None:
@@ -330,6 +331,26 @@ def _pick_namesake_near_the_others(m: Toponym, mentions: list[Toponym]) -> None:
 def _country_share(mentions: list[Toponym], focus: GazetteerEntry) -> float:
     countries = [m.pick.country for m in mentions if m.pick is not None and m.pick.country]
     return countries.count(focus.country) / len(countries) if countries else 0.0
+
+
+def keep_near(mentions: list[Toponym]) -> None:
+    """"In Hamo, near Qamishli": a place said to be near another lies within _STRAY_KM of it.
+    A pick farther away (Hamm, Germany, an alternate name) gives way to a namesake near it,
+    else the place is put at the one it is near, with low confidence (the village the
+    gazetteer lacks is by that town)."""
+    for m in mentions:
+        anchor = mentions[m.near].place if m.near is not None else None
+        if anchor is None or not is_local(anchor):
+            continue
+        if m.pick is not None and _approx_km(m.pick, anchor) <= _STRAY_KM:
+            continue
+        near = [k for k, e in enumerate(m.candidates) if _approx_km(e, anchor) <= _STRAY_KM]
+        if near:
+            m.best = max(near, key=lambda k: m.scores[k] if k < len(m.scores) else 0.0)
+            m.contained_in = None
+        else:
+            m.best, m.contained_in = -1, anchor
+            m.confidence = min(m.confidence, _CONTAINED_CONFIDENCE) or _CONTAINED_CONFIDENCE
 
 
 # A town this far from every other place an article names, in a country none of them is in,
