@@ -30,9 +30,9 @@ from newsprism.understand.places.rules import (
     Toponym,
     focus_place,
     is_local,
-    is_lone_namesake,
     is_stray,
     keep_near,
+    lone_namesakes,
     names_of_big_towns,
     prior_score,
     resolve_by_rules,
@@ -267,13 +267,14 @@ def find_places(
     for start, end, label in place_spans(doc, gazetteer, text):
         span = doc[start:end]
         m = _new_mention(gazetteer, text, span.start_char, span.end_char, label)
-        if told_as_place(doc, start, end, strict=True):
+        put_there = told_as_place(doc, start, end, strict=True)
+        if put_there:
             placed.add(m.start)
         # a name the model tagged as a place that the gazetteer does not know is one where the
         # words around it say so, and where the article gives no person that name ("Louis
         # Farrakhan" ... "support for Farrakhan", "the media's Farrakhan embargo")
         if m.candidates or (label in PLACE_LABELS and m.text not in surnames
-                            and told_as_place(doc, start, end)):  # fmt: skip
+                            and (put_there or told_as_place(doc, start, end))):  # fmt: skip
             mentions.append(m)
     _link_qualifiers(text, mentions)
     resolve_toponyms(mentions, _dateline_entry(gazetteer, dateline, text),
@@ -282,8 +283,8 @@ def find_places(
     # organisation) stays one only where the gazetteer's place was chosen: none of its places
     # fitting, it is no evidence of the article's focus place either
     kept = [m for m in mentions if m.label in PLACE_LABELS or m.pick is not None]
-    return [_to_mention(m) for m in kept
-            if m.start in placed or not is_lone_namesake(m, kept)]  # fmt: skip
+    lone = lone_namesakes(kept)
+    return [_to_mention(m) for i, m in enumerate(kept) if m.start in placed or i not in lone]
 
 
 def _person_words(doc) -> set[str]:

@@ -319,13 +319,19 @@ def _pick_namesake_near_the_others(m: Toponym, mentions: list[Toponym]) -> None:
     the town another name of the article was put at."""
     key = toponym_key(m.text)
     others = [o.pick for o in mentions if toponym_key(o.text) != key and is_local(o.pick)]
+    near = _namesake_near(m, [o for o in others if o is not None])
+    if near is not None:
+        m.best = near
+
+
+def _namesake_near(m: Toponym, anchors: list[GazetteerEntry]) -> int | None:
+    """The best-scored of a mention's local candidates within _STRAY_KM of any anchor."""
     near = [
         k
         for k, e in enumerate(m.candidates)
-        if is_local(e) and any(_approx_km(e, o) <= _STRAY_KM for o in others if o is not None)
+        if is_local(e) and any(_approx_km(e, o) <= _STRAY_KM for o in anchors)
     ]
-    if near:
-        m.best = max(near, key=lambda k: m.scores[k])
+    return max(near, key=lambda k: m.scores[k]) if near else None
 
 
 def _country_share(mentions: list[Toponym], focus: GazetteerEntry) -> float:
@@ -344,10 +350,9 @@ def keep_near(mentions: list[Toponym]) -> None:
             continue
         if m.pick is not None and _approx_km(m.pick, anchor) <= _STRAY_KM:
             continue
-        near = [k for k, e in enumerate(m.candidates) if _approx_km(e, anchor) <= _STRAY_KM]
-        if near:
-            m.best = max(near, key=lambda k: m.scores[k] if k < len(m.scores) else 0.0)
-            m.contained_in = None
+        near = _namesake_near(m, [anchor])
+        if near is not None:
+            m.best, m.contained_in = near, None
         else:
             m.best, m.contained_in = -1, anchor
             m.confidence = min(m.confidence, _CONTAINED_CONFIDENCE) or _CONTAINED_CONFIDENCE
@@ -360,22 +365,28 @@ LONE_KM = 1500.0
 LONE_POPULATION = 100_000
 
 
-def is_lone_namesake(m: Toponym, mentions: list[Toponym]) -> bool:
-    """A mid-sized or small town (never a capital, a country or a state) in a country no other
-    place of the article is in, more than LONE_KM from all of them: the article speaks of
-    another thing of that name."""
-    e = m.pick
-    if e is None or e.feature_class != "P" or e.feature_code == "PPLC":
-        return False
-    if e.population >= LONE_POPULATION:
-        return False
-    others = [o.pick for o in mentions
-              if o.pick is not None and toponym_key(o.text) != toponym_key(m.text)]  # fmt: skip
-    if not others:
-        return False
-    if any(o.country == e.country for o in others):
-        return False
-    return all(_approx_km(e, o) > LONE_KM for o in others)
+def lone_namesakes(mentions: list[Toponym]) -> set[int]:
+    """The indices of mentions whose pick is a mid-sized or small town (never a capital, a
+    country or a state) in a country no other place of the article is in, more than LONE_KM
+    from all of them: the article speaks of another thing of that name."""
+    keys = [toponym_key(m.text) for m in mentions]
+    picked = [(key, m.pick) for key, m in zip(keys, mentions, strict=True) if m.pick is not None]
+    # the names each country's places go by: a town is alone in its country when only its own
+    # name (its other mentions included) points there
+    names_in: dict[str | None, set[str]] = {}
+    for key, pick in picked:
+        names_in.setdefault(pick.country, set()).add(key)
+    lone = set()
+    for i, (key, m) in enumerate(zip(keys, mentions, strict=True)):
+        e = m.pick
+        if e is None or e.feature_class != "P" or e.feature_code == "PPLC":
+            continue
+        if e.population >= LONE_POPULATION or names_in[e.country] != {key}:
+            continue
+        others = [pick for other, pick in picked if other != key]
+        if others and all(_approx_km(e, o) > LONE_KM for o in others):
+            lone.add(i)
+    return lone
 
 
 def is_stray(
