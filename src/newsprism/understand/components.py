@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 from spacy.tokens import Doc
@@ -158,32 +159,23 @@ COMPONENTS: tuple[Component, ...] = (
               SPAN + ("speaker_start", "speaker_end"), find=_on_doc(find_attributions)),
 )  # fmt: skip
 BY_NAME = {c.name: c for c in COMPONENTS}
-BY_RECORD_TYPE = {c.record_type: c for c in COMPONENTS}
 
 
 def run_order(components: tuple[Component, ...] = COMPONENTS) -> tuple[Component, ...]:
-    """The components that read pieces, each after those it requires (declared order
-    otherwise); a requirement no component meets, or a cycle, is a ValueError."""
-    names = {c.name for c in components}
-    done: list[Component] = []
-    visiting: set[str] = set()
-
-    def visit(component: Component) -> None:
-        if component in done:
-            return
-        if component.name in visiting:
-            raise ValueError(f"components require each other: {component.name}")
-        visiting.add(component.name)
-        for name in component.requires:
-            if name not in names:
-                raise ValueError(f"{component.name} requires {name!r}, which no component makes")
-            visit(next(c for c in components if c.name == name))
-        visiting.discard(component.name)
-        done.append(component)
-
+    """The components that read pieces, each after those it requires; a requirement no
+    component meets, or a cycle, is a ValueError."""
+    by_name = {c.name: c for c in components}
     for component in components:
-        visit(component)
-    return tuple(c for c in done if c.find is not None)
+        for name in component.requires:
+            if name not in by_name:
+                raise ValueError(f"{component.name} requires {name!r}, which no component makes")
+    sorter = TopologicalSorter({c.name: c.requires for c in components})
+    try:
+        names = list(sorter.static_order())
+    except CycleError as error:
+        cycle = ", ".join(dict.fromkeys(error.args[1]))
+        raise ValueError(f"components require each other: {cycle}") from error
+    return tuple(by_name[n] for n in names if by_name[n].find is not None)
 
 
 PIECE_ORDER = run_order()
@@ -206,6 +198,6 @@ def shifted(component: Component, records: list[Any], offset: int) -> list[Any]:
 
 
 __all__ = [
-    "BY_NAME", "BY_RECORD_TYPE", "COMPONENTS", "PIECE_ORDER", "Component", "Piece",
+    "BY_NAME", "COMPONENTS", "PIECE_ORDER", "Component", "Piece",
     "process_gazetteer", "process_tagger", "run_order", "shifted",
 ]  # fmt: skip
