@@ -13,12 +13,12 @@ import zlib
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from newsprism.encoders.minilm import load_safetensors, model_dir
-from newsprism.encoders.sentence_graph import sentence_session
+from newsprism.encoders.sentence_graph import sentence_session, session_threads
 
 # A claim's gist is in its first words, and the cost grows with every token (about 0.25 ms a
 # token on one core): 32 tokens (some 25 words) keep the figure, the counted thing and the verb
@@ -63,6 +63,14 @@ class HashEmbedder:
         return _normalise(out)
 
 
+@lru_cache(maxsize=2)
+def _session(path: Path, threads: int) -> Any:
+    """One graph per model and thread count in a process: the claims' encoder and the
+    stories' (which truncates at more tokens, in its own tokenizer) share it, rather than each
+    reading the weights and building the graph (a second each, 90 MB each)."""
+    return sentence_session(load_safetensors(path / "model.safetensors"), threads)
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 (384 dimensions) on onnxruntime, on at most `threads` threads."""
 
@@ -76,7 +84,7 @@ class MiniLMEmbedder:
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self.session = sentence_session(load_safetensors(path / "model.safetensors"), threads)
+        self.session = _session(path, session_threads(threads))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -125,6 +125,11 @@ def _residual_norm(g: _Graph, w: Mapping[str, np.ndarray], p: str, v: str, skip:
     return g.node("LayerNormalization", [total, gamma, beta], axis=-1, epsilon=EPSILON)
 
 
+def session_threads(threads: int) -> int:
+    """The threads a session asked for `threads` runs on."""
+    return max(1, min(threads, usable_cpus()))
+
+
 def sentence_session(weights: Mapping[str, np.ndarray], threads: int = 1) -> Any:
     """An onnxruntime session of the graph, on at most `threads` threads and never more than
     the CPUs this process may run on (two threads on one CPU spin against each other: the whole
@@ -132,7 +137,7 @@ def sentence_session(weights: Mapping[str, np.ndarray], threads: int = 1) -> Any
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = max(1, min(threads, usable_cpus()))
+    options.intra_op_num_threads = session_threads(threads)
     options.inter_op_num_threads = 1
     return onnxruntime.InferenceSession(
         sentence_graph(weights), options, providers=["CPUExecutionProvider"]
