@@ -116,7 +116,7 @@ def peak_mb() -> float:
 def warm_up() -> None:
     """Load what every run loads once (spaCy, the gazetteer, the technique tagger), so that
     the clock measures the article, not the start-up."""
-    from newsprism.understand.article import process_gazetteer, process_tagger
+    from newsprism.understand.components import process_gazetteer, process_tagger
     from newsprism.understand.nlp import load_nlp
 
     load_nlp()

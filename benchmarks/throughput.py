@@ -32,11 +32,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsprism.link.entities import EntityIndex  # noqa: E402
 from newsprism.link.span_rows import link_article  # noqa: E402
-from newsprism.understand.article import (  # noqa: E402
-    ArticleInput,
-    process_gazetteer,
-    understand_batch,
-)
+from newsprism.understand.article import ArticleInput, understand_batch  # noqa: E402
+from newsprism.understand.components import process_gazetteer  # noqa: E402
 from newsprism.understand.nlp import load_nlp, model_name  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"

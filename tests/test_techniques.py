@@ -440,10 +440,10 @@ def test_techniques_are_stored_exported_and_profiled_per_outlet(tmp_path: Path) 
 
 def test_analysis_goes_on_without_a_technique_model(tmp_path: Path, monkeypatch) -> None:
     from newsprism.api import analyze
-    from newsprism.understand import article
+    from newsprism.understand import components
 
     monkeypatch.setenv("NEWSPRISM_TECHNIQUE_MODEL", str(tmp_path / "no-model"))
-    article.process_tagger.cache_clear()
+    components.process_tagger.cache_clear()
     load_tagger.cache_clear()
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(OPED, encoding="utf-8")
@@ -455,7 +455,7 @@ def test_analysis_goes_on_without_a_technique_model(tmp_path: Path, monkeypatch)
             assert corpus.techniques() == []
             assert "Washington" in [p["text"] for p in corpus.places()]  # the rest went on
     finally:
-        article.process_tagger.cache_clear()
+        components.process_tagger.cache_clear()
         load_tagger.cache_clear()
 
 

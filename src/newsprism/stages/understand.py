@@ -24,9 +24,9 @@ from newsprism.understand.article import (
     UNDERSTAND_VERSION,
     ArticleInput,
     ArticleUnderstanding,
-    process_gazetteer,
     understand_batch,
 )
+from newsprism.understand.components import process_gazetteer
 from newsprism.understand.gazetteer import default_path as default_gazetteer_path
 from newsprism.understand.nlp import load_nlp, model_name
 

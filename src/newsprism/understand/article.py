@@ -17,10 +17,7 @@ from newsprism.understand.actors import ActorMention
 from newsprism.understand.components import (
     BY_NAME,
     PIECE_ORDER,
-    TECHNIQUES_ENV,
     Piece,
-    process_gazetteer,
-    process_tagger,
     shifted,
 )
 from newsprism.understand.labels import Label
@@ -168,7 +165,4 @@ def text_chunks(text: str) -> list[tuple[int, str]]:
     return chunks
 
 
-__all__ = [
-    "TECHNIQUES_ENV", "ArticleInput", "ArticleUnderstanding", "process_gazetteer", "process_tagger",
-    "understand_batch",
-]  # fmt: skip
+__all__ = ["ArticleInput", "ArticleUnderstanding", "understand_batch"]
