@@ -18,7 +18,6 @@ lines printed.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import shutil
@@ -45,7 +44,7 @@ OUTLETS = 400
 COPIED = [
     (s.article, ("id", "duplicate_of")), (s.sighting, ("article_id",)),
     (s.published_inference, ("article_id",)), (s.understood, ("article_id",)),
-    (s.span_record, ("id", "article_id")), (s.claim, ("id", "article_id", "group_id")),
+    (s.span_record, ("article_id",)), (s.claim, ("id", "article_id", "group_id")),
     (s.claim_group, ("id",)), (s.crosschecked, ("article_id",)),
     (s.story_member, ("article_id", "story_id")), (s.story, ("id",)),
     (s.timeline_event, ("id", "story_id")), (s.timelined, ("article_id", "story_id")),
@@ -157,8 +156,8 @@ def grow(db: Path | str, articles: int) -> None:
                     for c in columns:
                         if new.get(c):
                             new[c] = ids.get(new[c], new[c])
-                    if table is s.span_record:  # ids of 40 characters (PostgreSQL checks)
-                        new["id"] = hashlib.sha1(f"{row['id']}-{copy}".encode()).hexdigest()
+                    if table is s.span_record:  # a seed store written with span ids
+                        new.pop("id", None)
                     if table is s.article:
                         n = len(rows)
                         new["outlet_id"] = f"outlet-{(copy * 37 + n) % OUTLETS:03d}"

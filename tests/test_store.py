@@ -249,9 +249,9 @@ def test_planner_statistics_follow_the_store_as_it_grows(tmp_path: Path) -> None
     with sqlite3.connect(db) as conn:  # another writer grows the store tenfold
         conn.execute("ANALYZE")
         for copy in range(10):
-            conn.execute("INSERT INTO span_record SELECT id || ?, type, article_id || ?, start, "
+            conn.execute("INSERT INTO span_record SELECT type, article_id || ?, start, "
                          "\"end\", text, entity_id, value, lat, lon, data FROM span_record "
-                         "WHERE id NOT LIKE '%~%'", (f"~{copy}", f"~{copy}"))
+                         "WHERE article_id NOT LIKE '%~%'", (f"~{copy}",))
     store = open_store(db, existing=True)
     try:
         store.refresh_statistics()

@@ -4,10 +4,12 @@ without what the columns hold, read back to the same groups (issue 21, store siz
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from newsprism import analyze
 from newsprism.api import open_corpus
@@ -81,3 +83,127 @@ def _claim_groups(corpus) -> list[tuple[str, ...]]:
 
 def _stories(corpus) -> list[tuple[str, ...]]:
     return sorted(tuple(sorted(s["article_ids"])) for s in corpus.stories())
+
+
+def test_span_rows_keep_neither_ids_nor_defaults_and_read_back_whole(examples_db: Path) -> None:
+    """A span record's id is computed from its row, and its JSON leaves out what a column
+    holds and every field at its default; reading gives every field of the record back."""
+    from newsprism.store.span_codec import defaults
+
+    with sqlite3.connect(examples_db) as db:
+        columns = {r[1] for r in db.execute("PRAGMA table_info(span_record)")}
+        rows = db.execute("SELECT type, value, data FROM span_record").fetchall()
+    assert "id" not in columns
+    for kind, value, data in rows:
+        fields = json.loads(data)
+        default = defaults(kind)
+        assert not [k for k, v in fields.items()
+                    if type(v) is type(default.get(k)) and v == default[k]]  # fmt: skip
+        assert "lat" not in fields and "lon" not in fields  # the columns hold them
+        if kind == "timeref":
+            assert "value" not in fields and value
+    with open_corpus(examples_db) as corpus:
+        places = corpus.records("place")
+        times = corpus.records("timeref")
+    assert places and times
+    for place in places:
+        assert {"geonameid", "lat", "lon", "admin1", "feature_code", "confidence"} <= set(place)
+        assert len(place["id"]) == 40
+    assert all(t["value"] and "anchor" in t and "mod" in t for t in times)
+
+
+def _legacy_copy(db: Path, to: Path) -> None:
+    """`db` as a store written before span ids were computed: span_record with an id column,
+    its primary key, holding the ids the records read back with."""
+    from newsprism.store.span_codec import read_record
+
+    shutil.copy(db, to)
+    with sqlite3.connect(to) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = [dict(r) for r in conn.execute("SELECT * FROM span_record")]
+        conn.execute("DROP TABLE span_record")
+        conn.execute(
+            'CREATE TABLE span_record (id VARCHAR(40) PRIMARY KEY, type VARCHAR(16) NOT NULL, '
+            'article_id VARCHAR(64) NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, '
+            "text TEXT NOT NULL, entity_id VARCHAR(64), value TEXT, lat FLOAT, lon FLOAT, "
+            "data TEXT NOT NULL)"
+        )
+        conn.executemany(
+            "INSERT INTO span_record VALUES (:id, :type, :article_id, :start, :end, :text, "
+            ":entity_id, :value, :lat, :lon, :data)",
+            [{**r, "id": read_record(r)["id"]} for r in rows],
+        )
+
+
+def test_a_store_written_with_span_ids_reads_the_same_and_takes_new_articles(
+    examples_dir: Path, tmp_path: Path
+) -> None:
+    files = sorted(p for p in examples_dir.rglob("*") if p.is_file())
+    first = tmp_path / "first.db"
+    with analyze(files[: len(files) // 2], db=first, workers=1):
+        pass
+    old = tmp_path / "old.db"
+    _legacy_copy(first, old)
+    with open_corpus(first) as new_format, open_corpus(old) as old_format:
+        assert old_format.records("mention") == new_format.records("mention")
+    # both grow by the other half: the same records, the old store's ids in its column
+    with analyze(examples_dir, db=first, workers=1) as grown:
+        expected = {kind: grown.records(kind) for kind in ("mention", "timeref", "attribution")}
+    with analyze(examples_dir, db=old, workers=1) as grown_old:
+        for kind, records in expected.items():
+            assert grown_old.records(kind) == records
+    with sqlite3.connect(old) as conn:
+        stored = {r[0] for r in conn.execute("SELECT id FROM span_record WHERE type='mention'")}
+    assert stored == {r["id"] for r in expected["mention"]}
+
+
+def test_claim_groups_keep_claim_ids_and_stances_and_export_whole_evidence(
+    examples_db: Path, tmp_path: Path
+) -> None:
+    """A group's evidence entry is read back from its claim and article: the span, its text,
+    the value as written, the speaker, the outlet and day. A store written before, whose
+    entries held all of it, reads the same."""
+    with sqlite3.connect(examples_db) as db:
+        stored = {i: json.loads(d) for i, d in db.execute("SELECT id, data FROM claim_group")}
+    assert stored
+    entries = [e for g in stored.values() for e in g["evidence"]]
+    assert entries and all(set(e) == {"claim_id", "stance"} for e in entries)
+    with open_corpus(examples_db) as corpus:
+        groups = corpus.claims()
+        texts = {a["id"]: a["text"] for a in corpus.articles()}
+    assert any(g["statement"]["text"] for g in groups)
+    told_by_outlet = 0
+    for g in groups:
+        assert set(g["statement"]) >= {"subject", "predicate", "value", "text"}
+        for e in g["evidence"]:
+            assert e["text"] == texts[e["article_id"]][e["start"]:e["end"]]
+            told_by_outlet += e["outlet"] is not None
+    assert told_by_outlet
+    # the same store as written before: every entry whole but its text, every statement kept
+    old = tmp_path / "old-groups.db"
+    shutil.copy(examples_db, old)
+    by_id = {g["id"]: g for g in groups}
+    with sqlite3.connect(old) as db:
+        for group_id, data in stored.items():
+            whole = by_id[group_id]
+            data["statement"] = {k: v for k, v in whole["statement"].items() if v is not None}
+            data["evidence"] = [{k: v for k, v in e.items() if k != "text"}
+                                for e in whole["evidence"]]  # fmt: skip
+            db.execute("UPDATE claim_group SET data = ? WHERE id = ?",
+                       (json.dumps(data, ensure_ascii=False), group_id))  # fmt: skip
+    with open_corpus(old) as corpus:
+        assert corpus.claims() == groups
+
+
+def test_a_signature_takes_four_bytes_a_value_and_one_stored_at_eight_still_matches() -> None:
+    from newsprism.ingest.dedupe import NUM_PERM, NearDuplicateIndex, signature
+
+    text = ("Floods in Riverton killed twelve people on Monday, the mayor said, and rescue "
+            "teams from Hillford arrived on Tuesday to search the flooded valley.")  # fmt: skip
+    sig = signature(text)
+    assert len(sig) == NUM_PERM * 4
+    index = NearDuplicateIndex()
+    wide = np.frombuffer(sig, dtype="<u4").astype("<u8").tobytes()  # as stores before kept it
+    index.add("older", wide, None)
+    assert index.match(signature(text + " More soon.")) == ("older", pytest.approx(0.9, abs=0.1))
+    assert index.match(signature("An unrelated report on wheat prices in the north.")) is None

@@ -46,11 +46,14 @@ def signature(text: str) -> bytes:
     shingles = {" ".join(words)} if len(words) < SHINGLE_WORDS else word_shingles(words)
     mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations(), scheme=SCHEME)
     mh.update_batch([s.encode() for s in shingles])
-    return mh.hashvalues.astype("<u8").tobytes()
+    # the affine32 scheme's values are below 2**32: four bytes each hold them whole (stores
+    # written before kept eight)
+    return mh.hashvalues.astype("<u4").tobytes()
 
 
 def _minhash(sig: bytes) -> MinHash:
-    values = np.frombuffer(sig, dtype="<u8").astype(np.uint64)
+    wide = len(sig) == NUM_PERM * 8
+    values = np.frombuffer(sig, dtype="<u8" if wide else "<u4").astype(np.uint64)
     return MinHash(
         num_perm=NUM_PERM, seed=1, hashvalues=values, permutations=_permutations(), scheme=SCHEME
     )

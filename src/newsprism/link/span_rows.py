@@ -8,7 +8,6 @@ whose mention they are.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from collections.abc import Iterable
 from datetime import date
@@ -16,17 +15,10 @@ from typing import Any
 
 from newsprism.link.entities import EntityIndex
 from newsprism.link.entity_table import Entity
+from newsprism.store.span_codec import id_extra, record_id
 from newsprism.understand.article import ArticleUnderstanding
 from newsprism.understand.components import BY_NAME, COMPONENTS, shifted
 from newsprism.understand.places import PlaceMention
-
-# Fields every span record carries as columns; the rest of a record goes in its `data`.
-SPAN_COLUMNS = ("id", "type", "article_id", "start", "end", "text", "entity_id")
-
-
-def record_id(kind: str, article_id: str, start: int, end: int, extra: str = "") -> str:
-    key = f"{kind}|{article_id}|{start}|{end}|{extra}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 
 def place_entity_id(geonameid: int) -> str:
@@ -41,13 +33,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _id_extra(data: dict[str, Any]) -> str:
-    """What tells apart two records of one kind on the same span: a quote's speaker; the
-    headline (a title record's offsets are into the title, and may equal a text record's)."""
-    extra = str(data.get("speaker_start") or "")
-    return extra + "|title" if data.get("field") == "title" else extra
-
-
 def _row(kind: str, article_id: str, item: Any, entity_id: str | None = None, **extra: Any):
     data = {k: _plain(v) for k, v in dataclasses.asdict(item).items()}
     # The export contract reserves `type` for the record type: an actor's own type is renamed.
@@ -57,7 +42,7 @@ def _row(kind: str, article_id: str, item: Any, entity_id: str | None = None, **
     start, end, text = data.pop("start"), data.pop("end"), data.pop("text")
     value = data.get("value")
     return {
-        "id": record_id(kind, article_id, start, end, _id_extra(data)),
+        "id": record_id(kind, article_id, start, end, id_extra(data)),
         "type": kind,
         "article_id": article_id,
         "start": start,

@@ -88,8 +88,8 @@ def split_actor(
     articles = sorted({s["article_id"] for s in moved})
     claim_data, changes = _claims_moved(store, articles, actor_id, new.id, span_entities)
     groups = _judged_again(store, changes)
-    store.save_correction(actor_entity_rows([old, new]), span_entities, claim_data, groups,
-                          articles)  # fmt: skip
+    store.save_correction(actor_entity_rows([old, new]), [(s, new.id) for s in moved],
+                          claim_data, groups, articles)  # fmt: skip
     timeline = run_timeline(store, progress=progress)
     return SplitSummary(
         actor=old.id, name=old.name, new_actor=new.id, new_name=new.name, names=wanted,

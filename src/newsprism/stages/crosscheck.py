@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,12 @@ from newsprism.crosscheck.verdicts import Verdict
 from newsprism.encoders.packed import as_stored, pack, unpack
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
-from newsprism.store.claims import CLAIM_COLUMNS, STATEMENT_FIELDS
+from newsprism.store.claims import (
+    CLAIM_COLUMNS,
+    STATEMENT_FIELDS,
+    statement_of,
+    stored_evidence,
+)
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
 CROSSCHECK_VERSION = "11"
@@ -159,19 +164,18 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
     statement = {k: getattr(lead, k) for k in STATEMENT_FIELDS if k != "text"}
     statement["text"] = lead.value_text or lead.text
     statement = {k: v for k, v in statement.items() if v is not None}
-    # the speaker as written ("SANA", "a senior Kurdish official"), for people to read
-    names = {c.id: c.source_name for c in group.claims}
+    # ... and left out where the lead claim, the first of the evidence, says just that
+    derived = pivot is not None and statement == statement_of(stored_fields(lead), lead.text)
+    # each entry keeps its claim and stance: the store puts back the claim's span, value,
+    # speaker and article
     evidence = [
-        {
-            **_without_text(e),
-            "source_name": names.get(e.claim_id),
-            "stance": "reports-as-said-by" if e.source else "asserts",
-        }
+        stored_evidence({"claim_id": e.claim_id,
+                         "stance": "reports-as-said-by" if e.source else "asserts"})
         for e in judged.for_evidence
     ] + [
-        {**_without_text(e), "source_name": names.get(e.claim_id), "stance": "disputes"}
+        stored_evidence({"claim_id": e.claim_id, "stance": "disputes"})
         for e in judged.against_evidence
-    ]
+    ]  # fmt: skip
     return {
         "id": group.id,
         "kind": group.kind,
@@ -181,7 +185,7 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
         "data": json.dumps(
             {
                 "confidence": round(judged.confidence, 3),
-                "statement": statement,
+                **({} if derived else {"statement": statement}),
                 "reason": judged.reason,
                 "sources": judged.sources,
                 "evidence": evidence,
@@ -191,9 +195,3 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
             default=str,
         ),
     }
-
-
-def _without_text(evidence: Any) -> dict[str, Any]:
-    fields = asdict(evidence)
-    fields.pop("text", None)
-    return fields

@@ -8,7 +8,6 @@ these may bring the dated account that settles it.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -155,7 +154,7 @@ def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
         summary.events += len(built[story_id])
         reporter.advance(1)
     reporter.close()
-    rows = [_timeref_row(r) for refs in timerefs.values() for r in refs if r.get("_changed")]
+    rows = [r for refs in timerefs.values() for r in refs if r.get("_changed")]
     store.save_timeline(built, {s: members[s] for s in todo}, TIMELINE_VERSION, rows, bounds,
                         revisions)
     summary.contested = len(revisions)
@@ -288,9 +287,3 @@ def _modified(first: date, last: date, mod: str | None) -> tuple[date, date]:
     return first.replace(day=start), last.replace(day=end)
 
 
-_SPAN_COLUMNS = ("id", "type", "article_id", "start", "end", "text", "entity_id", "lat", "lon")
-
-
-def _timeref_row(ref: dict[str, Any]) -> dict[str, Any]:
-    data = {k: v for k, v in ref.items() if k not in _SPAN_COLUMNS and not k.startswith("_")}
-    return {"id": ref["id"], "value": ref["value"], "data": json.dumps(data, ensure_ascii=False)}

@@ -12,9 +12,11 @@ from sqlalchemy.engine import Connection
 
 from newsprism.store.base import StoreBase, chunked
 from newsprism.store.schema import (
+    article,
     claim,
     claim_group,
     crosschecked,
+    outlet,
     understood,
 )
 
@@ -29,37 +31,72 @@ STATEMENT_FIELDS = (
 )  # fmt: skip
 
 
+# A group's evidence entry as exported, in order. The store keeps only what the claim does not
+# say (EVIDENCE_KEPT): the rest is the claim's (its columns and JSON) and its article's (outlet,
+# day), put back on reading. The entries were two thirds of a group's JSON, and most groups hold
+# one claim (issue 21, store size).
+EVIDENCE_FIELDS = (
+    "claim_id", "article_id", "outlet", "published", "start", "end", "text", "value_text",
+    "source", "source_kind", "source_name", "stance",
+)  # fmt: skip
+EVIDENCE_KEPT = ("claim_id", "stance")
+
+
+def stored_evidence(entry: dict[str, Any]) -> dict[str, Any]:
+    """An evidence entry as a group's JSON keeps it."""
+    return {k: entry[k] for k in EVIDENCE_KEPT}
+
+
+def statement_of(fields: dict[str, Any], text: str) -> dict[str, Any]:
+    """What a group says, as its lead claim says it (the claim's stored JSON and its text): a
+    group's JSON leaves its statement out when it is this."""
+    out = {k: fields.get(k) for k in STATEMENT_FIELDS if k != "text"}
+    out["text"] = fields.get("value_text") or text
+    return {k: v for k, v in out.items() if v is not None}
+
+
 def complete_groups(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Claim group rows with their JSON read: each statement with every field, and each
-    evidence span with its text, which the store keeps once, in the claim table (a group's
-    JSON held every sentence of its evidence again: a fifth of the store)."""
+    """Claim group rows with their JSON read: each statement with every field (from the lead
+    claim, the first of the evidence, when the JSON leaves it out), and each evidence entry
+    whole, from its claim and the claim's article (see EVIDENCE_FIELDS)."""
     for r in rows:
         r.update(json.loads(r.pop("data")))
-        statement = r.get("statement") or {}
-        r["statement"] = {k: statement.get(k) for k in STATEMENT_FIELDS}
-    missing = list({e["claim_id"] for r in rows for e in r.get("evidence") or ()
-                    if "text" not in e})  # fmt: skip
-    texts: dict[str, str] = {}
-    for chunk in chunked(missing):
-        query = select(claim.c.id, claim.c.text).where(claim.c.id.in_(chunk))
-        texts.update({i: t for i, t in conn.execute(query)})
+    wanted = {e["claim_id"] for r in rows for e in r.get("evidence") or () if "text" not in e}
+    wanted |= {r["evidence"][0]["claim_id"] for r in rows
+               if "statement" not in r and r.get("evidence")}  # fmt: skip
+    claims: dict[str, dict[str, Any]] = {}
+    columns = (
+        claim.c.id, claim.c.article_id, claim.c.start, claim.c.end, claim.c.text, claim.c.data,
+        article.c.published, outlet.c.name.label("outlet"),
+    )  # fmt: skip
+    joined = claim.outerjoin(article, article.c.id == claim.c.article_id).outerjoin(
+        outlet, article.c.outlet_id == outlet.c.id
+    )
+    for chunk in chunked(list(wanted)):
+        query = select(*columns).select_from(joined).where(claim.c.id.in_(chunk))
+        for c in conn.execute(query):
+            claims[c.id] = {**dict(c._mapping), "fields": json.loads(c.data)}
     for r in rows:
+        evidence = r.get("evidence") or ()
+        lead = claims.get(evidence[0]["claim_id"]) if evidence else None
+        if "statement" not in r:
+            r["statement"] = statement_of(lead["fields"], lead["text"]) if lead else {}
+        r["statement"] = {k: r["statement"].get(k) for k in STATEMENT_FIELDS}
         r["evidence"] = [
-            e if "text" in e else _with_text(e, texts.get(e["claim_id"]))
-            for e in r.get("evidence") or ()
+            e if "text" in e else _whole(e, claims.get(e["claim_id"])) for e in evidence
         ]
     return rows
 
 
-def _with_text(evidence: dict[str, Any], text: str | None) -> dict[str, Any]:
-    """The span's text where the export contract has it: right after its offsets."""
-    out: dict[str, Any] = {}
-    for key, value in evidence.items():
-        out[key] = value
-        if key == "end":
-            out["text"] = text
-    out.setdefault("text", text)
-    return out
+def _whole(evidence: dict[str, Any], found: dict[str, Any] | None) -> dict[str, Any]:
+    """An evidence entry with what its claim and article say, in the export's order. A store
+    written before kept every field but the text: those are kept as they were."""
+    if found is None:
+        return {**evidence, "text": None}
+    fields = found["fields"]
+    day = str(found["published"])[:10] if found["published"] else None
+    derived = {**fields, **found, "published": day, "claim_id": found["id"]}
+    return {k: evidence[k] if k in evidence else derived.get(k) for k in EVIDENCE_FIELDS}
 
 
 class ClaimRecords(StoreBase):

@@ -5,7 +5,6 @@ their groups and sends the stories of the articles concerned back to the timelin
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +12,8 @@ from sqlalchemy import delete, insert, select, update
 
 from newsprism.store.base import StoreBase, chunked
 from newsprism.store.schema import claim, claim_group, entity, span_record, timelined
+from newsprism.store.span_codec import read_record
+from newsprism.store.understanding import update_span
 
 
 class CorrectionRecords(StoreBase):
@@ -36,9 +37,7 @@ class CorrectionRecords(StoreBase):
             .order_by(span_record.c.article_id, span_record.c.start)
         )
         with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(query)]
-        return [{**{k: v for k, v in r.items() if k != "data"}, **json.loads(r["data"])}
-                for r in rows]  # fmt: skip
+            return [read_record(r._mapping) for r in conn.execute(query)]
 
     def claim_rows_of(self, article_ids: Iterable[str]) -> list[dict[str, Any]]:
         """The stored claim rows of the articles (id, group_id, data as stored)."""
@@ -54,24 +53,22 @@ class CorrectionRecords(StoreBase):
     def save_correction(
         self,
         entities: Sequence[dict[str, Any]],
-        span_entities: Mapping[str, str],
+        span_entities: Sequence[tuple[dict[str, Any], str]],
         claim_data: Mapping[str, str],
         groups: Sequence[dict[str, Any]],
         article_ids: Sequence[str],
     ) -> None:
-        """In one transaction: entity rows replaced whole, span records re-pointed (span id →
-        entity id), claims' JSON replaced (claim id → data), claim groups replaced, and the
-        articles' timeline marks dropped (their stories' events are built again)."""
+        """In one transaction: entity rows replaced whole, span records re-pointed (each record
+        as read, with its new entity id), claims' JSON replaced (claim id → data), claim groups
+        replaced, and the articles' timeline marks dropped (their stories' events are built
+        again)."""
         with self.engine.begin() as conn:
             for chunk in chunked([e["id"] for e in entities]):
                 conn.execute(delete(entity).where(entity.c.id.in_(chunk)))
             if entities:
                 conn.execute(insert(entity), list(entities))
-            for span_id, entity_id in span_entities.items():
-                conn.execute(
-                    update(span_record).where(span_record.c.id == span_id)
-                    .values(entity_id=entity_id)
-                )  # fmt: skip
+            for record, entity_id in span_entities:
+                update_span(conn, record, entity_id=entity_id)
             for claim_id, data in claim_data.items():
                 conn.execute(update(claim).where(claim.c.id == claim_id).values(data=data))
             for chunk in chunked([g["id"] for g in groups]):

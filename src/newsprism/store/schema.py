@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -121,21 +123,28 @@ source_file = Table(
 # One table for every span-based record (mention, place, timeref, quantity, attribution, label,
 # technique, action): they share the evidence span and are read back per article or per type.
 # The fields the export contract names (value, lat, lon, entity) are columns, so SQL can filter
-# on them; the rest of each record is a JSON object in `data`.
-span_record = Table(
-    "span_record",
-    metadata,
-    Column("id", String(40), primary_key=True),  # hash of (type, article, span): stable
-    Column("type", String(16), nullable=False),
-    Column("article_id", String(64), nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Column("text", Text, nullable=False),
-    Column("entity_id", String(64)),
-    Column("value", Text),
-    Column("lat", Float),
-    Column("lon", Float),
-    Column("data", Text, nullable=False),
+# on them; the rest of each record is a JSON object in `data`, its default values left out. A
+# record's id is computed from the row (store/span_codec.py), not stored.
+def _span_columns() -> list[Column[Any]]:
+    return [
+        Column("type", String(16), nullable=False),
+        Column("article_id", String(64), nullable=False),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("entity_id", String(64)),
+        Column("value", Text),
+        Column("lat", Float),
+        Column("lon", Float),
+        Column("data", Text, nullable=False),
+    ]
+
+
+span_record = Table("span_record", metadata, *_span_columns())
+# A store written before kept each record's id in a column, the primary key: such a store is
+# written through this table (its own metadata: never created).
+legacy_span_record = Table(
+    "span_record", MetaData(), Column("id", String(40), primary_key=True), *_span_columns()
 )
 Index("ix_span_record_article", span_record.c.article_id)
 Index("ix_span_record_type", span_record.c.type)

@@ -75,6 +75,7 @@ class Store(
                     raise
         self._add_new_columns()
         self._add_new_indexes()
+        self.span_ids_stored = "id" in self._column_names(schema.span_record.name)
 
     def _check_schema_version(self) -> None:
         with self.engine.begin() as conn:

@@ -14,11 +14,12 @@ from newsprism.store.schema import (
     claim_group,
     event_entity,
     published_inference,
-    span_record,
     story_member,
     timeline_event,
     timelined,
 )
+from newsprism.store.span_codec import record_row
+from newsprism.store.understanding import update_span
 
 
 class TimelineRecords(StoreBase):
@@ -65,8 +66,8 @@ class TimelineRecords(StoreBase):
         revisions: Sequence[dict[str, Any]] = (),
     ) -> None:
         """Stories' events built again (story id → events; `members`: story id → its articles),
-        the time expressions they settled (id, value, data) and the bounds the corpus puts on
-        undated articles' publication (article_id, corpus_earliest, corpus_latest,
+        the time expressions they settled (timeref records as read) and the bounds the corpus
+        puts on undated articles' publication (article_id, corpus_earliest, corpus_latest,
         corpus_evidence) and the claim groups its stories revise (id, verdict and fields for the
         group's data), in one transaction. Events of stories merged away go too."""
         with self.engine.begin() as conn:
@@ -81,11 +82,8 @@ class TimelineRecords(StoreBase):
                     )
                 )  # fmt: skip
             for ref in timerefs:
-                conn.execute(
-                    span_record.update()
-                    .where(span_record.c.id == ref["id"])
-                    .values(value=ref["value"], data=ref["data"])
-                )
+                row = record_row(ref)
+                update_span(conn, ref, value=row["value"], data=row["data"])
             for table in (timeline_event, event_entity):
                 for chunk in chunked(list(events)):
                     conn.execute(delete(table).where(table.c.story_id.in_(chunk)))

@@ -17,19 +17,31 @@ from newsprism.store.base import StoreBase, chunked
 from newsprism.store.schema import (
     article,
     entity,
+    legacy_span_record,
     published_inference,
     span_record,
     understood,
 )
+from newsprism.store.span_codec import SPAN_RECORD_FIELDS, read_record, stored_row
 
-# The columns every span record has; the rest of a record is its own (`data`).
-SPAN_RECORD_FIELDS = ("type", "id", "article_id", "start", "end", "text", "entity_id")
+__all__ = ["SPAN_RECORD_FIELDS", "UnderstandingRecords"]
 
 
-def _span_record(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored span row as the read contract gives it: its columns, then its own fields."""
-    data = json.loads(row["data"])
-    return {**{k: row[k] for k in SPAN_RECORD_FIELDS}, **data}
+def update_span(conn: Connection, record: dict[str, Any], **values: Any) -> None:
+    """Change one stored span record (a record as read_record gives it): the row is found by
+    its article, type and offsets, and among rows on the same span (a quote's two speakers, a
+    headline's record) by the id its fields give."""
+    where = (
+        span_record.c.article_id == record["article_id"],
+        span_record.c.type == record["type"],
+        span_record.c.start == record["start"],
+        span_record.c.end == record["end"],
+    )
+    for row in conn.execute(select(span_record).where(*where)).mappings().all():
+        if read_record(row)["id"] == record["id"]:
+            conn.execute(
+                span_record.update().where(*where, span_record.c.data == row["data"]).values(values)
+            )
 
 
 class UnderstandingRecords(StoreBase):
@@ -58,7 +70,11 @@ class UnderstandingRecords(StoreBase):
                 conn.execute(delete(span_record).where(span_record.c.article_id.in_(chunk)))
                 conn.execute(delete(understood).where(understood.c.article_id.in_(chunk)))
             if rows:
-                conn.execute(insert(span_record), list(rows))
+                legacy = self.span_ids_stored
+                conn.execute(
+                    insert(legacy_span_record if legacy else span_record),
+                    [stored_row(r, legacy) for r in rows],
+                )
             if entities:
                 self._merge_entities(conn, entities)
             if merges:
@@ -174,7 +190,7 @@ class UnderstandingRecords(StoreBase):
         text, entity_id and the record's own fields), in article and text order: what later
         stages read and exports show."""
         for row in self.span_rows(kind, article_id):
-            yield _span_record(row)
+            yield read_record(row)
 
     def span_records_of(self, kind: str, article_ids: Iterable[str]) -> Iterator[dict[str, Any]]:
         """Span records of one type for the given articles only (decoded as span_records)."""
@@ -184,12 +200,13 @@ class UnderstandingRecords(StoreBase):
                     span_record.c.type == kind, span_record.c.article_id.in_(chunk)
                 )
                 for row in conn.execute(query):
-                    yield _span_record(dict(row._mapping))
+                    yield read_record(row._mapping)
 
     def span_rows(
         self, kind: str | None = None, article_id: str | None = None
     ) -> Iterator[dict[str, Any]]:
-        """The stored rows themselves, the record's own fields still JSON in `data`."""
+        """The stored rows themselves, the record's own fields still JSON in `data` (without its
+        defaults: see span_codec), the id only in a store written before it was computed."""
         query = select(span_record).order_by(span_record.c.article_id, span_record.c.start)
         if kind:
             query = query.where(span_record.c.type == kind)

@@ -39,7 +39,7 @@ from newsprism.store.schema import (
     story_member,
     timeline_event,
 )
-from newsprism.store.understanding import SPAN_RECORD_FIELDS
+from newsprism.store.span_codec import read_record
 from newsprism.timeline.events import EVENT_FIELDS, order_key
 
 MAX_ITEMS = 200  # events, claims, articles listed on one page; the rest are counted
@@ -421,11 +421,7 @@ class Reader:
                 span_record.c.entity_id == entity_id, _of_type(kind)).limit(limit)
         with self._conn() as conn:
             rows = [dict(r._mapping) for r in conn.execute(query)]
-        out = []
-        for row in rows:
-            data = json.loads(row.pop("data"))
-            out.append({**{k: row[k] for k in SPAN_RECORD_FIELDS}, **data})
-        return out
+        return [read_record(row) for row in rows]
 
     def naming_row(self, entity_id: str, record: dict[str, Any]) -> dict[str, Any] | None:
         """The naming-matrix row of one actor: what each outlet calls it, with evidence."""
@@ -461,9 +457,7 @@ class Reader:
                     _of_type("label"), span_record.c.article_id.in_(chunk),
                     span_record.c.entity_id.in_(actor_ids),
                 )  # fmt: skip
-                for r in conn.execute(query):
-                    row = dict(r._mapping)
-                    labels.append({**row, **json.loads(row.pop("data"))})
+                labels += [read_record(r._mapping) for r in conn.execute(query)]
         meta = self._framing_articles(lb["article_id"] for lb in labels)
         rows = []
         for entity_id in actor_ids:
@@ -526,8 +520,8 @@ class Reader:
                     _of_type("label", "technique"),
                 )
                 for r in conn.execute(query):
-                    row = dict(r._mapping)
-                    spans[row["type"]].append({**row, **json.loads(row.pop("data"))})
+                    record = read_record(r._mapping)
+                    spans[record["type"]].append(record)
         names = self.entity_names(lb["entity_id"] for lb in spans["label"])
         entities = [{"id": i, "name": n} for i, n in names.items()]
         matrix = naming_matrix(spans["label"], arts, entities, spans["technique"])

@@ -1,0 +1,137 @@
+"""How a span record is kept in the store, and read back whole.
+
+A record's id is a hash of what the row already holds (its type, article, offsets, and for a
+quote its speaker), so it is computed on reading rather than stored with an index of its own:
+that was 40 bytes a record and 6 KB an article of index. Its JSON `data` leaves out what the
+columns hold (a place's point, a date's value) and every field at its record's default; reading
+puts them back in the record's own field order, so what is exported does not change.
+
+A store written before keeps its `id` column, and gets the id written there (`legacy` below).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from newsprism.understand.components import COMPONENTS
+
+# The columns every span record is read with, in the read contract's order.
+SPAN_RECORD_FIELDS = ("type", "id", "article_id", "start", "end", "text", "entity_id")
+# The columns that repeat a field of the record: the field is left out of `data` when they hold it.
+FIELD_COLUMNS = ("value", "lat", "lon")
+_SKIP = ("start", "end", "text")  # columns, never in `data`
+
+
+def record_id(kind: str, article_id: str, start: int, end: int, extra: str = "") -> str:
+    key = f"{kind}|{article_id}|{start}|{end}|{extra}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def id_extra(data: Mapping[str, Any]) -> str:
+    """What tells apart two records of one kind on the same span: a quote's speaker; the
+    headline (a title record's offsets are into the title, and may equal a text record's)."""
+    extra = str(data.get("speaker_start") or "")
+    return extra + "|title" if data.get("field") == "title" else extra
+
+
+@cache
+def defaults(kind: str) -> dict[str, Any]:
+    """A record type's fields as `data` holds them, in order, each with its default (None for a
+    field without one). The order is the one the linker writes: the dataclass's fields, an
+    actor's own `type` renamed `entity_type` at the end, then the article fields it carries."""
+    for component in COMPONENTS:
+        if component.record_type == kind:
+            break
+    else:
+        return {}
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(component.record):
+        if f.name in _SKIP or f.name == "type":
+            continue
+        if f.default is not dataclasses.MISSING:
+            out[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            out[f.name] = f.default_factory()
+        else:
+            out[f.name] = None
+    if any(f.name == "type" for f in dataclasses.fields(component.record)):
+        out["entity_type"] = None
+    for name in component.article_fields:
+        out.setdefault(name, None)
+    return out
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    # 0 == False and 1.0 == 1 in Python: a default is left out only as its very type
+    return type(value) is type(default) and value == default
+
+
+def stored_data(row: Mapping[str, Any], data: Mapping[str, Any]) -> str:
+    """The JSON a span row keeps of a record's own fields (see the module's docstring)."""
+    fields = defaults(row["type"])
+    kept = {}
+    for key, value in data.items():
+        if key in fields and _is_default(value, fields[key]):
+            continue
+        if key in FIELD_COLUMNS and key in fields and _held_by_column(row.get(key), value):
+            continue
+        kept[key] = value
+    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+
+
+def _held_by_column(column: Any, value: Any) -> bool:
+    # `value` is a text column: a number (a quantity's) stays in the JSON with its type
+    return column is not None and type(column) is type(value) and column == value
+
+
+def stored_row(row: Mapping[str, Any], legacy: bool = False) -> dict[str, Any]:
+    """A linked span row (link/span_rows.py: id, columns and the record's fields as JSON) as
+    the store keeps it: no id unless the store is `legacy` (has an id column), `data`
+    compacted."""
+    out = {k: v for k, v in row.items() if k != "id" or legacy}
+    out["data"] = stored_data(row, json.loads(row["data"]))
+    return out
+
+
+def record_row(record: Mapping[str, Any], legacy: bool = False) -> dict[str, Any]:
+    """A whole record (as read_record gives it) as a stored row."""
+    columns = {k: record.get(k) for k in SPAN_RECORD_FIELDS if k != "id" or legacy}
+    value = record.get("value")
+    row = {
+        **columns,
+        "value": None if value is None else str(value),
+        "lat": record.get("lat"),
+        "lon": record.get("lon"),
+    }
+    own = {k: v for k, v in record.items()
+           if k not in SPAN_RECORD_FIELDS and not k.startswith("_")}  # fmt: skip
+    row["data"] = stored_data(row, own)
+    return row
+
+
+def read_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored span row as the read contract gives it: its columns (id computed when the
+    store does not hold it), then its own fields in their order, defaults put back."""
+    data = json.loads(row["data"] or "{}")
+    fields = defaults(row["type"])
+    own: dict[str, Any] = {}
+    for key, default in fields.items():
+        if key in data:
+            own[key] = data[key]
+        elif key in FIELD_COLUMNS and row.get(key) is not None:
+            own[key] = row[key]
+        else:
+            own[key] = copy.copy(default)
+    own.update((k, v) for k, v in data.items() if k not in own)  # fields of older versions
+    span_id = row.get("id") or record_id(
+        row["type"], row["article_id"], row["start"], row["end"], id_extra(own)
+    )
+    columns = {k: row.get(k) for k in SPAN_RECORD_FIELDS}
+    columns["id"] = span_id
+    return {**columns, **own}
