@@ -207,3 +207,19 @@ def test_a_signature_takes_four_bytes_a_value_and_one_stored_at_eight_still_matc
     index.add("older", wide, None)
     assert index.match(signature(text + " More soon.")) == ("older", pytest.approx(0.9, abs=0.1))
     assert index.match(signature("An unrelated report on wheat prices in the north.")) is None
+
+
+def test_the_text_as_read_is_packed_against_the_clean_text_and_older_packs_still_read() -> None:
+    import zlib
+
+    from newsprism.store.articles import pack_raw, raw_text
+
+    text = "The dam wall gave way on Friday night, officials said. " * 40
+    raw = "Dam wall gives way\n\n" + text + "\n\nShare this story\n"
+    packed = pack_raw(raw, text)
+    assert len(packed) < 80 < len(zlib.compress(raw.encode()))  # the copy points back to `text`
+    assert raw_text(packed, "", text) == raw
+    assert raw_text(zlib.compress(raw.encode()), "", text) == raw  # packed before, no dictionary
+    assert raw_text(None, raw, text) == raw  # kept in `raw` before raw_zlib
+    long_text = " ".join(f"word{i}" for i in range(20_000))  # past zlib's 32 KB window
+    assert raw_text(pack_raw("Title\n\n" + long_text, long_text), "", long_text).endswith("19999")

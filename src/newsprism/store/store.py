@@ -126,8 +126,15 @@ class Store(
 
     def _add_new_indexes(self) -> None:
         """A store made before an index was added to the schema gets it (once: it reads the
-        whole table)."""
+        whole table), and drops the indexes the schema retired."""
         present = self._index_names()
+        for name in set(schema.RETIRED_INDEXES) & present:
+            try:
+                with self.engine.begin() as conn:
+                    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+            except DBAPIError as exc:
+                if not _lost_race(exc):
+                    raise
         for table in schema.metadata.sorted_tables:
             for index in table.indexes:
                 if index.name in present:
