@@ -115,23 +115,34 @@ def record_row(record: Mapping[str, Any], legacy: bool = False) -> dict[str, Any
     return row
 
 
+@cache
+def _reading(kind: str) -> tuple[tuple[str, Any, bool, bool], ...]:
+    """Per field of a record type: its name, default, whether the default must be copied (a
+    list), and whether a column may hold it."""
+    return tuple(
+        (key, default, isinstance(default, list | dict | set), key in FIELD_COLUMNS)
+        for key, default in defaults(kind).items()
+    )
+
+
 def read_record(row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored span row as the read contract gives it: its columns (id computed when the
     store does not hold it), then its own fields in their order, defaults put back."""
     data = json.loads(row["data"] or "{}")
-    fields = defaults(row["type"])
+    record = {k: row.get(k) for k in SPAN_RECORD_FIELDS}
     own: dict[str, Any] = {}
-    for key, default in fields.items():
+    for key, default, mutable, column in _reading(record["type"]):
         if key in data:
             own[key] = data[key]
-        elif key in FIELD_COLUMNS and row.get(key) is not None:
+        elif column and row.get(key) is not None:
             own[key] = row[key]
         else:
-            own[key] = copy.copy(default)
-    own.update((k, v) for k, v in data.items() if k not in own)  # fields of older versions
-    span_id = row.get("id") or record_id(
-        row["type"], row["article_id"], row["start"], row["end"], id_extra(own)
-    )
-    columns = {k: row.get(k) for k in SPAN_RECORD_FIELDS}
-    columns["id"] = span_id
-    return {**columns, **own}
+            own[key] = copy.copy(default) if mutable else default
+    if not data.keys() <= own.keys():  # fields of older versions
+        own.update((k, v) for k, v in data.items() if k not in own)
+    if record["id"] is None:
+        record["id"] = record_id(
+            record["type"], record["article_id"], record["start"], record["end"], id_extra(own)
+        )
+    record.update(own)
+    return record
