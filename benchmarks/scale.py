@@ -14,8 +14,9 @@ database on the server of `--pg` (`scale_<run>_<size>`, dropped first), as a clu
 `local` is `--engine local --workers 1`; `dask1` and `dask2` are `--engine dask` on a
 LocalCluster of one and of two one-thread worker processes (the cluster's start is counted
 apart). Issue 21's goals: dask2 at least 1.7 times as fast as dask1, dask1 within 10% of
-local, and no peak RSS growing more than 10% from the smaller size to the larger. The figures
-are the last lines printed.
+local, no peak RSS growing more than 10% from the smaller size to the larger, and a store of
+at most 50 KB an article (its tables, indexes and TOAST in PostgreSQL). The figures are the last
+lines printed.
 """
 
 from __future__ import annotations
@@ -69,6 +70,23 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
+def store_bytes(url: str) -> int:
+    """Bytes on disk of the store's tables in its database, with their indexes and TOAST (not
+    the system catalogs every database has)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+            )).scalar_one())  # fmt: skip
+    finally:
+        engine.dispose()
+
+
 def one_run(run: str, folder: Path, url: str) -> dict[str, object]:
     """Analyze `folder` into `url` with one engine setting, in this process."""
     from newsprism import analyze
@@ -95,6 +113,7 @@ def one_run(run: str, folder: Path, url: str) -> dict[str, object]:
         finally:
             engine.close()
     result["client_mb"] = peak_mb()
+    result["store_bytes"] = store_bytes(url)
     return result
 
 
@@ -141,7 +160,8 @@ def main() -> None:
         workers = ", ".join(f"{m:.0f}" for m in r["workers_mb"]) or "-"
         print(f"{r['articles']:>6} articles {run:<6} {r['seconds']:8.1f} s "
               f"({r['articles'] / r['seconds']:.2f} articles/s){start}; peak RSS client "
-              f"{r['client_mb']:.0f} MB, workers {workers} MB")  # fmt: skip
+              f"{r['client_mb']:.0f} MB, workers {workers} MB; store "
+              f"{r['store_bytes'] / 1024 / r['articles']:.1f} KB an article")  # fmt: skip
     for size in sorted(args.sizes):
         got = {run: results[(size, run)]["seconds"] for run in runs if (size, run) in results}
         if "dask1" in got and "dask2" in got:
