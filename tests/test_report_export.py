@@ -132,3 +132,26 @@ def test_export_and_report_need_an_existing_store(tmp_path: Path) -> None:
         app, ["export", "--format", "xml", "--db", str(tmp_path / "none.db")]
     )
     assert result.exit_code == 2
+
+
+def test_peoples_keep_their_records_but_are_no_points_on_maps(tmp_path: Path) -> None:
+    """"Syrian troops" tells who, not where: the record keeps its country (label NORP) for
+    stories and claims, while maps and the GeoJSON show the places named as places."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "harbor.example_aleppo.txt").write_text(
+        "Syrian troops advance\n\nSyrian troops advanced on Monday, a commander told reporters "
+        "in Aleppo, while Turkish officials in Ankara warned that the offensive would drive "
+        "thousands more people toward the border.\n",
+        encoding="utf-8",
+    )
+    with analyze(folder, db=tmp_path / "s.db", workers=1) as corpus:
+        places = corpus.records("place")
+        corpus.export("geojson", tmp_path / "places.geojson")
+        html = corpus.report(tmp_path / "r.html").read_text("utf-8")
+    peoples = {p["text"]: p["country"] for p in places if p["label"] == "NORP"}
+    assert peoples == {"Syrian": "SY", "Turkish": "TR"}
+    features = json.loads((tmp_path / "places.geojson").read_text("utf-8"))["features"]
+    assert sorted(f["properties"]["text"] for f in features) == ["Aleppo", "Ankara"]
+    corpus_map = html[html.index("every place"):]
+    assert "Aleppo" in corpus_map and "Syria<" not in corpus_map and "Turkey<" not in corpus_map

@@ -21,6 +21,7 @@ from newsprism.show.export_records import (
     records,
 )
 from newsprism.show.framing import naming_matrix
+from newsprism.show.svgmap import on_the_map
 from newsprism.store import Store
 
 FORMATS = ("jsonl", "csv", "geojson", "framing")
@@ -179,11 +180,12 @@ def export_csv(store: Store, directory: Path) -> dict[str, int]:
 
 def geojson(store: Store) -> dict[str, Any]:
     """A FeatureCollection of every geocoded place mention, with its article's outlet, title
-    and date so a GIS tool can filter by them."""
+    and date so a GIS tool can filter by them. Peoples and nationalities ("Syrian") are no
+    points: their records, with the country, are in the JSONL and CSV exports."""
     articles = {a["id"]: a for a in store.articles()}
     features = []
     for place in store.span_records("place"):
-        if place.get("lat") is None or place.get("lon") is None:
+        if not on_the_map(place):
             continue
         article = articles.get(place["article_id"], {})
         properties = {k: v for k, v in place.items() if k not in ("lat", "lon")}

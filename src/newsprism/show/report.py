@@ -20,7 +20,7 @@ from newsprism.show.export_records import (
 )
 from newsprism.show.framing import naming_matrix
 from newsprism.show.highlight import Mark, highlight, mark_note
-from newsprism.show.svgmap import MapPoint, svg_map
+from newsprism.show.svgmap import MapPoint, on_the_map, svg_map
 from newsprism.show.templating import environment
 from newsprism.store import Store
 
@@ -117,7 +117,7 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
         )
         points = []
         for r in a["records"]["place"]:
-            if r.get("lat") is None:
+            if not on_the_map(r):
                 continue
             points.append(MapPoint(r["lat"], r["lon"], r.get("name") or r["text"]))
             known = place_points.get(r["geonameid"])

@@ -9,14 +9,28 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from markupsafe import Markup, escape
 
 BACKGROUND_DOTS = 1800
 MIN_SPAN_DEGREES = 4.0
+
+
+# A people or nationality ("Syrian troops", "the Turkish offensive"): its place record holds
+# the country, which stories and claims read, but it says who, not where.
+PEOPLE_LABEL = "NORP"
+
+
+def on_the_map(place: Mapping[str, Any]) -> bool:
+    """Whether a place record is drawn on maps and exported as a point: geocoded, and named as a
+    place rather than as a people (those stay in the place records, with label NORP)."""
+    located = place.get("lat") is not None and place.get("lon") is not None
+    return located and place.get("label") != PEOPLE_LABEL
 
 
 @dataclass(frozen=True)

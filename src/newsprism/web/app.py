@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from newsprism.crosscheck.verdicts import VERDICTS
 from newsprism.show.highlight import Mark, highlight, mark_note
-from newsprism.show.svgmap import MapPoint, svg_map
+from newsprism.show.svgmap import MapPoint, on_the_map, svg_map
 from newsprism.store import Store, open_store
 from newsprism.web.charts import (
     Bar,
@@ -312,7 +312,7 @@ class WebApp:
                             key=lambda r: (r.get("field") != "title", r["start"]))  # fmt: skip
         points = [MapPoint(r["lat"], r["lon"], r.get("name") or r["text"],
                            f"/place/{r['geonameid']}")
-                  for r in by_kind["place"] if r.get("lat") is not None and r.get("geonameid")]
+                  for r in by_kind["place"] if on_the_map(r) and r.get("geonameid")]
         data = {"article": record, "records": spans, "claims": claims, "story": story,
                 "copies": copies}  # fmt: skip
         context = {
