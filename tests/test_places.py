@@ -297,12 +297,16 @@ def test_the_object_of_a_verb_of_movement_is_a_place(nlp, gazetteer: Gazetteer) 
     assert places["Qamishli"].geonameid == 173377
 
 
-def test_a_name_after_a_part_of_a_place_and_of_is_a_place(nlp, gazetteer: Gazetteer) -> None:
+def test_an_untagged_name_after_a_place_part_and_of_or_a_verb_of_conquest_is_a_place(
+    nlp, gazetteer: Gazetteer
+) -> None:
     # the parser tags no entity here: "of" after "suburbs" says place, as "in" would
     text = "Government troops entered the northern suburbs of Aleppo on Monday."
     assert [(p.text, p.country) for p in find_places(nlp(text), gazetteer)] == [("Aleppo", "SY")]
-    # "of" alone does not
+    # nor does "of" alone; a verb whose object is a place does
     assert find_places(nlp("He spoke of Aleppo at length."), gazetteer) == []
+    taken = find_places(nlp("Rebels captured Idlib last year."), gazetteer)
+    assert [(p.text, p.country) for p in taken] == [("Idlib", "SY")]
 
 
 # --- the learned ranker (off by default: places.resolution.USE_RANKER) ------------------------

@@ -114,31 +114,32 @@ def _retype(doc, ent, gazetteer: Gazetteer, said: set[str], places: set[int],
     return any(e.matched_main_name or e.population >= 5000 for e in found)
 
 
-# Nouns for a part of a place or its people: "the suburbs of Aleppo", "north of Manbij", "the
-# mayor of Kobani". After "of" they make the name a place's, as "in" does; "of" alone does not
-# ("eight years of Obama").
-_PLACE_PARTS = {
-    "suburbs", "suburb", "outskirts", "streets", "centre", "center", "heart", "north", "south",
-    "east", "west", "northeast", "northwest", "southeast", "southwest", "city", "town",
-    "village", "province", "region", "capital", "port", "residents", "mayor", "governor",
-    "countryside", "environs", "edge", "gates", "ruins",
+# Nouns for a place or a part of it: after them "of" makes a name a place's as "in" does ("the
+# suburbs of Aleppo", "north of Manbij", "the mayor of Kobani"); "of" alone does not ("eight
+# years of Obama").
+_PLACE_PARTS = _PLACE_NOUNS | {
+    "suburb", "streets", "centre", "center", "heart", "north", "south", "east", "west",
+    "northeast", "northwest", "southeast", "southwest", "port", "residents", "mayor", "governor",
+    "environs", "edge", "gates", "ruins",
 }  # fmt: skip
 
 
-def _part_of_place(doc, i: int) -> bool:
-    """Token i is "of" right after a place-part noun (_PLACE_PARTS)."""
-    return doc[i].lower_ == "of" and i > 0 and doc[i - 1].lower_ in _PLACE_PARTS
+def _opens_a_place(doc, i: int) -> bool:
+    """Token i makes the proper noun after it a place's: a locative ("in", "near"), "of" after
+    a place noun (_PLACE_PARTS), or a verb whose object is a place ("entered", "fled")."""
+    word = doc[i].lower_
+    if word in ("of", "and", "or"):
+        return word == "of" and i > 0 and doc[i - 1].lower_ in _PLACE_PARTS
+    return word in _LOCATIVE or (doc[i].pos_ == "VERB" and doc[i].lemma_.lower() in _PLACE_VERBS)
 
 
 def _missed_spans(doc, places: set[int], gazetteer: Gazetteer) -> list[tuple[int, int]]:
-    """Proper nouns outside any entity, right after "in"/"near" etc., that the gazetteer knows
-    as a sizeable place or a division."""
+    """Proper nouns outside any entity, right after "in", "near", "the suburbs of", "entered"
+    etc. (_opens_a_place), that the gazetteer knows as a sizeable place or a division."""
     spans = []
     i = 0
     while i < len(doc) - 1:
-        if doc[i].lower_ not in _LOCATIVE or (
-            doc[i].lower_ in ("of", "and", "or") and not _part_of_place(doc, i)
-        ):
+        if not _opens_a_place(doc, i):
             i += 1
             continue
         j = i + 1
