@@ -309,6 +309,22 @@ def test_an_untagged_name_after_a_place_part_and_of_or_a_verb_of_conquest_is_a_p
     assert [(p.text, p.country) for p in taken] == [("Idlib", "SY")]
 
 
+def test_an_organisation_named_like_a_town_in_one_place_is_still_the_organisation(
+    nlp, gazetteer: Gazetteer
+) -> None:
+    # "Google" is an alternate name of Topeka (2010), "Church" a town in Lancashire: neither
+    # one locative among many other mentions, nor a modifier after "in", nor "the Church" where
+    # the article also writes "church", makes them places
+    text = (
+        "Google changed its search rules in March. Google executives met regulators, and the "
+        "dispute between Google and the publishers went on. Google will appeal. A turning "
+        "point in Church history came when the Church named a new bishop, and every church in "
+        "the diocese rang its bells."
+    )
+    places = find_places(nlp(text), gazetteer)
+    assert not [p.text for p in places if p.text in ("Google", "Church")]
+
+
 # --- the learned ranker (off by default: places.resolution.USE_RANKER) ------------------------
 
 
