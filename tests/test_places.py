@@ -325,6 +325,13 @@ def test_an_organisation_named_like_a_town_in_one_place_is_still_the_organisatio
     assert not [p.text for p in places if p.text in ("Google", "Church")]
 
 
+def test_a_location_is_not_a_village_of_its_name(nlp, gazetteer: Gazetteer) -> None:
+    # Earth, Texas and Mars, Pennsylvania are villages; the model's LOC says planet
+    text = "The asteroid will pass close to Earth tonight, long after the rover landed on Mars."
+    assert find_places(nlp(text), gazetteer) == []
+    assert [p.text for p in find_places(nlp("Floods hit Europe."), gazetteer)] == ["Europe"]
+
+
 # --- the learned ranker (off by default: places.resolution.USE_RANKER) ------------------------
 
 

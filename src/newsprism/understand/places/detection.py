@@ -249,7 +249,8 @@ def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, st
                     and not _locative_before(doc, ent.start, places, person=True)):
                 continue
             if (ent.label_ in PLACE_LABELS and not _speaker_not_place(ent, said, gazetteer)
-                    and ent.text not in titled) or (
+                    and ent.text not in titled
+                    and not _hamlet_for_a_location(ent, gazetteer)) or (
                 ent in retypable and _retype(doc, ent, gazetteer, said, places, place_keys, text)
             ):
                 decided.add(ent.start)
@@ -279,6 +280,18 @@ def _mostly_people(doc) -> set[str]:
         elif ent.label_ in PLACE_LABELS:
             votes[ent.text] -= 1
     return {name for name, v in votes.items() if v > 0}
+
+
+def _hamlet_for_a_location(ent, gazetteer: Gazetteer) -> bool:
+    """A one-word name the model tags LOC (a location that is not a town: a planet, a sea, a
+    mountain) that the gazetteer knows only as villages ("Earth", a village of a thousand in
+    Texas): not those villages."""
+    if ent.label_ != "LOC" or len(ent) != 1:
+        return False
+    found = candidates(gazetteer, ent.text)
+    return bool(found) and all(
+        e.feature_class == "P" and e.population < 5000 for e in found
+    )
 
 
 def _speaker_not_place(ent, said: set[str], gazetteer: Gazetteer) -> bool:
