@@ -329,6 +329,10 @@ def test_a_location_is_not_a_village_of_its_name(nlp, gazetteer: Gazetteer) -> N
     # Earth, Texas and Mars, Pennsylvania are villages; the model's LOC says planet
     text = "The asteroid will pass close to Earth tonight, long after the rover landed on Mars."
     assert find_places(nlp(text), gazetteer) == []
+    # "the West" is a part of the world, not the West region of Cameroon
+    text = "Leaders in the West condemned the strike, and the moon rose over the capital."
+    assert not [p.text for p in find_places(nlp(text), gazetteer) if "West" in p.text
+                or "moon" in p.text]  # fmt: skip
     assert [p.text for p in find_places(nlp("Floods hit Europe."), gazetteer)] == ["Europe"]
 
 

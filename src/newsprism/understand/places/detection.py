@@ -285,13 +285,19 @@ def _mostly_people(doc) -> set[str]:
 def _hamlet_for_a_location(ent, gazetteer: Gazetteer) -> bool:
     """A one-word name the model tags LOC (a location that is not a town: a planet, a sea, a
     mountain) that the gazetteer knows only as villages ("Earth", a village of a thousand in
-    Texas): not those villages."""
-    if ent.label_ != "LOC" or len(ent) != 1:
+    Texas; "the moon"), or a point of the compass alone: not those places."""
+    words = [t for t in ent if t.lower_ != "the"]
+    if ent.label_ != "LOC" or len(words) != 1:
         return False
-    found = candidates(gazetteer, ent.text)
+    if words[0].lower_ in _COMPASS:
+        return True  # "the West", "the South": a part of the world, not Cameroon's West region
+    found = candidates(gazetteer, words[0].text)
     return bool(found) and all(
         e.feature_class == "P" and e.population < 5000 for e in found
     )
+
+
+_COMPASS = {"north", "south", "east", "west"}
 
 
 def _speaker_not_place(ent, said: set[str], gazetteer: Gazetteer) -> bool:
