@@ -333,6 +333,9 @@ def test_a_location_is_not_a_village_of_its_name(nlp, gazetteer: Gazetteer) -> N
     text = "Leaders in the West condemned the strike, and the moon rose over the capital."
     assert not [p.text for p in find_places(nlp(text), gazetteer) if "West" in p.text
                 or "moon" in p.text]  # fmt: skip
+    # nor is "the Middle East" a Baltimore neighbourhood of that name
+    text = "The envoy toured the Middle East for a week."
+    assert not [p for p in find_places(nlp(text), gazetteer) if p.country == "US"]
     assert [p.text for p in find_places(nlp("Floods hit Europe."), gazetteer)] == ["Europe"]
 
 

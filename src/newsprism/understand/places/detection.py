@@ -287,11 +287,11 @@ def _hamlet_for_a_location(ent, gazetteer: Gazetteer) -> bool:
     mountain) that the gazetteer knows only as villages ("Earth", a village of a thousand in
     Texas; "the moon"), or a point of the compass alone: not those places."""
     words = [t for t in ent if t.lower_ != "the"]
-    if ent.label_ != "LOC" or len(words) != 1:
+    if ent.label_ != "LOC" or not words:
         return False
-    if words[0].lower_ in _COMPASS:
+    if len(words) == 1 and words[0].lower_ in _COMPASS:
         return True  # "the West", "the South": a part of the world, not Cameroon's West region
-    found = candidates(gazetteer, words[0].text)
+    found = candidates(gazetteer, " ".join(t.text for t in words))
     return bool(found) and all(
         e.feature_class == "P" and e.population < 5000 for e in found
     )
