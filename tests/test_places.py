@@ -323,6 +323,12 @@ def test_an_organisation_named_like_a_town_in_one_place_is_still_the_organisatio
     )
     places = find_places(nlp(text), gazetteer)
     assert not [p.text for p in places if p.text in ("Google", "Church")]
+    # a town takes no article: "the White House" is neither Casablanca nor White House, Tennessee
+    text = "Bolton entered the White House in April. The White House said nothing."
+    assert find_places(nlp(text), gazetteer) == []
+    assert [p.text for p in find_places(nlp("Delegates met in The Hague."), gazetteer)] == [
+        "The Hague"
+    ]
 
 
 def test_a_location_is_not_a_village_of_its_name(nlp, gazetteer: Gazetteer) -> None:

@@ -116,6 +116,8 @@ def _retype(doc, ent, gazetteer: Gazetteer, said: set[str], places: set[int],
     if not context:
         return False
     found = candidates(gazetteer, ent.text)
+    if ent[0].lower_ == "the" and not any(e.name.lower().startswith("the ") for e in found):
+        return False  # "the White House", a building: a town takes no article (The Hague does)
     if any(e.matched_main_name for e in found):
         # "the Church" where the article also writes "church": a common noun, not a town
         return not (len(ent) == 1 and ent.start > 0 and doc[ent.start - 1].lower_ == "the"
