@@ -99,9 +99,10 @@ def stored_row(row: Mapping[str, Any], legacy: bool = False) -> dict[str, Any]:
     return out
 
 
-def record_row(record: Mapping[str, Any], legacy: bool = False) -> dict[str, Any]:
-    """A whole record (as read_record gives it) as a stored row."""
-    columns = {k: record.get(k) for k in SPAN_RECORD_FIELDS if k != "id" or legacy}
+def record_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A whole record (as read_record gives it) as a stored row, without its id (updates find
+    the row by its span: understanding.update_span)."""
+    columns = {k: record.get(k) for k in SPAN_RECORD_FIELDS if k != "id"}
     value = record.get("value")
     row = {
         **columns,

@@ -93,7 +93,7 @@ def _said_names(doc, text: str) -> set[str]:
 
 
 def _retype(doc, ent, gazetteer: Gazetteer, said: set[str], places: set[int],
-            place_keys: set[str], text: str) -> bool:  # fmt: skip
+            place_keys: set[str], text: str, lower_words: set[str]) -> bool:  # fmt: skip
     """Whether an ORG/PERSON/FAC span is a place the model mistyped: the gazetteer knows the
     whole name and the sentence puts it where a place goes (or the article already used the same
     name as a place: one sense per article)."""
@@ -121,7 +121,7 @@ def _retype(doc, ent, gazetteer: Gazetteer, said: set[str], places: set[int],
     if any(e.matched_main_name for e in found):
         # "the Church" where the article also writes "church": a common noun, not a town
         return not (len(ent) == 1 and ent.start > 0 and doc[ent.start - 1].lower_ == "the"
-                    and any(t.text == ent.text.lower() for t in doc))  # fmt: skip
+                    and ent.text.lower() in lower_words)  # fmt: skip
     # known only by another name of the place ("Ras al-Ain" for Ra's al 'Ayn, and "Google",
     # the name Topeka took for a month): a place where most of its mentions are put as one
     return any(e.population >= 5000 for e in found) and _mostly_placed(doc, ent.text, places)
@@ -233,6 +233,8 @@ def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, st
     # one name, one sense: a one-word name the model reads as a person's more often than as a
     # place's ("Obama" PERSON three times, GPE once) is the person's, unless "in"/"near" it
     people = _mostly_people(doc)
+    # the words the article writes in lower case, once: "church" beside "the Church"
+    lower_words = {t.text for t in doc if t.is_lower}
     places: set[int] = set()
     place_keys: set[str] = set()
     spans: list[tuple[int, int, str]] = []
@@ -253,7 +255,8 @@ def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, st
             if (ent.label_ in PLACE_LABELS and not _speaker_not_place(ent, said, gazetteer)
                     and ent.text not in titled
                     and not _hamlet_for_a_location(ent, gazetteer)) or (
-                ent in retypable and _retype(doc, ent, gazetteer, said, places, place_keys, text)
+                ent in retypable
+                and _retype(doc, ent, gazetteer, said, places, place_keys, text, lower_words)
             ):
                 decided.add(ent.start)
                 spans.append((ent.start, ent.end, ent.label_))
@@ -284,10 +287,14 @@ def _mostly_people(doc) -> set[str]:
     return {name for name, v in votes.items() if v > 0}
 
 
+_COMPASS = {"north", "south", "east", "west"}
+
+
 def _hamlet_for_a_location(ent, gazetteer: Gazetteer) -> bool:
-    """A one-word name the model tags LOC (a location that is not a town: a planet, a sea, a
-    mountain) that the gazetteer knows only as villages ("Earth", a village of a thousand in
-    Texas; "the moon"), or a point of the compass alone: not those places."""
+    """A name the model tags LOC (a location that is not a town: a planet, a sea, a region)
+    that the gazetteer knows only as villages ("Earth", a village of a thousand in Texas; "the
+    moon"; "the Middle East", a Baltimore neighbourhood), or a point of the compass alone: not
+    those places."""
     words = [t for t in ent if t.lower_ != "the"]
     if ent.label_ != "LOC" or not words:
         return False
@@ -297,9 +304,6 @@ def _hamlet_for_a_location(ent, gazetteer: Gazetteer) -> bool:
     return bool(found) and all(
         e.feature_class == "P" and e.population < 5000 for e in found
     )
-
-
-_COMPASS = {"north", "south", "east", "west"}
 
 
 def _speaker_not_place(ent, said: set[str], gazetteer: Gazetteer) -> bool:
