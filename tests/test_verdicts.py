@@ -150,6 +150,46 @@ def test_actions_tell_who_did_what(tmp_path: Path) -> None:
     assert ("withdraw", "the army", None, "question") in found
 
 
+def test_an_action_noun_carried_by_a_verb_is_a_report_of_the_action() -> None:
+    """"launched strikes", "conducted an offensive": the noun tells what happened, the verb who
+    did it; "claimed responsibility for the attacks" is one act whose object is the attacks,
+    while "claimed 217 lives" and "claimed that ..." are not claims of responsibility."""
+    from newsprism.understand.actions import find_actions
+    from newsprism.understand.nlp import load_nlp
+
+    doc = load_nlp(None)(
+        "Brevian forces launched missile strikes against camps in Arland. Velmora has "
+        "conducted a week-long offensive into the north. The militia claimed responsibility "
+        "for the attacks. No one has claimed responsibility. The blasts claimed 217 lives. "
+        "He claimed that the troops had left."
+    )
+    found = {(a.action, a.subject, a.object, a.mood, a.nominal) for a in find_actions(doc)}
+    assert ("attack", "Brevian forces", "camps in Arland", "fact", False) in found
+    assert ("attack", "Velmora", "the north", "fact", False) in found
+    assert ("claim_responsibility", "The militia", "the attacks", "fact", False) in found
+    assert ("claim_responsibility", "No one", None, "fact", False) in found
+    assert [a.action for a in find_actions(doc)].count("claim_responsibility") == 2
+
+
+def test_acts_told_on_other_weekdays_are_other_acts() -> None:
+    """Undated articles: "raids on Monday" and "raids Saturday" cannot be placed on the
+    calendar, yet they are two days; a figure's weekday may be the day it was told."""
+    from newsprism.crosscheck import Claim
+    from newsprism.crosscheck.matching import times_compatible
+
+    def told(cid: str, text: str, kind: str = "event") -> Claim:
+        return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text, kind=kind,
+                     subject="police", actions=("attack",))  # fmt: skip
+
+    monday = told("a", "Police carried out several raids in Dunmere on Monday morning.")
+    saturday = told("b", "Police carried out raids and arrests Saturday in Dunmere.")
+    undated = told("c", "Police carried out raids in Dunmere.")
+    assert not times_compatible(monday, saturday)
+    assert times_compatible(monday, undated) and times_compatible(saturday, undated)
+    assert times_compatible(told("d", "12 killed on Friday", "numeric"),
+                            told("e", "12 killed, officials said Saturday", "numeric"))
+
+
 def test_a_verdict_on_a_group_of_thousands_stays_fast() -> None:
     """Each new article re-judges the groups it joins: a large group must not cost quadratic
     time (copies are found through shared word sequences, propositions around a few pivots)."""

@@ -11,6 +11,7 @@ on the index search (logarithmic in HNSW), not on the size of the corpus.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,7 @@ import numpy as np
 from newsprism.crosscheck.claims import ATTRIBUTED, EVENT, NUMERIC, Claim, time_window
 from newsprism.crosscheck.embed import Embedder, default_embedder
 from newsprism.encoders.packed import as_stored
+from newsprism.understand.timex.lexicon import WEEKDAY_ALT
 
 # Cosine thresholds for all-MiniLM-L6-v2 over claim sentences. A numeric claim has already
 # passed the structural gate (same counted thing, same action class, compatible value, time and
@@ -113,7 +115,23 @@ def _gap(wa: tuple[date, date], wb: tuple[date, date]) -> int:
 
 def times_compatible(a: Claim, b: Claim) -> bool:
     gap = _windows_gap(a, b, GROUP_SLACK_DAYS)
-    return gap is None or gap <= 1
+    if gap is None:
+        return not _other_weekdays(a, b)
+    return gap <= 1
+
+
+_WEEKDAY_RE = re.compile(rf"\b{WEEKDAY_ALT}\b")
+
+
+def _other_weekdays(a: Claim, b: Claim) -> bool:
+    """Two acts whose clauses name only different days of the week happened on different days,
+    even where neither day could be put on the calendar (an undated article): "police carried
+    out raids on Monday" and "police carried out raids Saturday". A figure's weekday is as
+    often the day it was told ("officials said Saturday") as the day it counts, so only acts."""
+    if a.kind != EVENT or b.kind != EVENT:
+        return False
+    days_a, days_b = set(_WEEKDAY_RE.findall(a.text)), set(_WEEKDAY_RE.findall(b.text))
+    return bool(days_a and days_b) and not days_a & days_b
 
 
 def same_time(a: Claim, b: Claim) -> bool:

@@ -29,6 +29,7 @@ ACTION_CLASSES: dict[str, tuple[str, ...]] = {
     "meet": "meet".split(),
     "sign": "sign".split(),
     "shoot": "shoot gun_down".split(),
+    "claim_responsibility": "claim_responsibility".split(),
 }
 
 # Nouns that tell an action ("the withdrawal of US troops", "Turkey's invasion"), by verb lemma.

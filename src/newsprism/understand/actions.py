@@ -57,6 +57,20 @@ class Action:
     nominal: bool = False
 
 
+# Verbs that only carry an action noun: in "US forces launched cruise missile strikes" and
+# "Turkey has conducted a week-long offensive" the noun tells what happened and the verb who
+# did it and how the text tells it (as a fact, negated, intended...). Such a noun is a report
+# of the action, not a reference to it.
+SUPPORT_VERBS = frozenset(
+    "launch conduct carry_out stage mount wage unleash perform commit begin start".split()
+)
+# What a group claims when it "claims" something: responsibility for an attack, or the attack
+# itself ("IS claimed the attacks"), not whatever else is claimed ("claimed that ...",
+# "claimed 217 lives").
+RESPONSIBILITY_NOUNS = frozenset({"responsibility", "credit"})
+CLAIMED_ACTIONS = frozenset({"attack", "explode", "kill", "shoot"})
+
+
 def find_actions(doc: Doc) -> list[Action]:
     found = []
     for token in doc:
@@ -64,9 +78,59 @@ def find_actions(doc: Doc) -> list[Action]:
             verb = _verb_lemma(token)
             if verb in _CLASSED or action_class(verb) != verb:
                 found.append(_verb_action(token, verb))
+            elif verb == "claim" and (claimed := _claimed(token)) is not None:
+                found.append(claimed)
         elif token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in EVENT_NOUNS:
-            found.append(_noun_action(token, EVENT_NOUNS[token.lemma_.lower()]))
+            verb = EVENT_NOUNS[token.lemma_.lower()]
+            supported = _supported(token, verb)
+            found.append(supported or _noun_action(token, verb))
     return found
+
+
+def _supported(noun: Token, verb: str) -> Action | None:
+    """The action an event noun tells through a support verb ("launched strikes against the
+    camps", "strikes were launched"): the verb's participants and mood, the noun's class."""
+    head = noun.head
+    if head.i == noun.i or head.pos_ not in ("VERB", "AUX") or noun.dep_ not in (
+        _OBJECTS | _PASSIVE_SUBJECTS
+    ):
+        return None
+    if _verb_lemma(head) not in SUPPORT_VERBS:
+        return None
+    subject, _, _ = _participants(head)
+    target = _target_of(noun) or _target_of(head, ("against", "into"))
+    first, last = (head, noun) if head.i < noun.i else (noun, head)
+    return _action(first, last, verb, subject, target, mood_of(head), False)
+
+
+def _claimed(verb: Token) -> Action | None:
+    """"IS claimed responsibility for the attacks", "IS claimed the attacks": one act,
+    claiming an attack, whose object is the attack."""
+    obj = next((c for c in verb.children if c.dep_ in _OBJECTS), None)
+    if obj is None:
+        return None
+    lemma = obj.lemma_.lower()
+    if lemma in RESPONSIBILITY_NOUNS:
+        target = _target_of(obj, ("for",)) or _target_of(verb, ("for",))
+    elif action_class(EVENT_NOUNS.get(lemma)) in CLAIMED_ACTIONS:
+        target = obj
+    else:
+        return None
+    subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+    return _action(verb, verb, "claim_responsibility", _antecedent(subject), target,
+                   mood_of(verb), False)  # fmt: skip
+
+
+def _target_of(
+    token: Token, preps: tuple[str, ...] = ("of", "on", "against", "into")
+) -> Token | None:
+    """The pobj of the token's first preposition among `preps`: whom or what it is aimed at."""
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in preps:
+            found = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if found is not None:
+                return found
+    return None
 
 
 def _verb_lemma(token: Token) -> str:
@@ -86,10 +150,14 @@ def _is_particle(token: Token) -> bool:
 
 
 def _verb_action(token: Token, verb: str) -> Action:
-    doc = token.doc
-    end_token = token
-    if "_" in verb:
-        end_token = doc[token.i + 1]
+    end_token = token.doc[token.i + 1] if "_" in verb else token
+    subject, obj, passive = _participants(token)
+    return _action(token, end_token, verb, subject, obj, mood_of(token), passive)
+
+
+def _participants(token: Token) -> tuple[Token | None, Token | None, bool]:
+    """A verb's subject (who does it) and object (to whom or what), pronouns resolved, and
+    whether it is told in the passive."""
     passive = any(c.dep_ in _PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in token.children)
     subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
     obj = next((c for c in token.children if c.dep_ in _OBJECTS), None)
@@ -118,9 +186,7 @@ def _verb_action(token: Token, verb: str) -> Action:
             obj = before
         else:
             subject = before
-    return _action(
-        token, end_token, verb, _antecedent(subject), _antecedent(obj), mood_of(token), passive
-    )
+    return _antecedent(subject), _antecedent(obj), passive
 
 
 _RELATIVES = frozenset({"who", "which", "that"})
