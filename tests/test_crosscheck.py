@@ -583,6 +583,19 @@ def test_killed_and_injured_figures_of_one_sentence_are_two_measures(embedder: A
     assert of("t2", "1,800") is not of("t3", "100 people")
 
 
+def test_an_attack_that_left_people_dead_counts_the_dead() -> None:
+    """"left 129 people dead": "left" is no withdrawal; the word after the figure says what
+    happened to what it counts."""
+    text = "The attack in Kharkiv that left 129 people dead shocked the city."
+    (claim,) = (
+        Doc("left", text, "Gazette", "2026-02-10")
+        .quantity("129 people", 129, "people", "leave")
+        .place("Kharkiv", *KHARKIV)
+        .claims()
+    )
+    assert claim.actions == ("kill",)
+
+
 def test_a_toll_and_a_count_of_the_dead_are_one_measure(embedder: Any) -> None:
     rose = (
         Doc("rose", "That brought the toll in Kharkiv to 112 on Sunday.", "Gazette", "2026-02-10")

@@ -154,7 +154,7 @@ LIGHT_VERBS = frozenset(
 )
 
 
-_PARTICIPLE_AFTER = re.compile(r"[ \t]+(\w+(?:ed|en|wn))\b")
+_PARTICIPLE_AFTER = re.compile(r"[ \t]+(\w+(?:ed|en|wn)|dead)\b")
 
 # Counted nouns that say what happened: "claimed 217 lives" and "the toll rose to 259" count
 # the dead.
