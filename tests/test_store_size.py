@@ -112,6 +112,35 @@ def test_span_rows_keep_neither_ids_nor_defaults_and_read_back_whole(examples_db
     assert all(t["value"] and "anchor" in t and "mod" in t for t in times)
 
 
+def test_a_mention_keeps_its_name_only_where_a_role_is_split_off() -> None:
+    """"Pamela Geller" is its own name: the row's text and offsets hold it. "Turkish President
+    Erdogan" keeps "Erdogan" and where it stands. Both read back whole."""
+    from newsprism.store.span_codec import read_record, record_row
+
+    def mention(text: str, start: int, name: str, name_start: int, role: str | None) -> dict:
+        return {"type": "mention", "id": None, "article_id": "a1", "start": start,
+                "end": start + len(text), "text": text, "entity_id": "actor:000001",
+                "name": name, "name_start": name_start, "name_end": name_start + len(name),
+                "role": role, "metonymy_of": None, "entity_type": "person"}  # fmt: skip
+
+    whole = mention("Pamela Geller", 92, "Pamela Geller", 92, None)
+    titled = mention("Turkish President Erdogan", 10, "Erdogan", 28, "Turkish President")
+    rows = [record_row(whole), record_row(titled)]
+    assert json.loads(rows[0]["data"]) == {"entity_type": "person"}
+    assert json.loads(rows[1]["data"]) == {  # the name ends where the span does
+        "name": "Erdogan", "name_start": 28, "role": "Turkish President", "entity_type": "person",
+    }  # fmt: skip
+    for row, record in zip(rows, (whole, titled), strict=True):
+        back = read_record(row)
+        assert {k: v for k, v in back.items() if k != "id"} == {
+            k: v for k, v in record.items() if k != "id"
+        }
+    # a row written before keeps the name in its JSON, and reads the same
+    older = {**rows[0], "data": json.dumps({"name": "Pamela Geller", "name_start": 92,
+                                            "name_end": 105, "entity_type": "person"})}  # fmt: skip
+    assert read_record(older) == read_record(rows[0])
+
+
 def _legacy_copy(db: Path, to: Path) -> None:
     """`db` as a store written before span ids were computed: span_record with an id column,
     its primary key, holding the ids the records read back with."""

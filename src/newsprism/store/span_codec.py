@@ -3,8 +3,9 @@
 A record's id is a hash of what the row already holds (its type, article, offsets, and for a
 quote its speaker), so it is computed on reading rather than stored with an index of its own:
 that was 40 bytes a record and 6 KB an article of index. Its JSON `data` leaves out what the
-columns hold (a place's point, a date's value) and every field at its record's default; reading
-puts them back in the record's own field order, so what is exported does not change.
+columns hold (a place's point, a date's value, a mention's name where it is the whole span) and
+every field at its record's default; reading puts them back in the record's own field order, so
+what is exported does not change.
 
 A store written before keeps its `id` column, and gets the id written there (`legacy` below).
 """
@@ -26,6 +27,13 @@ SPAN_RECORD_FIELDS = ("type", "id", "article_id", "start", "end", "text", "entit
 # The columns that repeat a field of the record: the field is left out of `data` when they hold it.
 FIELD_COLUMNS = ("value", "lat", "lon")
 _SKIP = ("start", "end", "text")  # columns, never in `data`
+# Fields that most often repeat a column of their own row: an actor mention's name is the whole
+# span ("Pamela Geller") unless a title or role is split off it ("Turkish President Erdogan").
+# Left out when equal, put back from the column. They are required fields of their record, so
+# none is ever left out as a default; one that is None is kept in `data` as null.
+COPIED_COLUMNS: dict[str, dict[str, str]] = {
+    "mention": {"name": "text", "name_start": "start", "name_end": "end"},
+}
 
 
 def record_id(kind: str, article_id: str, start: int, end: int, extra: str = "") -> str:
@@ -75,8 +83,13 @@ def _is_default(value: Any, default: Any) -> bool:
 def stored_data(row: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     """The JSON a span row keeps of a record's own fields (see the module's docstring)."""
     fields = defaults(row["type"])
+    copied = COPIED_COLUMNS.get(row["type"], {})
     kept = {}
     for key, value in data.items():
+        if key in copied:
+            if not _held_by_column(row.get(copied[key]), value):
+                kept[key] = value
+            continue
         if key in fields and _is_default(value, fields[key]):
             continue
         if key in FIELD_COLUMNS and key in fields and _held_by_column(row.get(key), value):
@@ -88,6 +101,18 @@ def stored_data(row: Mapping[str, Any], data: Mapping[str, Any]) -> str:
 def _held_by_column(column: Any, value: Any) -> bool:
     # `value` is a text column: a number (a quantity's) stays in the JSON with its type
     return column is not None and type(column) is type(value) and column == value
+
+
+@cache
+def _reading(kind: str) -> tuple[tuple[str, Any, bool, str | None], ...]:
+    """Per field of a record type: its name, default, whether the default must be copied (a
+    list), and the column that holds it when `data` does not (None: only its default)."""
+    copied = COPIED_COLUMNS.get(kind, {})
+    return tuple(
+        (key, default, isinstance(default, list | dict | set),
+         copied.get(key) or (key if key in FIELD_COLUMNS else None))
+        for key, default in defaults(kind).items()
+    )  # fmt: skip
 
 
 def stored_row(row: Mapping[str, Any], legacy: bool = False) -> dict[str, Any]:
@@ -116,16 +141,6 @@ def record_row(record: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
-@cache
-def _reading(kind: str) -> tuple[tuple[str, Any, bool, bool], ...]:
-    """Per field of a record type: its name, default, whether the default must be copied (a
-    list), and whether a column may hold it."""
-    return tuple(
-        (key, default, isinstance(default, list | dict | set), key in FIELD_COLUMNS)
-        for key, default in defaults(kind).items()
-    )
-
-
 def read_record(row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored span row as the read contract gives it: its columns (id computed when the
     store does not hold it), then its own fields in their order, defaults put back."""
@@ -135,8 +150,8 @@ def read_record(row: Mapping[str, Any]) -> dict[str, Any]:
     for key, default, mutable, column in _reading(record["type"]):
         if key in data:
             own[key] = data[key]
-        elif column and row.get(key) is not None:
-            own[key] = row[key]
+        elif column is not None and row.get(column) is not None:
+            own[key] = row[column]
         else:
             own[key] = copy.copy(default) if mutable else default
     if not data.keys() <= own.keys():  # fields of older versions
