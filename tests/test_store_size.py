@@ -202,8 +202,12 @@ def test_claim_groups_keep_claim_ids_and_stances_and_export_whole_evidence(
         texts = {a["id"]: a["text"] for a in corpus.articles()}
     assert any(g["statement"]["text"] for g in groups)
     told_by_outlet = 0
+    # a group's articles are those of its evidence, kept only where some claim is not evidence
+    # (a report that contests what it tells) or the order differs
+    assert any("articles" not in data for data in stored.values())
     for g in groups:
         assert set(g["statement"]) >= {"subject", "predicate", "value", "text"}
+        assert set(g["articles"]) >= {e["article_id"] for e in g["evidence"]} and g["articles"]
         for e in g["evidence"]:
             assert e["text"] == texts[e["article_id"]][e["start"]:e["end"]]
             told_by_outlet += e["outlet"] is not None
@@ -218,6 +222,7 @@ def test_claim_groups_keep_claim_ids_and_stances_and_export_whole_evidence(
             data["statement"] = {k: v for k, v in whole["statement"].items() if v is not None}
             data["evidence"] = [{k: v for k, v in e.items() if k != "text"}
                                 for e in whole["evidence"]]  # fmt: skip
+            data["articles"] = whole["articles"]
             db.execute("UPDATE claim_group SET data = ? WHERE id = ?",
                        (json.dumps(data, ensure_ascii=False), group_id))  # fmt: skip
     with open_corpus(old) as corpus:

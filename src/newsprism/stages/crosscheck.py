@@ -26,6 +26,7 @@ from newsprism.store.claims import (
     STATEMENT_FIELDS,
     statement_of,
     stored_evidence,
+    told_articles,
 )
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
@@ -176,6 +177,8 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
         stored_evidence({"claim_id": e.claim_id, "stance": "disputes"})
         for e in judged.against_evidence
     ]  # fmt: skip
+    # the group's articles, left out where its evidence names them all in the same order
+    told = told_articles(e.article_id for e in (*judged.for_evidence, *judged.against_evidence))
     return {
         "id": group.id,
         "kind": group.kind,
@@ -189,7 +192,7 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
                 "reason": judged.reason,
                 "sources": judged.sources,
                 "evidence": evidence,
-                "articles": group.article_ids,
+                **({} if told == group.article_ids else {"articles": group.article_ids}),
             },
             ensure_ascii=False,
             default=str,

@@ -4,7 +4,7 @@ verdicts."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -55,6 +55,12 @@ def statement_of(fields: dict[str, Any], text: str) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v is not None}
 
 
+def told_articles(article_ids: Iterable[str | None]) -> list[str]:
+    """The articles a group's evidence comes from, in its order: what a group's JSON leaves out
+    as its `articles` when they are all of them."""
+    return [a for a in dict.fromkeys(article_ids) if a is not None]
+
+
 def complete_groups(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Claim group rows with their JSON read: each statement with every field (from the lead
     claim, the first of the evidence, when the JSON leaves it out), and each evidence entry
@@ -85,6 +91,8 @@ def complete_groups(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[s
         r["evidence"] = [
             e if "text" in e else _whole(e, claims.get(e["claim_id"])) for e in evidence
         ]
+        if "articles" not in r:
+            r["articles"] = told_articles(e.get("article_id") for e in r["evidence"])
     return rows
 
 
