@@ -48,12 +48,19 @@ def test_older_float32_vectors_still_read_and_other_sizes_are_refused() -> None:
 
 
 def test_claim_rows_repeat_neither_columns_nor_defaults(examples_db: Path) -> None:
+    """Nor a sentence's vector: the second figure of a sentence reads its vector from the
+    first."""
     with sqlite3.connect(examples_db) as db:
-        rows = db.execute("SELECT data, length(vector) FROM claim").fetchall()
+        rows = db.execute(
+            "SELECT article_id, text, data, length(vector) FROM claim ORDER BY seq"
+        ).fetchall()
     assert rows
-    for data, size in rows:
+    stored: set[tuple[str, str]] = set()
+    for article_id, text, data, size in rows:
         fields = json.loads(data)
-        assert size == DIM + 4
+        sentence = (article_id, fields.get("context") or text)
+        assert size == (0 if sentence in stored else DIM + 4)
+        stored.add(sentence)
         assert not {"id", "article_id", "start", "end", "text", "kind"} & set(fields)
         assert None not in fields.values() and False not in fields.values()
         assert fields.get("mood") != "fact"
@@ -257,3 +264,37 @@ def test_the_text_as_read_is_packed_against_the_clean_text_and_older_packs_still
     assert raw_text(None, raw, text) == raw  # kept in `raw` before raw_zlib
     long_text = " ".join(f"word{i}" for i in range(20_000))  # past zlib's 32 KB window
     assert raw_text(pack_raw("Title\n\n" + long_text, long_text), "", long_text).endswith("19999")
+
+
+def test_a_claim_sharing_its_sentences_vector_reads_it_and_one_left_alone_is_embedded() -> None:
+    """A claim row with an empty vector takes the vector its sentence was stored with earlier
+    in its article; where no earlier row of that article holds it (a row moved by hand), the
+    sentence is embedded again rather than the claim dropped."""
+    from newsprism.crosscheck.embed import HashEmbedder
+    from newsprism.encoders.packed import as_stored
+    from newsprism.stages.crosscheck import SAME_SENTENCE, load_index
+
+    embedder = HashEmbedder(dim=DIM)
+    sentence = "At least 82 were killed and more than 1,700 injured in Nairobi on Friday."
+    alone = "Officials said 40 people were hurt in Velmora on Monday."
+
+    def row(cid: str, article: str, text: str, vector: bytes) -> tuple[dict, str, bytes]:
+        data = {"id": cid, "article_id": article, "start": 0, "end": len(text), "text": text,
+                "kind": "numeric"}  # fmt: skip
+        return data, "g" + cid, vector
+
+    first = pack(embedder.encode([sentence])[0])
+    stored = [
+        row("c1", "a1", sentence, first),
+        row("c2", "a1", sentence, SAME_SENTENCE),
+        row("c3", "a2", alone, SAME_SENTENCE),  # its sentence stored nowhere before it
+    ]
+
+    class Rows:
+        def stored_claims(self):
+            return iter(stored)
+
+    index = load_index(Rows(), embedder)  # type: ignore[arg-type]
+    assert len(index) == 3
+    assert np.array_equal(index.vector_of("c2"), index.vector_of("c1"))
+    assert np.allclose(index.vector_of("c3"), as_stored(embedder.encode([alone]))[0])

@@ -42,16 +42,37 @@ class CrosscheckSummary:
     seconds: float = 0.0
 
 
+# A claim whose sentence an earlier claim of its article already stored the vector of keeps
+# this instead (two or three figures of one toll sentence share its vector): an empty value,
+# not NULL, which stays "no vector of this model".
+SAME_SENTENCE = b""
+
+
 def load_index(store: Store, embedder: Embedder | None = None) -> ClaimIndex:
     """The claim groups of the store, ready to take new claims."""
     index = ClaimIndex(embedder=embedder)
     claims, groups, vectors = [], [], []
+    # the vectors of the current article's sentences: its claims are stored one after another
+    article, sentences = None, {}
     for data, group_id, vector in store.stored_claims():
-        claims.append(Claim.from_dict(data))
+        claim = Claim.from_dict(data)
+        if claim.article_id != article:
+            article, sentences = claim.article_id, {}
+        if vector == SAME_SENTENCE:
+            vector = sentences.get(claim.meaning_text)  # None: embedded again below
+        else:
+            sentences.setdefault(claim.meaning_text, vector)
+        claims.append(claim)
         groups.append(group_id)
         vectors.append(vector)
     if claims:
         unpacked = [unpack(v, index.dim) for v in vectors]
+        if any(v is None for v in unpacked) and not all(v is None for v in unpacked):
+            # a claim whose sentence's vector is not found before it: embed those again
+            missing = [i for i, v in enumerate(unpacked) if v is None]
+            again = as_stored(index.embedder.encode([claims[i].meaning_text for i in missing]))
+            for i, v in zip(missing, again, strict=True):
+                unpacked[i] = v
         if all(v is not None for v in unpacked):
             matrix = np.vstack(unpacked)
         else:  # stored by another model: embed again, keep the groups
@@ -105,9 +126,12 @@ def add_articles(
         article = {**articles.get(row["id"], {}), **row}
         records = list(store.span_records(article_id=row["id"]))
         claims = {c.id: c for c in extract_claims(article, records)}
+        stored_sentences: set[str] = set()
         for change in index.add(list(claims.values()), {row["id"]: articles.get(row["id"], {})}):
             touched.add(change.group_id)
             c = claims[change.claim_id]
+            shared = c.meaning_text in stored_sentences
+            stored_sentences.add(c.meaning_text)
             rows.append(
                 {
                     "id": c.id,
@@ -117,7 +141,7 @@ def add_articles(
                     "text": c.text,
                     "kind": c.kind,
                     "group_id": change.group_id,
-                    "vector": pack(index.vector_of(c.id)),
+                    "vector": SAME_SENTENCE if shared else pack(index.vector_of(c.id)),
                     "data": json.dumps(stored_fields(c), ensure_ascii=False),
                 }
             )
