@@ -5,14 +5,14 @@
                              [--ptc DIR] [--keep] [--pages actor,place]
 
 A sample of real articles (../shared/data/ptc/train-articles) is analyzed once (cached in
-build/bench/web-seed-S.db). Its rows (articles, span records, claims and claim groups, stories,
-events) are then copied, as the claims benchmark does, until the store holds N articles: each
-copy gets new ids, one of 400 outlets and publication dates moved by days; actors and places
-stay shared, so the most-named actors grow with N (the slow case of an actor page). The full-
-text index is built as `analyze` builds it. Each page type is then requested through the app
-in-process (Starlette's TestClient: the app's own time, no network), on ids drawn at random;
-search draws words from the corpus's titles, with and without filters. The figures are the last
-lines printed.
+build/bench/web-seed-S-VERSIONS.db). Its rows (articles, span records, claims and claim groups,
+stories, events) are then copied, as the claims benchmark does, until the store holds N
+articles: each copy gets new ids, one of 400 outlets and publication dates moved by days; actors
+and places stay shared, so the most-named actors grow with N (the slow case of an actor page).
+The full-text index is built as `analyze` builds it. Each page type is then requested through
+the app in-process (Starlette's TestClient: the app's own time, no network), on ids drawn at
+random; search draws words from the corpus's titles, with and without filters. The figures are
+the last lines printed.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import argparse
 import json
 import random
 import shutil
+import sqlite3
 import statistics
 import sys
 import time
@@ -34,9 +35,11 @@ sys.path.insert(0, str(ROOT / "src"))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from newsprism import analyze  # noqa: E402
+from newsprism.stages.crosscheck import CROSSCHECK_VERSION  # noqa: E402
 from newsprism.store import open_store  # noqa: E402
 from newsprism.store import schema as s  # noqa: E402
 from newsprism.store.store import StoreError  # noqa: E402
+from newsprism.understand.article import UNDERSTAND_VERSION  # noqa: E402
 
 DEFAULT_PTC = ROOT.parent / "shared" / "data" / "ptc" / "train-articles"
 OUTLETS = 400
@@ -53,9 +56,16 @@ COPIED = [
 
 
 def seed_store(ptc: Path, sample: int) -> Path:
-    cached = ROOT / "build" / "bench" / f"web-seed-{sample}.db"
+    """The sample analyzed by this version (cached by the versions of its stages; a cache an
+    older layout wrote, with span ids stored, is analyzed again: its rows would not copy)."""
+    versions = f"u{UNDERSTAND_VERSION}-c{CROSSCHECK_VERSION}"
+    cached = ROOT / "build" / "bench" / f"web-seed-{sample}-{versions}.db"
     if cached.exists():
-        return cached
+        with sqlite3.connect(cached) as db:
+            columns = {r[1] for r in db.execute("PRAGMA table_info(span_record)")}
+        if columns and "id" not in columns:
+            return cached
+        cached.unlink()
     files = sorted(ptc.glob("*.txt"))
     random.Random(11).shuffle(files)
     folder = ROOT / "build" / "bench" / f"web-seed-{sample}"

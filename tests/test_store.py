@@ -189,12 +189,14 @@ def test_a_store_from_before_an_index_was_added_gets_it(tmp_path: Path) -> None:
         conn.execute("DROP INDEX ix_span_record_entity")  # with the one it replaced
         conn.execute("CREATE INDEX ix_span_record_entity_article ON span_record "
                      "(entity_id, article_id)")  # fmt: skip
+        conn.execute("CREATE INDEX ix_span_record_type ON span_record (type)")  # retired too
     open_store(db, existing=True).close()
     with sqlite3.connect(db) as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         plan = " ".join(str(r) for r in conn.execute(
             "EXPLAIN QUERY PLAN SELECT article_id FROM span_record WHERE entity_id = 'actor:1'"))
     assert "ix_span_record_entity" in names and "ix_span_record_entity_article" not in names
+    assert "ix_span_record_type" not in names
     assert "COVERING INDEX ix_span_record_entity" in plan  # no row read
 
 

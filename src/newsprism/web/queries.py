@@ -48,10 +48,11 @@ STORY_ACTORS = 8  # actors whose naming by each of a story's outlets is shown
 CHART_ARTICLES = 5000  # the home page's articles-per-day chart reads the latest this many stored
 
 def _of_type(*kinds: str) -> Any:
-    """span_record.type is one of `kinds`, in a form no index on type can serve. Stores are
-    never ANALYZEd, and without statistics SQLite prefers ix_span_record_type (every span of
-    that type in the corpus: 1.5 s for an outlet's profile at 100,000 articles) to the article
-    or entity index that bounds the query."""
+    """span_record.type is one of `kinds`, in a form no index on type can serve. Without
+    statistics SQLite preferred the index on type that stores had before (every span of that
+    type in the corpus: 1.5 s for an outlet's profile at 100,000 articles) to the article or
+    entity index that bounds the query. Stores drop that index when opened
+    (schema.RETIRED_INDEXES); the form keeps any such plan away."""
     return func.coalesce(span_record.c.type, "").in_(kinds)
 
 
