@@ -30,7 +30,6 @@ ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 metadata = MetaData()
-# Indexes the schema had and replaced: a store that has one drops it on opening.
 # Indexes a store written before has and this version drops when it opens the store:
 # ix_span_record_entity_article is now ix_span_record_entity, partial; ix_span_record_type
 # bounded no query (every query on records is by article or entity; the web app's are written
