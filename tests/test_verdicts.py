@@ -219,6 +219,30 @@ def test_a_verdict_on_a_group_of_thousands_stays_fast() -> None:
     assert judged.verdict == "corroborated" and judged.independent_outlets == 300
 
 
+def test_a_corroborated_group_is_stated_by_what_corroborates_it() -> None:
+    """A group may hold a related sentence that arrived first ("Paddock checked in on the
+    28th") beside the two reports that agree ("Paddock shot the guard before he opened fire"):
+    the evidence that corroborates comes first, and the first of it states the group."""
+    from newsprism.crosscheck import Claim, verdict
+    from newsprism.crosscheck.matching import ClaimGroup
+
+    def act(cid: str, article: str, text: str) -> Claim:
+        return Claim(id=cid, article_id=article, start=0, end=len(text), text=text,
+                     kind="event", subject="actor:000001", actions=("shoot",))  # fmt: skip
+
+    checked_in = act("c1", "a1", "Velm checked in at the hotel on the 28th, police said.")
+    shot = act("c2", "a2", "Velm shot the guard six minutes before he opened fire.")
+    shot_too = act("c3", "a3", "Velm had already shot the guard before he opened fire.")
+    articles = {a: {"id": a, "outlet": f"Outlet {a}"} for a in ("a1", "a2", "a3")}
+
+    def alike(a: Claim, b: Claim) -> float:
+        return 0.9 if {a.id, b.id} == {"c2", "c3"} else 0.2
+
+    judged = verdict(ClaimGroup("g", "event", [checked_in, shot, shot_too]), articles, alike)
+    assert judged.verdict == "corroborated" and judged.independent_outlets == 2
+    assert [e.claim_id for e in judged.for_evidence] == ["c2", "c3", "c1"]
+
+
 def _figure(
     cid: str, article: str, text: str, value: float, **fields: Any
 ) -> Any:

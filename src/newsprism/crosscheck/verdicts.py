@@ -198,6 +198,12 @@ def verdict(
     shown = cluster if corroborating else supporting
     labels = report_labels(shown, key, articles)
     evidence = _evidence_maker(articles)
+    if corroborating:
+        # the statements that corroborate come first: the first of them states the group, not
+        # whichever related sentence of the group arrived first ("Paddock checked in on the
+        # 28th" heading a group corroborated by two reports that he shot the guard first)
+        in_cluster = {c.id for c in cluster}
+        supporting = cluster + [c for c in supporting if c.id not in in_cluster]
     common = {
         "group_id": group.id,
         "independent_outlets": len(labels),
