@@ -166,8 +166,6 @@ def grow(db: Path | str, articles: int) -> None:
                     for c in columns:
                         if new.get(c):
                             new[c] = ids.get(new[c], new[c])
-                    if table is s.span_record:  # a seed store written with span ids
-                        new.pop("id", None)
                     if table is s.article:
                         n = len(rows)
                         new["outlet_id"] = f"outlet-{(copy * 37 + n) % OUTLETS:03d}"

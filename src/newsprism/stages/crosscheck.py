@@ -67,17 +67,14 @@ def load_index(store: Store, embedder: Embedder | None = None) -> ClaimIndex:
         vectors.append(vector)
     if claims:
         unpacked = [unpack(v, index.dim) for v in vectors]
-        if any(v is None for v in unpacked) and not all(v is None for v in unpacked):
-            # a claim whose sentence's vector is not found before it: embed those again
-            missing = [i for i, v in enumerate(unpacked) if v is None]
+        # vectors another model stored, or a sentence's vector not found before its claim:
+        # embedded again, the groups kept
+        missing = [i for i, v in enumerate(unpacked) if v is None]
+        if missing:
             again = as_stored(index.embedder.encode([claims[i].meaning_text for i in missing]))
             for i, v in zip(missing, again, strict=True):
                 unpacked[i] = v
-        if all(v is not None for v in unpacked):
-            matrix = np.vstack(unpacked)
-        else:  # stored by another model: embed again, keep the groups
-            matrix = as_stored(index.embedder.encode([c.meaning_text for c in claims]))
-        index.restore(claims, groups, matrix)
+        index.restore(claims, groups, np.vstack(unpacked))
     return index
 
 

@@ -139,8 +139,9 @@ def _mostly_placed(doc, name: str, places: set[int]) -> bool:
 # Nouns for a place or a part of it: after them "of" makes a name a place's as "in" does ("the
 # suburbs of Aleppo", "north of Manbij", "the mayor of Kobani"); "of" alone does not ("eight
 # years of Obama").
-_PLACE_PARTS = _PLACE_NOUNS | {
-    "suburb", "streets", "centre", "center", "heart", "north", "south", "east", "west",
+_COMPASS = {"north", "south", "east", "west"}
+_PLACE_PARTS = _PLACE_NOUNS | _COMPASS | {
+    "suburb", "streets", "centre", "center", "heart",
     "northeast", "northwest", "southeast", "southwest", "port", "residents", "mayor", "governor",
     "environs", "edge", "gates", "ruins",
 }  # fmt: skip
@@ -285,9 +286,6 @@ def _mostly_people(doc) -> set[str]:
         elif ent.label_ in PLACE_LABELS:
             votes[ent.text] -= 1
     return {name for name, v in votes.items() if v > 0}
-
-
-_COMPASS = {"north", "south", "east", "west"}
 
 
 def _hamlet_for_a_location(ent, gazetteer: Gazetteer) -> bool:
