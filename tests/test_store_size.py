@@ -236,6 +236,33 @@ def test_claim_groups_keep_claim_ids_and_stances_and_export_whole_evidence(
         assert corpus.claims() == groups
 
 
+def test_a_group_whose_claim_is_gone_reads_every_evidence_field_and_its_page_shows(
+    examples_db: Path, tmp_path: Path
+) -> None:
+    """A group's evidence is read from its claims: where a claim row is missing (a store cut
+    by hand, a copy of part of one), the entry keeps the export's fields, empty, and the web
+    page says so instead of failing."""
+    from starlette.testclient import TestClient
+
+    from newsprism.store.claims import EVIDENCE_FIELDS
+    from newsprism.web import create_app
+
+    db = tmp_path / "cut.db"
+    shutil.copy(examples_db, db)
+    with sqlite3.connect(db) as conn:
+        group_id, data = conn.execute("SELECT id, data FROM claim_group LIMIT 1").fetchone()
+        gone = json.loads(data)["evidence"][0]["claim_id"]
+        conn.execute("DELETE FROM claim WHERE id = ?", (gone,))
+    with open_corpus(db) as corpus:
+        (group,) = [g for g in corpus.claims() if g["id"] == group_id]
+    (entry,) = [e for e in group["evidence"] if e["claim_id"] == gone]
+    assert list(entry) == list(EVIDENCE_FIELDS)
+    assert entry["article_id"] is None and entry["text"] is None
+    with TestClient(create_app(db)) as client:
+        page = client.get(f"/claim/{group_id}")
+    assert page.status_code == 200 and "no longer in the store" in page.text
+
+
 def test_a_signature_takes_four_bytes_a_value_and_one_stored_at_eight_still_matches() -> None:
     from newsprism.ingest.dedupe import NUM_PERM, NearDuplicateIndex, signature
 

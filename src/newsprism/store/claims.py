@@ -98,9 +98,10 @@ def complete_groups(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[s
 
 def _whole(evidence: dict[str, Any], found: dict[str, Any] | None) -> dict[str, Any]:
     """An evidence entry with what its claim and article say, in the export's order. A store
-    written before kept every field but the text: those are kept as they were."""
+    written before kept every field but the text: those are kept as they were. A claim no
+    longer stored leaves the fields it would give empty, never missing."""
     if found is None:
-        return {**evidence, "text": None}
+        return {k: evidence.get(k) for k in EVIDENCE_FIELDS}
     fields = found["fields"]
     day = str(found["published"])[:10] if found["published"] else None
     derived = {**fields, **found, "published": day, "claim_id": found["id"]}
