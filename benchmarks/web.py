@@ -47,23 +47,33 @@ OUTLETS = 400
 COPIED = [
     (s.article, ("id", "duplicate_of")), (s.sighting, ("article_id",)),
     (s.published_inference, ("article_id",)), (s.understood, ("article_id",)),
-    (s.span_record, ("article_id",)), (s.claim, ("id", "article_id", "group_id")),
+    (s.span_record, ()), (s.claim, ("id", "article_id", "group_id")),
     (s.claim_group, ("id",)), (s.crosschecked, ("article_id",)),
     (s.story_member, ("article_id", "story_id")), (s.story, ("id",)),
     (s.timeline_event, ("id", "story_id")), (s.timelined, ("article_id", "story_id")),
     (s.event_entity, ("event_id", "story_id")),
 ]  # fmt: skip
+# span_record names its article by seq, which each copy's articles get anew from the server
+
+
+def seqs_of(conn: Any, ids: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for n in range(0, len(ids), 500):
+        query = select(s.article.c.id, s.article.c.seq).where(s.article.c.id.in_(ids[n:n + 500]))
+        found.update({r.id: r.seq for r in conn.execute(query)})
+    return found
 
 
 def seed_store(ptc: Path, sample: int) -> Path:
     """The sample analyzed by this version (cached by the versions of its stages; a cache an
-    older layout wrote, with span ids stored, is analyzed again: its rows would not copy)."""
+    older layout wrote, span rows keyed by article id, is analyzed again: its rows would not
+    copy)."""
     versions = f"u{UNDERSTAND_VERSION}-c{CROSSCHECK_VERSION}"
     cached = ROOT / "build" / "bench" / f"web-seed-{sample}-{versions}.db"
     if cached.exists():
         with sqlite3.connect(cached) as db:
             columns = {r[1] for r in db.execute("PRAGMA table_info(span_record)")}
-        if columns and "id" not in columns:
+        if columns and "article_seq" in columns:
             return cached
         cached.unlink()
     files = sorted(ptc.glob("*.txt"))
@@ -98,12 +108,21 @@ def copy_seed(seed: Path, url: str) -> None:
                 conn.execute(table.delete())
     source = open_store(seed, existing=True)
     with source.engine.connect() as src, target.engine.begin() as dst:
-        for table in s.metadata.sorted_tables:
+        id_of: dict[int, str] = {}
+        new_seq: dict[str, int] = {}
+        for table in sorted(s.metadata.sorted_tables, key=lambda t: t is not s.article):
             rows = [dict(r._mapping) for r in src.execute(select(table))]
             for row in rows:
-                row.pop("seq", None)
+                if table is s.article:
+                    id_of[row.pop("seq")] = row["id"]
+                elif table is s.span_record:
+                    row["article_seq"] = new_seq[id_of[row["article_seq"]]]
+                else:
+                    row.pop("seq", None)
             if rows:
                 dst.execute(target._insert_ignore(table), rows)
+            if table is s.article:
+                new_seq = seqs_of(dst, list(id_of.values()))
     source.close()
     target.close()
 
@@ -135,6 +154,7 @@ def grow(db: Path | str, articles: int) -> None:
     with store.engine.connect() as conn:
         seed = {t.name: [dict(r._mapping) for r in conn.execute(select(t))] for t, _ in COPIED}
     have = len(seed["article"])
+    id_of = {a["seq"]: a["id"] for a in seed["article"]}
     known = set()
     for table, columns in COPIED:
         for row in seed[table.name]:
@@ -154,9 +174,14 @@ def grow(db: Path | str, articles: int) -> None:
         take = seed["article"][: articles - have]
         kept = {a["id"] for a in take}
         with store.engine.begin() as conn:
+            new_seq: dict[str, int] = {}
             for table, columns in COPIED:
                 rows = []
                 for row in seed[table.name]:
+                    if table is s.span_record:
+                        if id_of[row["article_seq"]] not in kept:
+                            continue
+                        row = {**row, "article_seq": new_seq[ids[id_of[row["article_seq"]]]]}
                     if "article_id" in row and row["article_id"] not in kept:
                         continue
                     if table is s.article and row["id"] not in kept:
@@ -175,6 +200,8 @@ def grow(db: Path | str, articles: int) -> None:
                     rows.append(new)
                 if rows:
                     conn.execute(insert(table), rows)
+                if table is s.article:
+                    new_seq = seqs_of(conn, [r["id"] for r in rows])
         have += len(take)
         if copy % 50 == 0:
             print(f"  {have:,} articles ({time.perf_counter() - started:.0f} s)", flush=True)

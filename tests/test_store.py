@@ -188,13 +188,13 @@ def test_a_store_from_before_an_index_was_added_gets_it(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:  # as a store made before the index was in the schema,
         conn.execute("DROP INDEX ix_span_record_entity")  # with the one it replaced
         conn.execute("CREATE INDEX ix_span_record_entity_article ON span_record "
-                     "(entity_id, article_id)")  # fmt: skip
+                     "(entity_id, article_seq)")  # fmt: skip
         conn.execute("CREATE INDEX ix_span_record_type ON span_record (type)")  # retired too
     open_store(db, existing=True).close()
     with sqlite3.connect(db) as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         plan = " ".join(str(r) for r in conn.execute(
-            "EXPLAIN QUERY PLAN SELECT article_id FROM span_record WHERE entity_id = 'actor:1'"))
+            "EXPLAIN QUERY PLAN SELECT article_seq FROM span_record WHERE entity_id = 'actor:1'"))
     assert "ix_span_record_entity" in names and "ix_span_record_entity_article" not in names
     assert "ix_span_record_type" not in names
     assert "COVERING INDEX ix_span_record_entity" in plan  # no row read
@@ -252,10 +252,10 @@ def test_planner_statistics_follow_the_store_as_it_grows(tmp_path: Path) -> None
     analyze(source, db=db, workers=1).close()
     with sqlite3.connect(db) as conn:  # another writer grows the store tenfold
         conn.execute("ANALYZE")
-        for copy in range(10):
-            conn.execute("INSERT INTO span_record SELECT type, article_id || ?, start, "
+        for copy in range(1, 11):
+            conn.execute("INSERT INTO span_record SELECT article_seq + ?, ordinal, type, start, "
                          "\"end\", text, entity_id, value, lat, lon, data FROM span_record "
-                         "WHERE article_id NOT LIKE '%~%'", (f"~{copy}",))
+                         "WHERE article_seq < 1000", (1000 * copy,))
     store = open_store(db, existing=True)
     try:
         store.refresh_statistics()
@@ -263,6 +263,39 @@ def test_planner_statistics_follow_the_store_as_it_grows(tmp_path: Path) -> None
         store.close()
     with sqlite3.connect(db) as conn:
         stat = conn.execute("SELECT stat FROM sqlite_stat1 WHERE idx = "
-                            "'ix_span_record_article'").fetchone()[0]
-        rows = conn.execute("SELECT count(*) FROM span_record").fetchone()[0]
+                            "'ix_span_record_entity'").fetchone()[0]
+        rows = conn.execute("SELECT count(*) FROM span_record WHERE entity_id IS NOT NULL"
+                            ).fetchone()[0]  # fmt: skip
     assert int(stat.split()[0]) == rows
+
+
+def test_a_store_whose_records_name_articles_by_id_is_rekeyed_when_opened(
+    db_target: str, tmp_path: Path
+) -> None:
+    """Span rows keyed by the article's 32-character id (as stores were written until
+    span_table) are rewritten once, in one transaction, the same records in the same order."""
+    source = tmp_path / "floods.jsonl"
+    source.write_text("".join(json.dumps({
+        "id": f"flood-{i}", "title": f"Flood in Riverton {i}", "outlet": "Valley Post",
+        "published": f"2024-05-0{1 + i}",
+        "text": f"Floods in Riverton killed {i + 3} people on Monday, Mayor Ann Lee said. "
+                "Rescue teams from Hillford arrived on Tuesday.",
+    }) + "\n" for i in range(3)), encoding="utf-8")
+    with analyze(source, db=db_target, workers=1) as corpus:
+        before = {kind: corpus.records(kind) for kind in ("mention", "place", "timeref")}
+        with corpus.store.engine.begin() as conn:  # back to the layout of a store written before
+            for statement in (
+                "CREATE TABLE span_old AS SELECT s.type, a.id AS article_id, s.start, s.\"end\", "
+                "s.text, s.entity_id, s.value, s.lat, s.lon, s.data FROM span_record s "
+                "JOIN article a ON a.seq = s.article_seq ORDER BY s.article_seq, s.ordinal",
+                "DROP TABLE span_record",
+                "ALTER TABLE span_old RENAME TO span_record",
+                "CREATE INDEX ix_span_record_article ON span_record (article_id)",
+            ):
+                conn.exec_driver_sql(statement)
+    assert all(before.values())
+    with open_corpus(db_target) as reopened:
+        assert {kind: reopened.records(kind) for kind in before} == before
+        with reopened.store.engine.connect() as conn:
+            keys = conn.exec_driver_sql("SELECT count(DISTINCT article_seq) FROM span_record")
+            assert keys.scalar() == 3

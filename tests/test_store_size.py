@@ -205,49 +205,77 @@ def test_rows_of_every_layout_read_back_and_an_unknown_layout_says_what_to_do() 
         read_record(unknown)
 
 
-def _legacy_copy(db: Path, to: Path) -> None:
-    """`db` as a store written before span ids were computed: span_record with an id column,
-    its primary key, holding the ids the records read back with."""
-    from newsprism.store.span_codec import read_record
+def _legacy_copy(db: Path, to: Path, with_ids: bool) -> None:
+    """`db` as a store written before span rows named their article by seq: span_record keyed by
+    article id, its own index on it, each row's fields as a JSON object, and (`with_ids`, older
+    still) each record's id in a column, the primary key."""
+    from newsprism.store.span_codec import data_fields, read_record
 
     shutil.copy(db, to)
     with sqlite3.connect(to) as conn:
         conn.row_factory = sqlite3.Row
-        rows = [dict(r) for r in conn.execute("SELECT * FROM span_record")]
+        rows = [dict(r) for r in conn.execute(
+            "SELECT s.*, a.id AS article_id FROM span_record s JOIN article a "
+            "ON a.seq = s.article_seq ORDER BY s.article_seq, s.ordinal")]  # fmt: skip
         conn.execute("DROP TABLE span_record")
         conn.execute(
-            'CREATE TABLE span_record (id VARCHAR(40) PRIMARY KEY, type VARCHAR(16) NOT NULL, '
-            'article_id VARCHAR(64) NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, '
-            "text TEXT NOT NULL, entity_id VARCHAR(64), value TEXT, lat FLOAT, lon FLOAT, "
-            "data TEXT NOT NULL)"
+            f"CREATE TABLE span_record ({'id VARCHAR(40) PRIMARY KEY, ' if with_ids else ''}"
+            "type VARCHAR(16) NOT NULL, article_id VARCHAR(64) NOT NULL, start INTEGER NOT NULL, "
+            '"end" INTEGER NOT NULL, text TEXT NOT NULL, entity_id VARCHAR(64), value TEXT, '
+            "lat FLOAT, lon FLOAT, data TEXT NOT NULL)"
         )
+        conn.execute("CREATE INDEX ix_span_record_article ON span_record (article_id)")
+        conn.execute("CREATE INDEX ix_span_record_entity ON span_record (entity_id, article_id) "
+                     "WHERE entity_id IS NOT NULL")  # fmt: skip
         conn.executemany(
-            "INSERT INTO span_record VALUES (:id, :type, :article_id, :start, :end, :text, "
-            ":entity_id, :value, :lat, :lon, :data)",
-            [{**r, "id": read_record(r)["id"]} for r in rows],
-        )
+            f"INSERT INTO span_record VALUES ({':id, ' if with_ids else ''}:type, :article_id, "
+            ":start, :end, :text, :entity_id, :value, :lat, :lon, :data)",
+            [{**r, "id": read_record(r)["id"],
+              "data": json.dumps(data_fields(r["type"], r["data"]))} for r in rows],
+        )  # fmt: skip
 
 
-def test_a_store_written_with_span_ids_reads_the_same_and_takes_new_articles(
-    examples_dir: Path, tmp_path: Path
+@pytest.mark.parametrize("with_ids", [False, True], ids=["keyed-by-article-id", "with-span-ids"])
+def test_a_store_written_before_is_rekeyed_on_opening_reads_the_same_and_grows_the_same(
+    examples_dir: Path, tmp_path: Path, with_ids: bool
 ) -> None:
     files = sorted(p for p in examples_dir.rglob("*") if p.is_file())
     first = tmp_path / "first.db"
     with analyze(files[: len(files) // 2], db=first, workers=1):
         pass
     old = tmp_path / "old.db"
-    _legacy_copy(first, old)
+    _legacy_copy(first, old, with_ids)
     with open_corpus(first) as new_format, open_corpus(old) as old_format:
-        assert old_format.records("mention") == new_format.records("mention")
-    # both grow by the other half: the same records, the old store's ids in its column
+        for kind in ("mention", "place", "timeref", "label"):
+            assert old_format.records(kind) == new_format.records(kind)
+    with sqlite3.connect(old) as conn:
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(span_record)")}
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        leftover = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = "
+                                "'span_record_rekeyed'").fetchone()[0]  # fmt: skip
+    assert {"article_seq", "ordinal"} <= columns and not {"id", "article_id"} & columns
+    assert "ix_span_record_article" not in indexes and not leftover
+    # both grow by the other half: the same records
     with analyze(examples_dir, db=first, workers=1) as grown:
         expected = {kind: grown.records(kind) for kind in ("mention", "timeref", "attribution")}
     with analyze(examples_dir, db=old, workers=1) as grown_old:
         for kind, records in expected.items():
             assert grown_old.records(kind) == records
-    with sqlite3.connect(old) as conn:
-        stored = {r[0] for r in conn.execute("SELECT id FROM span_record WHERE type='mention'")}
-    assert stored == {r["id"] for r in expected["mention"]}
+
+
+def test_span_rows_name_their_article_by_seq_and_lie_together(examples_db: Path) -> None:
+    """No index of their own for reading an article's records: the table is keyed by
+    (article_seq, ordinal), and reading one article's records walks that key alone."""
+    with sqlite3.connect(examples_db) as conn:
+        indexes = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='span_record'")}
+        plan = " ".join(str(r) for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT s.* FROM span_record s JOIN article a "
+            "ON a.seq = s.article_seq WHERE a.id = 'x'"))  # fmt: skip
+        widths = conn.execute("SELECT DISTINCT typeof(article_seq) FROM span_record").fetchall()
+    assert "ix_span_record_article" not in indexes
+    assert "PRIMARY KEY (article_seq=?)" in plan, plan
+    assert widths == [("integer",)]
 
 
 def test_claim_groups_keep_claim_ids_and_stances_and_export_whole_evidence(

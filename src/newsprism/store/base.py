@@ -20,8 +20,6 @@ class StoreBase:
 
     engine: Engine
     dialect: str
-    # a store written before span record ids were computed on reading keeps them in a column
-    span_ids_stored: bool = False
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select, update
 
 from newsprism.store.base import StoreBase, chunked
 from newsprism.store.schema import claim, claim_group, entity, span_record, timelined
-from newsprism.store.span_codec import read_record
+from newsprism.store.span_codec import in_text_order, read_record, span_select
 from newsprism.store.understanding import update_span
 
 
@@ -31,11 +31,7 @@ class CorrectionRecords(StoreBase):
     def spans_of_entity(self, entity_id: str) -> list[dict[str, Any]]:
         """Every span record (mention, label, attribution) linked to the entity, decoded, in
         article and text order."""
-        query = (
-            select(span_record)
-            .where(span_record.c.entity_id == entity_id)
-            .order_by(span_record.c.article_id, span_record.c.start)
-        )
+        query = in_text_order(span_select(span_record.c.entity_id == entity_id))
         with self.engine.connect() as conn:
             return [read_record(r._mapping) for r in conn.execute(query)]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -13,6 +11,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -35,6 +34,7 @@ metadata = MetaData()
 # bounded no query (every query on records is by article or entity; the web app's are written
 # so that no index on type can serve them) and cost 2 KB an article.
 RETIRED_INDEXES = ("ix_span_record_entity_article", "ix_span_record_type")
+# (ix_span_record_article went with the table keyed by article id it indexed: see span_table.)
 
 meta = Table(
     "meta",
@@ -128,12 +128,22 @@ source_file = Table(
 # One table for every span-based record (mention, place, timeref, quantity, attribution, label,
 # technique, action): they share the evidence span and are read back per article or per type.
 # The fields the export contract names (value, lat, lon, entity) are columns, so SQL can filter
-# on them; the rest of each record is a JSON object in `data`, its default values left out. A
-# record's id is computed from the row (store/span_codec.py), not stored.
-def _span_columns() -> list[Column[Any]]:
-    return [
+# on them; the rest of each record is JSON in `data`, its default values left out. A record's id
+# is computed from the row (store/span_codec.py), not stored.
+#
+# A row names its article by the article's `seq`, and its key is (article_seq, ordinal): the
+# records of an article lie together (SQLite: a table without rowid, clustered on its key), so
+# that no index of their own is needed to read them by article, and each row and the entity
+# index hold a small integer rather than the article's 32-character id. Readers join `article`
+# for the id (span_select). That was 10 KB an article of the 72 (issue 21). A store written
+# before, keyed by article id, is rewritten so once when opened (store.Store._rekey_spans).
+def span_table(name: str, meta: MetaData) -> Table:
+    return Table(
+        name,
+        meta,
+        Column("article_seq", Integer, nullable=False),  # article.seq
+        Column("ordinal", Integer, nullable=False),  # the record's place in its article's batch
         Column("type", String(16), nullable=False),
-        Column("article_id", String(64), nullable=False),
         Column("start", Integer, nullable=False),
         Column("end", Integer, nullable=False),
         Column("text", Text, nullable=False),
@@ -142,22 +152,18 @@ def _span_columns() -> list[Column[Any]]:
         Column("lat", Float),
         Column("lon", Float),
         Column("data", Text, nullable=False),
-    ]
+        PrimaryKeyConstraint("article_seq", "ordinal"),
+        sqlite_with_rowid=False,
+    )
 
 
-span_record = Table("span_record", metadata, *_span_columns())
-# A store written before kept each record's id in a column, the primary key: such a store is
-# written through this table (its own metadata: never created).
-legacy_span_record = Table(
-    "span_record", MetaData(), Column("id", String(40), primary_key=True), *_span_columns()
-)
-Index("ix_span_record_article", span_record.c.article_id)
+span_record = span_table("span_record", metadata)
 # entity first, then the article: "articles that mention X" is read from the index alone (an
 # actor or place page at 100k articles: 616 -> 185 ms for an actor named 100,000 times). Only
 # the records of an entity: two in five (dates, figures, techniques) have none, and a query
 # for an entity's records implies `entity_id IS NOT NULL`, which both databases see.
 ENTITY_CONDITION = "entity_id IS NOT NULL"
-Index("ix_span_record_entity", span_record.c.entity_id, span_record.c.article_id,
+Index("ix_span_record_entity", span_record.c.entity_id, span_record.c.article_seq,
       sqlite_where=text(ENTITY_CONDITION), postgresql_where=text(ENTITY_CONDITION))  # fmt: skip
 # An actor's labels (its naming-matrix row) among its mentions: 1,667 labels of 131,693 records
 # for an actor named in 3,000 of 100k articles, which the entity index alone makes a scan of all

@@ -230,7 +230,7 @@ class SearchIndex(StoreBase):
         if not query and entity_id is not None and len(where) == 1:
             # "articles that name X" alone is counted from the entity index, without a probe
             # per article: 190 -> 18 ms for an actor named in 3,000 of 100k articles
-            counting = ("SELECT count(*) FROM (SELECT DISTINCT article_id FROM span_record "
+            counting = ("SELECT count(*) FROM (SELECT DISTINCT article_seq FROM span_record "
                         "WHERE entity_id = :entity_id LIMIT :cap) AS found")  # fmt: skip
         with self.engine.connect() as conn:
             if query and self.dialect == "postgresql":
@@ -286,6 +286,7 @@ class SearchIndex(StoreBase):
                     "LIMIT :n) AS m"), {"e": entity_id, "n": FREQUENT_MENTIONS},
             ).scalar_one()  # fmt: skip
         if mentions < FREQUENT_MENTIONS:
-            return "a.id IN (SELECT s.article_id FROM span_record s WHERE s.entity_id = :entity_id)"
+            return ("a.seq IN (SELECT s.article_seq FROM span_record s "
+                    "WHERE s.entity_id = :entity_id)")  # fmt: skip
         return ("EXISTS (SELECT 1 FROM span_record s WHERE s.entity_id = :entity_id "
-                "AND s.article_id = a.id)")  # fmt: skip
+                "AND s.article_seq = a.seq)")  # fmt: skip

@@ -9,7 +9,8 @@ what is exported does not change. What it keeps is written by position, `[layout
 the field names spelled once in span_layouts.py rather than in every row; a row of a layout not
 registered there, or of a store written before, is a JSON object and reads the same.
 
-A store written before keeps its `id` column, and gets the id written there (`legacy` below).
+A row names its article by the article's seq (schema.span_table): span_select reads rows with
+the article's id joined back, as read_record takes them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from sqlalchemy import Select, select
+
+from newsprism.store.schema import article, span_record
 from newsprism.store.span_layouts import LAYOUTS
 from newsprism.understand.components import COMPONENTS
 
@@ -37,6 +41,24 @@ _SKIP = ("start", "end", "text")  # columns, never in `data`
 COPIED_COLUMNS: dict[str, dict[str, str]] = {
     "mention": {"name": "text", "name_start": "start", "name_end": "end"},
 }
+
+
+def span_select(*where: Any) -> Select[Any]:
+    """Span rows with their article's id (`article_id`), under `where` (conditions on
+    span_record's columns or on the article's): what read_record reads."""
+    s = span_record.c
+    return (
+        select(s.type, article.c.id.label("article_id"), s.start, s.end, s.text, s.entity_id,
+               s.value, s.lat, s.lon, s.data, s.article_seq, s.ordinal)
+        .join_from(span_record, article, article.c.seq == s.article_seq)
+        .where(*where)
+    )  # fmt: skip
+
+
+def in_text_order(query: Select[Any]) -> Select[Any]:
+    """Rows in article and text order: by article id, then offset, then as written."""
+    s = span_record.c
+    return query.order_by(article.c.id, s.start, s.ordinal)
 
 
 def record_id(kind: str, article_id: str, start: int, end: int, extra: str = "") -> str:
@@ -172,12 +194,12 @@ def _reading(kind: str) -> tuple[tuple[str, Any, bool, str | None], ...]:
     )  # fmt: skip
 
 
-def stored_row(row: Mapping[str, Any], legacy: bool = False) -> dict[str, Any]:
+def stored_row(row: Mapping[str, Any], article_seq: int, ordinal: int) -> dict[str, Any]:
     """A linked span row (link/span_rows.py: id, columns and the record's fields as JSON) as
-    the store keeps it: no id unless the store is `legacy` (has an id column), `data`
-    compacted."""
-    out = {k: v for k, v in row.items() if k != "id" or legacy}
-    out["data"] = stored_data(row, json.loads(row["data"]))
+    the store keeps it: its article by seq, no id, `data` compacted."""
+    out = {k: v for k, v in row.items() if k not in ("id", "article_id")}
+    data = stored_data(row, json.loads(row["data"]))
+    out.update(article_seq=article_seq, ordinal=ordinal, data=data)
     return out
 
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Engine, create_engine, event, inspect, select
+from sqlalchemy import Column, Engine, MetaData, create_engine, event, inspect, select
 from sqlalchemy import text as sql
 from sqlalchemy.exc import DBAPIError
 
@@ -74,8 +74,45 @@ class Store(
                 if not _lost_race(exc) or attempt == CREATE_ATTEMPTS - 1:
                     raise
         self._add_new_columns()
+        self._rekey_spans()
         self._add_new_indexes()
-        self.span_ids_stored = "id" in self._column_names(schema.span_record.name)
+
+    def _rekey_spans(self) -> None:
+        """A store written before span rows named their article by its seq (schema.span_table)
+        has them rewritten so, in one transaction: the same records, each article's in the
+        order they were written (by rowid; PostgreSQL by offset, as it read them before), a
+        stored record id dropped (it is the one computed on reading). Once, when opened; two
+        runs opening it at once take turns, and the second finds it done."""
+        if "article_seq" in self._column_names(schema.span_record.name):
+            return
+        written = "s.rowid" if self.dialect == "sqlite" else 's.start, s."end", s.type'
+        fresh = schema.span_table("span_record_rekeyed", MetaData())
+        columns = 'type, start, "end", text, entity_id, value, lat, lon, data'
+        copy = (
+            f"INSERT INTO span_record_rekeyed (article_seq, ordinal, {columns}) "
+            "SELECT a.seq, ROW_NUMBER() OVER (PARTITION BY s.article_id ORDER BY "
+            f"s.start, {written}) - 1, "
+            + ", ".join(f"s.{c.strip()}" for c in columns.split(","))
+            + " FROM span_record s JOIN article a ON a.id = s.article_id"
+        )
+        try:
+            with self.engine.begin() as conn:
+                # the write lock first: DDL alone would not open SQLite's transaction
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if self.dialect == "sqlite"
+                                     else "LOCK TABLE span_record IN ACCESS EXCLUSIVE MODE")
+                if "article_seq" in {c["name"] for c in inspect(conn).get_columns("span_record")}:
+                    return
+                conn.exec_driver_sql("DROP TABLE IF EXISTS span_record_rekeyed")
+                fresh.create(conn)
+                conn.exec_driver_sql(copy)
+                conn.exec_driver_sql("DROP TABLE span_record")
+                conn.exec_driver_sql("ALTER TABLE span_record_rekeyed RENAME TO span_record")
+        except DBAPIError as exc:
+            if "article_seq" not in self._column_names(schema.span_record.name):
+                raise StoreError(
+                    f"{self.url}: its records could not be rewritten in this version's form "
+                    f"({in_one_line(exc)}); nothing was changed, open it again"
+                ) from exc
 
     def _check_schema_version(self) -> None:
         with self.engine.begin() as conn:

@@ -5,6 +5,7 @@ publication dates inferred for articles without one."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -17,12 +18,17 @@ from newsprism.store.base import StoreBase, chunked
 from newsprism.store.schema import (
     article,
     entity,
-    legacy_span_record,
     published_inference,
     span_record,
     understood,
 )
-from newsprism.store.span_codec import SPAN_RECORD_FIELDS, read_record, stored_row
+from newsprism.store.span_codec import (
+    SPAN_RECORD_FIELDS,
+    in_text_order,
+    read_record,
+    span_select,
+    stored_row,
+)
 
 __all__ = ["SPAN_RECORD_FIELDS", "UnderstandingRecords"]
 
@@ -31,17 +37,29 @@ def update_span(conn: Connection, record: dict[str, Any], **values: Any) -> None
     """Change one stored span record (a record as read_record gives it): the row is found by
     its article, type and offsets, and among rows on the same span (a quote's two speakers, a
     headline's record) by the id its fields give."""
-    where = (
-        span_record.c.article_id == record["article_id"],
+    query = span_select(
+        article.c.id == record["article_id"],
         span_record.c.type == record["type"],
         span_record.c.start == record["start"],
         span_record.c.end == record["end"],
     )
-    for row in conn.execute(select(span_record).where(*where)).mappings().all():
+    for row in conn.execute(query).mappings().all():
         if read_record(row)["id"] == record["id"]:
             conn.execute(
-                span_record.update().where(*where, span_record.c.data == row["data"]).values(values)
-            )
+                span_record.update()
+                .where(span_record.c.article_seq == row["article_seq"],
+                       span_record.c.ordinal == row["ordinal"])
+                .values(values)
+            )  # fmt: skip
+
+
+def article_seqs(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
+    """article id → its seq, the key its span rows hold (of the ids that are stored)."""
+    seqs: dict[str, int] = {}
+    for chunk in chunked(list(dict.fromkeys(ids))):
+        query = select(article.c.id, article.c.seq).where(article.c.id.in_(chunk))
+        seqs.update({r.id: r.seq for r in conn.execute(query)})
+    return seqs
 
 
 class UnderstandingRecords(StoreBase):
@@ -66,15 +84,23 @@ class UnderstandingRecords(StoreBase):
         now = datetime.now(UTC)
         ids = list(article_ids)
         with self.engine.begin() as conn:
+            seqs = article_seqs(conn, [*ids, *(r["article_id"] for r in rows)])
             for chunk in chunked(ids):
-                conn.execute(delete(span_record).where(span_record.c.article_id.in_(chunk)))
+                held = [seqs[i] for i in chunk if i in seqs]
+                conn.execute(delete(span_record).where(span_record.c.article_seq.in_(held)))
                 conn.execute(delete(understood).where(understood.c.article_id.in_(chunk)))
             if rows:
-                legacy = self.span_ids_stored
-                conn.execute(
-                    insert(legacy_span_record if legacy else span_record),
-                    [stored_row(r, legacy) for r in rows],
-                )
+                missing = sorted({r["article_id"] for r in rows} - seqs.keys())
+                if missing:
+                    raise ValueError(
+                        f"records of articles that are not stored: {', '.join(missing[:3])}"
+                    )
+                ordinals: Counter[str] = Counter()
+                stored = []
+                for r in rows:
+                    stored.append(stored_row(r, seqs[r["article_id"]], ordinals[r["article_id"]]))
+                    ordinals[r["article_id"]] += 1
+                conn.execute(insert(span_record), stored)
             if entities:
                 self._merge_entities(conn, entities)
             if merges:
@@ -126,7 +152,8 @@ class UnderstandingRecords(StoreBase):
     def mention_links(self) -> list[tuple[str, str]]:
         """(article, entity) of every stored actor mention: who appeared with whom."""
         query = (
-            select(span_record.c.article_id, span_record.c.entity_id)
+            select(article.c.id.label("article_id"), span_record.c.entity_id)
+            .join_from(span_record, article, article.c.seq == span_record.c.article_seq)
             .where(span_record.c.type == "mention", span_record.c.entity_id.is_not(None))
             .distinct()
         )
@@ -196,22 +223,20 @@ class UnderstandingRecords(StoreBase):
         """Span records of one type for the given articles only (decoded as span_records)."""
         with self.engine.connect() as conn:
             for chunk in chunked(sorted(set(article_ids))):
-                query = select(span_record).where(
-                    span_record.c.type == kind, span_record.c.article_id.in_(chunk)
-                )
+                query = span_select(span_record.c.type == kind, article.c.id.in_(chunk))
                 for row in conn.execute(query):
                     yield read_record(row._mapping)
 
     def span_rows(
         self, kind: str | None = None, article_id: str | None = None
     ) -> Iterator[dict[str, Any]]:
-        """The stored rows themselves, the record's own fields still JSON in `data` (without its
-        defaults: see span_codec), the id only in a store written before it was computed."""
-        query = select(span_record).order_by(span_record.c.article_id, span_record.c.start)
+        """The stored rows themselves, with their article's id, the record's own fields still
+        JSON in `data` (without its defaults: see span_codec)."""
+        query = in_text_order(span_select())
         if kind:
             query = query.where(span_record.c.type == kind)
         if article_id:
-            query = query.where(span_record.c.article_id == article_id)
+            query = query.where(article.c.id == article_id)
         with self.engine.connect() as conn:
             for row in conn.execute(query):
                 yield dict(row._mapping)

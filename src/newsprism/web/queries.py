@@ -39,7 +39,7 @@ from newsprism.store.schema import (
     story_member,
     timeline_event,
 )
-from newsprism.store.span_codec import read_record
+from newsprism.store.span_codec import read_record, span_select
 from newsprism.timeline.events import EVENT_FIELDS, order_key
 
 MAX_ITEMS = 200  # events, claims, articles listed on one page; the rest are counted
@@ -308,9 +308,12 @@ class Reader:
         found: dict[tuple[float, float], int] = {}
         with self._conn() as conn:
             for chunk in chunked(ids):
-                query = select(span_record.c.entity_id, span_record.c.lat, span_record.c.lon).where(
-                    span_record.c.article_id.in_(chunk), _of_type("place"),
-                    span_record.c.entity_id.like("geonames:%"), span_record.c.lat.is_not(None),
+                query = (
+                    select(span_record.c.entity_id, span_record.c.lat, span_record.c.lon)
+                    .join_from(span_record, article, article.c.seq == span_record.c.article_seq)
+                    .where(article.c.id.in_(chunk), _of_type("place"),
+                           span_record.c.entity_id.like("geonames:%"),
+                           span_record.c.lat.is_not(None))
                 )  # fmt: skip
                 for r in conn.execute(query):
                     key = (round(r.lat, 4), round(r.lon, 4))
@@ -414,12 +417,12 @@ class Reader:
             # the partial index of labels (schema.py), which SQLite without statistics takes
             # only when told
             told = f" INDEXED BY {LABEL_INDEX}" if self.store.dialect == "sqlite" else ""
-            query = sql(f"SELECT * FROM span_record{told} WHERE entity_id = :entity_id AND "
-                        f"{LABEL_CONDITION} LIMIT :limit").bindparams(
-                entity_id=entity_id, limit=limit)  # fmt: skip
+            query = sql(f"SELECT span_record.*, a.id AS article_id FROM span_record{told} "
+                        "JOIN article a ON a.seq = span_record.article_seq "
+                        f"WHERE entity_id = :entity_id AND {LABEL_CONDITION} LIMIT :limit"
+                        ).bindparams(entity_id=entity_id, limit=limit)  # fmt: skip
         else:
-            query = select(span_record).where(
-                span_record.c.entity_id == entity_id, _of_type(kind)).limit(limit)
+            query = span_select(span_record.c.entity_id == entity_id, _of_type(kind)).limit(limit)
         with self._conn() as conn:
             rows = [dict(r._mapping) for r in conn.execute(query)]
         return [read_record(row) for row in rows]
@@ -454,8 +457,8 @@ class Reader:
         labels = []
         with self._conn() as conn:
             for chunk in chunked(members):
-                query = select(span_record).where(
-                    _of_type("label"), span_record.c.article_id.in_(chunk),
+                query = span_select(
+                    _of_type("label"), article.c.id.in_(chunk),
                     span_record.c.entity_id.in_(actor_ids),
                 )  # fmt: skip
                 labels += [read_record(r._mapping) for r in conn.execute(query)]
@@ -516,10 +519,7 @@ class Reader:
             )]  # fmt: skip
             spans: dict[str, list[dict[str, Any]]] = {"label": [], "technique": []}
             for chunk in chunked([a["id"] for a in arts]):
-                query = select(span_record).where(
-                    span_record.c.article_id.in_(chunk),
-                    _of_type("label", "technique"),
-                )
+                query = span_select(article.c.id.in_(chunk), _of_type("label", "technique"))
                 for r in conn.execute(query):
                     record = read_record(r._mapping)
                     spans[record["type"]].append(record)
