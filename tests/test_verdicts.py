@@ -390,6 +390,28 @@ def test_one_known_actor_doing_one_thing_is_one_proposition() -> None:
     assert same_proposition(tomatoes, quoted, lambda p, q: 0.5) is None
 
 
+def test_the_same_other_is_the_same_head_whatever_hangs_on_it() -> None:
+    """"IS claimed responsibility for the horrific Paris attacks" and "Islamic State claimed
+    responsibility for the attacks on a social media account" (the parse hung the channel on
+    the attacks): one actor, one act, one other. Attacks and raids are two others, and so are
+    two named actors."""
+    from newsprism.crosscheck import Claim
+    from newsprism.crosscheck.verdicts import object_head, same_proposition
+
+    def claimed(cid: str, obj: str) -> Claim:
+        text = f"Islamic State claimed responsibility for the {obj}."
+        return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text, kind="event",
+                     subject="actor:000013", object=obj,
+                     actions=("claim_responsibility",))  # fmt: skip
+
+    paris = claimed("a", "horrific paris attacks")
+    channel = claimed("b", "attacks on a social media account")
+    assert object_head(paris.object) == object_head(channel.object) == "attacks"
+    assert same_proposition(paris, channel, lambda p, q: 0.5) == 0.5
+    assert same_proposition(paris, claimed("c", "raids in brussels"), lambda p, q: 0.5) is None
+    assert object_head("actor:000002") != object_head("actor:000003")
+
+
 def test_a_growing_toll_is_judged_on_the_count_outlets_confirm() -> None:
     """The toll of one bombing told as it grew (dozens, 81, then 257 a week later by
     two outlets): the group is corroborated on 257, and the early counts are updates, not rival

@@ -166,9 +166,31 @@ def _same_actor_act(a: Claim, b: Claim) -> bool:
         and a.subject is not None
         and a.subject == b.subject
         and a.subject.startswith(ACTOR_PREFIX)
-        and a.object == b.object
+        and object_head(a.object) == object_head(b.object)
         and times_compatible(a, b)
     )
+
+
+# Words that end the head of a participant's words: what follows them modifies it.
+_MODIFIERS_FROM = frozenset(
+    "on in at of for from by with against to into near over after before during that which who "
+    "where when".split()
+)
+
+
+def object_head(participant: str | None) -> str | None:
+    """A participant as the same other across wordings: an entity as itself, words by their
+    head (the last word before a modifier), so that "the horrific Paris attacks" and "the
+    attacks on a social media account" (the parse hung the channel on the attacks) are one
+    other, and "the attacks" and "the raids" are not."""
+    if participant is None or participant.startswith(ACTOR_PREFIX):
+        return participant
+    words = participant.split()
+    for i, word in enumerate(words):
+        if word in _MODIFIERS_FROM and i:
+            words = words[:i]
+            break
+    return words[-1] if words else participant
 
 
 def close_figures(a: Claim, b: Claim) -> bool:
