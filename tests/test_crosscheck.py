@@ -596,6 +596,22 @@ def test_an_attack_that_left_people_dead_counts_the_dead() -> None:
     assert claim.actions == ("kill",)
 
 
+def test_a_figure_that_borrows_its_counted_word_is_counted_by_its_own_verb() -> None:
+    """"claimed at least 217 lives and injured nearly 5,000": the parse gives the 5,000 the
+    counted word of the figure before it ("lives", which are lost); its own verb says they
+    were injured. A counted word of its own still decides ("1,700 injured")."""
+    text = "The bombings in Kharkiv claimed at least 217 lives and injured nearly 5,000."
+    lives, injured = sorted((
+        Doc("lives", text, "Gazette", "2026-02-10")
+        .quantity("at least 217 lives", 217, "life", "claim", "at least", 217, None)
+        .quantity("nearly 5,000", 5000, "life", "injure", "about", 4500, 5000)
+        .place("Kharkiv", *KHARKIV)
+        .claims()
+    ), key=lambda c: c.start)  # fmt: skip
+    assert lives.actions == ("kill",)
+    assert injured.actions == ("wound",)
+
+
 def test_a_toll_and_a_count_of_the_dead_are_one_measure(embedder: Any) -> None:
     rose = (
         Doc("rose", "That brought the toll in Kharkiv to 112 on Sunday.", "Gazette", "2026-02-10")

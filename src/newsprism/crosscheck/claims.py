@@ -173,6 +173,10 @@ def _measure_actions(q: dict[str, Any], predicate: str | None, text: str) -> set
         return told_after
     counted = q.get("counts_lemma") or ""
     own = {FATE_OF_COUNTED[counted]} if counted in FATE_OF_COUNTED else actions_in(counted)
+    if own and predicate in ACTION_CLASSES and (q.get("counts") or "") not in (q.get("text") or ""):
+        # "claimed at least 217 lives and injured nearly 5,000": the 5,000 borrows its counted
+        # word from the figure before it, and its own verb says what happened to them
+        return {predicate}
     if own:  # "82 were killed and 1,700 injured": the verb the parser gives is "killed"
         return own
     verbs = [predicate, *(action_class(v) for v in q.get("coordinated") or ())]

@@ -30,7 +30,7 @@ from newsprism.store.claims import (
 )
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
-CROSSCHECK_VERSION = "14"
+CROSSCHECK_VERSION = "15"
 BATCH_ARTICLES = 32
 
 
