@@ -14,6 +14,7 @@ import pytest
 from newsprism import analyze
 from newsprism.api import open_corpus
 from newsprism.encoders.packed import as_stored, pack, unpack
+from newsprism.store import layouts
 
 DIM = 384
 
@@ -57,7 +58,8 @@ def test_claim_rows_repeat_neither_columns_nor_defaults(examples_db: Path) -> No
     assert rows
     stored: set[tuple[str, str]] = set()
     for article_id, text, data, size in rows:
-        fields = json.loads(data)
+        assert data.startswith("[")  # by position: the field names are not spelled again
+        fields = layouts.unpack("claim", data)
         sentence = (article_id, fields.get("context") or text)
         assert size == (0 if sentence in stored else DIM + 4)
         stored.add(sentence)
@@ -151,23 +153,28 @@ def test_a_mention_keeps_its_name_only_where_a_role_is_split_off() -> None:
 
 def test_every_record_type_is_written_by_position_in_a_registered_layout() -> None:
     """A record type whose fields changed must have its new layout appended to
-    store/span_layouts.py (span_codec.layout_of gives it); until then its rows are JSON objects,
-    which read the same but take twice the room."""
+    store/layouts.py (span_codec.layout_of gives it; a claim's, CLAIM_LAYOUT); until then its
+    rows are JSON objects, which read the same but take twice the room."""
+    from newsprism.stages.crosscheck import CLAIM_LAYOUT
+    from newsprism.store.layouts import LAYOUTS
     from newsprism.store.span_codec import layout_of
-    from newsprism.store.span_layouts import LAYOUTS
     from newsprism.understand.components import COMPONENTS
 
+    assert CLAIM_LAYOUT in [" ".join(layout.split()) for layout in LAYOUTS["claim"]], (
+        f"append {CLAIM_LAYOUT!r} to LAYOUTS['claim'] in store/layouts.py"
+    )
     for component in COMPONENTS:
         kind = component.record_type
         registered = [" ".join(layout.split()) for layout in LAYOUTS.get(kind, ())]
         assert layout_of(kind) in registered, (
-            f"append {layout_of(kind)!r} to LAYOUTS[{kind!r}] in store/span_layouts.py"
+            f"append {layout_of(kind)!r} to LAYOUTS[{kind!r}] in store/layouts.py"
         )
 
 
 def test_rows_of_every_layout_read_back_and_an_unknown_layout_says_what_to_do() -> None:
     """A place written by position, as a JSON object (a store written before, or a layout not
     registered yet) and in an older layout of its type all read as the same record."""
+    from newsprism.store import layouts as layouts_module
     from newsprism.store import span_codec
     from newsprism.store.span_codec import data_fields, read_record, record_row
 
@@ -189,17 +196,17 @@ def test_rows_of_every_layout_read_back_and_an_unknown_layout_says_what_to_do() 
     mask = sum(1 << older.index(n) for n in kept)
     with_older = {**row, "data": json.dumps([1, mask, *(fields[n] for n in kept)])}
     layouts = {"place": (" ".join(current), " ".join(older))}
-    span_codec._layout_names.cache_clear()
+    layouts_module.layout_names.cache_clear()
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(span_codec, "LAYOUTS", layouts)
+            patch.setattr(layouts_module, "LAYOUTS", layouts)
             back = read_record(with_older)
         assert back["admin1"] is None and back["name"] == "Kobani"
         assert {k: v for k, v in back.items() if k != "admin1"} == {
             k: v for k, v in read_record(row).items() if k != "admin1"
         }
     finally:
-        span_codec._layout_names.cache_clear()
+        layouts_module.layout_names.cache_clear()
     unknown = {**row, "data": json.dumps([7, 1, 174448])}
     with pytest.raises(ValueError, match="layout 7.*run analyze again"):
         read_record(unknown)
@@ -284,9 +291,15 @@ def test_claim_groups_keep_claim_ids_and_stances_and_export_whole_evidence(
     """A group's evidence entry is read back from its claim and article: the span, its text,
     the value as written, the speaker, the outlet and day. A store written before, whose
     entries held all of it, reads the same."""
+    from newsprism.store.claims import group_fields
+
     with sqlite3.connect(examples_db) as db:
-        stored = {i: json.loads(d) for i, d in db.execute("SELECT id, data FROM claim_group")}
-    assert stored
+        rows = dict(db.execute("SELECT id, data FROM claim_group").fetchall())
+    assert rows
+    # each entry its claim id and stance, as a pair
+    assert all(isinstance(e, list) and len(e) == 2
+               for d in rows.values() for e in json.loads(d)["evidence"])  # fmt: skip
+    stored = {i: group_fields(d) for i, d in rows.items()}
     entries = [e for g in stored.values() for e in g["evidence"]]
     assert entries and all(set(e) == {"claim_id", "stance"} for e in entries)
     with open_corpus(examples_db) as corpus:
@@ -336,7 +349,7 @@ def test_a_group_whose_claim_is_gone_reads_every_evidence_field_and_its_page_sho
     shutil.copy(examples_db, db)
     with sqlite3.connect(db) as conn:
         group_id, data = conn.execute("SELECT id, data FROM claim_group LIMIT 1").fetchone()
-        gone = json.loads(data)["evidence"][0]["claim_id"]
+        gone = json.loads(data)["evidence"][0][0]  # [claim id, stance]
         conn.execute("DELETE FROM claim WHERE id = ?", (gone,))
     with open_corpus(db) as corpus:
         (group,) = [g for g in corpus.claims() if g["id"] == group_id]
@@ -410,3 +423,26 @@ def test_a_claim_sharing_its_sentences_vector_reads_it_and_one_left_alone_is_emb
     assert len(index) == 3
     assert np.array_equal(index.vector_of("c2"), index.vector_of("c1"))
     assert np.allclose(index.vector_of("c3"), as_stored(embedder.encode([alone]))[0])
+
+
+def test_a_claim_group_cites_its_sources_by_number_and_reads_back_whole() -> None:
+    """The reason names its sources as `sources` does: stored once, cited by number; evidence
+    entries as [claim id, stance] pairs. Whatever cannot be cited back exactly stays as written,
+    and a group written before (objects, names spelled out) reads the same."""
+    from newsprism.store.claims import group_data, group_fields
+
+    group = {
+        "confidence": 0.8,
+        "reason": "told by 2 independent sources (AP (via Reuters), Xinhua)",
+        "sources": ["AP (via Reuters)", "Xinhua"],
+        "evidence": [{"claim_id": "c1", "stance": "asserts"},
+                     {"claim_id": "c2", "stance": "reports-as-said-by"}],
+    }  # fmt: skip
+    stored = group_data(group)
+    assert "Xinhua)" not in stored and "claim_id" not in stored
+    assert group_fields(stored) == group
+    assert group_fields(json.dumps(group)) == group  # as written before
+    odd = {**group, "reason": "2 (1 and ⟦0⟧)", "sources": ["1", "2"]}
+    assert group_fields(group_data(odd)) == odd
+    numbered = {**group, "reason": "told by 1 (via 10)", "sources": ["1", "10"]}
+    assert group_fields(group_data(numbered)) == numbered

@@ -255,6 +255,27 @@ def _figure(
     )  # fmt: skip
 
 
+def test_how_much_a_figure_moved_is_not_what_it_is() -> None:
+    """"The number of cases has risen by 50%" and "a case fatality rate of 50%" read alike to
+    the sentence model (PTC's Ebola coverage made them one corroborated figure); a change and a
+    level are two propositions, while "rose to 57" is a level."""
+    from newsprism.crosscheck.verdicts import same_proposition
+
+    rate = _figure("r", "a1", "Ebola has a case fatality rate of 50%.", 50, counts=None,
+                   unit="%", predicate="have", value_text="50%")  # fmt: skip
+    average = _figure("v", "a2", "The average case fatality rate is around 50%.", 50,
+                      counts=None, unit="%", predicate="be", value_text="around 50%")  # fmt: skip
+    risen = _figure("c", "a3", "The number of cases has risen by 50% in a week.", 50,
+                    counts=None, unit="%", predicate="rise", value_text="50%")  # fmt: skip
+    assert same_proposition(rate, average, lambda p, q: 0.75) == 0.75
+    assert same_proposition(rate, risen, lambda p, q: 0.75) is None
+    toll = _figure("t", "a4", "The toll rose to 57 on Sunday.", 57, predicate="rise",
+                   value_text="57", actions=("kill",))  # fmt: skip
+    killed = _figure("k", "a5", "The blasts killed 57 people.", 57, predicate="kill",
+                     value_text="57 people", actions=("kill",))  # fmt: skip
+    assert same_proposition(toll, killed, lambda p, q: 0.5) == 1.0
+
+
 def test_a_handful_alone_corroborates_nothing() -> None:
     """Three arrested here and three arrested there: a small figure is no fingerprint, so the
     rest of the two sentences must agree (same place or actor, or read alike)."""

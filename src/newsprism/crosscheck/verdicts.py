@@ -119,6 +119,8 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
     if a.kind == NUMERIC and b.kind == NUMERIC:
         if not close_figures(a, b) or (figure(a) or 0) <= 1:
             return None  # "one person of interest" and "at least one victim" count nothing alike
+        if is_change(a) != is_change(b):
+            return None  # "cases have risen by 50%" is no "fatality rate of 50%"
         if a.counts is None and b.counts is None:
             # "31 percent", "$5 million": of what, the figure alone does not say
             cosine = similarity(a, b) if similarity is not None else 0.0
@@ -151,6 +153,25 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
     if same_event and cosine >= SAME_EVENT:
         return cosine
     return cosine if same_event and _same_actor_act(a, b) and cosine >= SAME_ACTOR_ACT else None
+
+
+# "risen by 50%", "cut by half", "up by 3,000": after a verb of change, the figure after "by" is
+# how much a measure moved, not what it is ("killed by 40 gunmen" counts the gunmen)
+CHANGE_VERBS = frozenset(
+    "rise increase grow climb jump surge soar swell double fall drop decline decrease plunge "
+    "slip shrink cut reduce lower slash raise boost expand gain lose".split()
+)
+_BY = re.compile(r"\bby\s+(?:about\s+|around\s+|nearly\s+|almost\s+|roughly\s+|some\s+"
+                 r"|more\s+than\s+|over\s+)?$", re.I)  # fmt: skip
+
+
+def is_change(c: Claim) -> bool:
+    """Whether the claim's figure is how much something changed ("the number of cases has
+    risen by 50%") rather than what it is ("a fatality rate of 50%", "rose to 57")."""
+    if c.predicate not in CHANGE_VERBS or not c.value_text:
+        return False
+    at = c.text.find(c.value_text)
+    return at > 0 and bool(_BY.search(c.text[max(0, at - 30) : at]))
 
 
 def _same_actor_act(a: Claim, b: Claim) -> bool:

@@ -14,7 +14,6 @@ corpus again), and stories keep their articles.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -23,9 +22,9 @@ from typing import Any
 from newsprism.crosscheck import extract_claims, verdict
 from newsprism.link.entity_table import ID_PREFIX, Entity, id_age
 from newsprism.link.span_rows import actor_entity_rows, entity_from_row
-from newsprism.stages.crosscheck import group_row, load_index
+from newsprism.stages.crosscheck import CLAIM_LAYOUT, group_row, load_index
 from newsprism.stages.timeline import run_timeline
-from newsprism.store import Store
+from newsprism.store import Store, layouts
 
 SPLIT_BY_USER = "split by a user"
 # The fields of a claim that hold an actor's id.
@@ -205,12 +204,12 @@ def _claims_moved(
         for c in extract_claims({**meta.get(row["id"], {}), **row}, records):
             if c.id not in stored:
                 continue
-            fields = json.loads(stored[c.id]["data"])
+            fields = layouts.unpack("claim", stored[c.id]["data"])
             changes = {f: new_id for f in PARTICIPANTS
                        if fields.get(f) == actor_id and getattr(c, f) == new_id}
             if not changes:
                 continue
-            data[c.id] = json.dumps({**fields, **changes}, ensure_ascii=False)
+            data[c.id] = layouts.pack("claim", CLAIM_LAYOUT, {**fields, **changes})
             changed[c.id] = changes
     return data, changed
 

@@ -8,10 +8,9 @@ claim is embedded or grouped twice), and adding an article only searches it.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -20,10 +19,11 @@ from newsprism.crosscheck import Claim, ClaimGroup, ClaimIndex, Embedder, extrac
 from newsprism.crosscheck.verdicts import Verdict
 from newsprism.encoders.packed import as_stored, pack, unpack
 from newsprism.progress import ProgressReporter
-from newsprism.store import Store
+from newsprism.store import Store, layouts
 from newsprism.store.claims import (
     CLAIM_COLUMNS,
     STATEMENT_FIELDS,
+    group_data,
     statement_of,
     stored_evidence,
     told_articles,
@@ -139,7 +139,7 @@ def add_articles(
                     "kind": c.kind,
                     "group_id": change.group_id,
                     "vector": SAME_SENTENCE if shared else pack(index.vector_of(c.id)),
-                    "data": json.dumps(stored_fields(c), ensure_ascii=False),
+                    "data": layouts.pack("claim", CLAIM_LAYOUT, stored_fields(c)),
                 }
             )
         # A copy of an older article changes who is independent in that article's groups too.
@@ -152,6 +152,8 @@ def add_articles(
 # Neither the fields the claim row holds in columns of its own (CLAIM_COLUMNS) nor values that
 # say nothing (Claim's defaults) are repeated in the row's JSON (store size, issue 21).
 _DEFAULTS = {"mood": "fact"}
+# A claim's own fields as its row's JSON holds them by position (store/layouts.py).
+CLAIM_LAYOUT = " ".join(f.name for f in fields(Claim) if f.name not in CLAIM_COLUMNS)
 
 
 def stored_fields(claim: Claim) -> dict[str, Any]:
@@ -206,7 +208,7 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
         "verdict": judged.verdict,
         "independent_outlets": judged.independent_outlets,
         "first_seen": judged.first_seen,
-        "data": json.dumps(
+        "data": group_data(
             {
                 "confidence": round(judged.confidence, 3),
                 **({} if derived else {"statement": statement}),
@@ -214,8 +216,6 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
                 "sources": judged.sources,
                 "evidence": evidence,
                 **({} if told == group.article_ids else {"articles": group.article_ids}),
-            },
-            ensure_ascii=False,
-            default=str,
+            }
         ),
     }

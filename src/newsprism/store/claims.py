@@ -4,12 +4,14 @@ verdicts."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
+from newsprism.store import layouts
 from newsprism.store.base import StoreBase, chunked
 from newsprism.store.schema import (
     article,
@@ -61,12 +63,60 @@ def told_articles(article_ids: Iterable[str | None]) -> list[str]:
     return [a for a in dict.fromkeys(article_ids) if a is not None]
 
 
+# A group's reason cites its sources by number where it names them as `sources` does ("told by
+# 2 independent sources (X, Y)"): spelled out twice, the names were a tenth of a group's JSON.
+_CITE, _CITED = "⟦", "⟧"
+CITED_REASON = "reason_cited"  # the key it is kept under then, so that no reason is misread
+_CITATION = re.compile(f"{_CITE}(\\d+){_CITED}")
+
+
+def group_data(fields: Mapping[str, Any]) -> str:
+    """A claim group's JSON as stored: each evidence entry that is its claim and stance as a
+    [claim id, stance] pair, and the reason citing its sources by number."""
+    out = dict(fields)
+    if out.get("evidence"):
+        out["evidence"] = [
+            [e["claim_id"], e["stance"]] if isinstance(e, dict) and set(e) == set(EVIDENCE_KEPT)
+            else e
+            for e in out["evidence"]
+        ]  # fmt: skip
+    reason, sources = out.get("reason"), out.get("sources")
+    if isinstance(reason, str) and sources:
+        cited = reason
+        for i, name in sorted(enumerate(sources), key=lambda kv: -len(kv[1] or "")):
+            if name:
+                cited = cited.replace(name, f"{_CITE}{i}{_CITED}")
+        if cited != reason and _cite_back(cited, sources) == reason:
+            out = {(CITED_REASON if k == "reason" else k): (cited if k == "reason" else v)
+                   for k, v in out.items()}  # fmt: skip
+    return json.dumps(out, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
+def group_fields(data: str | None) -> dict[str, Any]:
+    """A claim group's stored JSON read back (as group_data wrote it, or as written before)."""
+    out = json.loads(data or "{}")
+    if out.get("evidence"):
+        out["evidence"] = [
+            {"claim_id": e[0], "stance": e[1]} if isinstance(e, list) else e
+            for e in out["evidence"]
+        ]
+    if CITED_REASON in out:
+        sources = out.get("sources") or []
+        out = {("reason" if k == CITED_REASON else k): (_cite_back(v, sources)
+               if k == CITED_REASON else v) for k, v in out.items()}  # fmt: skip
+    return out
+
+
+def _cite_back(reason: str, sources: Sequence[str]) -> str:
+    return _CITATION.sub(lambda m: sources[int(m[1])] if int(m[1]) < len(sources) else "", reason)
+
+
 def complete_groups(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Claim group rows with their JSON read: each statement with every field (from the lead
     claim, the first of the evidence, when the JSON leaves it out), and each evidence entry
     whole, from its claim and the claim's article (see EVIDENCE_FIELDS)."""
     for r in rows:
-        r.update(json.loads(r.pop("data")))
+        r.update(group_fields(r.pop("data")))
     wanted = {e["claim_id"] for r in rows for e in r.get("evidence") or () if "text" not in e}
     wanted |= {r["evidence"][0]["claim_id"] for r in rows
                if "statement" not in r and r.get("evidence")}  # fmt: skip
@@ -81,7 +131,7 @@ def complete_groups(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[s
     for chunk in chunked(list(wanted)):
         query = select(*columns).select_from(joined).where(claim.c.id.in_(chunk))
         for c in conn.execute(query):
-            claims[c.id] = {**dict(c._mapping), "fields": json.loads(c.data)}
+            claims[c.id] = {**dict(c._mapping), "fields": layouts.unpack("claim", c.data)}
     for r in rows:
         evidence = r.get("evidence") or ()
         lead = claims.get(evidence[0]["claim_id"]) if evidence else None
@@ -119,13 +169,14 @@ class ClaimRecords(StoreBase):
 
     def stored_claims(self) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
         """(claim fields, group id, embedding) in the order the claims were grouped. The JSON
-        leaves out what the columns hold and fields at their default."""
+        leaves out what the columns hold and fields at their default, and holds the rest by
+        position (layouts.py)."""
         columns = [claim.c[name] for name in CLAIM_COLUMNS]
         query = select(claim.c.data, claim.c.group_id, claim.c.vector, *columns)
         with self.engine.connect() as conn:
             for row in conn.execute(query.order_by(claim.c.seq)):
                 fields = {c.name: getattr(row, c.name) for c in columns}
-                yield {**json.loads(row.data), **fields}, row.group_id, row.vector
+                yield {**layouts.unpack("claim", row.data), **fields}, row.group_id, row.vector
 
     def save_crosscheck(
         self,

@@ -6,7 +6,7 @@ that was 40 bytes a record and 6 KB an article of index. Its JSON `data` leaves 
 columns hold (a place's point, a date's value, a mention's name where it is the whole span) and
 every field at its record's default; reading puts them back in the record's own field order, so
 what is exported does not change. What it keeps is written by position, `[layout, mask, values]`,
-the field names spelled once in span_layouts.py rather than in every row; a row of a layout not
+the field names spelled once in layouts.py rather than in every row; a row of a layout not
 registered there, or of a store written before, is a JSON object and reads the same.
 
 A row names its article by the article's seq (schema.span_table): span_select reads rows with
@@ -25,8 +25,8 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from newsprism.store import layouts
 from newsprism.store.schema import article, span_record
-from newsprism.store.span_layouts import LAYOUTS
 from newsprism.understand.components import COMPONENTS
 
 # The columns every span record is read with, in the read contract's order.
@@ -106,55 +106,13 @@ def _is_default(value: Any, default: Any) -> bool:
 
 
 def layout_of(kind: str) -> str:
-    """A record type's layout as span_layouts.py spells it: its fields in `data`'s order."""
+    """A record type's layout as layouts.py spells it: its fields in `data`'s order."""
     return " ".join(defaults(kind))
-
-
-@cache
-def _layout_index(kind: str) -> tuple[int | None, tuple[str, ...]]:
-    """Where the current layout of a record type stands in its registered layouts (None: not
-    registered, its rows are written as JSON objects), and its field names."""
-    layouts = [" ".join(layout.split()) for layout in LAYOUTS.get(kind, ())]
-    current = layout_of(kind)
-    index = layouts.index(current) if current in layouts else None
-    return index, tuple(current.split())
-
-
-@cache
-def _layout_names(kind: str, index: int) -> tuple[str, ...]:
-    try:
-        return tuple(LAYOUTS[kind][index].split())
-    except (KeyError, IndexError):
-        raise ValueError(
-            f"a stored {kind} record is in layout {index}, which this version of newsprism does "
-            "not know: read the store with the version that wrote it, or run analyze again"
-        ) from None
-
-
-def _positional(kind: str, kept: Mapping[str, Any]) -> list[Any] | None:
-    index, names = _layout_index(kind)
-    if index is None or not kept.keys() <= set(names):
-        return None
-    mask, values = 0, []
-    for bit, name in enumerate(names):
-        if name in kept:
-            mask |= 1 << bit
-            values.append(kept[name])
-    return [index, mask, *values]
 
 
 def data_fields(kind: str, data: str | None) -> dict[str, Any]:
     """The fields a row's `data` holds, by name, whichever way it was written."""
-    decoded = json.loads(data or "{}")
-    if isinstance(decoded, dict):
-        return decoded
-    index, mask, *values = decoded
-    names = _layout_names(kind, index)
-    held = [name for bit, name in enumerate(names) if mask >> bit & 1]
-    if len(held) != len(values):
-        raise ValueError(f"a stored {kind} record holds {len(values)} values for {len(held)} "
-                         "fields: its row is damaged")
-    return dict(zip(held, values, strict=True))
+    return layouts.unpack(kind, data)
 
 
 def stored_data(row: Mapping[str, Any], data: Mapping[str, Any]) -> str:
@@ -172,9 +130,7 @@ def stored_data(row: Mapping[str, Any], data: Mapping[str, Any]) -> str:
         if key in FIELD_COLUMNS and key in fields and _held_by_column(row.get(key), value):
             continue
         kept[key] = value
-    compact = _positional(row["type"], kept)
-    return json.dumps(kept if compact is None else compact, ensure_ascii=False,
-                      separators=(",", ":"))  # fmt: skip
+    return layouts.pack(row["type"], layout_of(row["type"]), kept)
 
 
 def _held_by_column(column: Any, value: Any) -> bool:

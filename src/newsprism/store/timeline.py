@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from newsprism.store.base import StoreBase, chunked
+from newsprism.store.claims import group_data, group_fields
 from newsprism.store.schema import (
     claim_group,
     event_entity,
@@ -125,11 +126,11 @@ class TimelineRecords(StoreBase):
             ).first()
             if row is None:
                 continue
-            data = {**json.loads(row.data), **{k: v for k, v in r.items() if k != "id"}}
+            data = {**group_fields(row.data), **{k: v for k, v in r.items() if k != "id"}}
             conn.execute(
                 claim_group.update()
                 .where(claim_group.c.id == r["id"])
-                .values(verdict=r["verdict"], data=json.dumps(data, ensure_ascii=False))
+                .values(verdict=r["verdict"], data=group_data(data))
             )
 
     def events(self, story_id: str | None = None) -> list[dict[str, Any]]:
