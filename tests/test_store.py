@@ -236,18 +236,23 @@ def test_a_store_from_before_raw_was_compressed_reads_its_raw(tmp_path: Path) ->
     assert stored["raw"] == text
 
 
+def _flood_reports(path: Path, n: int, speaker: str = "the mayor") -> Path:
+    """`n` one-line reports of a flood in Riverton, a day apart, as JSONL."""
+    path.write_text("".join(json.dumps({
+        "id": f"flood-{i}", "title": f"Flood in Riverton {i}", "outlet": "Valley Post",
+        "published": f"2024-05-0{1 + i % 9}",
+        "text": f"Floods in Riverton killed {i + 3} people on Monday, {speaker} said. "
+                "Rescue teams from Hillford arrived on Tuesday.",
+    }) + "\n" for i in range(n)), encoding="utf-8")
+    return path
+
+
 def test_planner_statistics_follow_the_store_as_it_grows(tmp_path: Path) -> None:
     """The web benchmark's store, analyzed at 60 articles and grown to 100k by copying rows,
     kept the statistics of 60 (PRAGMA optimize on SQLite 3.40 re-analyzes only what its own
     connection queried): the planner, told span_record held 6,704 rows, scanned all 13
     million for an outlet's page (4.4 s, not 0.1). A refresh now reads every index again."""
-    source = tmp_path / "floods.jsonl"
-    source.write_text("".join(json.dumps({
-        "id": f"flood-{i}", "title": f"Flood in Riverton {i}", "outlet": "Valley Post",
-        "published": f"2024-05-0{1 + i % 9}",
-        "text": f"Floods in Riverton killed {i + 3} people on Monday, the mayor said. "
-                "Rescue teams from Hillford arrived on Tuesday.",
-    }) + "\n" for i in range(2)), encoding="utf-8")
+    source = _flood_reports(tmp_path / "floods.jsonl", 2)
     db = tmp_path / "grown.db"
     analyze(source, db=db, workers=1).close()
     with sqlite3.connect(db) as conn:  # another writer grows the store tenfold
@@ -274,13 +279,7 @@ def test_a_store_whose_records_name_articles_by_id_is_rekeyed_when_opened(
 ) -> None:
     """Span rows keyed by the article's 32-character id (as stores were written until
     span_table) are rewritten once, in one transaction, the same records in the same order."""
-    source = tmp_path / "floods.jsonl"
-    source.write_text("".join(json.dumps({
-        "id": f"flood-{i}", "title": f"Flood in Riverton {i}", "outlet": "Valley Post",
-        "published": f"2024-05-0{1 + i}",
-        "text": f"Floods in Riverton killed {i + 3} people on Monday, Mayor Ann Lee said. "
-                "Rescue teams from Hillford arrived on Tuesday.",
-    }) + "\n" for i in range(3)), encoding="utf-8")
+    source = _flood_reports(tmp_path / "floods.jsonl", 3, speaker="Mayor Ann Lee")
     with analyze(source, db=db_target, workers=1) as corpus:
         before = {kind: corpus.records(kind) for kind in ("mention", "place", "timeref")}
         with corpus.store.engine.begin() as conn:  # back to the layout of a store written before
