@@ -105,6 +105,7 @@ def _is_default(value: Any, default: Any) -> bool:
     return type(value) is type(default) and value == default
 
 
+@cache
 def layout_of(kind: str) -> str:
     """A record type's layout as layouts.py spells it: its fields in `data`'s order."""
     return " ".join(defaults(kind))
@@ -177,8 +178,8 @@ def record_row(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def read_record(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored span row as the read contract gives it: its columns (id computed when the
-    store does not hold it), then its own fields in their order, defaults put back."""
+    """A stored span row as the read contract gives it: its columns (its id computed from
+    them), then its own fields in their order, defaults put back."""
     data = data_fields(row["type"], row["data"])
     record = {k: row.get(k) for k in SPAN_RECORD_FIELDS}
     own: dict[str, Any] = {}

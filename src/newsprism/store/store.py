@@ -85,7 +85,7 @@ class Store(
         runs opening it at once take turns, and the second finds it done."""
         if "article_seq" in self._column_names(schema.span_record.name):
             return
-        written = "s.rowid" if self.dialect == "sqlite" else 's.start, s."end", s.type'
+        written = "s.rowid" if self.dialect == "sqlite" else 's."end", s.type'
         fresh = schema.span_table("span_record_rekeyed", MetaData())
         columns = 'type, start, "end", text, entity_id, value, lat, lon, data'
         copy = (
