@@ -11,6 +11,7 @@ import pytest
 
 from newsprism.link.entities import EntityIndex
 from newsprism.link.entity_table import Entity
+from newsprism.link.span_rows import actor_entity_rows, entity_from_row
 from newsprism.understand.actors import ActorMention, find_actors
 
 
@@ -468,3 +469,39 @@ def test_seed_variants_land_on_one_entity_each(nlp, seeds_dir: Path) -> None:
     if "Erodogan" in seen_forms:
         entity = next(e for e in index.entities() if e.id in erdogan)
         assert "Erodogan" in entity.aliases
+
+
+def _placed(text: str, *names: str) -> list[ActorMention]:
+    """A person mention of each name, at its first place in `text` after the previous one."""
+    out, at = [], 0
+    for name in names:
+        at = text.index(name, at)
+        out.append(mention(name, start=at))
+        at += len(name)
+    return out
+
+
+def test_a_word_capitalised_only_as_a_line_opens_is_no_part_of_the_name() -> None:
+    """"Billionaire George Soros, who backs ..." opening a line: the capital is the line's, and
+    the outlet's word ("Billionaire", "Kritarch") is not the actor's canonical name, whichever
+    is seen first. A title written capitalised mid-sentence ("soldier Drummer Lee Rigby") is
+    part of the name as written."""
+    opening = "Analysts doubt it.\nBillionaire George Soros, who backs many causes, gave money."
+    later = "Critics say that George Soros wants influence in Budapest."
+    for order in ((opening, later), (later, opening)):
+        index = EntityIndex()
+        ids = set()
+        for n, text in enumerate(order):
+            name = "Billionaire George Soros" if text is opening else "George Soros"
+            ids |= set(index.link(f"a{n}", _placed(text, name), context=text))
+        (entity,) = [e for e in index.entities() if e.id in ids]
+        assert entity.display_name() == "George Soros", order
+        assert "Billionaire George Soros" in entity.aliases  # what the outlet wrote is kept
+        # linking still compares the fullest form; the store keeps it beside the name shown
+        (row,) = actor_entity_rows([entity])
+        assert row["name"] == "George Soros"
+        assert entity_from_row(row).name == entity.name
+    text = "The killing of soldier Drummer Lee Rigby shocked Britain. Lee Rigby was 25."
+    index = EntityIndex()
+    index.link("a1", _placed(text, "Drummer Lee Rigby", "Lee Rigby"), context=text)
+    assert [e.display_name() for e in index.entities()] == ["Drummer Lee Rigby"]

@@ -90,3 +90,25 @@ def parenthesized(mentions: list[ActorMention], context: str) -> dict[int, int]:
             if 0 < gap <= 3 and (not context or "(" in context[end : m.start]):
                 out[i] = j
     return out
+
+
+# What may stand between a line's start or a sentence's end and its first word.
+_OPENERS = frozenset(" \t\"'“‘([—–-*•")
+_ABBREVIATION = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gen|Gov|Lt|Col|Capt|Sgt|Jr|Sr|Prof|Rev|Hon|Mt|Ft|No|"
+    r"[A-Z](?:\.[A-Z])*)\.$"
+)
+
+
+def opens_a_line(text: str, start: int) -> bool:
+    """Whether the word at `start` is the first of a line or a sentence, where its capital
+    says nothing of whether it belongs to a name ("Billionaire George Soros, who ..."). A dot
+    after an abbreviation ("Mr.", "U.S.") ends no sentence."""
+    if not text or start > len(text):
+        return False
+    i = start
+    while i > 0 and text[i - 1] in _OPENERS:
+        i -= 1
+    if i == 0 or text[i - 1] in "\n!?:":
+        return True
+    return text[i - 1] == "." and not _ABBREVIATION.search(text[max(0, i - 8) : i])

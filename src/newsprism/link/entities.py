@@ -30,7 +30,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from newsprism.link.article_mentions import ArticleLinks, appositions, link_order, parenthesized
+from newsprism.link.article_mentions import (
+    ArticleLinks,
+    appositions,
+    link_order,
+    opens_a_line,
+    parenthesized,
+)
 from newsprism.link.entity_keys import acronym_key, group_parts, initials, org_key
 from newsprism.link.entity_table import (
     APPOSITION,
@@ -92,6 +98,7 @@ class EntityIndex(PersonLinking):
         ids: list[str] = [""] * len(mentions)
         for i in sorted(range(len(mentions)), key=lambda i: link_order(mentions[i])):
             self._why = SAME_NAME
+            self._case_unsure = opens_a_line(context, mentions[i].name_start)
             eid = self._link_one(mentions[i], article, defined.get(i), ids)
             ids[i] = eid
             article.linked.setdefault(eid)
@@ -103,6 +110,7 @@ class EntityIndex(PersonLinking):
         self._count_cooccurrence(
             [e for e in linked if self._entities[e].type in (PERSON, ORGANIZATION)]
         )
+        self._case_unsure = False
         # A merge during this article may have retired an id handed out earlier in it.
         return [self._resolve(eid) for eid in ids]
 

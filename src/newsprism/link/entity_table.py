@@ -56,13 +56,35 @@ class Entity:
     evidence: list[dict[str, str]] = field(default_factory=list)
     # actors a user split from this one (`newsprism actor split`): never merged with it again
     apart: list[str] = field(default_factory=list)
+    # aliases seen only where a capital says nothing of a name, at the start of a sentence or a
+    # line: "Billionaire George Soros, who backs..." is George Soros, the capital is the line's
+    unsure_case: list[str] = field(default_factory=list)
 
     def data(self) -> dict[str, Any]:
         """What the store keeps in the entity record's `data`."""
         found: dict[str, Any] = {"evidence": self.evidence} if self.evidence else {}
         if self.apart:
             found["apart"] = self.apart
+        if self.unsure_case:
+            found["unsure_case"] = self.unsure_case
+        if self.display_name() != self.name:
+            found["full_name"] = self.name  # what linking compares, beside the name shown
         return found
+
+    def display_name(self) -> str:
+        """The name the actor is shown by: its fullest form, but for a first word only ever
+        seen capitalised where any word is, at the start of a line or a sentence
+        ("Billionaire George Soros, who ...", "Senior World Health Organization official"),
+        when the name without it was seen where a capital means a name. Linking keeps
+        comparing the fullest form, as it did."""
+        if self.type not in (PERSON, ORGANIZATION) or self.name not in self.unsure_case:
+            return self.name
+        words = len(self.name.split())
+        for alias in self.aliases:
+            if (alias not in self.unsure_case and len(alias.split()) == words - 1 > 1
+                    and self.name.endswith(" " + alias)):
+                return alias
+        return self.name
 
 
 def id_age(entity_id: str) -> tuple[int, str]:
@@ -92,6 +114,7 @@ class EntityTable:
         self._regnal_stems: dict[str, set[str]] = {}  # "pope benedict" -> Pope Benedict XVI
         self._next = 0
         self._why = SAME_NAME  # the evidence for the mention being linked now
+        self._case_unsure = False  # the mention being linked starts a sentence or a line
         self._article_id = ""
 
     def _is_regnal(self, eid: str) -> bool:
@@ -129,8 +152,12 @@ class EntityTable:
                     {"kind": self._why, "name": surface, "article": self._article_id}
                 )
             entity.aliases.append(surface)
+            if self._case_unsure:
+                entity.unsure_case.append(surface)
             if entity.type == PERSON:
                 self._index_person_alias(eid, surface)
+        elif surface in entity.unsure_case and not self._case_unsure:
+            entity.unsure_case.remove(surface)
         if m.role and m.role not in entity.roles:
             entity.roles.append(m.role)
         if entity.type in (PERSON, ORGANIZATION) and self._fuller(surface, entity):
@@ -227,9 +254,12 @@ class EntityTable:
             {"kind": kind, "merged": gone.name, "id": drop, "article": self._article_id}
         )
         kept.evidence += gone.evidence
+        sure = {a for e in (kept, gone) for a in e.aliases if a not in e.unsure_case}
         for alias in gone.aliases:
             if alias not in kept.aliases:
                 kept.aliases.append(alias)
+        kept.unsure_case = [a for a in dict.fromkeys([*kept.unsure_case, *gone.unsure_case])
+                            if a not in sure]  # fmt: skip
         kept.roles += [r for r in gone.roles if r not in kept.roles]
         regnal = kept.type == PERSON and regnal_name(gone.name) is not None
         if regnal and regnal_name(kept.name) is None:

@@ -126,7 +126,7 @@ def actor_entity_rows(entities: Iterable[Entity]) -> list[dict[str, Any]]:
         {
             "id": e.id,
             "entity_type": e.type,
-            "name": e.name,
+            "name": e.display_name(),
             "aliases": json.dumps(sorted(e.aliases), ensure_ascii=False),
             "roles": json.dumps(sorted(e.roles), ensure_ascii=False),
             "geonameid": None,
@@ -174,10 +174,11 @@ def entity_from_row(row: dict[str, Any]) -> Entity:
     data = json.loads(row.get("data") or "{}")
     return Entity(
         id=row["id"],
-        name=row["name"],
+        name=data.get("full_name") or row["name"],
         type=row["entity_type"],
         aliases=json.loads(row["aliases"]),
         roles=json.loads(row["roles"]),
         evidence=data.get("evidence", []),
         apart=data.get("apart", []),
+        unsure_case=data.get("unsure_case", []),
     )
