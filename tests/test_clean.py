@@ -99,6 +99,37 @@ def test_reprint_credits_and_form_widgets_are_boilerplate() -> None:
     )
 
 
+def test_a_poll_box_goes_from_its_opening_line_to_its_last_closing_one() -> None:
+    """A poll among the paragraphs: its question, its answers (here names of politicians, who
+    would become actors of the article) and its small print all go; a question the article
+    itself asks, and a line opening a poll with no small print in reach, stay or go alone."""
+    poll = (
+        "take our poll - story continues below\n"
+        "Which mayor handled the strike worst?\n"
+        "Which mayor handled the strike worst?\n"
+        "* Ada Kern Bruno Salt Mira Vance\n"
+        "Email *\n"
+        "Completing this poll grants you access to Example Post updates free of charge.\n"
+        "You may opt out at anytime.\n"
+        "You also agree to this site's Privacy Policy and Terms of Use.\n"
+    )
+    raw = (
+        "Harbor strike enters its third week\n\n"
+        "The dockworkers of Velmora have not unloaded a ship since March 3.\n"
+        + poll +
+        "Will the union accept the offer? Its members vote on Friday.\n"
+    )  # fmt: skip
+    cleaned = clean_text(raw)
+    assert "Ada Kern" not in cleaned.text and "poll" not in cleaned.text
+    assert "Which mayor" not in cleaned.text
+    assert "Will the union accept the offer?" in cleaned.text
+    assert "have not unloaded a ship since March 3." in cleaned.text
+    _check_offsets(raw, cleaned)
+    lone = clean_text("Strike talks resume\n\ntake our poll - story continues below\n"
+                      "Which mayor handled the strike worst?\nThe talks resume today.\n")
+    assert "take our poll" not in lone.text and "Which mayor" in lone.text
+
+
 def test_a_shop_widget_leaves_the_text_and_the_sentence_it_ran_into_stays() -> None:
     raw = (
         "Harbor strike enters its third week\n\n"

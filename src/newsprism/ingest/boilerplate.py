@@ -55,6 +55,10 @@ _PATTERNS = [
     r".*all rights reserved\.?",
     r"(advertisement|sponsored( content)?|ad|scroll to continue)",
     r"(we use cookies|this (web)?site uses cookies).*",
+    # a poll box's small print, wherever its box was cut (the whole box: _BLOCKS below)
+    r"completing this poll (grants you access|entitles you) to .*",
+    r"you may opt out at any ?time\.?",
+    r"you (also )?agree to (this|our) site's privacy policy( and terms of (use|service))?\.?",
     r"(accept|reject) (all )?cookies",
     r"skip to (main )?content",
 ]
@@ -87,3 +91,34 @@ def product_widget_end(line: str) -> int:
     """Where a shop widget that opens `line` ends (0 where none does)."""
     found = _PRODUCT_WIDGET.match(line)
     return found.end() if found else 0
+
+
+# Widgets of several lines, from the line that opens one to the last line that closes it, a few
+# lines on. A poll box ran through 54 of the 296 PTC articles ("take our poll - story continues
+# below", its question three times, its answers, "You also agree to this site's Privacy Policy
+# and Terms of Use."): the answers "Dianne Feinstein Maxine Waters Adam Schiff ..." made eight
+# politicians actors of every article that carried it, and "Will Brett" one more.
+_POLL_CLOSES = (
+    r"you (also )?agree to (this|our) site's privacy policy( and terms of (use|service))?\.?",
+    r"you may opt out at any ?time\.?",
+    r"completing this poll (grants you access|entitles you) to .*",
+)
+_BLOCKS = [
+    (re.compile(r"(\S+ )?take our poll( ?[-–—] ?story continues below)?( .{0,200})?"),
+     re.compile("|".join(f"(?:{p})" for p in _POLL_CLOSES))),
+]  # fmt: skip
+BLOCK_LINES = 12  # how far a widget's closing line may come after its opening one
+
+
+def widget_block_end(lines: list[str], first: int) -> int:
+    """The index of the last line of a widget block opened by `lines[first]`, or -1 where that
+    line opens none. Without a closing line in reach, the block is its opening line alone."""
+    folded = fold_line(lines[first])
+    for opener, closer in _BLOCKS:
+        if opener.fullmatch(folded):
+            last = first
+            for i in range(first + 1, min(len(lines), first + 1 + BLOCK_LINES)):
+                if closer.fullmatch(fold_line(lines[i])):
+                    last = i
+            return last
+    return -1

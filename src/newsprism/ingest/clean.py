@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from newsprism.articles import Removal
-from newsprism.ingest.boilerplate import is_boilerplate, product_widget_end
+from newsprism.ingest.boilerplate import is_boilerplate, product_widget_end, widget_block_end
 from newsprism.ingest.decode import NUL_MARK
 
 # Zero-width characters and soft hyphens split words invisibly; drop them.
@@ -166,6 +166,7 @@ def clean_text(raw: str, title: str | None = None) -> Cleaned:
             result.title, result.title_source = normalize_title(first), "headline"
     title_key = fold_for_compare(result.title) if result.title else None
 
+    widgets = _widget_lines(content)
     kept: list[tuple[int, int]] = []  # (raw_start, raw_end) of body lines, in order
     breaks: set[int] = set()  # indexes in `kept` that start a new paragraph
     blank_before = False
@@ -193,7 +194,7 @@ def clean_text(raw: str, title: str | None = None) -> Cleaned:
             rest = stripped[widget:]
             stripped = rest.strip()
             span = (span[1] - len(rest.lstrip()), span[1])
-        if not stripped or is_boilerplate(stripped):
+        if not stripped or start in widgets or is_boilerplate(stripped):
             if stripped:
                 result.removed.append(Removal(*span, stripped, "boilerplate"))
             blank_before = True
@@ -222,6 +223,21 @@ def clean_text(raw: str, title: str | None = None) -> Cleaned:
     result.text = "".join(parts)
     result.offsets = [(r[0], r[1], r[2]) for r in offsets]
     return result
+
+
+def _widget_lines(content: list[tuple[int, str]]) -> set[int]:
+    """The raw starts of the lines that are part of a widget block (a poll box)."""
+    texts = [line.strip() for _, line in content]
+    found: set[int] = set()
+    i = 0
+    while i < len(texts):
+        last = widget_block_end(texts, i)
+        if last >= 0:
+            found.update(start for start, _ in content[i : last + 1])
+            i = last + 1
+        else:
+            i += 1
+    return found
 
 
 def _take_dateline(raw: str, span: tuple[int, int], result: Cleaned) -> tuple[int, int] | None:
