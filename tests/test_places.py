@@ -412,6 +412,20 @@ def test_a_deity_a_title_and_a_person_are_no_places(nlp, gazetteer: Gazetteer) -
     assert any(p.text == "Washington" for p in find_places(nlp(LETTER), gazetteer))
 
 
+def test_the_surname_of_a_person_the_article_names_is_no_town(nlp, gazetteer: Gazetteer) -> None:
+    """"Jesus Campos ... between Campos being shot and Paddock opening fire" (PTC): the model
+    read the lone surname as an organisation, and Campos, Spain was placed on the map. A name
+    the model reads as a town, or that the words around put somewhere, stays a place."""
+    text = ("Security guard Jesus Campos was shot before the gunman opened fire on the crowd in "
+            "Las Vegas. What happened during the six minutes between Campos being shot and the "
+            "first shots at the concert is still unclear, police said.")  # fmt: skip
+    found = find_places(nlp(text), gazetteer)
+    assert not any(p.text == "Campos" for p in found), found
+    assert any(p.text == "Las Vegas" for p in found)
+    told = "Security guard Jesus Campos grew up in Campos, Brazil, and moved to Las Vegas."
+    assert any(p.text == "Campos" for p in find_places(nlp(told), gazetteer))
+
+
 def test_congo_among_the_drc_s_towns_is_the_drc(nlp, gazetteer: Gazetteer) -> None:
     """GeoNames calls both countries "Congo"; the article's other places say which."""
     text = ("Health workers in Mbandaka and Kinshasa are racing to contain the outbreak. This is "

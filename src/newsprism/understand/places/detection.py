@@ -205,6 +205,21 @@ def told_as_place(doc, start: int, end: int, strict: bool = False) -> bool:
     )
 
 
+# Words that put what follows somewhere, which no person is: "in X", "near X" (a person is also
+# "between X and Y", "with", "to", "from", "at" someone)
+_WHERE_NO_PERSON_IS = {
+    "in", "near", "outside", "inside", "into", "within", "towards", "toward", "across", "around",
+    "beyond", "through", "neighbouring", "neighboring", "nearby",
+}  # fmt: skip
+
+
+def told_as_town(doc, start: int, end: int) -> bool:
+    """Whether the words around a name put it where no person is: "grew up in Campos",
+    "the Campos area"; not "between Campos being shot and ..."."""
+    before = start > 0 and doc[start - 1].lower_ in _WHERE_NO_PERSON_IS
+    return before or _place_noun_after(doc, end)
+
+
 def _same_letters(entry, name: str) -> bool:
     """Whether a place the gazetteer found under its main name is written with these letters,
     accents included: "given to God" is not Göd. (Lookup folds accents, which a name the model

@@ -24,6 +24,7 @@ from newsprism.understand.places.detection import (
     countries_of_peoples,
     place_spans,
     told_as_place,
+    told_as_town,
 )
 from newsprism.understand.places.lookup import candidates, candidates_and_form
 from newsprism.understand.places.rules import (
@@ -263,10 +264,16 @@ def find_places(
     mentions = []
     text = doc.text  # spaCy rebuilds it on every access: once per article
     surnames = _person_words(doc)
+    people = _surnames(doc)
     placed: set[int] = set()  # mentions the words before them put somewhere ("in X")
     for start, end, label in place_spans(doc, gazetteer, text):
         span = doc[start:end]
         m = _new_mention(gazetteer, text, span.start_char, span.end_char, label)
+        if label != "GPE" and m.text in people and not told_as_town(doc, start, end):
+            # the surname of a person the article names in full, that the model did not read
+            # as a country or town and no word puts anywhere: "between Campos being shot and
+            # Paddock opening fire", of the security guard Jesus Campos, is not Campos, Spain
+            continue
         put_there = told_as_place(doc, start, end, strict=True)
         if put_there:
             placed.add(m.start)
@@ -285,6 +292,12 @@ def find_places(
     kept = [m for m in mentions if m.label in PLACE_LABELS or m.pick is not None]
     lone = lone_namesakes(kept)
     return [_to_mention(m) for i, m in enumerate(kept) if m.start in placed or i not in lone]
+
+
+def _surnames(doc) -> set[str]:
+    """The last words of the people's names of several words the article gives."""
+    return {ent[-1].text for ent in doc.ents
+            if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].is_title}  # fmt: skip
 
 
 def _person_words(doc) -> set[str]:
