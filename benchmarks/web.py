@@ -39,6 +39,7 @@ from newsprism.stages.crosscheck import CROSSCHECK_VERSION  # noqa: E402
 from newsprism.store import open_store  # noqa: E402
 from newsprism.store import schema as s  # noqa: E402
 from newsprism.store.store import StoreError  # noqa: E402
+from newsprism.store.understanding import article_seqs  # noqa: E402
 from newsprism.understand.article import UNDERSTAND_VERSION  # noqa: E402
 
 DEFAULT_PTC = ROOT.parent / "shared" / "data" / "ptc" / "train-articles"
@@ -54,14 +55,7 @@ COPIED = [
     (s.event_entity, ("event_id", "story_id")),
 ]  # fmt: skip
 # span_record names its article by seq, which each copy's articles get anew from the server
-
-
-def seqs_of(conn: Any, ids: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for n in range(0, len(ids), 500):
-        query = select(s.article.c.id, s.article.c.seq).where(s.article.c.id.in_(ids[n:n + 500]))
-        found.update({r.id: r.seq for r in conn.execute(query)})
-    return found
+# (store.understanding.article_seqs reads them back)
 
 
 def seed_store(ptc: Path, sample: int) -> Path:
@@ -122,7 +116,7 @@ def copy_seed(seed: Path, url: str) -> None:
             if rows:
                 dst.execute(target._insert_ignore(table), rows)
             if table is s.article:
-                new_seq = seqs_of(dst, list(id_of.values()))
+                new_seq = article_seqs(dst, list(id_of.values()))
     source.close()
     target.close()
 
@@ -201,7 +195,7 @@ def grow(db: Path | str, articles: int) -> None:
                 if rows:
                     conn.execute(insert(table), rows)
                 if table is s.article:
-                    new_seq = seqs_of(conn, [r["id"] for r in rows])
+                    new_seq = article_seqs(conn, [r["id"] for r in rows])
         have += len(take)
         if copy % 50 == 0:
             print(f"  {have:,} articles ({time.perf_counter() - started:.0f} s)", flush=True)

@@ -97,7 +97,7 @@ def _stories(corpus) -> list[tuple[str, ...]]:
 def test_span_rows_keep_neither_ids_nor_defaults_and_read_back_whole(examples_db: Path) -> None:
     """A span record's id is computed from its row, and its JSON leaves out what a column
     holds and every field at its default; reading gives every field of the record back."""
-    from newsprism.store.span_codec import data_fields, defaults
+    from newsprism.store.span_codec import defaults
 
     with sqlite3.connect(examples_db) as db:
         columns = {r[1] for r in db.execute("PRAGMA table_info(span_record)")}
@@ -105,7 +105,7 @@ def test_span_rows_keep_neither_ids_nor_defaults_and_read_back_whole(examples_db
     assert "id" not in columns
     for kind, value, data in rows:
         assert data.startswith("[")  # by position: the field names are not spelled again
-        fields = data_fields(kind, data)
+        fields = layouts.unpack(kind, data)
         default = defaults(kind)
         assert not [k for k, v in fields.items()
                     if type(v) is type(default.get(k)) and v == default[k]]  # fmt: skip
@@ -125,7 +125,7 @@ def test_span_rows_keep_neither_ids_nor_defaults_and_read_back_whole(examples_db
 def test_a_mention_keeps_its_name_only_where_a_role_is_split_off() -> None:
     """"Pamela Geller" is its own name: the row's text and offsets hold it. "Turkish President
     Erdogan" keeps "Erdogan" and where it stands. Both read back whole."""
-    from newsprism.store.span_codec import data_fields, read_record, record_row
+    from newsprism.store.span_codec import read_record, record_row
 
     def mention(text: str, start: int, name: str, name_start: int, role: str | None) -> dict:
         return {"type": "mention", "id": None, "article_id": "a1", "start": start,
@@ -136,8 +136,8 @@ def test_a_mention_keeps_its_name_only_where_a_role_is_split_off() -> None:
     whole = mention("Pamela Geller", 92, "Pamela Geller", 92, None)
     titled = mention("Turkish President Erdogan", 10, "Erdogan", 28, "Turkish President")
     rows = [record_row(whole), record_row(titled)]
-    assert data_fields("mention", rows[0]["data"]) == {"entity_type": "person"}
-    assert data_fields("mention", rows[1]["data"]) == {  # the name ends where the span does
+    assert layouts.unpack("mention", rows[0]["data"]) == {"entity_type": "person"}
+    assert layouts.unpack("mention", rows[1]["data"]) == {  # the name ends where the span does
         "name": "Erdogan", "name_start": 28, "role": "Turkish President", "entity_type": "person",
     }  # fmt: skip
     for row, record in zip(rows, (whole, titled), strict=True):
@@ -174,9 +174,8 @@ def test_every_record_type_is_written_by_position_in_a_registered_layout() -> No
 def test_rows_of_every_layout_read_back_and_an_unknown_layout_says_what_to_do() -> None:
     """A place written by position, as a JSON object (a store written before, or a layout not
     registered yet) and in an older layout of its type all read as the same record."""
-    from newsprism.store import layouts as layouts_module
     from newsprism.store import span_codec
-    from newsprism.store.span_codec import data_fields, read_record, record_row
+    from newsprism.store.span_codec import read_record, record_row
 
     place = {"type": "place", "id": None, "article_id": "a1", "start": 40, "end": 47,
              "text": "Kobani", "entity_id": "geonames:174448", "geonameid": 174448,
@@ -184,7 +183,7 @@ def test_rows_of_every_layout_read_back_and_an_unknown_layout_says_what_to_do() 
              "feature_class": "P", "feature_code": "PPLA2", "confidence": 0.93,
              "label": "GPE", "resolution": None}  # fmt: skip
     row = record_row(place)
-    fields = data_fields("place", row["data"])
+    fields = layouts.unpack("place", row["data"])
     assert "lat" not in fields and fields["name"] == "Kobani"  # the lat column holds it
     as_object = {**row, "data": json.dumps(fields)}
     assert read_record(as_object) == read_record(row)
@@ -195,18 +194,18 @@ def test_rows_of_every_layout_read_back_and_an_unknown_layout_says_what_to_do() 
     kept = [n for n in older if n in fields]
     mask = sum(1 << older.index(n) for n in kept)
     with_older = {**row, "data": json.dumps([1, mask, *(fields[n] for n in kept)])}
-    layouts = {"place": (" ".join(current), " ".join(older))}
-    layouts_module.layout_names.cache_clear()
+    registry = {"place": (" ".join(current), " ".join(older))}
+    layouts.layout_names.cache_clear()
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(layouts_module, "LAYOUTS", layouts)
+            patch.setattr(layouts, "LAYOUTS", registry)
             back = read_record(with_older)
         assert back["admin1"] is None and back["name"] == "Kobani"
         assert {k: v for k, v in back.items() if k != "admin1"} == {
             k: v for k, v in read_record(row).items() if k != "admin1"
         }
     finally:
-        layouts_module.layout_names.cache_clear()
+        layouts.layout_names.cache_clear()
     unknown = {**row, "data": json.dumps([7, 1, 174448])}
     with pytest.raises(ValueError, match="layout 7.*run analyze again"):
         read_record(unknown)
@@ -216,7 +215,7 @@ def _legacy_copy(db: Path, to: Path, with_ids: bool) -> None:
     """`db` as a store written before span rows named their article by seq: span_record keyed by
     article id, its own index on it, each row's fields as a JSON object, and (`with_ids`, older
     still) each record's id in a column, the primary key."""
-    from newsprism.store.span_codec import data_fields, read_record
+    from newsprism.store.span_codec import read_record
 
     shutil.copy(db, to)
     with sqlite3.connect(to) as conn:
@@ -238,7 +237,7 @@ def _legacy_copy(db: Path, to: Path, with_ids: bool) -> None:
             f"INSERT INTO span_record VALUES ({':id, ' if with_ids else ''}:type, :article_id, "
             ":start, :end, :text, :entity_id, :value, :lat, :lon, :data)",
             [{**r, "id": read_record(r)["id"],
-              "data": json.dumps(data_fields(r["type"], r["data"]))} for r in rows],
+              "data": json.dumps(layouts.unpack(r["type"], r["data"]))} for r in rows],
         )  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 # Each layout is its field names, space-separated, in the order the record's dataclass has them
-# (span records: span_codec.layout_of; claims: claims.claim_layout).
+# (span records: span_codec.layout_of; claims: stages.crosscheck.CLAIM_LAYOUT).
 LAYOUTS: dict[str, tuple[str, ...]] = {
     "mention": ("name name_start name_end role metonymy_of entity_type",),
     "place": (
@@ -59,6 +59,12 @@ def layout_index(kind: str, current: str) -> int | None:
 
 
 @cache
+def _names(current: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    names = tuple(current.split())
+    return names, frozenset(names)
+
+
+@cache
 def layout_names(kind: str, index: int) -> tuple[str, ...]:
     try:
         return tuple(LAYOUTS[kind][index].split())
@@ -73,8 +79,8 @@ def pack(kind: str, current: str, kept: Mapping[str, Any]) -> str:
     """`kept` (a record's fields, by name) as a row's JSON: by position in the record type's
     current layout when it is registered and holds every field, else as an object."""
     index = layout_index(kind, current)
-    names = current.split()
-    if index is None or not kept.keys() <= set(names):
+    names, known = _names(current)
+    if index is None or not kept.keys() <= known:
         return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
     mask, values = 0, []
     for bit, name in enumerate(names):

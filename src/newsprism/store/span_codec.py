@@ -111,11 +111,6 @@ def layout_of(kind: str) -> str:
     return " ".join(defaults(kind))
 
 
-def data_fields(kind: str, data: str | None) -> dict[str, Any]:
-    """The fields a row's `data` holds, by name, whichever way it was written."""
-    return layouts.unpack(kind, data)
-
-
 def stored_data(row: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     """The JSON a span row keeps of a record's own fields (see the module's docstring)."""
     fields = defaults(row["type"])
@@ -180,7 +175,7 @@ def record_row(record: Mapping[str, Any]) -> dict[str, Any]:
 def read_record(row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored span row as the read contract gives it: its columns (its id computed from
     them), then its own fields in their order, defaults put back."""
-    data = data_fields(row["type"], row["data"])
+    data = layouts.unpack(row["type"], row["data"])
     record = {k: row.get(k) for k in SPAN_RECORD_FIELDS}
     own: dict[str, Any] = {}
     for key, default, mutable, column in _reading(record["type"]):

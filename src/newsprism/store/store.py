@@ -88,13 +88,12 @@ class Store(
             return
         written = "s.rowid" if self.dialect == "sqlite" else 's."end", s.type'
         fresh = schema.span_table("span_record_rekeyed", MetaData())
-        columns = 'type, start, "end", text, entity_id, value, lat, lon, data'
+        kept = ("type", "start", '"end"', "text", "entity_id", "value", "lat", "lon", "data")
         copy = (
-            f"INSERT INTO span_record_rekeyed (article_seq, ordinal, {columns}) "
+            f"INSERT INTO span_record_rekeyed (article_seq, ordinal, {', '.join(kept)}) "
             "SELECT a.seq, ROW_NUMBER() OVER (PARTITION BY s.article_id ORDER BY "
-            f"s.start, {written}) - 1, "
-            + ", ".join(f"s.{c.strip()}" for c in columns.split(","))
-            + " FROM span_record s JOIN article a ON a.id = s.article_id"
+            f"s.start, {written}) - 1, {', '.join(f's.{c}' for c in kept)} "
+            "FROM span_record s JOIN article a ON a.id = s.article_id"
         )
         try:
             with self.engine.begin() as conn:

@@ -263,24 +263,24 @@ def find_places(
     unresolved (geonameid None). `ranker` as in resolve_places."""
     mentions = []
     text = doc.text  # spaCy rebuilds it on every access: once per article
-    surnames = _person_words(doc)
-    people = _surnames(doc)
+    person_words = _person_words(doc)
+    surnames = _surnames(doc)
     placed: set[int] = set()  # mentions the words before them put somewhere ("in X")
     for start, end, label in place_spans(doc, gazetteer, text):
         span = doc[start:end]
-        m = _new_mention(gazetteer, text, span.start_char, span.end_char, label)
-        if label != "GPE" and m.text in people and not told_as_town(doc, start, end):
+        if label != "GPE" and span.text in surnames and not told_as_town(doc, start, end):
             # the surname of a person the article names in full, that the model did not read
             # as a country or town and no word puts anywhere: "between Campos being shot and
             # Paddock opening fire", of the security guard Jesus Campos, is not Campos, Spain
             continue
+        m = _new_mention(gazetteer, text, span.start_char, span.end_char, label)
         put_there = told_as_place(doc, start, end, strict=True)
         if put_there:
             placed.add(m.start)
         # a name the model tagged as a place that the gazetteer does not know is one where the
         # words around it say so, and where the article gives no person that name ("Louis
         # Farrakhan" ... "support for Farrakhan", "the media's Farrakhan embargo")
-        if m.candidates or (label in PLACE_LABELS and m.text not in surnames
+        if m.candidates or (label in PLACE_LABELS and m.text not in person_words
                             and (put_there or told_as_place(doc, start, end))):  # fmt: skip
             mentions.append(m)
     _link_qualifiers(text, mentions)
