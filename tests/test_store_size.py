@@ -53,11 +53,15 @@ def test_claim_rows_repeat_neither_columns_nor_defaults(examples_db: Path) -> No
     first."""
     with sqlite3.connect(examples_db) as db:
         rows = db.execute(
-            "SELECT article_id, text, data, length(vector) FROM claim ORDER BY seq"
+            "SELECT c.article_id, c.text, substr(a.text, c.start + 1, c.\"end\" - c.start), "
+            "c.data, length(c.vector) FROM claim c JOIN article a ON a.id = c.article_id "
+            "ORDER BY c.seq"
         ).fetchall()
     assert rows
     stored: set[tuple[str, str]] = set()
-    for article_id, text, data, size in rows:
+    for article_id, own, at_offsets, data, size in rows:
+        assert own == ""  # the sentence is the article's: cut from it on reading
+        text = at_offsets
         assert data.startswith("[")  # by position: the field names are not spelled again
         fields = layouts.unpack("claim", data)
         sentence = (article_id, fields.get("context") or text)
@@ -445,3 +449,61 @@ def test_a_claim_group_cites_its_sources_by_number_and_reads_back_whole() -> Non
     assert group_fields(group_data(odd)) == odd
     numbered = {**group, "reason": "told by 1 (via 10)", "sources": ["1", "10"]}
     assert group_fields(group_data(numbered)) == numbered
+
+
+def test_claims_and_quotes_leave_their_text_to_the_article_and_read_it_whole(
+    examples_db: Path, tmp_path: Path
+) -> None:
+    """A claim's sentence and a quote's words are the article's text at their offsets: the rows
+    keep them empty and reading cuts them from the article. A store that kept them reads the
+    same, and no other record type leaves its text (they are read by the thousand)."""
+    cut = 'substr(a.text, {t}.start + 1, {t}."end" - {t}.start)'
+    with sqlite3.connect(examples_db) as db:
+        quotes = db.execute(
+            f"SELECT s.text, {cut.format(t='s')} FROM span_record s "
+            "JOIN article a ON a.seq = s.article_seq WHERE s.type = 'attribution'"
+        ).fetchall()
+        claims = {r[0] for r in db.execute("SELECT text FROM claim")}
+        others = db.execute(
+            "SELECT count(*) FROM span_record WHERE text = '' AND type != 'attribution'"
+        ).fetchone()[0]
+    assert quotes and claims == {""} and others == 0
+    left = [own for own, _ in quotes if own == ""]
+    assert len(left) >= 0.9 * len(quotes)
+    assert all(own == "" or own != at_offsets for own, at_offsets in quotes)
+
+    old = tmp_path / "kept-its-text.db"
+    shutil.copy(examples_db, old)
+    with sqlite3.connect(old) as db:
+        db.execute(f"UPDATE claim SET text = (SELECT {cut.format(t='claim')} FROM article a "
+                   "WHERE a.id = claim.article_id)")  # fmt: skip
+        db.execute(f"UPDATE span_record SET text = (SELECT {cut.format(t='span_record')} "
+                   "FROM article a WHERE a.seq = span_record.article_seq) WHERE text = ''")
+    with open_corpus(examples_db) as corpus, open_corpus(old) as before:
+        for kind in ("attribution", "claim"):
+            assert corpus.records(kind) == before.records(kind)
+        texts = {a["id"]: a["text"] for a in corpus.articles()}
+        read = corpus.records("attribution")
+        groups = corpus.records("claim")
+    body = [q for q in read if q.get("field") != "title"]
+    assert len(body) >= len(left)
+    assert all(q["text"] and q["text"] == texts[q["article_id"]][q["start"] : q["end"]]
+               for q in body)  # fmt: skip
+    evidence = [e for g in groups for e in g["evidence"]]
+    assert evidence and all(
+        e["text"] == texts[e["article_id"]][e["start"] : e["end"]] for e in evidence
+    )
+
+
+def test_a_story_member_keeps_its_features_without_its_id_or_defaults(examples_db: Path) -> None:
+    from newsprism.stories.features import ArticleFeatures
+
+    with sqlite3.connect(examples_db) as db:
+        rows = db.execute("SELECT article_id, data FROM story_member").fetchall()
+    assert rows
+    for article_id, data in rows:
+        kept = json.loads(data)
+        assert "id" not in kept and kept["headline"]
+        assert None not in kept.values() and {} not in kept.values()
+        assert data == json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+        assert ArticleFeatures.from_dict({"id": article_id, **kept}).stored() == data

@@ -28,6 +28,7 @@ from newsprism.store.claims import (
     stored_evidence,
     told_articles,
 )
+from newsprism.store.derived_text import kept_text
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
 CROSSCHECK_VERSION = "15"
@@ -135,7 +136,7 @@ def add_articles(
                     "article_id": c.article_id,
                     "start": c.start,
                     "end": c.end,
-                    "text": c.text,
+                    "text": kept_text(c.text, c.start, c.end, row["text"]),
                     "kind": c.kind,
                     "group_id": change.group_id,
                     "vector": SAME_SENTENCE if shared else pack(index.vector_of(c.id)),

@@ -81,7 +81,7 @@ def run_stories(
                     "story_id": placed.story_id,
                     "version": version,
                     "vector": pack(vector),
-                    "data": json.dumps(f.to_dict(), ensure_ascii=False),
+                    "data": f.stored(),
                 }
             )
         # A member placed earlier in this batch may have moved with a merge since.

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from newsprism.store import layouts
 from newsprism.store.base import StoreBase, chunked
+from newsprism.store.derived_text import read_text
 from newsprism.store.schema import (
     article,
     claim,
@@ -24,6 +25,9 @@ from newsprism.store.schema import (
 
 # A claim's fields the claim table holds in columns of their own: its JSON leaves them out.
 CLAIM_COLUMNS = ("id", "article_id", "start", "end", "text", "kind")
+# A claim's text: its own, or its article's at its offsets where the row leaves it to the article
+# (derived_text.py), read where the claim is read joined to its article.
+CLAIM_TEXT = read_text(claim.c.text, claim.c.start, claim.c.end, article.c.text).label("text")
 
 # What a claim group says (its statement), as exported: the fields the store leaves out of a
 # group's JSON when they are empty, and puts back on reading.
@@ -122,7 +126,7 @@ def complete_groups(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[s
                if "statement" not in r and r.get("evidence")}  # fmt: skip
     claims: dict[str, dict[str, Any]] = {}
     columns = (
-        claim.c.id, claim.c.article_id, claim.c.start, claim.c.end, claim.c.text, claim.c.data,
+        claim.c.id, claim.c.article_id, claim.c.start, claim.c.end, CLAIM_TEXT, claim.c.data,
         article.c.published, outlet.c.name.label("outlet"),
     )  # fmt: skip
     joined = claim.outerjoin(article, article.c.id == claim.c.article_id).outerjoin(
@@ -171,11 +175,13 @@ class ClaimRecords(StoreBase):
         """(claim fields, group id, embedding) in the order the claims were grouped. The JSON
         leaves out what the columns hold and fields at their default, and holds the rest by
         position (layouts.py)."""
-        columns = [claim.c[name] for name in CLAIM_COLUMNS]
-        query = select(claim.c.data, claim.c.group_id, claim.c.vector, *columns)
+        columns = [CLAIM_TEXT if name == "text" else claim.c[name] for name in CLAIM_COLUMNS]
+        query = select(claim.c.data, claim.c.group_id, claim.c.vector, *columns).select_from(
+            claim.outerjoin(article, article.c.id == claim.c.article_id)
+        )
         with self.engine.connect() as conn:
             for row in conn.execute(query.order_by(claim.c.seq)):
-                fields = {c.name: getattr(row, c.name) for c in columns}
+                fields = {name: getattr(row, name) for name in CLAIM_COLUMNS}
                 yield {**layouts.unpack("claim", row.data), **fields}, row.group_id, row.vector
 
     def save_crosscheck(

@@ -10,7 +10,8 @@ the field names spelled once in layouts.py rather than in every row; a row of a 
 registered there, or of a store written before, is a JSON object and reads the same.
 
 A row names its article by the article's seq (schema.span_table): span_select reads rows with
-the article's id joined back, as read_record takes them.
+the article's id joined back, as read_record takes them, and a quote's words from the article's
+text where the row leaves them to it (derived_text.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from newsprism.store import layouts
+from newsprism.store.derived_text import SPAN_TYPES, kept_text, read_text
 from newsprism.store.schema import article, span_record
 from newsprism.understand.components import COMPONENTS
 
@@ -48,7 +50,8 @@ def span_select(*where: Any) -> Select[Any]:
     span_record's columns or on the article's): what read_record reads."""
     s = span_record.c
     return (
-        select(s.type, article.c.id.label("article_id"), s.start, s.end, s.text, s.entity_id,
+        select(s.type, article.c.id.label("article_id"), s.start, s.end,
+               read_text(s.text, s.start, s.end, article.c.text).label("text"), s.entity_id,
                s.value, s.lat, s.lon, s.data, s.article_seq, s.ordinal)
         .join_from(span_record, article, article.c.seq == s.article_seq)
         .where(*where)
@@ -146,12 +149,17 @@ def _reading(kind: str) -> tuple[tuple[str, Any, bool, str | None], ...]:
     )  # fmt: skip
 
 
-def stored_row(row: Mapping[str, Any], article_seq: int, ordinal: int) -> dict[str, Any]:
+def stored_row(
+    row: Mapping[str, Any], article_seq: int, ordinal: int, article_text: str | None = None
+) -> dict[str, Any]:
     """A linked span row (link/span_rows.py: id, columns and the record's fields as JSON) as
-    the store keeps it: its article by seq, no id, `data` compacted."""
+    the store keeps it: its article by seq, no id, `data` compacted, and for the types that
+    leave their text to the article (given its text) an empty text where it is the article's."""
     out = {k: v for k, v in row.items() if k not in ("id", "article_id")}
     data = stored_data(row, json.loads(row["data"]))
     out.update(article_seq=article_seq, ordinal=ordinal, data=data)
+    if row["type"] in SPAN_TYPES:
+        out["text"] = kept_text(row["text"], row["start"], row["end"], article_text)
     return out
 
 

@@ -29,11 +29,13 @@ class StoryRecords(StoreBase):
         return self._pending(story_member, version, crosschecked, (story, story_alias))
 
     def stored_story_members(self) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
-        """(article features, story id, lead vector) in the order the articles were placed."""
-        query = select(story_member.c.data, story_member.c.story_id, story_member.c.vector)
+        """(article features, story id, lead vector) in the order the articles were placed. The
+        features' JSON leaves the id to the row's article_id (ArticleFeatures.stored)."""
+        query = select(story_member.c.article_id, story_member.c.data, story_member.c.story_id,
+                       story_member.c.vector)  # fmt: skip
         with self.engine.connect() as conn:
             for row in conn.execute(query.order_by(story_member.c.seq)):
-                yield json.loads(row.data), row.story_id, row.vector
+                yield {"id": row.article_id, **json.loads(row.data)}, row.story_id, row.vector
 
     def story_aliases(self) -> dict[str, str]:
         """Merged story id → the story that absorbed it."""

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from newsprism.articles import IngestError
 from newsprism.store.base import StoreBase, chunked
+from newsprism.store.derived_text import SPAN_TYPES
 from newsprism.store.schema import (
     article,
     entity,
@@ -62,6 +63,15 @@ def article_seqs(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
     return seqs
 
 
+def article_texts(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+    """article id → its text (of the ids that are stored)."""
+    texts: dict[str, str] = {}
+    for chunk in chunked(list(dict.fromkeys(ids))):
+        query = select(article.c.id, article.c.text).where(article.c.id.in_(chunk))
+        texts.update({r.id: r.text for r in conn.execute(query)})
+    return texts
+
+
 class UnderstandingRecords(StoreBase):
     """What the understanding stage stores and later stages read: span records, entities and
     inferred publication dates."""
@@ -96,9 +106,13 @@ class UnderstandingRecords(StoreBase):
                         f"records of articles that are not stored: {', '.join(missing[:3])}"
                     )
                 ordinals: Counter[str] = Counter()
+                # the articles whose rows may leave their text to them (derived_text.py)
+                texts = article_texts(conn, (r["article_id"] for r in rows
+                                             if r["type"] in SPAN_TYPES))  # fmt: skip
                 stored = []
                 for r in rows:
-                    stored.append(stored_row(r, seqs[r["article_id"]], ordinals[r["article_id"]]))
+                    seq, ordinal = seqs[r["article_id"]], ordinals[r["article_id"]]
+                    stored.append(stored_row(r, seq, ordinal, texts.get(r["article_id"])))
                     ordinals[r["article_id"]] += 1
                 conn.execute(insert(span_record), stored)
             if entities:

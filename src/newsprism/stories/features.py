@@ -7,6 +7,7 @@ stored with the story membership so that the index is rebuilt without reading th
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -46,6 +47,15 @@ class ArticleFeatures:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def stored(self) -> str:
+        """The JSON a story member row keeps: no id (the row's article_id holds it) and no
+        field at its default, written compactly (issue 21, store size); from_dict reads it
+        back given the id."""
+        empty = ArticleFeatures(id=self.id, headline=self.headline)
+        kept = {k: v for k, v in asdict(self).items()
+                if k == "headline" or (k != "id" and v != getattr(empty, k))}  # fmt: skip
+        return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ArticleFeatures:
