@@ -48,26 +48,27 @@ OUTLETS = 400
 COPIED = [
     (s.article, ("id", "duplicate_of")), (s.sighting, ("article_id",)),
     (s.published_inference, ("article_id",)), (s.understood, ("article_id",)),
-    (s.span_record, ()), (s.claim, ("id", "article_id", "group_id")),
+    (s.span_record, ()), (s.claim, ("id", "group_id")),
     (s.claim_group, ("id",)), (s.crosschecked, ("article_id",)),
     (s.story_member, ("article_id", "story_id")), (s.story, ("id",)),
     (s.timeline_event, ("id", "story_id")), (s.timelined, ("article_id", "story_id")),
     (s.event_entity, ("event_id", "story_id")),
 ]  # fmt: skip
-# span_record names its article by seq, which each copy's articles get anew from the server
-# (store.understanding.article_seqs reads them back)
+# span_record and claim name their article by seq, which each copy's articles get anew from the
+# server (store.understanding.article_seqs reads them back)
+BY_SEQ = (s.span_record, s.claim)
 
 
 def seed_store(ptc: Path, sample: int) -> Path:
     """The sample analyzed by this version (cached by the versions of its stages; a cache an
-    older layout wrote, span rows keyed by article id, is analyzed again: its rows would not
-    copy)."""
+    older layout wrote, span or claim rows keyed by article id, is analyzed again: its rows
+    would not copy)."""
     versions = f"u{UNDERSTAND_VERSION}-c{CROSSCHECK_VERSION}"
     cached = ROOT / "build" / "bench" / f"web-seed-{sample}-{versions}.db"
     if cached.exists():
         with sqlite3.connect(cached) as db:
-            columns = {r[1] for r in db.execute("PRAGMA table_info(span_record)")}
-        if columns and "article_seq" in columns:
+            keyed = [{r[1] for r in db.execute(f"PRAGMA table_info({t.name})")} for t in BY_SEQ]
+        if all("article_seq" in columns for columns in keyed):
             return cached
         cached.unlink()
     files = sorted(ptc.glob("*.txt"))
@@ -109,10 +110,10 @@ def copy_seed(seed: Path, url: str) -> None:
             for row in rows:
                 if table is s.article:
                     id_of[row.pop("seq")] = row["id"]
-                elif table is s.span_record:
-                    row["article_seq"] = new_seq[id_of[row["article_seq"]]]
                 else:
                     row.pop("seq", None)
+                    if table in BY_SEQ:
+                        row["article_seq"] = new_seq[id_of[row["article_seq"]]]
             if rows:
                 dst.execute(target._insert_ignore(table), rows)
             if table is s.article:
@@ -172,7 +173,7 @@ def grow(db: Path | str, articles: int) -> None:
             for table, columns in COPIED:
                 rows = []
                 for row in seed[table.name]:
-                    if table is s.span_record:
+                    if table in BY_SEQ:
                         if id_of[row["article_seq"]] not in kept:
                             continue
                         row = {**row, "article_seq": new_seq[ids[id_of[row["article_seq"]]]]}

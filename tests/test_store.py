@@ -277,11 +277,15 @@ def test_planner_statistics_follow_the_store_as_it_grows(tmp_path: Path) -> None
 def test_a_store_whose_records_name_articles_by_id_is_rekeyed_when_opened(
     db_target: str, tmp_path: Path
 ) -> None:
-    """Span rows keyed by the article's 32-character id (as stores were written until
-    span_table) are rewritten once, in one transaction, the same records in the same order."""
-    source = _flood_reports(tmp_path / "floods.jsonl", 3, speaker="Mayor Ann Lee")
-    with analyze(source, db=db_target, workers=1) as corpus:
-        before = {kind: corpus.records(kind) for kind in ("mention", "place", "timeref")}
+    """Span rows and claims keyed by the article's 32-character id (as stores were written
+    until span_table and claim_table) are rewritten once, in one transaction, the same records
+    in the same order; claims written after draw seqs past the copied ones."""
+    source = _flood_reports(tmp_path / "floods.jsonl", 4, speaker="Mayor Ann Lee")
+    first = tmp_path / "first.jsonl"
+    first.write_text("".join(source.read_text(encoding="utf-8").splitlines(True)[:3]))
+    kinds = ("mention", "place", "timeref", "claim")
+    with analyze(first, db=db_target, workers=1) as corpus:
+        before = {kind: corpus.records(kind) for kind in kinds}
         with corpus.store.engine.begin() as conn:  # back to the layout of a store written before
             for statement in (
                 "CREATE TABLE span_old AS SELECT s.type, a.id AS article_id, s.start, s.\"end\", "
@@ -290,6 +294,12 @@ def test_a_store_whose_records_name_articles_by_id_is_rekeyed_when_opened(
                 "DROP TABLE span_record",
                 "ALTER TABLE span_old RENAME TO span_record",
                 "CREATE INDEX ix_span_record_article ON span_record (article_id)",
+                "CREATE TABLE claim_old AS SELECT c.seq, c.id, a.id AS article_id, c.start, "
+                "c.\"end\", substr(a.text, c.start + 1, c.\"end\" - c.start) AS text, c.kind, "
+                "c.group_id, c.vector, c.data FROM claim c JOIN article a ON a.seq = c.article_seq",
+                "DROP TABLE claim",
+                "ALTER TABLE claim_old RENAME TO claim",
+                "CREATE INDEX ix_claim_article ON claim (article_id)",
             ):
                 conn.exec_driver_sql(statement)
     assert all(before.values())
@@ -298,3 +308,11 @@ def test_a_store_whose_records_name_articles_by_id_is_rekeyed_when_opened(
         with reopened.store.engine.connect() as conn:
             keys = conn.exec_driver_sql("SELECT count(DISTINCT article_seq) FROM span_record")
             assert keys.scalar() == 3
+            texts = conn.exec_driver_sql("SELECT DISTINCT text, article_seq FROM claim").all()
+            assert {t for t, _ in texts} == {""} and len({a for _, a in texts}) == 3
+    with analyze(source, db=db_target, workers=1) as grown:  # the fourth report's claims
+        claims = grown.records("claim")
+        with grown.store.engine.connect() as conn:
+            seqs = conn.exec_driver_sql("SELECT count(*), count(DISTINCT seq) FROM claim").one()
+    assert seqs[0] == seqs[1] > len(before["claim"])
+    assert len({a for c in claims for a in c["articles"]}) == 4

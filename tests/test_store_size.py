@@ -53,8 +53,8 @@ def test_claim_rows_repeat_neither_columns_nor_defaults(examples_db: Path) -> No
     first."""
     with sqlite3.connect(examples_db) as db:
         rows = db.execute(
-            "SELECT c.article_id, c.text, substr(a.text, c.start + 1, c.\"end\" - c.start), "
-            "c.data, length(c.vector) FROM claim c JOIN article a ON a.id = c.article_id "
+            "SELECT a.id, c.text, substr(a.text, c.start + 1, c.\"end\" - c.start), "
+            "c.data, length(c.vector) FROM claim c JOIN article a ON a.seq = c.article_seq "
             "ORDER BY c.seq"
         ).fetchall()
     assert rows
@@ -216,9 +216,10 @@ def test_rows_of_every_layout_read_back_and_an_unknown_layout_says_what_to_do() 
 
 
 def _legacy_copy(db: Path, to: Path, with_ids: bool) -> None:
-    """`db` as a store written before span rows named their article by seq: span_record keyed by
-    article id, its own index on it, each row's fields as a JSON object, and (`with_ids`, older
-    still) each record's id in a column, the primary key."""
+    """`db` as a store written before span rows and claims named their article by seq:
+    span_record keyed by article id, its own index on it, each row's fields as a JSON object,
+    and (`with_ids`, older still) each record's id in a column, the primary key; claims keyed
+    by article id, each with its sentence."""
     from newsprism.store.span_codec import read_record
 
     shutil.copy(db, to)
@@ -243,6 +244,14 @@ def _legacy_copy(db: Path, to: Path, with_ids: bool) -> None:
             [{**r, "id": read_record(r)["id"],
               "data": json.dumps(layouts.unpack(r["type"], r["data"]))} for r in rows],
         )  # fmt: skip
+        # claims named their article by id too, and kept their sentence
+        conn.executescript(
+            "CREATE TABLE claim_old AS SELECT c.seq, c.id, a.id AS article_id, c.start, "
+            "c.\"end\", substr(a.text, c.start + 1, c.\"end\" - c.start) AS text, c.kind, "
+            "c.group_id, c.vector, c.data FROM claim c JOIN article a ON a.seq = c.article_seq;"
+            "DROP TABLE claim; ALTER TABLE claim_old RENAME TO claim;"
+            "CREATE INDEX ix_claim_article ON claim (article_id);"
+        )
 
 
 @pytest.mark.parametrize("with_ids", [False, True], ids=["keyed-by-article-id", "with-span-ids"])
@@ -256,18 +265,24 @@ def test_a_store_written_before_is_rekeyed_on_opening_reads_the_same_and_grows_t
     old = tmp_path / "old.db"
     _legacy_copy(first, old, with_ids)
     with open_corpus(first) as new_format, open_corpus(old) as old_format:
-        for kind in ("mention", "place", "timeref", "label"):
+        for kind in ("mention", "place", "timeref", "label", "claim"):
             assert old_format.records(kind) == new_format.records(kind)
     with sqlite3.connect(old) as conn:
         columns = {r[1] for r in conn.execute("PRAGMA table_info(span_record)")}
+        claim_columns = {r[1] for r in conn.execute("PRAGMA table_info(claim)")}
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-        leftover = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = "
-                                "'span_record_rekeyed'").fetchone()[0]  # fmt: skip
+        leftover = conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE "
+                                "'%_rekeyed'").fetchone()[0]  # fmt: skip
+        sentences = {r[0] for r in conn.execute("SELECT text FROM claim")}
     assert {"article_seq", "ordinal"} <= columns and not {"id", "article_id"} & columns
-    assert "ix_span_record_article" not in indexes and not leftover
+    assert "article_seq" in claim_columns and "article_id" not in claim_columns
+    assert sentences == {""}  # left to the article as the claims were rewritten
+    assert not {"ix_span_record_article", "ix_claim_article"} & indexes and not leftover
+    assert {"ix_claim_article_seq", "ix_claim_group"} <= indexes
     # both grow by the other half: the same records
     with analyze(examples_dir, db=first, workers=1) as grown:
-        expected = {kind: grown.records(kind) for kind in ("mention", "timeref", "attribution")}
+        expected = {kind: grown.records(kind)
+                    for kind in ("mention", "timeref", "attribution", "claim")}  # fmt: skip
     with analyze(examples_dir, db=old, workers=1) as grown_old:
         for kind, records in expected.items():
             assert grown_old.records(kind) == records
@@ -476,7 +491,7 @@ def test_claims_and_quotes_leave_their_text_to_the_article_and_read_it_whole(
     shutil.copy(examples_db, old)
     with sqlite3.connect(old) as db:
         db.execute(f"UPDATE claim SET text = (SELECT {cut.format(t='claim')} FROM article a "
-                   "WHERE a.id = claim.article_id)")  # fmt: skip
+                   "WHERE a.seq = claim.article_seq)")  # fmt: skip
         db.execute(f"UPDATE span_record SET text = (SELECT {cut.format(t='span_record')} "
                    "FROM article a WHERE a.seq = span_record.article_seq) WHERE text = ''")
     with open_corpus(examples_db) as corpus, open_corpus(old) as before:

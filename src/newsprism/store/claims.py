@@ -22,12 +22,16 @@ from newsprism.store.schema import (
     outlet,
     understood,
 )
+from newsprism.store.understanding import article_seqs
 
 # A claim's fields the claim table holds in columns of their own: its JSON leaves them out.
 CLAIM_COLUMNS = ("id", "article_id", "start", "end", "text", "kind")
 # A claim's text: its own, or its article's at its offsets where the row leaves it to the article
-# (derived_text.py), read where the claim is read joined to its article.
+# (derived_text.py); and its article's id, the row naming its article by seq. Both are read with
+# the claim joined to its article (WITH_ARTICLE).
 CLAIM_TEXT = read_text(claim.c.text, claim.c.start, claim.c.end, article.c.text).label("text")
+CLAIM_ARTICLE = article.c.id.label("article_id")
+WITH_ARTICLE = claim.join(article, article.c.seq == claim.c.article_seq)
 
 # What a claim group says (its statement), as exported: the fields the store leaves out of a
 # group's JSON when they are empty, and puts back on reading.
@@ -126,12 +130,10 @@ def complete_groups(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[s
                if "statement" not in r and r.get("evidence")}  # fmt: skip
     claims: dict[str, dict[str, Any]] = {}
     columns = (
-        claim.c.id, claim.c.article_id, claim.c.start, claim.c.end, CLAIM_TEXT, claim.c.data,
+        claim.c.id, CLAIM_ARTICLE, claim.c.start, claim.c.end, CLAIM_TEXT, claim.c.data,
         article.c.published, outlet.c.name.label("outlet"),
     )  # fmt: skip
-    joined = claim.outerjoin(article, article.c.id == claim.c.article_id).outerjoin(
-        outlet, article.c.outlet_id == outlet.c.id
-    )
+    joined = WITH_ARTICLE.outerjoin(outlet, article.c.outlet_id == outlet.c.id)
     for chunk in chunked(list(wanted)):
         query = select(*columns).select_from(joined).where(claim.c.id.in_(chunk))
         for c in conn.execute(query):
@@ -175,9 +177,10 @@ class ClaimRecords(StoreBase):
         """(claim fields, group id, embedding) in the order the claims were grouped. The JSON
         leaves out what the columns hold and fields at their default, and holds the rest by
         position (layouts.py)."""
-        columns = [CLAIM_TEXT if name == "text" else claim.c[name] for name in CLAIM_COLUMNS]
+        read = {"text": CLAIM_TEXT, "article_id": CLAIM_ARTICLE}
+        columns = [read[name] if name in read else claim.c[name] for name in CLAIM_COLUMNS]
         query = select(claim.c.data, claim.c.group_id, claim.c.vector, *columns).select_from(
-            claim.outerjoin(article, article.c.id == claim.c.article_id)
+            WITH_ARTICLE
         )
         with self.engine.connect() as conn:
             for row in conn.execute(query.order_by(claim.c.seq)):
@@ -191,10 +194,14 @@ class ClaimRecords(StoreBase):
         groups: Sequence[dict[str, Any]],
         version: str,
     ) -> None:
-        """One batch of articles' claims and the groups they changed, in one transaction."""
+        """One batch of articles' claims (rows naming their article by id) and the groups they
+        changed, in one transaction."""
         with self.engine.begin() as conn:
             if claims:
-                conn.execute(self._insert_ignore(claim), list(claims))
+                seqs = article_seqs(conn, [c["article_id"] for c in claims])
+                rows = [{**{k: v for k, v in c.items() if k != "article_id"},
+                         "article_seq": seqs[c["article_id"]]} for c in claims]  # fmt: skip
+                conn.execute(self._insert_ignore(claim), rows)
             for chunk in chunked([g["id"] for g in groups]):
                 conn.execute(delete(claim_group).where(claim_group.c.id.in_(chunk)))
             if groups:

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from newsprism.store.base import StoreBase, chunked
-from newsprism.store.schema import claim, claim_group, entity, span_record, timelined
+from newsprism.store.claims import WITH_ARTICLE
+from newsprism.store.schema import article, claim, claim_group, entity, span_record, timelined
 from newsprism.store.span_codec import in_text_order, read_record, span_select
 from newsprism.store.understanding import update_span
 
@@ -40,9 +41,9 @@ class CorrectionRecords(StoreBase):
         found = []
         with self.engine.connect() as conn:
             for chunk in chunked(sorted(set(article_ids))):
-                query = select(claim.c.id, claim.c.group_id, claim.c.data).where(
-                    claim.c.article_id.in_(chunk)
-                )
+                query = select(claim.c.id, claim.c.group_id, claim.c.data).select_from(
+                    WITH_ARTICLE
+                ).where(article.c.id.in_(chunk))
                 found += [dict(r._mapping) for r in conn.execute(query)]
         return found
 

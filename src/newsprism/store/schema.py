@@ -34,7 +34,8 @@ metadata = MetaData()
 # bounded no query (every query on records is by article or entity; the web app's are written
 # so that no index on type can serve them) and cost 2 KB an article.
 RETIRED_INDEXES = ("ix_span_record_entity_article", "ix_span_record_type")
-# (ix_span_record_article went with the table keyed by article id it indexed: see span_table.)
+# (ix_span_record_article went with the table keyed by article id it indexed: see span_table;
+# ix_claim_article likewise, with the claim table keyed so: see claim_table.)
 
 meta = Table(
     "meta",
@@ -221,23 +222,30 @@ published_inference = Table(
 )
 
 # -- cross-checking: claims and the groups they form across outlets --------------------------
-claim = Table(
-    "claim",
-    metadata,
-    # seq keeps the order claims were grouped in: the grouping index is rebuilt in that order.
-    Column("seq", Integer, primary_key=True, autoincrement=True),
-    Column("id", String(64), nullable=False, unique=True),
-    Column("article_id", String(64), nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Column("text", Text, nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("group_id", String(72), nullable=False),
-    # the sentence embedding (float32): groups grow without embedding old claims again
-    Column("vector", LargeBinary),
-    Column("data", Text, nullable=False),  # the claim's fields, JSON
-)
-Index("ix_claim_article", claim.c.article_id)
+def claim_table(name: str, meta: MetaData) -> Table:
+    return Table(
+        name,
+        meta,
+        # seq keeps the order claims were grouped in: the grouping index is rebuilt in that order.
+        Column("seq", Integer, primary_key=True, autoincrement=True),
+        Column("id", String(64), nullable=False, unique=True),
+        # article.seq: an integer, not the article's 32-character id (issue 21, store size);
+        # readers join the article for its id (and for the text a row leaves to it)
+        Column("article_seq", Integer, nullable=False),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        Column("text", Text, nullable=False),  # empty: the article's text (derived_text.py)
+        Column("kind", String(16), nullable=False),
+        Column("group_id", String(72), nullable=False),
+        # the sentence embedding (encoders/packed.py): groups grow without embedding old claims
+        # again
+        Column("vector", LargeBinary),
+        Column("data", Text, nullable=False),  # the claim's fields, by position (layouts.py)
+    )
+
+
+claim = claim_table("claim", metadata)
+Index("ix_claim_article_seq", claim.c.article_seq)
 Index("ix_claim_group", claim.c.group_id)
 
 claim_group = Table(

@@ -169,7 +169,7 @@ class SearchIndex(StoreBase):
             params["until"] = until + "~"  # any time of that day sorts before "~"
         if verdict is not None:
             where.append(
-                "a.id IN (SELECT c.article_id FROM claim c JOIN claim_group g "
+                "a.seq IN (SELECT c.article_seq FROM claim c JOIN claim_group g "
                 "ON g.id = c.group_id WHERE g.verdict = :verdict)"
             )
             params["verdict"] = verdict

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Engine, MetaData, create_engine, event, inspect, select
+from sqlalchemy import Column, Engine, MetaData, Table, create_engine, event, inspect, select
 from sqlalchemy import text as sql
 from sqlalchemy.exc import DBAPIError
 
@@ -24,6 +24,7 @@ from newsprism.store.articles import ArticleRecords
 from newsprism.store.base import in_one_line
 from newsprism.store.claims import ClaimRecords
 from newsprism.store.corrections import CorrectionRecords
+from newsprism.store.derived_text import FROM_ARTICLE
 from newsprism.store.search import SearchIndex
 from newsprism.store.stories import StoryRecords
 from newsprism.store.timeline import TimelineRecords
@@ -76,46 +77,75 @@ class Store(
                     raise
         self._add_new_columns()
         self._rekey_spans()
+        self._rekey_claims()
         self._add_new_indexes()
 
     def _rekey_spans(self) -> None:
         """A store written before span rows named their article by its seq (schema.span_table)
-        has them rewritten so, in one transaction: the same records, each article's in the
-        order they were written (by rowid; PostgreSQL by offset, as it read them before), a
-        stored record id dropped (it is the one computed on reading). Once, when opened; two
-        runs opening it at once take turns, and the second finds it done."""
-        if "article_seq" in self._column_names(schema.span_record.name):
-            return
+        has them rewritten so: the same records, each article's in the order they were written
+        (by rowid; PostgreSQL by offset, as it read them before), a stored record id dropped (it
+        is the one computed on reading)."""
         written = "s.rowid" if self.dialect == "sqlite" else 's."end", s.type'
-        fresh = schema.span_table("span_record_rekeyed", MetaData())
         kept = ("type", "start", '"end"', "text", "entity_id", "value", "lat", "lon", "data")
-        copy = (
+        self._rekey(
+            schema.span_table("span_record_rekeyed", MetaData()),
             f"INSERT INTO span_record_rekeyed (article_seq, ordinal, {', '.join(kept)}) "
             "SELECT a.seq, ROW_NUMBER() OVER (PARTITION BY s.article_id ORDER BY "
             f"s.start, {written}) - 1, {', '.join(f's.{c}' for c in kept)} "
-            "FROM span_record s JOIN article a ON a.id = s.article_id"
+            "FROM span_record s JOIN article a ON a.id = s.article_id",
+            "span records",
         )
+
+    def _rekey_claims(self) -> None:
+        """A store written before claims named their article by its seq (schema.claim_table)
+        has them rewritten so: the same claims in the same order (seq), each sentence left to
+        its article's text where it is the article's at the claim's offsets (derived_text)."""
+        kept = ("seq", "id", "start", '"end"', "kind", "group_id", "vector", "data")
+        at_offsets = 'substr(a.text, c.start + 1, c."end" - c.start)'
+        self._rekey(
+            schema.claim_table("claim_rekeyed", MetaData()),
+            f"INSERT INTO claim_rekeyed (article_seq, text, {', '.join(kept)}) "
+            f"SELECT a.seq, CASE WHEN c.text = {at_offsets} THEN '{FROM_ARTICLE}' ELSE c.text "
+            f"END, {', '.join(f'c.{c}' for c in kept)} "
+            "FROM claim c JOIN article a ON a.id = c.article_id",
+            "claims",
+        )
+
+    def _rekey(self, fresh: Table, copy: str, what: str) -> None:
+        """Rewrite a table whose rows name their article by id (`fresh.name` less its
+        "_rekeyed") as `fresh`, whose rows name it by seq, with `copy` (an INSERT INTO `fresh`
+        ... SELECT from the old table), in one transaction. Once, when opened; two runs opening
+        it at once take turns, and the second finds it done."""
+        name = fresh.name.removesuffix("_rekeyed")
+        if "article_seq" in self._column_names(name):
+            return
         try:
             with self.engine.begin() as conn:
                 # the write lock first: DDL alone would not open SQLite's transaction
                 conn.exec_driver_sql("BEGIN IMMEDIATE" if self.dialect == "sqlite"
-                                     else "LOCK TABLE span_record IN ACCESS EXCLUSIVE MODE")
-                if "article_seq" in {c["name"] for c in inspect(conn).get_columns("span_record")}:
+                                     else f"LOCK TABLE {name} IN ACCESS EXCLUSIVE MODE")
+                if "article_seq" in {c["name"] for c in inspect(conn).get_columns(name)}:
                     return
-                rows = conn.exec_driver_sql("SELECT count(*) FROM span_record").scalar() or 0
+                rows = conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar() or 0
                 if rows > REKEY_QUIETLY:
-                    # about 25 s a 2 million rows (20,000 articles) on one core
-                    print(f"{self.url}: rewriting its {rows:,} span records in this version's "
+                    # about 25 s a 2 million span records (20,000 articles) on one core
+                    print(f"{self.url}: rewriting its {rows:,} {what} in this version's "
                           "form (once)...", file=sys.stderr, flush=True)  # fmt: skip
-                conn.exec_driver_sql("DROP TABLE IF EXISTS span_record_rekeyed")
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {fresh.name}")
                 fresh.create(conn)
                 conn.exec_driver_sql(copy)
-                conn.exec_driver_sql("DROP TABLE span_record")
-                conn.exec_driver_sql("ALTER TABLE span_record_rekeyed RENAME TO span_record")
+                conn.exec_driver_sql(f"DROP TABLE {name}")
+                conn.exec_driver_sql(f"ALTER TABLE {fresh.name} RENAME TO {name}")
+                if self.dialect == "postgresql" and "seq" in fresh.c:
+                    # the copied seqs were given, not drawn: the next row draws past them
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'seq'), "
+                        f"coalesce(max(seq), 0) + 1, false) FROM {name}"
+                    )
         except DBAPIError as exc:
-            if "article_seq" not in self._column_names(schema.span_record.name):
+            if "article_seq" not in self._column_names(name):
                 raise StoreError(
-                    f"{self.url}: its records could not be rewritten in this version's form "
+                    f"{self.url}: its {what} could not be rewritten in this version's form "
                     f"({in_one_line(exc)}); nothing was changed, open it again"
                 ) from exc
 
@@ -243,7 +273,7 @@ class Store(
 
 
 CREATE_ATTEMPTS = 5
-REKEY_QUIETLY = 100_000  # span records a store rewrites when opened without saying so
+REKEY_QUIETLY = 100_000  # rows a store rewrites when opened without saying so
 WRITER_LOCK_KEY = 0x6E657773  # "news": the advisory lock of analyze runs on PostgreSQL
 
 

@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 
 from newsprism.store.base import StoreBase, chunked
+from newsprism.store.claims import WITH_ARTICLE
 from newsprism.store.schema import (
+    article,
     claim,
     crosschecked,
     story,
@@ -48,9 +50,9 @@ class StoryRecords(StoreBase):
         found: dict[str, set[str]] = {}
         with self.engine.connect() as conn:
             for chunk in chunked(list(ids)):
-                query = select(claim.c.article_id, claim.c.group_id).where(
-                    claim.c.article_id.in_(chunk)
-                )
+                query = select(article.c.id.label("article_id"), claim.c.group_id).select_from(
+                    WITH_ARTICLE
+                ).where(article.c.id.in_(chunk))
                 for r in conn.execute(query):
                     found.setdefault(r.article_id, set()).add(r.group_id)
         return {k: sorted(v) for k, v in found.items()}

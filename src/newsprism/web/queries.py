@@ -226,7 +226,9 @@ class Reader:
         """The claim groups the article has a claim in."""
         with self._conn() as conn:
             ids = list(conn.execute(
-                select(claim.c.group_id).where(claim.c.article_id == article_id).distinct()
+                select(claim.c.group_id)
+                .join_from(claim, article, article.c.seq == claim.c.article_seq)
+                .where(article.c.id == article_id).distinct()
             ).scalars())  # fmt: skip
         return self.claims(ids)
 
