@@ -222,7 +222,8 @@ def test_a_verdict_on_a_group_of_thousands_stays_fast() -> None:
 def test_a_corroborated_group_is_stated_by_what_corroborates_it() -> None:
     """A group may hold a related sentence that arrived first ("Paddock checked in on the
     28th") beside the two reports that agree ("Paddock shot the guard before he opened fire"):
-    the evidence that corroborates comes first, and the first of it states the group."""
+    the evidence is what corroborates, the first of it states the group, and the related
+    sentence is kept apart."""
     from newsprism.crosscheck import Claim, verdict
     from newsprism.crosscheck.matching import ClaimGroup
 
@@ -240,7 +241,9 @@ def test_a_corroborated_group_is_stated_by_what_corroborates_it() -> None:
 
     judged = verdict(ClaimGroup("g", "event", [checked_in, shot, shot_too]), articles, alike)
     assert judged.verdict == "corroborated" and judged.independent_outlets == 2
-    assert [e.claim_id for e in judged.for_evidence] == ["c2", "c3", "c1"]
+    # what corroborates is the evidence; the related sentence is shown apart, counted for nothing
+    assert [e.claim_id for e in judged.for_evidence] == ["c2", "c3"]
+    assert [e.claim_id for e in judged.related_evidence] == ["c1"]
 
 
 def _figure(
@@ -531,3 +534,60 @@ def test_a_text_copied_or_a_quote_relayed_is_one_source() -> None:
     other_actor = [translated[0], replace_fields(translated[1], subject="actor:000010")]
     report = independent_reports(other_actor, articles)
     assert report["q1"] != report["q2"]  # about two actors: not shown to be one utterance
+
+
+def test_a_corroborated_groups_related_statements_are_kept_apart_everywhere(
+    tmp_path: Path,
+) -> None:
+    """Three outlets tell that the gunman shot the guard before he opened fire; one of them also
+    tells that he shot himself later, a sentence the group took in for its subject. The verdict
+    rests on the three; the fourth is exported, stored and shown as related, not as evidence."""
+    import csv
+
+    from starlette.testclient import TestClient
+
+    from newsprism.web import create_app
+
+    told = [
+        ("Valley Post", "The gunman Karl Velm shot the hotel security guard six minutes before "
+         "he opened fire on the festival crowd, police said on Tuesday. Velm checked in at the "
+         "Lakeview hotel on Friday. Officers reached his room an hour later."),
+        ("Hill Times", "Karl Velm had already shot the security guard six minutes before "
+         "opening fire on the festival crowd, the sheriff said on Tuesday. Velm later shot "
+         "himself in his hotel room as officers arrived. Investigators are still searching his "
+         "house."),
+        ("River Gazette", "Karl Velm shot the guard at 9:59 p.m. and fired on the crowd at "
+         "10:05 p.m., the sheriff said. Velm had stayed at the hotel for three days before the "
+         "attack."),
+    ]  # fmt: skip
+    source = tmp_path / "festival.jsonl"
+    source.write_text("".join(
+        json.dumps({"id": f"r{i}", "outlet": outlet, "published": "2031-05-02",
+                    "title": f"Festival shooting {i}", "text": text}) + "\n"
+        for i, (outlet, text) in enumerate(told)
+    ), encoding="utf-8")  # fmt: skip
+    db = tmp_path / "festival.db"
+    with analyze(source, db=db, workers=1) as corpus:
+        (group,) = [g for g in corpus.claims() if g["verdict"] == "corroborated"]
+        corpus.export("csv", tmp_path / "csv")
+        corpus.export("jsonl", tmp_path / "out.jsonl")
+    assert group["independent_outlets"] == 3
+    assert all("shot the" in e["text"] and "guard" in e["text"] for e in group["evidence"])
+    (related,) = group["related"]
+    assert related["text"].startswith("Velm later shot himself")
+    assert related["outlet"] == "Hill Times"
+    assert related["stance"] == "asserts" and related["claim_id"] not in {
+        e["claim_id"] for e in group["evidence"]}
+    assert related["article_id"] in group["articles"]
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    exported = [json.loads(line) for line in lines]
+    assert [r["related"] for r in exported if r["id"] == group["id"]] == [group["related"]]
+    with open(tmp_path / "csv" / "claim.related.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["id"], r["claim_id"]) for r in rows] == [(group["id"], related["claim_id"])]
+    with TestClient(create_app(db)) as client:
+        page = client.get(f"/claim/{group['id']}").text
+    assert "Related, not counted" in page
+    assert re.search(r'subject: <a href="/actor/actor[^"]*">Karl Velm</a>', page)  # not its id
+    side, related_part = page.split("Related, not counted")
+    assert "Velm later shot himself" in related_part and "Velm later shot himself" not in side

@@ -104,6 +104,9 @@ class Verdict:
     independent_outlets: int  # independent reports: outlets, syndication groups, relayed sources
     for_evidence: list[Evidence] = field(default_factory=list)
     against_evidence: list[Evidence] = field(default_factory=list)
+    # statements of the group that only relate to what a corroborated group says (the same
+    # subject, not the same proposition): shown apart, counted for nothing
+    related_evidence: list[Evidence] = field(default_factory=list)
     first_seen: str | None = None
     reason: str = ""
     sources: list[str] = field(default_factory=list)  # one label per independent report
@@ -241,12 +244,14 @@ def verdict(
     shown = cluster if corroborating else supporting
     labels = report_labels(shown, key, articles)
     evidence = _evidence_maker(articles)
+    related: list[Claim] = []
     if corroborating:
         # the statements that corroborate come first: the first of them states the group, not
         # whichever related sentence of the group arrived first ("Paddock checked in on the
         # 28th" heading a group corroborated by two reports that he shot the guard first)
         in_cluster = {c.id for c in cluster}
-        supporting = cluster + [c for c in supporting if c.id not in in_cluster]
+        related = [c for c in supporting if c.id not in in_cluster]
+        supporting = cluster + related
     common = {
         "group_id": group.id,
         "independent_outlets": len(labels),
@@ -272,12 +277,14 @@ def verdict(
             **common,
         )
     if corroborating:
+        # the evidence is what corroborates; the rest of the group is only on its subject
         return Verdict(
             verdict=CORROBORATED,
             reason=corroboration_reason(cluster, labels),
             confidence=strength,
-            **common,
-        )
+            **{**common, "for_evidence": [evidence(c) for c in cluster],
+               "related_evidence": [evidence(c) for c in related]},
+        )  # fmt: skip
     if len({key(c) for c in supporting}) >= 2:
         return Verdict(verdict=RELATED, reason=related_reason(supporting, key, articles), **common)
     if any(c.source for c in supporting):

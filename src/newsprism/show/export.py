@@ -59,7 +59,7 @@ LIST_FIELDS = {
                 "removed"),
     "entity": ("aliases", "roles", "evidence"),
     **SPAN_LIST_FIELDS,
-    "claim": ("sources", "evidence", "articles"),
+    "claim": ("sources", "evidence", "related", "articles"),
     "story": ("article_ids", "outlets", "actors", "places", "countries", "aliases", "actor_ids",
               "claim_groups"),
     "event": ("actions", "claim_ids", "group_ids", "article_ids", "outlets", "actors", "places",

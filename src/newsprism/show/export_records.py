@@ -33,7 +33,7 @@ ENTITY_FIELDS = (
 CLAIM_FIELDS = (
     "type", "id", "kind", "verdict", "confidence", "independent_outlets", "first_seen", "statement",
     "reason",
-    "sources", "evidence", "articles",
+    "sources", "evidence", "related", "articles",
 )  # fmt: skip
 STORY_FIELDS = (
     "type", "id", "title", "article_ids", "outlets", "first", "last", "actors", "places",

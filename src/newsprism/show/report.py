@@ -86,7 +86,7 @@ def _understanding(store: Store, articles: list[dict[str, Any]]) -> dict[str, An
     )
     anchors: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for c in claims:
-        for e in c["evidence"]:
+        for e in (*c["evidence"], *(c.get("related") or ())):
             anchors[e["article_id"]][e["start"]].append(f"c-{e['claim_id']}")
     labels = [r for found in by_article.values() for r in found if r["type"] == "label"]
     techniques = [r for found in by_article.values() for r in found if r["type"] == "technique"]

@@ -31,7 +31,7 @@ from newsprism.store.claims import (
 from newsprism.store.derived_text import kept_text
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
-CROSSCHECK_VERSION = "15"
+CROSSCHECK_VERSION = "16"
 BATCH_ARTICLES = 32
 
 
@@ -201,8 +201,14 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
         stored_evidence({"claim_id": e.claim_id, "stance": "disputes"})
         for e in judged.against_evidence
     ]  # fmt: skip
+    related = [
+        stored_evidence({"claim_id": e.claim_id,
+                         "stance": "reports-as-said-by" if e.source else "asserts"})
+        for e in judged.related_evidence
+    ]  # fmt: skip
     # the group's articles, left out where its evidence names them all in the same order
-    told = told_articles(e.article_id for e in (*judged.for_evidence, *judged.against_evidence))
+    told = told_articles(e.article_id for e in (
+        *judged.for_evidence, *judged.against_evidence, *judged.related_evidence))
     return {
         "id": group.id,
         "kind": group.kind,
@@ -216,6 +222,7 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
                 "reason": judged.reason,
                 "sources": judged.sources,
                 "evidence": evidence,
+                **({"related": related} if related else {}),
                 **({} if told == group.article_ids else {"articles": group.article_ids}),
             }
         ),

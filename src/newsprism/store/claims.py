@@ -50,6 +50,9 @@ EVIDENCE_FIELDS = (
     "source", "source_kind", "source_name", "stance",
 )  # fmt: skip
 EVIDENCE_KEPT = ("claim_id", "stance")
+# A group's lists of evidence entries: what it rests on (for and against), and the statements
+# of a corroborated group that are only on its subject (`related`, counted for nothing).
+EVIDENCE_LISTS = ("evidence", "related")
 
 
 def stored_evidence(entry: dict[str, Any]) -> dict[str, Any]:
@@ -82,12 +85,13 @@ def group_data(fields: Mapping[str, Any]) -> str:
     """A claim group's JSON as stored: each evidence entry that is its claim and stance as a
     [claim id, stance] pair, and the reason citing its sources by number."""
     out = dict(fields)
-    if out.get("evidence"):
-        out["evidence"] = [
-            [e["claim_id"], e["stance"]] if isinstance(e, dict) and set(e) == set(EVIDENCE_KEPT)
-            else e
-            for e in out["evidence"]
-        ]  # fmt: skip
+    for key in EVIDENCE_LISTS:
+        if out.get(key):
+            out[key] = [
+                [e["claim_id"], e["stance"]]
+                if isinstance(e, dict) and set(e) == set(EVIDENCE_KEPT) else e
+                for e in out[key]
+            ]  # fmt: skip
     reason, sources = out.get("reason"), out.get("sources")
     if isinstance(reason, str) and sources:
         cited = reason
@@ -103,11 +107,12 @@ def group_data(fields: Mapping[str, Any]) -> str:
 def group_fields(data: str | None) -> dict[str, Any]:
     """A claim group's stored JSON read back (as group_data wrote it, or as written before)."""
     out = json.loads(data or "{}")
-    if out.get("evidence"):
-        out["evidence"] = [
-            {"claim_id": e[0], "stance": e[1]} if isinstance(e, list) else e
-            for e in out["evidence"]
-        ]
+    for key in EVIDENCE_LISTS:
+        if out.get(key):
+            out[key] = [
+                {"claim_id": e[0], "stance": e[1]} if isinstance(e, list) else e
+                for e in out[key]
+            ]
     if CITED_REASON in out:
         sources = out.get("sources") or []
         out = {("reason" if k == CITED_REASON else k): (_cite_back(v, sources)
@@ -121,11 +126,13 @@ def _cite_back(reason: str, sources: Sequence[str]) -> str:
 
 def complete_groups(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Claim group rows with their JSON read: each statement with every field (from the lead
-    claim, the first of the evidence, when the JSON leaves it out), and each evidence entry
-    whole, from its claim and the claim's article (see EVIDENCE_FIELDS)."""
+    claim, the first of the evidence, when the JSON leaves it out), and each entry of its
+    evidence and of its related statements whole, from its claim and the claim's article (see
+    EVIDENCE_FIELDS)."""
     for r in rows:
         r.update(group_fields(r.pop("data")))
-    wanted = {e["claim_id"] for r in rows for e in r.get("evidence") or () if "text" not in e}
+    wanted = {e["claim_id"] for r in rows for key in EVIDENCE_LISTS for e in r.get(key) or ()
+              if "text" not in e}  # fmt: skip
     wanted |= {r["evidence"][0]["claim_id"] for r in rows
                if "statement" not in r and r.get("evidence")}  # fmt: skip
     claims: dict[str, dict[str, Any]] = {}
@@ -144,11 +151,12 @@ def complete_groups(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[s
         if "statement" not in r:
             r["statement"] = statement_of(lead["fields"], lead["text"]) if lead else {}
         r["statement"] = {k: r["statement"].get(k) for k in STATEMENT_FIELDS}
-        r["evidence"] = [
-            e if "text" in e else _whole(e, claims.get(e["claim_id"])) for e in evidence
-        ]
+        for key in EVIDENCE_LISTS:
+            r[key] = [e if "text" in e else _whole(e, claims.get(e["claim_id"]))
+                      for e in r.get(key) or ()]  # fmt: skip
         if "articles" not in r:
-            r["articles"] = told_articles(e.get("article_id") for e in r["evidence"])
+            told = (*r["evidence"], *r["related"])
+            r["articles"] = told_articles(e.get("article_id") for e in told)
     return rows
 
 

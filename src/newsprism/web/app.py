@@ -295,7 +295,7 @@ class WebApp:
         copies = self.reader.copies(article_id, record["duplicate_group"])
         anchors: dict[int, list[str]] = {}
         for c in claims:
-            for e in c["evidence"]:
+            for e in (*c["evidence"], *(c.get("related") or ())):
                 if e["article_id"] == article_id:
                     anchors.setdefault(e["start"], []).append(f"c-{e['claim_id']}")
         for r in spans:
@@ -361,11 +361,16 @@ class WebApp:
         if not found:
             raise NotFound(f"no claim {group_id} in this store")
         record = found[0]
-        titles = self.reader.article_meta(e["article_id"] for e in record["evidence"])
+        told = [*record["evidence"], *(record.get("related") or ())]
+        titles = self.reader.article_meta(e["article_id"] for e in told)
         stories = self.reader.stories_of(list(record["articles"] or ())[:MAX_SCAN])
         events = self.reader.events_with_groups(set(stories.values()), group_id)
         data = {"claim": record, "events": events}
+        subject = (record.get("statement") or {}).get("subject")
         context = {**data, **_sides(record["evidence"]), "titles": titles,
+                   "related": record.get("related") or [],
+                   # an actor's name, not its id ("actor:000012")
+                   "subject_name": self.reader.entity_names([subject]).get(subject, subject),
                    "stories": self.reader.story_titles(set(stories.values()))}  # fmt: skip
         return Page("claim.html.j2", context, data, title="Claim")
 
