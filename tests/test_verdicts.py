@@ -541,7 +541,8 @@ def test_a_corroborated_groups_related_statements_are_kept_apart_everywhere(
 ) -> None:
     """Three outlets tell that the gunman shot the guard before he opened fire; one of them also
     tells that he shot himself later, a sentence the group took in for its subject. The verdict
-    rests on the three; the fourth is exported, stored and shown as related, not as evidence."""
+    rests on the three; the fourth is exported, stored and shown as related, not as evidence,
+    and the timeline does not make it part of the corroborated event."""
     import csv
 
     from starlette.testclient import TestClient
@@ -569,6 +570,7 @@ def test_a_corroborated_groups_related_statements_are_kept_apart_everywhere(
     db = tmp_path / "festival.db"
     with analyze(source, db=db, workers=1) as corpus:
         (group,) = [g for g in corpus.claims() if g["verdict"] == "corroborated"]
+        events = corpus.timeline()
         corpus.export("csv", tmp_path / "csv")
         corpus.export("jsonl", tmp_path / "out.jsonl")
     assert group["independent_outlets"] == 3
@@ -579,6 +581,13 @@ def test_a_corroborated_groups_related_statements_are_kept_apart_everywhere(
     assert related["stance"] == "asserts" and related["claim_id"] not in {
         e["claim_id"] for e in group["evidence"]}
     assert related["article_id"] in group["articles"]
+    # the timeline: the guard's shooting, corroborated, is not told by the related sentence,
+    # which is an event of its own on its own evidence
+    (shooting,) = [e for e in events if group["id"] in e["group_ids"]]
+    assert shooting["verdict"] == "corroborated"
+    assert sorted(shooting["claim_ids"]) == sorted(e["claim_id"] for e in group["evidence"])
+    (apart,) = [e for e in events if related["claim_id"] in e["claim_ids"]]
+    assert apart["verdict"] == "single-source" and not apart["group_ids"]
     lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
     exported = [json.loads(line) for line in lines]
     assert [r["related"] for r in exported if r["id"] == group["id"]] == [group["related"]]

@@ -18,6 +18,7 @@ from typing import Any
 
 from newsprism.articles import InTextOrder, iso_day, own_published_day
 from newsprism.progress import ProgressReporter
+from newsprism.stages.crosscheck import CROSSCHECK_VERSION
 from newsprism.store import Store
 from newsprism.timeline.contested import contested_groups, revised
 from newsprism.timeline.corpus_dates import (
@@ -33,7 +34,12 @@ from newsprism.timeline.publication import corpus_bounds
 from newsprism.timeline.years import yearless_parts
 
 # Bump when settling dates or building events changes: every timeline is then built again.
-TIMELINE_VERSION = "3"  # 2: the event_entity index, place ids in events; 3: fixed facts contested
+# 2: the event_entity index, place ids in events; 3: fixed facts contested; 4: a corroborated
+# group's related statements are events of their own
+TIMELINE_VERSION = "4"
+# Events are made of claim groups: grouped again by another cross-checking version, every
+# story's events are built again (its stored version is both).
+STORED_VERSION = f"{TIMELINE_VERSION}-c{CROSSCHECK_VERSION}"
 
 
 @dataclass
@@ -96,10 +102,14 @@ def _read_corpus(store: Store) -> _Corpus:
     meta = store.article_meta()
     labels = {a: _article_label(m) for a, m in meta.items()}
     names = {e["id"]: e["name"] for e in store.entities()}
+    groups = {g["id"]: g for g in store.claim_groups()}
+    # A corroborated group's related statements are not what it says: no event, date or
+    # contest takes them for the group's (its evidence alone is the proposition)
+    apart = {e["claim_id"] for g in groups.values() for e in g.get("related") or ()}
     claims: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for data, group_id, _ in store.stored_claims():
-        claims[data["article_id"]].append({**data, "group_id": group_id})
-    groups = {g["id"]: g for g in store.claim_groups()}
+        own = None if data["id"] in apart else group_id
+        claims[data["article_id"]].append({**data, "group_id": own})
     verdicts = {g: group["verdict"] for g, group in groups.items()}
     published: dict[str, tuple[date, bool]] = {}
     for a, m in meta.items():
@@ -115,7 +125,7 @@ def _read_corpus(store: Store) -> _Corpus:
 def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
     started = time.monotonic()
     summary = TimelineSummary()
-    changed = store.pending_timeline(TIMELINE_VERSION)
+    changed = store.pending_timeline(STORED_VERSION)
     if not changed:
         return summary
     corpus = _read_corpus(store)
@@ -155,7 +165,7 @@ def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
         reporter.advance(1)
     reporter.close()
     rows = [r for refs in timerefs.values() for r in refs if r.get("_changed")]
-    store.save_timeline(built, {s: members[s] for s in todo}, TIMELINE_VERSION, rows, bounds,
+    store.save_timeline(built, {s: members[s] for s in todo}, STORED_VERSION, rows, bounds,
                         revisions)
     summary.contested = len(revisions)
     summary.stories = len(todo)

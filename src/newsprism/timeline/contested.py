@@ -97,7 +97,8 @@ def contested_groups(
     its `group_id`)."""
     by_group: dict[str, list[Claim]] = {}
     for data in claims:
-        if data["article_id"] not in story_articles or data.get("kind") != "numeric":
+        if (data["article_id"] not in story_articles or data.get("kind") != "numeric"
+                or not data.get("group_id")):  # a group's related statement: not its figure
             continue
         claim = Claim.from_dict({k: v for k, v in data.items() if k != "group_id"})
         if _told_as_fact(claim):
