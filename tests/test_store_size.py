@@ -522,3 +522,24 @@ def test_a_story_member_keeps_its_features_without_its_id_or_defaults(examples_d
         assert None not in kept.values() and {} not in kept.values()
         assert data == json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
         assert ArticleFeatures.from_dict({"id": article_id, **kept}).stored() == data
+
+
+def test_an_event_row_keeps_neither_its_columns_nor_a_statement_its_evidence_gives(
+    examples_db: Path,
+) -> None:
+    from newsprism.store.timeline import EVENT_COLUMNS
+
+    with sqlite3.connect(examples_db) as db:
+        rows = db.execute(f"SELECT {', '.join(EVENT_COLUMNS)}, data FROM timeline_event").fetchall()
+    with open_corpus(examples_db) as corpus:
+        events = {e["id"]: e for e in corpus.records("event")}
+    assert rows and len(events) == len(rows)
+    assert any("statement" not in json.loads(data) for *_, data in rows)
+    for *columns, data in rows:
+        kept = json.loads(data)
+        assert not set(kept) & {*EVENT_COLUMNS, "type"}
+        event = events[columns[0]]
+        assert [event[name] for name in EVENT_COLUMNS] == columns
+        assert event["type"] == "event" and event["statement"]
+        if "statement" not in kept:
+            assert event["statement"] == event["evidence"][0]["text"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
@@ -21,6 +21,32 @@ from newsprism.store.schema import (
 )
 from newsprism.store.span_codec import record_row
 from newsprism.store.understanding import update_span
+
+# An event's JSON leaves out what its row's columns hold (id, story, days, verdict), its type,
+# and its statement where that is the words of its first evidence span (issue 21, store size):
+# read_event puts them back.
+EVENT_COLUMNS = ("id", "story_id", "first", "last", "verdict")
+EVENT_SELECT = (*(timeline_event.c[name] for name in EVENT_COLUMNS), timeline_event.c.data)
+
+
+def event_data(event: Mapping[str, Any]) -> str:
+    """The JSON an event's row keeps."""
+    kept = {k: v for k, v in event.items() if k not in EVENT_COLUMNS and k != "type"}
+    evidence = event.get("evidence") or ()
+    if evidence and kept.get("statement") is not None and \
+            kept["statement"] == evidence[0].get("text"):
+        del kept["statement"]
+    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_event(row: Any) -> dict[str, Any]:
+    """An event as stored and built (a row of EVENT_SELECT, as event_data wrote it or as
+    written before, whole)."""
+    data = json.loads(row.data)
+    event = {"type": "event", **{name: getattr(row, name) for name in EVENT_COLUMNS}, **data}
+    if "statement" not in data:
+        event["statement"] = (data.get("evidence") or [{}])[0].get("text")
+    return event
 
 
 class TimelineRecords(StoreBase):
@@ -95,7 +121,7 @@ class TimelineRecords(StoreBase):
                 {
                     "id": e["id"], "story_id": e["story_id"], "first": e["first"],
                     "last": e["last"], "verdict": e["verdict"],
-                    "data": json.dumps(e, ensure_ascii=False),
+                    "data": event_data(e),
                 }
                 for story_events in events.values() for e in story_events
             ]  # fmt: skip
@@ -135,8 +161,8 @@ class TimelineRecords(StoreBase):
 
     def events(self, story_id: str | None = None) -> list[dict[str, Any]]:
         """Events (of one story, or all), as the timeline stage stored them."""
-        query = select(timeline_event.c.data)
+        query = select(*EVENT_SELECT)
         if story_id is not None:
             query = query.where(timeline_event.c.story_id == story_id)
         with self.engine.connect() as conn:
-            return [json.loads(r.data) for r in conn.execute(query)]
+            return [read_event(r) for r in conn.execute(query)]

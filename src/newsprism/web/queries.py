@@ -40,6 +40,7 @@ from newsprism.store.schema import (
     timeline_event,
 )
 from newsprism.store.span_codec import read_record, span_select
+from newsprism.store.timeline import EVENT_SELECT, read_event
 from newsprism.timeline.events import EVENT_FIELDS, order_key
 
 MAX_ITEMS = 200  # events, claims, articles listed on one page; the rest are counted
@@ -269,12 +270,12 @@ class Reader:
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         with self._conn() as conn:
-            data = conn.execute(
-                select(timeline_event.c.data).where(timeline_event.c.id == event_id)
-            ).scalar()
-        if data is None:
+            row = conn.execute(
+                select(*EVENT_SELECT).where(timeline_event.c.id == event_id)
+            ).first()
+        if row is None:
             return None
-        found = json.loads(data)
+        found = read_event(row)
         return {k: found.get(k) for k in EVENT_FIELDS}
 
     def claims(self, group_ids: Iterable[str]) -> list[dict[str, Any]]:
@@ -350,8 +351,8 @@ class Reader:
         found = []
         with self._conn() as conn:
             for chunk in chunked(ids):
-                query = select(timeline_event.c.data).where(timeline_event.c.story_id.in_(chunk))
-                found += [json.loads(r.data) for r in conn.execute(query)]
+                query = select(*EVENT_SELECT).where(timeline_event.c.story_id.in_(chunk))
+                found += [read_event(r) for r in conn.execute(query)]
         return [{k: e.get(k) for k in EVENT_FIELDS} for e in sorted(found, key=order_key)]
 
     def events_of_entity(
@@ -366,13 +367,13 @@ class Reader:
                 .where(event_entity.c.entity_id == entity_id)
             ).scalar_one()  # fmt: skip
             query = (
-                select(timeline_event.c.data)
+                select(*EVENT_SELECT)
                 .join(event_entity, event_entity.c.event_id == timeline_event.c.id)
                 .where(event_entity.c.entity_id == entity_id)
                 .order_by(when, event_entity.c.event_id)
                 .limit(limit)
             )
-            found = [json.loads(r.data) for r in conn.execute(query)]
+            found = [read_event(r) for r in conn.execute(query)]
         return [{k: e.get(k) for k in EVENT_FIELDS} for e in sorted(found, key=order_key)], total
 
     def events_with_groups(self, story_ids: Iterable[str], group_id: str) -> list[dict[str, Any]]:
