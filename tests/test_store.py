@@ -316,3 +316,34 @@ def test_a_store_whose_records_name_articles_by_id_is_rekeyed_when_opened(
             seqs = conn.exec_driver_sql("SELECT count(*), count(DISTINCT seq) FROM claim").one()
     assert seqs[0] == seqs[1] > len(before["claim"])
     assert len({a for c in claims for a in c["articles"]}) == 4
+
+
+def test_text_left_to_the_article_is_cut_at_the_same_characters_in_both_databases(
+    db_target: str, tmp_path: Path
+) -> None:
+    """A quote's words and a claim's sentence are cut from the article text by the database
+    (substr): past emoji, accents and other scripts its positions must be Python's."""
+    lead = "🌊🌊 Ωμέγα — Zoë's town, 東京から. "
+    text = (f"{lead}Floods in Riverton killed 7 people on Monday, Mayor Zoë Lee said. "
+            "“We lost the bridge 🌉 and the school,” she told reporters. "
+            "Rescue teams from Hillford arrived on Tuesday.")  # fmt: skip
+    source = tmp_path / "floods.jsonl"
+    source.write_text(json.dumps({"id": "f1", "title": "Flood", "outlet": "Valley Post",
+                                  "published": "2024-05-02", "text": text}) + "\n",
+                      encoding="utf-8")  # fmt: skip
+    with analyze(source, db=db_target, workers=1) as corpus:
+        (article,) = corpus.articles()
+        quotes = corpus.records("attribution")
+        groups = corpus.records("claim")
+        with corpus.store.engine.connect() as conn:
+            left = conn.exec_driver_sql(
+                "SELECT count(*) FROM span_record WHERE type = 'attribution' AND text = ''"
+            ).scalar()
+    body = article["text"]
+    assert quotes and left == len([q for q in quotes if q.get("field") != "title"])
+    assert {q["text"] for q in quotes} >= {"We lost the bridge 🌉 and the school"}
+    for q in quotes:
+        assert q["text"] == body[q["start"] : q["end"]]
+    evidence = [e for g in groups for e in g["evidence"]]
+    assert evidence and all(e["text"] == body[e["start"] : e["end"]] for e in evidence)
+    assert any("Zoë" in e["text"] for e in evidence)
