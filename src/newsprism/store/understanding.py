@@ -54,22 +54,18 @@ def update_span(conn: Connection, record: dict[str, Any], **values: Any) -> None
             )  # fmt: skip
 
 
+def article_column(conn: Connection, ids: Iterable[str], column: str) -> dict[str, Any]:
+    """article id → one of its columns (of the ids that are stored)."""
+    found: dict[str, Any] = {}
+    for chunk in chunked(list(dict.fromkeys(ids))):
+        query = select(article.c.id, article.c[column]).where(article.c.id.in_(chunk))
+        found.update({r[0]: r[1] for r in conn.execute(query)})
+    return found
+
+
 def article_seqs(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
-    """article id → its seq, the key its span rows hold (of the ids that are stored)."""
-    seqs: dict[str, int] = {}
-    for chunk in chunked(list(dict.fromkeys(ids))):
-        query = select(article.c.id, article.c.seq).where(article.c.id.in_(chunk))
-        seqs.update({r.id: r.seq for r in conn.execute(query)})
-    return seqs
-
-
-def article_texts(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
-    """article id → its text (of the ids that are stored)."""
-    texts: dict[str, str] = {}
-    for chunk in chunked(list(dict.fromkeys(ids))):
-        query = select(article.c.id, article.c.text).where(article.c.id.in_(chunk))
-        texts.update({r.id: r.text for r in conn.execute(query)})
-    return texts
+    """article id → its seq, the key its span rows and claims hold."""
+    return article_column(conn, ids, "seq")
 
 
 class UnderstandingRecords(StoreBase):
@@ -107,8 +103,8 @@ class UnderstandingRecords(StoreBase):
                     )
                 ordinals: Counter[str] = Counter()
                 # the articles whose rows may leave their text to them (derived_text.py)
-                texts = article_texts(conn, (r["article_id"] for r in rows
-                                             if r["type"] in SPAN_TYPES))  # fmt: skip
+                texts = article_column(conn, (r["article_id"] for r in rows
+                                              if r["type"] in SPAN_TYPES), "text")  # fmt: skip
                 stored = []
                 for r in rows:
                     seq, ordinal = seqs[r["article_id"]], ordinals[r["article_id"]]
