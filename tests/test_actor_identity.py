@@ -53,6 +53,23 @@ def test_a_son_is_never_his_father_but_a_middle_initial_is_the_same_man() -> Non
     assert "Arlen Voss Jr." not in entity(index, father).aliases
 
 
+def test_a_nickname_is_the_same_given_name_but_two_names_sharing_one_are_not() -> None:
+    """"Mike" is Michael and "Bill" William (the nicknames package's table), so one man is
+    one entity however an outlet writes his first name; Samuel and Samantha share "Sam" and
+    stay two people."""
+    index = EntityIndex()
+    (michael,) = index.link("a1", [mention("Michael R. Velko")])
+    (mike,) = index.link("a2", [mention("Mike Velko")])
+    (bare,) = index.link("a3", [mention("Velko")])
+    assert mike == bare == michael
+    (samuel,) = index.link("a4", [mention("Samuel Orrin")])
+    (samantha,) = index.link("a5", [mention("Samantha Orrin")])
+    assert samantha != samuel
+    (bill,) = index.link("a6", [mention("Bill Drayce")])
+    (william,) = index.link("a7", [mention("William J. Drayce")])
+    assert william == bill
+
+
 def test_a_lone_surname_first_is_not_taken_over_by_a_son() -> None:
     index = EntityIndex()
     (lone,) = index.link("a1", [mention("Voss")])

@@ -298,6 +298,35 @@ def test_well_known_aliases_with_footnote_marks(nlp) -> None:
     ]
 
 
+def test_an_editors_brackets_are_no_part_of_a_name(nlp) -> None:
+    text = ("It is now Velmar, Orsk and [Dana] Kell's job to restore the consensus, he said. "
+            "The Vatican II[3] reforms came later. “[W]e will not leave,” Orsk said. "
+            "The US said nothing.")  # fmt: skip
+    names = [m.name for m in actors(nlp, text)]
+    assert "Dana Kell" in names
+    assert not any("[" in n or "]" in n for n in names)
+    assert "We" not in names and "US" in names  # a pronoun an editor bracketed is no actor
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("JUST WATCHED Kellmar lays out the list of demands for Velmora.", "Kellmar", None),
+        ("The guard was actually shot BEFORE Paddrick opened fire on the crowd.", "Paddrick", None),
+        ("I hope AG Tessions gets briefed about the case.", "Tessions", "AG"),
+        ("The report indicates that IG Horvath may have more to say.", "Horvath", "IG"),
+        ("The vote was close. PM Orvan said the borders would stay shut.", "Orvan", "PM"),
+    ],
+)
+def test_a_shouted_word_or_an_abbreviated_office_is_no_part_of_a_name(
+    nlp, text: str, name: str, role: str | None
+) -> None:
+    found = {m.name: m for m in actors(nlp, text)}
+    assert name in found, found
+    assert found[name].role == role
+    assert not any(n.split()[0].isupper() and len(n.split()) > 1 for n in found)
+
+
 # --- linking ----------------------------------------------------------------------------------
 
 

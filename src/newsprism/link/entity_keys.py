@@ -6,6 +6,7 @@ person's."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from newsprism.understand.actors import (
     FORCE_NOUNS,
@@ -101,8 +102,34 @@ def regnal_stem(regnal: str) -> tuple[str, str]:
     return " ".join(words[:-1] if number else words), number
 
 
+@cache
+def _nicknames() -> dict[str, frozenset[str]]:
+    """A given name → the names it is a nickname of or has as nicknames, directly ("mike":
+    michael; "michael": mike, mick, mickey...), from the nicknames package's hand-curated
+    table. Never through a third name: "Sam" is Samuel's and Samantha's, who are not one."""
+    from nicknames import NickNamer
+
+    namer = NickNamer()
+    pairs: dict[str, set[str]] = {}
+    for table in (namer.nickname_lookup, namer.canonical_lookup):
+        for name, others in table.items():
+            pairs.setdefault(name, set()).update(others)
+    return {name: frozenset(others - {name}) for name, others in pairs.items()}
+
+
+def given_variants(word: str) -> frozenset[str]:
+    """Other forms of one given name (folded): "mike" → {"michael"}, "bill" → {"william"...}."""
+    return _nicknames().get(word, frozenset()) if len(word) > 1 else frozenset()
+
+
+def _same_given(w: str, x: str) -> bool:
+    return w == x or (len(w) == 1 and x.startswith(w)) or x in given_variants(w)
+
+
 def given_names_fit(mine: list[str], other: list[str], strict: bool) -> bool:
+    """One list of given names inside the other: the same names, initials ("D Trump"), or a
+    name and its nickname ("Mike Pompeo" and "Michael R. Pompeo")."""
     if not mine or not other:
         return not strict
     short, long_ = sorted((mine, other), key=len)
-    return all(any(w == x or (len(w) == 1 and x.startswith(w)) for x in long_) for w in short)
+    return all(any(_same_given(w, x) for x in long_) for w in short)

@@ -8,6 +8,7 @@ from newsprism.link.article_mentions import ArticleLinks
 from newsprism.link.entity_keys import (
     deletion_keys,
     given_names_fit,
+    given_variants,
     person_key,
     regnal_key,
     regnal_stem,
@@ -146,6 +147,8 @@ class PersonLinking(EntityTable):
             key = f"{surname}|{word}*" if len(word) == 1 else f"{surname}|{word}"
             found |= self._given.get(key, set())
             found |= self._given.get(f"{surname}|{word[0]}", set())  # written as an initial
+            for other in given_variants(word):  # "Mike" for a Michael already known
+                found |= self._given.get(f"{surname}|{other}", set())
         return found
 
     def _upgrade_solo(self, m: ActorMention, tokens: list[str]) -> str | None:

@@ -38,7 +38,7 @@ WEAK_TITLES = HONORIFICS | _with_and_without_stop("ms. dr. official officer".spl
 # "General": General Motors).
 PERSON_TITLES = _with_and_without_stop(
     """bishop archbishop cardinal monsignor msgr. fr. rev. mr. mrs. ms. dr. pope president
-    senator sen. congressman congresswoman""".split()
+    senator sen. congressman congresswoman pm ag ig vp""".split()
 )
 # Titles of an office held abroad: "the US ambassador to Turkey" is no Turkish official.
 POSTED_TITLES = frozenset("ambassador envoy consul emissary nuncio representative".split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from newsprism.understand.actors.words import TRAILING_MARKS
@@ -25,12 +26,24 @@ class ActorMention:
     metonymy_of: str | None  # "Ankara" acting for the Turkish government -> "Turkey"
 
 
+# An editor's brackets inside a name: "[Mike] Pompeo" quoted with the first name put in,
+# "Vatican II[3]" with a footnote mark.
+_EDITORIAL = re.compile(r"\[\d+\]?|[\[\]]")
+
+
+def name_text(text: str) -> str:
+    """A name as written, without an editor's brackets and the marks that trail it."""
+    if "[" in text or "]" in text:
+        text = " ".join(_EDITORIAL.sub("", text).split())
+    return text.rstrip(TRAILING_MARKS)
+
+
 def make_mention(span, name, role: str | None, kind: str, metonymy_of: str | None = None):
     return ActorMention(
         start=span.start_char,
         end=span.end_char,
         text=span.text,
-        name=name.text.rstrip(TRAILING_MARKS),
+        name=name_text(name.text),
         name_start=name.start_char,
         name_end=name.end_char,
         role=role,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from newsprism.understand.actors.lexicon import (
     Lexicon,
     fold,
@@ -22,6 +24,7 @@ from newsprism.understand.actors.mention import (
     UNKNOWN,
     ActorMention,
     make_mention,
+    name_text,
 )
 from newsprism.understand.actors.titles import (
     appositive_role_end,
@@ -45,6 +48,7 @@ from newsprism.understand.actors.words import (
     ORG_CUES,
     ORG_HEADS,
     PLACE_NOUNS,
+    SHOUTED_WORDS,
     THING_NOUNS,
     TOPONYM_PREFIXES,
 )
@@ -69,6 +73,8 @@ def entity_mention(ent, lex: Lexicon, places: PlaceSpans) -> ActorMention | None
     span = _trim(ent)
     if span is None or is_furniture(span.text):
         return None  # "Privacy Policy and Terms"
+    if "]" in span.text and name_text(span.text).lower() in STOP_WORDS:
+        return None  # "[W]e" of a quote an editor bracketed: a pronoun ("US" is no "us")
     if ent.label_ == "PERSON" or _titled_name(span):
         return _person_mention(span, lex, places)
     envoy = _envoy_after_place(span, lex)
@@ -91,7 +97,9 @@ def _titled_name(span) -> bool:
     return (
         2 <= len(span) <= 4
         and span[0].lower_ in PERSON_TITLES
-        and all(t.is_title for t in span)
+        # a title abbreviated in capitals ("AG Sessions") as well as spelled ("Bishop Varga")
+        and (span[0].is_title or span[0].is_upper)
+        and all(t.is_title for t in span[1:])
         and head_word(span.text) not in ORG_HEADS
     )
 
@@ -101,7 +109,8 @@ def _trim(span):
     determiner ("Federal Bureau of Investigation of") or unclosed bracket."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
+    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct
+                           or _shouted(doc[start], end)):  # fmt: skip
         start += 1
     # "World Health Organization (WHO": the model stopped inside the bracket; the acronym is
     # the same actor's other name (acronyms.py), not part of this one
@@ -119,6 +128,25 @@ def _trim(span):
     if any("\n" in t.text or "\n" in t.whitespace_ for t in doc[start : end - 1]):
         return None  # a name never runs across lines: the model joined a headline to its text
     return doc[start:end]
+
+
+# What a word in capitals before a name is when it is no part of it: "JUST WATCHED Pompeo lays
+# out...", "shot BEFORE Paddock opened fire" (a verb, a preposition, an adverb shouted).
+_SHOUTED_POS = frozenset("VERB AUX ADP SCONJ ADV PRON CCONJ PART DET".split())
+
+
+def _shouted(tok, end: int) -> bool:
+    """A word of four letters or more in capitals, a label (SHOUTED_WORDS) or read as no noun,
+    before a word that is not in capitals: an acronym ("NATO", "US", "IS") is a noun, and a
+    headline all in capitals ("CLOSE OUR SOUTHERN BORDER") keeps its words."""
+    return (
+        len(tok.text) >= 4
+        and tok.is_upper
+        and tok.is_alpha
+        and (tok.lower_ in SHOUTED_WORDS or tok.pos_ in _SHOUTED_POS)
+        and tok.i + 1 < end
+        and not tok.doc[tok.i + 1].is_upper
+    )
 
 
 def _before_headline_verb(span):

@@ -65,6 +65,14 @@ HEADLINE_VERBS = set(
     criticises welcomes appoints names removes sacks accused charged indicted arrested
     exposed""".split()
 )
+# Words shouted in capitals before a name that are no part of it: a video or news label ("MUST
+# WATCH Pompeo lays out...", "BREAKING Trump fires..."), whatever the tagger makes of them in
+# capitals (it reads "WATCHED" before an unknown name as a proper noun).
+SHOUTED_WORDS = frozenset(
+    """watch watched breaking exclusive update updated video live just must now read listen
+    look see shock shocking revealed confirmed proof bombshell urgent alert wow before after
+    when while why how""".split()
+)
 # Words a name never ends on ("Federal Bureau of Investigation of", "Pope Benedict the").
 BOUNDARY_WORDS = set(
     "of in at for to on by with from into about against the a an and or nor but as than".split()
