@@ -40,6 +40,20 @@ def by_name(mentions: list[ActorMention]) -> dict[str, ActorMention]:
 # --- titles and roles -------------------------------------------------------------------------
 
 
+def test_a_list_of_people_run_into_one_entity_is_each_of_them(nlp) -> None:
+    text = ("Former FBI director Jorin Valko testified on Monday. Dena Marsh and Aldo Crane "
+            "were there too. The report blamed Marsh, Valko, Crane and others for the leak.")
+    found = [(m.name, m.type) for m in actors(nlp, text)]
+    assert not any("," in name for name, _ in found)
+    assert {("Marsh", "person"), ("Valko", "person"), ("Crane", "person")} <= set(found)
+
+
+def test_a_name_never_runs_past_a_separator(nlp) -> None:
+    names = [m.name for m in actors(nlp, "Reply\nChris Ferrara • 2 hours ago\nThe Pope said "
+                                         "nothing.")]  # fmt: skip
+    assert "Chris Ferrara" in names and not any("ago" in n for n in names)
+
+
 @pytest.mark.parametrize(
     ("text", "name", "role"),
     [

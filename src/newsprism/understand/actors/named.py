@@ -75,6 +75,8 @@ def entity_mention(ent, lex: Lexicon, places: PlaceSpans) -> ActorMention | None
         return None  # "Privacy Policy and Terms"
     if "]" in span.text and name_text(span.text).lower() in STOP_WORDS:
         return None  # "[W]e" of a quote an editor bracketed: a pronoun ("US" is no "us")
+    if _people_listed(span):
+        return None  # each of them is found again as the person (repeated.py)
     if ent.label_ == "PERSON" or _titled_name(span):
         return _person_mention(span, lex, places)
     envoy = _envoy_after_place(span, lex)
@@ -91,6 +93,29 @@ def entity_mention(ent, lex: Lexicon, places: PlaceSpans) -> ActorMention | None
     if ent.label_ == "NORP":
         return _people_mention(span, lex)
     return None
+
+
+_SEPARATORS = frozenset("• | · — –".split())
+
+
+def _people_listed(span) -> bool:
+    """"Brennan, Comey, McCabe": the model ran a list of people into one entity. Each item is
+    one word, the surname of a person the article names in full."""
+    items, item = [], []
+    for tok in span:
+        if tok.text in (",", "&") or tok.lower_ == "and":
+            items.append(item)
+            item = []
+        else:
+            item.append(tok)
+    items.append(item)
+    if len(items) < 2:
+        return False
+    surnames = {
+        ent[-1].text for ent in span.doc.ents
+        if ent.label_ == "PERSON" and len(ent) >= 2 and ent.start != span.start
+    }  # fmt: skip
+    return all(len(i) == 1 and i[0].text in surnames for i in items)
 
 
 def _titled_name(span) -> bool:
@@ -117,6 +142,8 @@ def _trim(span):
     opened = next((t.i for t in doc[start:end] if t.text in ("(", "[")), None)
     if opened is not None and not any(t.text in (")", "]") for t in doc[opened:end]):
         end = opened
+    # "Chris Ferrara • 2 hours ago": a comment's byline; a name never runs past a separator
+    end = next((t.i for t in doc[start:end] if t.text in _SEPARATORS), end)
     while end > start and (
         doc[end - 1].is_punct
         or doc[end - 1].lower_ in ("'s", "\u2019s")
