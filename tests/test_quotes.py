@@ -36,6 +36,11 @@ TEXTS = {
         "He said the troops would move to western Iraq."
     ),
     "scare": "The president spoke of \u201cendless wars\u201d and a \u201csafe zone\u201d there.",
+    "the_one": (
+        "Rep. Jackie Speier spoke. And Speier was the one that revealed the fact that 15 million "
+        "dollars have been paid out to victims."
+    ),
+    "cleft": "It was the ministry that announced that 40 people had died.",
 }
 
 
@@ -74,6 +79,10 @@ def _check_spans(key: str, a: Attribution) -> None:
         ("according", "state media", "outlet", "according to", "The strikes continued overnight"),
         ("outlet_rule", "The Daily Herald", "outlet", "report", "the bridge had been closed"),
         ("social", "The minister", "social media", "write", "the ceasefire would hold"),
+        # who a relative pronoun stands for, and what "the fact that" frames
+        ("the_one", "Speier", "named", "reveal",
+         "15 million dollars have been paid out to victims"),
+        ("cleft", "the ministry", "unnamed official", "announce", "40 people had died"),
     ],
 )  # fmt: skip
 def test_reported_speech(found, key, speaker, kind, cue, content):

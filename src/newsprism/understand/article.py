@@ -30,7 +30,7 @@ from newsprism.understand.techniques import Technique
 from newsprism.understand.timex import TimeRef, find_times
 
 # Bump when a component changes what it finds: stored articles are then read again.
-UNDERSTAND_VERSION = "23"
+UNDERSTAND_VERSION = "24"
 # spaCy's parser needs about 1 GB per 100,000 words; longer texts are read in pieces cut at
 # paragraph breaks, and the spans shifted back.
 MAX_CHUNK_CHARS = 100_000

@@ -123,7 +123,7 @@ def subject_of(verb: Token) -> Token | None:
     hosts = [verb, *(c for c in verb.children if c.dep_ == "aux")]
     subjects = [c for h in hosts for c in h.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subjects:
-        return min(subjects, key=lambda c: abs(c.i - verb.i))
+        return _antecedent(min(subjects, key=lambda c: abs(c.i - verb.i)), verb)
     # a noun right before the verb is its subject, even where the parse hung it elsewhere
     # (a missed sentence break, "..., Defense Secretary Mark Esper said")
     before = verb.doc[verb.i - 1] if verb.i > 0 else None
@@ -135,6 +135,27 @@ def subject_of(verb: Token) -> Token | None:
             if child.dep_ == "nsubj" and child.i < verb.i:
                 return child
     return None
+
+
+_RELATIVE = frozenset({"who", "that", "which"})
+
+
+def _antecedent(subject: Token, verb: Token) -> Token:
+    """Who a relative pronoun stands for: "It was Speier who revealed that..." is Speier, and
+    so is "Speier was the one that revealed...", where "the one" is what she was."""
+    if subject.lower_ not in _RELATIVE:
+        return subject
+    if verb.dep_ == "ccomp" and verb.head.lemma_ == "be":
+        # "It was Speier who revealed": the parse hangs the clause on "was", beside Speier
+        named = [c for c in verb.head.children if c.dep_ == "attr" and c.i < subject.i]
+        return named[0] if named else subject
+    if verb.dep_ != "relcl":
+        return subject
+    head = verb.head
+    if head.lower_ == "one" and head.dep_ == "attr":
+        named = [c for c in head.head.children if c.dep_ == "nsubj"]
+        return named[0] if named else head
+    return head
 
 
 def _noun_phrase(head: Token) -> tuple[int, int]:

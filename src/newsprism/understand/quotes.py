@@ -162,6 +162,8 @@ def _char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
 def _reported(doc: Doc, verb: Token, names: list[SourceName]) -> _Raw | None:
     """'He said (that) X', 'X, SANA reported', 'X told NBC News Y'."""
     content = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+    if content is None:
+        content = _fact_clause(verb)
     if content is not None:
         first, end = content.left_edge.i, content.right_edge.i + 1
     elif verb.head.i < verb.i and _reports_back(verb):
@@ -179,6 +181,21 @@ def _reported(doc: Doc, verb: Token, names: list[SourceName]) -> _Raw | None:
     speaker = speaker_for(doc, verb, names)
     channel = channel_of(verb, names)
     return _Raw(*span, verb.lemma_.lower(), False, speaker, channel, verb.i)
+
+
+# What a speech verb's object may be when it is only a frame for the clause it reports:
+# "revealed the fact that 15 million dollars have been paid out".
+_FRAME_NOUNS = frozenset({"fact", "news", "information", "claim", "allegation"})
+
+
+def _fact_clause(verb: Token) -> Token | None:
+    """The that-clause of "revealed the fact that ...", as what the verb reports."""
+    for obj in verb.children:
+        if obj.dep_ == "dobj" and obj.lemma_.lower() in _FRAME_NOUNS:
+            clause = next((c for c in obj.children if c.dep_ in ("acl", "ccomp")), None)
+            if clause is not None and any(c.lower_ == "that" for c in clause.children):
+                return clause
+    return None
 
 
 def _reports_back(verb: Token) -> bool:
