@@ -68,10 +68,11 @@ HEADLINE_VERBS = set(
 # Words shouted in capitals before a name that are no part of it: a video or news label ("MUST
 # WATCH Pompeo lays out...", "BREAKING Trump fires..."), whatever the tagger makes of them in
 # capitals (it reads "WATCHED" before an unknown name as a proper noun).
+# (Four letters or more: a shorter word in capitals is as often an acronym.)
 SHOUTED_WORDS = frozenset(
-    """watch watched breaking exclusive update updated video live just must now read listen
-    look see shock shocking revealed confirmed proof bombshell urgent alert wow before after
-    when while why how""".split()
+    """watch watched breaking exclusive update updated video live just must read listen look
+    shock shocking revealed confirmed proof bombshell urgent alert before after when
+    while""".split()
 )
 # Words a name never ends on ("Federal Bureau of Investigation of", "Pope Benedict the").
 BOUNDARY_WORDS = set(
