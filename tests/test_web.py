@@ -820,3 +820,33 @@ def test_an_actors_article_count_and_labels_match_its_records(client: TestClient
     for entity_id in sorted(labelled)[:5]:
         row = client.get(f"/api/actor/{entity_id}").json()["naming"]
         assert row is not None, entity_id
+
+
+def test_a_timeline_names_articles_of_no_known_outlet_by_their_titles(tmp_path: Path) -> None:
+    """Plain files carry no outlet: who tells an event is then its articles' titles, never
+    "(unknown)", and the story says no outlet is named."""
+    told = [
+        "The gunman Karl Velm shot the hotel security guard six minutes before he opened fire "
+        "on the festival crowd, police said on Tuesday.",
+        "Karl Velm had already shot the security guard six minutes before opening fire on the "
+        "festival crowd, the sheriff said on Tuesday.",
+    ]
+    source = tmp_path / "festival.jsonl"
+    source.write_text("".join(
+        json.dumps({"id": f"r{i}", "title": f"Festival gunman shot guard first, report {i}",
+                    "published": "2031-05-02", "text": text}) + "\n"
+        for i, text in enumerate(told)
+    ), encoding="utf-8")  # fmt: skip
+    db = tmp_path / "festival.db"
+    with analyze(source, db=db, workers=1) as corpus:
+        (story,) = corpus.stories()
+        events = corpus.timeline()
+    assert events and all(e["outlets"] == ["(unknown)"] for e in events)
+    with TestClient(create_app(db)) as client:
+        page = client.get(f"/story/{story['id']}").text
+    assert "outlets: none named in its articles" in page
+    row = page[page.index('id="ev-'):]
+    row = row[: row.index("</tr>")]
+    assert "(unknown)" not in row
+    assert row.count('href="/article/') == len(events[0]["article_ids"]) >= 1
+    assert "Festival gunman shot guard first, report" in row
