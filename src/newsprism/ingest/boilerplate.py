@@ -10,6 +10,12 @@ import unicodedata
 MAX_BOILERPLATE_CHARS = 200
 _NETWORKS = "(facebook|twitter|x|whatsapp|telegram|linkedin|reddit|email|vk)"
 
+# The lines that close a poll box (_BLOCKS), boilerplate wherever they stand.
+_POLL_CLOSES = (
+    r"you (also )?agree to (this|our) site's privacy policy( and terms of (use|service))?\.?",
+    r"you may opt out at any ?time\.?",
+    r"completing this poll (grants you access|entitles you) to .*",
+)
 _PATTERNS = [
     # newsletter and sign-up boxes
     r"subscribe( now)?( to (our|the) (free )?(daily |weekly )?newsletters?)?[.!]?",
@@ -56,9 +62,7 @@ _PATTERNS = [
     r"(advertisement|sponsored( content)?|ad|scroll to continue)",
     r"(we use cookies|this (web)?site uses cookies).*",
     # a poll box's small print, wherever its box was cut (the whole box: _BLOCKS below)
-    r"completing this poll (grants you access|entitles you) to .*",
-    r"you may opt out at any ?time\.?",
-    r"you (also )?agree to (this|our) site's privacy policy( and terms of (use|service))?\.?",
+    *_POLL_CLOSES,
     r"(accept|reject) (all )?cookies",
     r"skip to (main )?content",
 ]
@@ -98,11 +102,6 @@ def product_widget_end(line: str) -> int:
 # below", its question three times, its answers, "You also agree to this site's Privacy Policy
 # and Terms of Use."): the answers "Dianne Feinstein Maxine Waters Adam Schiff ..." made eight
 # politicians actors of every article that carried it, and "Will Brett" one more.
-_POLL_CLOSES = (
-    r"you (also )?agree to (this|our) site's privacy policy( and terms of (use|service))?\.?",
-    r"you may opt out at any ?time\.?",
-    r"completing this poll (grants you access|entitles you) to .*",
-)
 _BLOCKS = [
     (re.compile(r"(\S+ )?take our poll( ?[-–—] ?story continues below)?( .{0,200})?"),
      re.compile("|".join(f"(?:{p})" for p in _POLL_CLOSES))),

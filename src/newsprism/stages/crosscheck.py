@@ -180,6 +180,13 @@ def copy_groups_of(articles: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
     return groups
 
 
+def _told(e: Any) -> dict[str, Any]:
+    """An evidence entry of a statement a group holds, as stored: its claim, and whether it
+    reports someone's words or asserts in its own voice."""
+    stance = "reports-as-said-by" if e.source else "asserts"
+    return stored_evidence({"claim_id": e.claim_id, "stance": stance})
+
+
 def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
     # the claim the supporting side was built around states the group
     pivot = judged.for_evidence[0].claim_id if judged.for_evidence else None
@@ -193,19 +200,11 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
     derived = pivot is not None and statement == statement_of(stored_fields(lead), lead.text)
     # each entry keeps its claim and stance: the store puts back the claim's span, value,
     # speaker and article
-    evidence = [
-        stored_evidence({"claim_id": e.claim_id,
-                         "stance": "reports-as-said-by" if e.source else "asserts"})
-        for e in judged.for_evidence
-    ] + [
+    evidence = [_told(e) for e in judged.for_evidence] + [
         stored_evidence({"claim_id": e.claim_id, "stance": "disputes"})
         for e in judged.against_evidence
     ]  # fmt: skip
-    related = [
-        stored_evidence({"claim_id": e.claim_id,
-                         "stance": "reports-as-said-by" if e.source else "asserts"})
-        for e in judged.related_evidence
-    ]  # fmt: skip
+    related = [_told(e) for e in judged.related_evidence]
     # the group's articles, left out where its evidence names them all in the same order
     told = told_articles(e.article_id for e in (
         *judged.for_evidence, *judged.against_evidence, *judged.related_evidence))

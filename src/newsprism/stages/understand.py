@@ -81,9 +81,11 @@ def run_understand(
         rows: list[dict[str, Any]] = []
         inferences = []
         errors = []
+        texts: dict[str, str] = {}
         for result in batch:
             row = stored.pop(result.article_id)
             text, title, source = row["text"], row.get("title"), row["source"]
+            texts[result.article_id] = text
             try:
                 if result.failure is None:
                     linked, inference = linker.link(result, text, title)
@@ -106,6 +108,7 @@ def run_understand(
             model_name(model),
             merges=linker.merged(),
             errors=errors,
+            texts=texts,
         )
         summary.failures += errors
         summary.articles += len(batch)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 
 from newsprism.store.base import StoreBase, chunked
-from newsprism.store.claims import WITH_ARTICLE
+from newsprism.store.claims import CLAIM_ARTICLE, WITH_ARTICLE
 from newsprism.store.schema import (
     article,
     claim,
@@ -50,7 +50,7 @@ class StoryRecords(StoreBase):
         found: dict[str, set[str]] = {}
         with self.engine.connect() as conn:
             for chunk in chunked(list(ids)):
-                query = select(article.c.id.label("article_id"), claim.c.group_id).select_from(
+                query = select(CLAIM_ARTICLE, claim.c.group_id).select_from(
                     WITH_ARTICLE
                 ).where(article.c.id.in_(chunk))
                 for r in conn.execute(query):

@@ -32,9 +32,8 @@ EVENT_SELECT = (*(timeline_event.c[name] for name in EVENT_COLUMNS), timeline_ev
 def event_data(event: Mapping[str, Any]) -> str:
     """The JSON an event's row keeps."""
     kept = {k: v for k, v in event.items() if k not in EVENT_COLUMNS and k != "type"}
-    evidence = event.get("evidence") or ()
-    if evidence and kept.get("statement") is not None and \
-            kept["statement"] == evidence[0].get("text"):
+    first_told = (event.get("evidence") or [{}])[0].get("text")
+    if first_told is not None and kept.get("statement") == first_told:
         del kept["statement"]
     return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
 

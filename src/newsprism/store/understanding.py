@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +15,6 @@ from sqlalchemy.engine import Connection
 
 from newsprism.articles import IngestError
 from newsprism.store.base import StoreBase, chunked
-from newsprism.store.derived_text import SPAN_TYPES
 from newsprism.store.schema import (
     article,
     entity,
@@ -54,18 +53,14 @@ def update_span(conn: Connection, record: dict[str, Any], **values: Any) -> None
             )  # fmt: skip
 
 
-def article_column(conn: Connection, ids: Iterable[str], column: str) -> dict[str, Any]:
-    """article id → one of its columns (of the ids that are stored)."""
-    found: dict[str, Any] = {}
-    for chunk in chunked(list(dict.fromkeys(ids))):
-        query = select(article.c.id, article.c[column]).where(article.c.id.in_(chunk))
-        found.update({r[0]: r[1] for r in conn.execute(query)})
-    return found
-
-
 def article_seqs(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
-    """article id → its seq, the key its span rows and claims hold."""
-    return article_column(conn, ids, "seq")
+    """article id → its seq, the key its span rows and claims hold (of the ids that are
+    stored)."""
+    seqs: dict[str, int] = {}
+    for chunk in chunked(list(dict.fromkeys(ids))):
+        query = select(article.c.id, article.c.seq).where(article.c.id.in_(chunk))
+        seqs.update({r.id: r.seq for r in conn.execute(query)})
+    return seqs
 
 
 class UnderstandingRecords(StoreBase):
@@ -82,11 +77,14 @@ class UnderstandingRecords(StoreBase):
         model: str,
         merges: dict[str, str] | None = None,
         errors: Sequence[IngestError] = (),
+        texts: Mapping[str, str] | None = None,
     ) -> None:
         """Store what the understanding stage found in a batch of articles, in one transaction:
         their span records replace any earlier ones, entities are merged (aliases and roles
         only grow), inferred publication dates are set where the article has none of its own,
-        and the articles that could not be understood leave their error records."""
+        and the articles that could not be understood leave their error records. `texts`
+        (article id → the text the records index, as the stage read it) lets a quote's row
+        leave its words to the article (derived_text.py); without it every row keeps its own."""
         now = datetime.now(UTC)
         ids = list(article_ids)
         with self.engine.begin() as conn:
@@ -102,13 +100,10 @@ class UnderstandingRecords(StoreBase):
                         f"records of articles that are not stored: {', '.join(missing[:3])}"
                     )
                 ordinals: Counter[str] = Counter()
-                # the articles whose rows may leave their text to them (derived_text.py)
-                texts = article_column(conn, (r["article_id"] for r in rows
-                                              if r["type"] in SPAN_TYPES), "text")  # fmt: skip
                 stored = []
                 for r in rows:
                     seq, ordinal = seqs[r["article_id"]], ordinals[r["article_id"]]
-                    stored.append(stored_row(r, seq, ordinal, texts.get(r["article_id"])))
+                    stored.append(stored_row(r, seq, ordinal, (texts or {}).get(r["article_id"])))
                     ordinals[r["article_id"]] += 1
                 conn.execute(insert(span_record), stored)
             if entities:
