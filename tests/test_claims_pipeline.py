@@ -103,6 +103,27 @@ def test_adding_articles_later_updates_the_groups(examples_dir: Path, tmp_path: 
         assert after["id"] == before["id"] and len(after["articles"]) == 2
 
 
+def test_an_article_that_claims_nothing_is_cross_checked_with_the_rest(tmp_path: Path) -> None:
+    """A poem beside a report: the poem has no claim to encode, and the run goes on (the scale
+    benchmark's GeoWebNews articles stopped the claims' reading before this was handled)."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "poem.txt").write_text(
+        "Autumn song\n\nLeaves drift over the quiet lane,\nand the hills lean into rain.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "in" / "report.txt").write_text(
+        "Flood in Calder\n\nFloods forced 1,200 people from their homes in Calder on Monday, "
+        "the regional council said.\n",
+        encoding="utf-8",
+    )
+    with analyze(tmp_path / "in", db=tmp_path / "mixed.db", workers=1) as corpus:
+        assert corpus.summary.crosscheck.articles == 2
+        claims = corpus.claims()
+        assert any(g["statement"]["value"] == 1200 for g in claims), claims
+        poem = next(a for a in corpus.articles() if a["title"] == "Autumn song")
+        assert not [g for g in claims if poem["id"] in g["articles"]]
+
+
 def test_the_grouping_labels_of_our_examples_still_point_at_their_figures(
     examples_db: Path,
 ) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,6 +209,41 @@ def test_dask_from_the_command_line_on_a_running_cluster_gives_the_same_records_
         assert got[kind] == local_records[kind], kind
 
 
+class CountingEngine(LocalEngine):
+    """The local engine, noting which per-item functions each stage gave it."""
+
+    def __init__(self) -> None:
+        self.mapped: list[str] = []
+
+    def map_ordered(self, fn: Any, items: Any, workers: int, here: Any = None) -> Iterator[Any]:
+        self.mapped.append(getattr(fn, "func", fn).__name__)
+        return super().map_ordered(fn, items, workers, here)
+
+
+def test_claims_and_story_leads_are_read_by_the_workers_with_the_same_records(
+    corpus_dir: Path,
+    tmp_path: Path,
+    local_records: dict[str, list[dict[str, Any]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reading an article's claims, encoding their meanings and its lead is per-article work:
+    two forked local workers do it (batches of four, so that this small corpus has several),
+    while this process groups and places, and the records are the ones a run in one process
+    makes."""
+    import newsprism.stages.crosscheck as crosscheck_stage
+    import newsprism.stages.stories as stories_stage
+
+    monkeypatch.setattr(crosscheck_stage, "BATCH_ARTICLES", 4)
+    monkeypatch.setattr(stories_stage, "BATCH_ARTICLES", 4)
+    engine = CountingEngine()
+    db = tmp_path / "workers.db"
+    analyze(corpus_dir, db, engine=engine, workers=2).close()
+    assert {"read_claims", "encode_leads"} <= set(engine.mapped), engine.mapped
+    got = comparable(db)
+    for kind in RECORD_TYPES:
+        assert got[kind] == local_records[kind], kind
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -263,6 +299,38 @@ def test_map_ordered_keeps_input_order_and_bounds_what_is_in_flight(
         assert pulled - len(results) <= window  # the input is streamed, never read whole
     assert results == [i * i for i in range(40)]
     assert list(LocalEngine().map_ordered(_square, range(5), 1)) == [0, 1, 4, 9, 16]
+
+
+def _slow_square(x: int) -> int:
+    time.sleep(0.2)
+    return x * x
+
+
+def test_this_process_takes_items_while_the_workers_are_busy_and_order_is_kept(
+    dask_engine: DaskEngine,
+) -> None:
+    """With `here`, the client reads an item itself while the oldest one on the workers is not
+    done (a stage's claims, a cluster of one worker), never more than twice the window ahead."""
+    done_here: list[int] = []
+
+    def here(x: int) -> int:
+        done_here.append(x)
+        return x * x
+
+    pulled = 0
+
+    def items() -> Iterator[int]:
+        nonlocal pulled
+        for i in range(20):
+            pulled += 1
+            yield i
+
+    results = []
+    for result in dask_engine.map_ordered(_slow_square, items(), 1, here=here):
+        results.append(result)
+        assert pulled - len(results) <= 2 * IN_FLIGHT_PER_THREAD
+    assert results == [i * i for i in range(20)]
+    assert 0 < len(done_here) < 20, done_here  # both sides did some
 
 
 def _die_the_first_time(marker: str) -> str:

@@ -4,9 +4,11 @@
     understand  articles → actors, places, times, quantities, quotes,    (understand/, per
                 labels, techniques; each batch linked across the corpus    article, in
                 as it arrives: entities, publication dates                 workers; link/)
-    crosscheck  understood articles → claims → claim groups → verdicts    (crosscheck/)
-    stories     cross-checked articles → stories (shared actors, places,  (stories/)
-                claim groups, days; alike leads), merged as they meet
+    crosscheck  understood articles → claims → claim groups → verdicts    (crosscheck/; claims
+                                                                           and their meanings
+                                                                           read in workers)
+    stories     cross-checked articles → stories (shared actors, places,  (stories/; leads
+                claim groups, days; alike leads), merged as they meet      encoded in workers)
     timeline    changed stories → yearless dates settled by the corpus,   (timeline/)
                 events (claims that tell one happening), dated and ordered
 
@@ -124,6 +126,6 @@ def _run_stages_after_ingest(
     linker = CorpusLinker(store)
     summary.understanding = run_understand(store, linker, workers, progress, model, engine)
     summary.errors.extend(summary.understanding.failures)
-    summary.crosscheck = run_crosscheck(store, progress)
-    summary.stories = run_stories(store, progress)
+    summary.crosscheck = run_crosscheck(store, progress, engine=engine, workers=workers)
+    summary.stories = run_stories(store, progress, engine=engine, workers=workers)
     summary.timeline = run_timeline(store, progress)

@@ -330,6 +330,17 @@ class _VectorIndex:
 # --- the grouping -------------------------------------------------------------------------
 
 
+def claim_vectors(claims: Iterable[Claim], embedder: Embedder) -> dict[str, np.ndarray]:
+    """The meaning of each of an article's claims, by its text, as the store keeps it (so that a
+    reloaded index groups as this one does): one encoding per distinct sentence, since two
+    figures of one sentence share it. Per-article work: the engine's workers do it as they read
+    the article, and the same texts in the same order give the same vectors wherever it ran."""
+    texts = list(dict.fromkeys(c.meaning_text for c in claims))
+    if not texts:  # an article that claims nothing (a poem, a recipe)
+        return {}
+    return dict(zip(texts, as_stored(embedder.encode(texts)), strict=True))
+
+
 class ClaimIndex:
     """Claims and their groups, grown one article at a time."""
 
@@ -357,20 +368,24 @@ class ClaimIndex:
         return len(self.claims)
 
     def add(
-        self, claims: list[Claim], article_meta: dict[str, dict[str, Any]] | None = None
+        self,
+        claims: list[Claim],
+        article_meta: dict[str, dict[str, Any]] | None = None,
+        vectors: dict[str, np.ndarray] | None = None,
     ) -> list[GroupChange]:
         """Assign each claim to an existing group or a new one. Claims already in the index
-        (same id) are skipped, so re-adding an article changes nothing."""
+        (same id) are skipped, so re-adding an article changes nothing. `vectors` are the
+        claims' meanings already encoded where the article was read (claim_vectors); a claim
+        whose meaning is not among them is encoded here."""
         self.articles.update({k: _meta(v) for k, v in (article_meta or {}).items()})
         fresh = list({c.id: c for c in claims if c.id not in self._position}.values())
         if not fresh:
             return []
-        # one encoding per distinct sentence: two figures of one sentence share it
-        texts = list(dict.fromkeys(c.meaning_text for c in fresh))
-        # compared as the store keeps them, so that a reloaded index groups as this one does
-        encoded = dict(zip(texts, as_stored(self.embedder.encode(texts)), strict=True))
-        vectors = [encoded[c.meaning_text] for c in fresh]
-        return [self._add_one(c, v) for c, v in zip(fresh, vectors, strict=True)]
+        encoded = dict(vectors or {})
+        missing = [c for c in fresh if c.meaning_text not in encoded]
+        if missing:
+            encoded.update(claim_vectors(missing, self.embedder))
+        return [self._add_one(c, encoded[c.meaning_text]) for c in fresh]
 
     def _add_one(self, claim: Claim, vector: np.ndarray) -> GroupChange:
         group_id = self._best_group(claim, vector)

@@ -91,22 +91,42 @@ class DaskEngine:
             )
 
     def map_ordered(
-        self, fn: Callable[[T], R], items: Iterable[T], workers: int = 0
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        workers: int = 0,
+        here: Callable[[T], R] | None = None,
     ) -> Iterator[R]:
         """`fn` over `items` on the workers, in input order; `workers` (the local engine's
-        choice) is not used: the cluster's threads set how many items are in flight."""
+        choice) is not used: the cluster's threads set how many items are in flight. With
+        `here` (the same work, done in this process), this process takes the next item itself
+        whenever the oldest one on the workers is not done yet, rather than wait idle: the
+        corpus-wide steps between items leave it time that a cluster of one or two workers
+        needs."""
         window = max(2, sum(self._client.nthreads().values()) * IN_FLIGHT_PER_THREAD)
-        in_flight: deque[Future] = deque()
+        queue: deque[Future | _Done] = deque()
+        inputs = iter(items)
         try:
-            for item in items:
-                in_flight.append(self._client.submit(fn, item, pure=False))
-                if len(in_flight) >= window:
-                    yield self._result(in_flight.popleft())
-            while in_flight:
-                yield self._result(in_flight.popleft())
+            while True:
+                for item in inputs:
+                    queue.append(self._client.submit(fn, item, pure=False))
+                    if len(queue) >= window:
+                        break
+                if not queue:
+                    return
+                head = queue[0]
+                waiting = isinstance(head, Future) and not head.done()
+                if here is not None and waiting and len(queue) < 2 * window:
+                    item = next(inputs, _END)
+                    if item is not _END:
+                        queue.append(_Done(here(item)))  # type: ignore[arg-type]
+                        continue
+                queue.popleft()
+                yield head.value if isinstance(head, _Done) else self._result(head)
         finally:
-            if in_flight:  # stopped early or failed: nothing of this map is left running
-                self._client.cancel(list(in_flight))
+            remote = [f for f in queue if isinstance(f, Future)]
+            if remote:  # stopped early or failed: nothing of this map is left running
+                self._client.cancel(remote)
 
     def prepare(self, fn: Callable[[], object]) -> None:
         """`fn` once on each worker, in the thread its tasks run in; what it raises is raised
@@ -146,6 +166,18 @@ class DaskEngine:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+class _Done:
+    """An item's result made in this process, in its place among the workers' futures."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+_END = object()
 
 
 def _connect(address: str, timeout: float | str) -> Client:

@@ -70,6 +70,15 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Itera
             yield in_flight.popleft().result()
 
 
+def stage_workers(engine: Engine | None, workers: int | None, batches: int) -> int:
+    """How many workers a stage asks of `engine` for its per-article work of `batches` full
+    batches: at most one a batch, at most `workers` (default: one a core); 0 where the work is
+    better done in the calling process (no engine, or the local engine with one worker to
+    give, where forking would buy nothing)."""
+    count = min(workers or default_workers(), max(1, batches))
+    return 0 if engine is None or (engine.name == "local" and count <= 1) else count
+
+
 ENGINES = ("local", "dask")
 
 
@@ -90,10 +99,18 @@ class Engine(Protocol):
 
     name: str
 
-    def map_ordered(self, fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+    def map_ordered(
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        workers: int,
+        here: Callable[[T], R] | None = None,
+    ) -> Iterator[R]:
         """`fn` over `items`, results in input order, a bounded number in flight; `items` is
         read as room frees up, never whole. `workers` is the stage's choice for the local
-        engine (1: run here); an engine with its own workers may ignore it."""
+        engine (1: run here); an engine with its own workers may ignore it. `here`, the same
+        work as done in the calling process, may be run on items there while it would
+        otherwise wait (Dask)."""
         ...
 
     def prepare(self, fn: Callable[[], object]) -> None:
@@ -110,7 +127,14 @@ class LocalEngine:
 
     name = "local"
 
-    def map_ordered(self, fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+    def map_ordered(
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        workers: int,
+        here: Callable[[T], R] | None = None,
+    ) -> Iterator[R]:
+        # `here` is not used: the workers already take every core of this machine
         return ordered_map(fn, items, workers)
 
     def prepare(self, fn: Callable[[], object]) -> None:

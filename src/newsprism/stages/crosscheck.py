@@ -2,6 +2,10 @@
 article at a time to the corpus's claim groups; the verdicts of the groups they touch are
 recomputed and stored, one batch of articles per transaction.
 
+Reading an article's claims and encoding their meanings is per-article work: it runs on the
+run's engine (the local workers or Dask's) while this process groups the batch before, so the
+corpus-wide part here is only the search, the grouping, the verdicts and the writes.
+
 Incremental: the grouping index is rebuilt from the stored claims and their embeddings (no
 claim is embedded or grouped twice), and adding an article only searches it.
 """
@@ -10,14 +14,26 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from newsprism.crosscheck import Claim, ClaimGroup, ClaimIndex, Embedder, extract_claims, verdict
+from newsprism.crosscheck import (
+    Claim,
+    ClaimGroup,
+    ClaimIndex,
+    Embedder,
+    claim_vectors,
+    default_embedder,
+    extract_claims,
+    verdict,
+)
 from newsprism.crosscheck.verdicts import Verdict
 from newsprism.encoders.packed import as_stored, pack, unpack
+from newsprism.engine.local import Engine, stage_workers
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store, layouts
 from newsprism.store.claims import (
@@ -32,7 +48,9 @@ from newsprism.store.derived_text import kept_text
 
 # Bump when claims or grouping change: every group is then rebuilt from the stored records.
 CROSSCHECK_VERSION = "16"
-BATCH_ARTICLES = 32
+# articles a worker reads at a time, and per transaction here: small enough that two workers
+# share a few hundred articles evenly
+BATCH_ARTICLES = 16
 
 
 @dataclass
@@ -80,8 +98,16 @@ def load_index(store: Store, embedder: Embedder | None = None) -> ClaimIndex:
 
 
 def run_crosscheck(
-    store: Store, progress: bool = True, embedder: Embedder | None = None
+    store: Store,
+    progress: bool = True,
+    embedder: Embedder | None = None,
+    engine: Engine | None = None,
+    workers: int | None = None,
 ) -> CrosscheckSummary:
+    """Group the claims of the understood articles not yet cross-checked. Their claims are
+    extracted and their meanings encoded on `engine`'s workers (per-article work, which then
+    overlaps the grouping here); without an engine, or with an `embedder` of the caller's,
+    here."""
     started = time.monotonic()
     summary = CrosscheckSummary()
     pending = store.pending_crosscheck(CROSSCHECK_VERSION)
@@ -91,16 +117,18 @@ def run_crosscheck(
     index = load_index(store, embedder)
     copies = copy_groups_of(articles)
     reporter = ProgressReporter(len(pending), "cross-checking", enabled=progress)
-    for i in range(0, len(pending), BATCH_ARTICLES):
-        batch = pending[i : i + BATCH_ARTICLES]
-        claim_rows, touched = add_articles(store, index, batch, articles, copies)
+    # each article's text, from when it is sent to be read until its claims are stored
+    texts: dict[str, str] = {}
+    for batch in _read_claims(store, pending, articles, texts, index, embedder, engine, workers):
+        claim_rows, touched = add_articles(index, batch, articles, copies, texts)
         group_rows = []
         for group_id in touched:
             group = index.group(group_id)
             judged = verdict(group, articles, index.similarity)
             group_rows.append(group_row(group, judged))
             summary.verdicts[judged.verdict] += 1
-        store.save_crosscheck(batch, claim_rows, group_rows, CROSSCHECK_VERSION)
+        store.save_crosscheck([a.article_id for a in batch], claim_rows, group_rows,
+                              CROSSCHECK_VERSION)  # fmt: skip
         summary.articles += len(batch)
         summary.claims += len(claim_rows)
         reporter.advance(len(batch))
@@ -109,23 +137,79 @@ def run_crosscheck(
     return summary
 
 
-def add_articles(
+@dataclass
+class ArticleClaims:
+    """One article's claims as read where the engine ran it, with their meanings encoded."""
+
+    article_id: str
+    claims: list[Claim]
+    vectors: dict[str, np.ndarray]  # by meaning text (claim_vectors)
+
+
+def read_claims(
+    batch: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+    embedder: Embedder | None = None,
+    threads: int = 1,
+) -> list[ArticleClaims]:
+    """The claims of each (article, its span records) and their meanings: the per-article part
+    of cross-checking, run by the engine's workers (one thread each: `threads`)."""
+    embedder = embedder or default_embedder(threads)
+    read = []
+    for article, records in batch:
+        claims = list({c.id: c for c in extract_claims(article, records)}.values())
+        read.append(ArticleClaims(article["id"], claims, claim_vectors(claims, embedder)))
+    return read
+
+
+def _read_claims(
     store: Store,
+    pending: list[str],
+    articles: dict[str, dict[str, Any]],
+    texts: dict[str, str],
     index: ClaimIndex,
-    article_ids: list[str],
+    embedder: Embedder | None,
+    engine: Engine | None,
+    workers: int | None,
+) -> Iterator[list[ArticleClaims]]:
+    """The pending articles' claims, a batch at a time, in the order of `pending`."""
+    inputs = _claim_inputs(store, pending, articles, texts)
+    count = stage_workers(engine, workers, len(pending) // BATCH_ARTICLES)
+    if engine is None or not count or embedder is not None:  # a caller's model stays here
+        return (read_claims(batch, index.embedder) for batch in inputs)
+    engine.prepare(partial(default_embedder, 1))  # forked workers share the loaded model
+    work = partial(read_claims, threads=1)
+    return engine.map_ordered(work, inputs, count, here=work)
+
+
+def _claim_inputs(
+    store: Store, pending: list[str], articles: dict[str, dict[str, Any]], texts: dict[str, str]
+) -> Iterator[list[tuple[dict[str, Any], list[dict[str, Any]]]]]:
+    for i in range(0, len(pending), BATCH_ARTICLES):
+        batch = []
+        for row in store.understanding_inputs(pending[i : i + BATCH_ARTICLES]):
+            texts[row["id"]] = row["text"]
+            article = {**articles.get(row["id"], {}), **row}
+            batch.append((article, list(store.span_records(article_id=row["id"]))))
+        yield batch
+
+
+def add_articles(
+    index: ClaimIndex,
+    batch: list[ArticleClaims],
     articles: dict[str, dict[str, Any]],
     copy_groups: dict[str, set[str]],
+    texts: dict[str, str],
 ) -> tuple[list[dict[str, Any]], set[str]]:
-    """Extract and group the claims of `article_ids`: their rows to store, and the ids of the
-    groups whose verdict may have changed."""
+    """Group the claims of a batch of articles: their rows to store, and the ids of the groups
+    whose verdict may have changed."""
     rows: list[dict[str, Any]] = []
     touched: set[str] = set()
-    for row in store.understanding_inputs(article_ids):
-        article = {**articles.get(row["id"], {}), **row}
-        records = list(store.span_records(article_id=row["id"]))
-        claims = {c.id: c for c in extract_claims(article, records)}
+    for read in batch:
+        text = texts.pop(read.article_id)
+        claims = {c.id: c for c in read.claims}
         stored_sentences: set[str] = set()
-        for change in index.add(list(claims.values()), {row["id"]: articles.get(row["id"], {})}):
+        meta = {read.article_id: articles.get(read.article_id, {})}
+        for change in index.add(read.claims, meta, read.vectors):
             touched.add(change.group_id)
             c = claims[change.claim_id]
             shared = c.meaning_text in stored_sentences
@@ -136,7 +220,7 @@ def add_articles(
                     "article_id": c.article_id,
                     "start": c.start,
                     "end": c.end,
-                    "text": kept_text(c.text, c.start, c.end, row["text"]),
+                    "text": kept_text(c.text, c.start, c.end, text),
                     "kind": c.kind,
                     "group_id": change.group_id,
                     "vector": SAME_SENTENCE if shared else pack(index.vector_of(c.id)),
@@ -144,7 +228,7 @@ def add_articles(
                 }
             )
         # A copy of an older article changes who is independent in that article's groups too.
-        copies = copy_groups.get((articles.get(row["id"]) or {}).get("duplicate_group") or "")
+        copies = copy_groups.get((articles.get(read.article_id) or {}).get("duplicate_group") or "")
         if copies:
             touched |= index.groups_of_articles(copies)
     return rows, touched

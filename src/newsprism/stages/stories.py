@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
+
+import numpy as np
 
 from newsprism.crosscheck.embed import Embedder
 from newsprism.encoders.packed import as_stored, pack, unpack
+from newsprism.engine.local import Engine, stage_workers
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 from newsprism.stories import ArticleFeatures, StoryIndex, build_features, lead_text
@@ -21,7 +26,8 @@ from newsprism.stories.embed import embedder_name, story_embedder
 
 # Bump when features, scoring or weights change: every story is then rebuilt.
 STORIES_VERSION = "5"
-BATCH_ARTICLES = 64
+# articles per transaction, and per encoding on a worker: two workers share a few hundred evenly
+BATCH_ARTICLES = 16
 PROFILE_TYPES = {"mention", "place", "timeref"}
 
 
@@ -51,24 +57,35 @@ def load_index(store: Store, embedder: Embedder) -> StoryIndex:
 
 
 def run_stories(
-    store: Store, progress: bool = True, embedder: Embedder | None = None
+    store: Store,
+    progress: bool = True,
+    embedder: Embedder | None = None,
+    engine: Engine | None = None,
+    workers: int | None = None,
 ) -> StoriesSummary:
+    """Place the cross-checked articles not yet in a story. Their leads are encoded on
+    `engine`'s workers while this process places the batch before; without an engine, or with
+    an `embedder` of the caller's, here."""
     started = time.monotonic()
     summary = StoriesSummary()
-    embedder = embedder or story_embedder()
-    version = stage_version(embedder)
+    own = embedder or story_embedder()
+    version = stage_version(own)
     pending = store.pending_stories(version)
     if not pending:
         return summary
-    index = load_index(store, embedder)
+    index = load_index(store, own)
     meta = store.article_meta()
     names = {e["id"]: e["name"] for e in store.entities()}
     reporter = ProgressReporter(len(pending), "stories", enabled=progress)
-    for i in range(0, len(pending), BATCH_ARTICLES):
-        batch = pending[i : i + BATCH_ARTICLES]
-        features, texts = article_features(store, batch, meta, names)
-        # placed as the store keeps them, so that a reloaded index places as this one does
-        vectors = as_stored(embedder.encode(texts))
+    batches = _features(store, pending, meta, names)
+    count = stage_workers(engine, workers, len(pending) // BATCH_ARTICLES)
+    if engine is None or not count or embedder is not None:  # a caller's model stays here
+        encoded = (encode_leads(batch, own) for batch in batches)
+    else:
+        engine.prepare(partial(story_embedder, 1))  # forked workers share the loaded model
+        work = partial(encode_leads, threads=1)
+        encoded = engine.map_ordered(work, batches, count, here=work)
+    for features, vectors in encoded:
         members, touched, merges = [], set(), {}
         for f, vector in zip(features, vectors, strict=True):
             placed = index.add(f, vector)
@@ -91,12 +108,32 @@ def run_stories(
         live = {index.resolve(s) for s in touched}
         store.save_stories(members, [story_row(index, s) for s in sorted(live)], merges)
         summary.merged += len(merges)
-        summary.articles += len(batch)
-        reporter.advance(len(batch))
+        summary.articles += len(features)
+        reporter.advance(len(features))
     reporter.close()
     summary.stories = len(index)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+Leads = tuple[list[ArticleFeatures], list[str]]
+
+
+def encode_leads(
+    batch: Leads, embedder: Embedder | None = None, threads: int = 1
+) -> tuple[list[ArticleFeatures], np.ndarray]:
+    """A batch's features with the vectors of their leads, as the store keeps them (so that a
+    reloaded index places as this one does): the per-article part of the stage, run by the
+    engine's workers (one thread each: `threads`)."""
+    features, texts = batch
+    return features, as_stored((embedder or story_embedder(threads)).encode(texts))
+
+
+def _features(
+    store: Store, pending: list[str], meta: dict[str, dict[str, Any]], names: dict[str, str]
+) -> Iterator[Leads]:
+    for i in range(0, len(pending), BATCH_ARTICLES):
+        yield article_features(store, pending[i : i + BATCH_ARTICLES], meta, names)
 
 
 def article_features(

@@ -14,14 +14,17 @@ from functools import lru_cache
 from newsprism.crosscheck.embed import Embedder, HashEmbedder, MiniLMEmbedder
 
 LEAD_TOKENS = 128
-THREADS = 2  # the stage runs alone, after the understanding workers (as cross-checking does)
+# the stage's own encoding runs alone, after the understanding workers (as cross-checking's
+# does); an engine's workers encode on one thread each
+THREADS = 2
 
 
 @lru_cache(maxsize=1)
-def story_embedder() -> Embedder:
-    """MiniLM over the lead when its package is installed, else the word-hashing stand-in."""
+def story_embedder(threads: int = THREADS) -> Embedder:
+    """MiniLM over the lead when its package is installed, else the word-hashing stand-in.
+    The thread count changes the time, not the vectors."""
     try:
-        embedder = MiniLMEmbedder(threads=THREADS)
+        embedder = MiniLMEmbedder(threads=threads)
     except (ModuleNotFoundError, ImportError, FileNotFoundError) as error:
         warnings.warn(
             f"stories fall back to word hashing, meaning is not compared: {error}", stacklevel=2

@@ -71,10 +71,16 @@ class StoppableEngine:
     def name(self) -> str:
         return self.inner.name
 
-    def map_ordered(self, fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+    def map_ordered(
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        workers: int,
+        here: Callable[[T], R] | None = None,
+    ) -> Iterator[R]:
         if self.stop.requested:
             raise WatchStopped  # asked between two stages: the next one starts nothing
-        results = self.inner.map_ordered(fn, items, workers)
+        results = self.inner.map_ordered(fn, items, workers, here=here)
         try:
             for result in results:
                 yield result
