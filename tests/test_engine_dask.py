@@ -281,22 +281,28 @@ def _square(x: int) -> int:
     return x * x
 
 
+class Counted:
+    """The numbers below `n`, counting how many a map has pulled so far."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.pulled = 0
+
+    def __iter__(self) -> Iterator[int]:
+        for i in range(self.n):
+            self.pulled += 1
+            yield i
+
+
 def test_map_ordered_keeps_input_order_and_bounds_what_is_in_flight(
     dask_engine: DaskEngine,
 ) -> None:
-    pulled = 0
-
-    def items() -> Iterator[int]:
-        nonlocal pulled
-        for i in range(40):
-            pulled += 1
-            yield i
-
+    items = Counted(40)
     window = IN_FLIGHT_PER_THREAD  # one worker of one thread
     results = []
-    for result in dask_engine.map_ordered(_square, items(), workers=1):
+    for result in dask_engine.map_ordered(_square, items, workers=1):
         results.append(result)
-        assert pulled - len(results) <= window  # the input is streamed, never read whole
+        assert items.pulled - len(results) <= window  # the input is streamed, never read whole
     assert results == [i * i for i in range(40)]
     assert list(LocalEngine().map_ordered(_square, range(5), 1)) == [0, 1, 4, 9, 16]
 
@@ -317,18 +323,11 @@ def test_this_process_takes_items_while_the_workers_are_busy_and_order_is_kept(
         done_here.append(x)
         return x * x
 
-    pulled = 0
-
-    def items() -> Iterator[int]:
-        nonlocal pulled
-        for i in range(20):
-            pulled += 1
-            yield i
-
+    items = Counted(20)
     results = []
-    for result in dask_engine.map_ordered(_slow_square, items(), 1, here=here):
+    for result in dask_engine.map_ordered(_slow_square, items, 1, here=here):
         results.append(result)
-        assert pulled - len(results) <= 2 * IN_FLIGHT_PER_THREAD
+        assert items.pulled - len(results) <= 2 * IN_FLIGHT_PER_THREAD
     assert results == [i * i for i in range(20)]
     assert 0 < len(done_here) < 20, done_here  # both sides did some
 
