@@ -70,13 +70,25 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Itera
             yield in_flight.popleft().result()
 
 
-def stage_workers(engine: Engine | None, workers: int | None, batches: int) -> int:
-    """How many workers a stage asks of `engine` for its per-article work of `batches` full
-    batches: at most one a batch, at most `workers` (default: one a core); 0 where the work is
-    better done in the calling process (no engine, or the local engine with one worker to
-    give, where forking would buy nothing)."""
+def map_stage(
+    engine: Engine | None,
+    workers: int | None,
+    batches: int,
+    items: Iterable[T],
+    here: Callable[[T], R],
+    there: Callable[[T], R],
+    load: Callable[[], object],
+) -> Iterator[R]:
+    """A stage's per-article work over `items` (`batches` full batches): `there` on `engine`'s
+    workers, at most one a batch and at most `workers` (default: one a core), after `load` where
+    they run; `here`, the same work with this process's own models, where there are none (no
+    engine, or the local engine with one worker to give, where forking would buy nothing) and,
+    on Dask, on the items this process takes while it waits."""
     count = min(workers or default_workers(), max(1, batches))
-    return 0 if engine is None or (engine.name == "local" and count <= 1) else count
+    if engine is None or (engine.name == "local" and count <= 1):
+        return map(here, items)
+    engine.prepare(load)
+    return engine.map_ordered(there, items, count, here=here)
 
 
 ENGINES = ("local", "dask")

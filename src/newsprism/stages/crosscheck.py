@@ -33,7 +33,7 @@ from newsprism.crosscheck import (
 )
 from newsprism.crosscheck.verdicts import Verdict
 from newsprism.encoders.packed import as_stored, pack, unpack
-from newsprism.engine.local import Engine, stage_workers
+from newsprism.engine.local import Engine, map_stage
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store, layouts
 from newsprism.store.claims import (
@@ -119,7 +119,16 @@ def run_crosscheck(
     reporter = ProgressReporter(len(pending), "cross-checking", enabled=progress)
     # each article's text, from when it is sent to be read until its claims are stored
     texts: dict[str, str] = {}
-    for batch in _read_claims(store, pending, articles, texts, index, embedder, engine, workers):
+    read = map_stage(
+        engine if embedder is None else None,  # a caller's own model stays here
+        workers,
+        len(pending) // BATCH_ARTICLES,
+        _claim_inputs(store, pending, articles, texts),
+        here=partial(read_claims, embedder=index.embedder),
+        there=partial(read_claims, threads=1),
+        load=partial(default_embedder, 1),  # forked local workers share the loaded model
+    )
+    for batch in read:
         claim_rows, touched = add_articles(index, batch, articles, copies, texts)
         group_rows = []
         for group_id in touched:
@@ -159,26 +168,6 @@ def read_claims(
         claims = list({c.id: c for c in extract_claims(article, records)}.values())
         read.append(ArticleClaims(article["id"], claims, claim_vectors(claims, embedder)))
     return read
-
-
-def _read_claims(
-    store: Store,
-    pending: list[str],
-    articles: dict[str, dict[str, Any]],
-    texts: dict[str, str],
-    index: ClaimIndex,
-    embedder: Embedder | None,
-    engine: Engine | None,
-    workers: int | None,
-) -> Iterator[list[ArticleClaims]]:
-    """The pending articles' claims, a batch at a time, in the order of `pending`."""
-    inputs = _claim_inputs(store, pending, articles, texts)
-    count = stage_workers(engine, workers, len(pending) // BATCH_ARTICLES)
-    if engine is None or not count or embedder is not None:  # a caller's model stays here
-        return (read_claims(batch, index.embedder) for batch in inputs)
-    engine.prepare(partial(default_embedder, 1))  # forked workers share the loaded model
-    work = partial(read_claims, threads=1)
-    return engine.map_ordered(work, inputs, count, here=work)
 
 
 def _claim_inputs(

@@ -18,7 +18,7 @@ import numpy as np
 
 from newsprism.crosscheck.embed import Embedder
 from newsprism.encoders.packed import as_stored, pack, unpack
-from newsprism.engine.local import Engine, stage_workers
+from newsprism.engine.local import Engine, map_stage
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 from newsprism.stories import ArticleFeatures, StoryIndex, build_features, lead_text
@@ -77,14 +77,15 @@ def run_stories(
     meta = store.article_meta()
     names = {e["id"]: e["name"] for e in store.entities()}
     reporter = ProgressReporter(len(pending), "stories", enabled=progress)
-    batches = _features(store, pending, meta, names)
-    count = stage_workers(engine, workers, len(pending) // BATCH_ARTICLES)
-    if engine is None or not count or embedder is not None:  # a caller's model stays here
-        encoded = (encode_leads(batch, own) for batch in batches)
-    else:
-        engine.prepare(partial(story_embedder, 1))  # forked workers share the loaded model
-        work = partial(encode_leads, threads=1)
-        encoded = engine.map_ordered(work, batches, count, here=work)
+    encoded = map_stage(
+        engine if embedder is None else None,  # a caller's own model stays here
+        workers,
+        len(pending) // BATCH_ARTICLES,
+        _features(store, pending, meta, names),
+        here=partial(encode_leads, embedder=own),
+        there=partial(encode_leads, threads=1),
+        load=partial(story_embedder, 1),  # forked local workers share the loaded model
+    )
     for features, vectors in encoded:
         members, touched, merges = [], set(), {}
         for f, vector in zip(features, vectors, strict=True):
