@@ -99,7 +99,7 @@ class DaskEngine:
     ) -> Iterator[R]:
         """`fn` over `items` on the workers, in input order; `workers` (the local engine's
         choice) is not used: the cluster's threads set how many items are in flight. With
-        `here` (the same work, with this process's own models), this process takes the next item itself
+        `here` (the same work, done in this process), this process takes the next item itself
         whenever the oldest one on the workers is not done yet, rather than wait idle: the
         corpus-wide steps between items leave it time that a cluster of one or two workers
         needs."""
