@@ -126,6 +126,39 @@ def test_span_rows_keep_neither_ids_nor_defaults_and_read_back_whole(examples_db
     assert all(t["value"] and "anchor" in t and "mod" in t for t in times)
 
 
+def test_closed_words_are_kept_by_position_and_other_words_as_written() -> None:
+    """A technique's name and its runners-up, a mention's type, a claim's actions: words of a
+    closed set are their position in it (layouts.WORDS); a word the set lacks stays as
+    written, and both read back as they were. A row of the layout before reads as it did."""
+    technique = {"technique": "Slogans", "score": 0.88, "field": "title",
+                 "alternatives": [["Flag-Waving", 0.05], ["A_New_Technique", 0.01]]}  # fmt: skip
+    current = span_codec_layout("technique")
+    stored = layouts.pack("technique", current, technique)
+    assert "Slogans" not in stored and "Flag-Waving" not in stored and "title" not in stored
+    assert "A_New_Technique" in stored
+    assert layouts.unpack("technique", stored) == technique
+    claim = {"actions": ["kill", "stab"], "qualifier": "at least", "mood": "possible"}
+    from newsprism.stages.crosscheck import CLAIM_LAYOUT
+
+    packed = layouts.pack("claim", CLAIM_LAYOUT, claim)
+    assert '"kill"' not in packed and '"stab"' in packed
+    assert layouts.unpack("claim", packed) == claim
+    # the layout before it, with the same fields, holds the words themselves
+    index, mask, *values = json.loads(stored)
+    words = {"technique": "Slogans", "field": "title",
+             "alternatives": technique["alternatives"]}  # fmt: skip
+    names = [n for bit, n in enumerate(current.split()) if mask >> bit & 1]
+    before = json.dumps([index - 1, mask, *(words.get(n, v) for n, v in zip(names, values,
+                                                                            strict=True))])
+    assert layouts.unpack("technique", before) == technique
+
+
+def span_codec_layout(kind: str) -> str:
+    from newsprism.store.span_codec import layout_of
+
+    return layout_of(kind)
+
+
 def test_a_mention_keeps_its_name_only_where_a_role_is_split_off() -> None:
     """"Pamela Geller" is its own name: the row's text and offsets hold it. "Turkish President
     Erdogan" keeps "Erdogan" and where it stands. Both read back whole."""
@@ -192,13 +225,15 @@ def test_rows_of_every_layout_read_back_and_an_unknown_layout_says_what_to_do() 
     as_object = {**row, "data": json.dumps(fields)}
     assert read_record(as_object) == read_record(row)
 
-    # an earlier layout of the type, without `admin1`: its rows still read, by their own layout
+    # another layout of the type, without `admin1`: its rows still read, by their own layout
     current = span_codec.layout_of("place").split()
     older = [n for n in current if n != "admin1"]
     kept = [n for n in older if n in fields]
     mask = sum(1 << older.index(n) for n in kept)
-    with_older = {**row, "data": json.dumps([1, mask, *(fields[n] for n in kept)])}
-    registry = {"place": (" ".join(current), " ".join(older))}
+    other = len(layouts.LAYOUTS["place"])
+    with_older = {**row, "data": json.dumps([other, mask, *(fields[n] for n in kept)])}
+    registry = {"place": (*layouts.LAYOUTS["place"], " ".join(older))}
+    expected = read_record(row)
     layouts.layout_names.cache_clear()
     try:
         with pytest.MonkeyPatch.context() as patch:
@@ -206,7 +241,7 @@ def test_rows_of_every_layout_read_back_and_an_unknown_layout_says_what_to_do() 
             back = read_record(with_older)
         assert back["admin1"] is None and back["name"] == "Kobani"
         assert {k: v for k, v in back.items() if k != "admin1"} == {
-            k: v for k, v in read_record(row).items() if k != "admin1"
+            k: v for k, v in expected.items() if k != "admin1"
         }
     finally:
         layouts.layout_names.cache_clear()
@@ -307,22 +342,28 @@ def test_claim_groups_keep_claim_ids_and_stances_and_export_whole_evidence(
     examples_db: Path, tmp_path: Path
 ) -> None:
     """A group's evidence entry is read back from its claim and article: the span, its text,
-    the value as written, the speaker, the outlet and day. A store written before, whose
-    entries held all of it, reads the same."""
-    from newsprism.store.claims import group_fields
+    the value as written, the speaker, the outlet and day, and its stance where the claim's
+    source gives it. A store written before, whose entries held all of it, reads the same."""
+    from newsprism.store.claims import FOUNDER, group_fields
 
     with sqlite3.connect(examples_db) as db:
         rows = dict(db.execute("SELECT id, data FROM claim_group").fetchall())
     assert rows
-    # each entry its claim id and stance, as a pair
-    assert all(isinstance(e, list) and len(e) == 2
-               for d in rows.values() for e in json.loads(d)["evidence"])  # fmt: skip
-    stored = {i: group_fields(d) for i, d in rows.items()}
+    # a group of the one claim that founded it keeps no entry; others keep each entry's claim
+    # id, and its stance as a pair where the claim's source does not give it (a denial)
+    kept = [json.loads(d)["evidence"] for d in rows.values()]
+    assert FOUNDER in kept and any(isinstance(ev, list) for ev in kept)
+    assert all(ev == FOUNDER or all(isinstance(e, str) or (isinstance(e, list) and len(e) == 2)
+                                    for e in ev) for ev in kept)  # fmt: skip
+    stored = {i: group_fields(d, i) for i, d in rows.items()}
     entries = [e for g in stored.values() for e in g["evidence"]]
-    assert entries and all(set(e) == {"claim_id", "stance"} for e in entries)
+    assert entries and all("claim_id" in e and set(e) <= {"claim_id", "stance"} for e in entries)
     with open_corpus(examples_db) as corpus:
         groups = corpus.claims()
         texts = {a["id"]: a["text"] for a in corpus.articles()}
+    stances = {e["stance"] for g in groups for e in g["evidence"]}
+    assert stances <= {"asserts", "reports-as-said-by", "disputes"}, stances
+    assert {"asserts", "reports-as-said-by"} <= stances
     assert any(g["statement"]["text"] for g in groups)
     told_by_outlet = 0
     # a group's articles are those of its evidence, kept only where some claim is not evidence
@@ -360,14 +401,14 @@ def test_a_group_whose_claim_is_gone_reads_every_evidence_field_and_its_page_sho
     page says so instead of failing."""
     from starlette.testclient import TestClient
 
-    from newsprism.store.claims import EVIDENCE_FIELDS
+    from newsprism.store.claims import EVIDENCE_FIELDS, group_fields
     from newsprism.web import create_app
 
     db = tmp_path / "cut.db"
     shutil.copy(examples_db, db)
     with sqlite3.connect(db) as conn:
         group_id, data = conn.execute("SELECT id, data FROM claim_group LIMIT 1").fetchone()
-        gone = json.loads(data)["evidence"][0][0]  # [claim id, stance]
+        gone = group_fields(data, group_id)["evidence"][0]["claim_id"]
         conn.execute("DELETE FROM claim WHERE id = ?", (gone,))
     with open_corpus(db) as corpus:
         (group,) = [g for g in corpus.claims() if g["id"] == group_id]
@@ -466,6 +507,32 @@ def test_a_claim_group_cites_its_sources_by_number_and_reads_back_whole() -> Non
     assert group_fields(group_data(numbered)) == numbered
 
 
+def test_a_group_of_one_claim_keeps_neither_its_entry_nor_its_reason_nor_a_sure_confidence() -> (
+    None
+):
+    """Most groups are one claim told by one article: its evidence is the claim that founded
+    the group (its id is the group's), its stance the one the claim's source gives, its
+    reason one of a few sentences word for word, its confidence 1. None of it is spelled out;
+    all of it reads back."""
+    from newsprism.store.claims import FOUNDER, group_data, group_fields
+
+    group = {
+        "confidence": 1.0,
+        "reason": "told only by “Tanks in the streets”, citing no identifiable source",
+        "sources": ["“Tanks in the streets”"],
+        "evidence": [{"claim_id": "c1"}],
+    }
+    stored = group_data(group, "gc1")
+    assert json.loads(stored) == {"sources": group["sources"], "evidence": FOUNDER,
+                                  "reason_cited": 1}  # fmt: skip
+    assert group_fields(stored, "gc1") == group
+    # a group another claim founded, a denial's stance and an unknown reason stay as written
+    other = {**group, "reason": "told only by ⟦x⟧", "evidence": [
+        {"claim_id": "c1"}, {"claim_id": "c2", "stance": "disputes"}]}  # fmt: skip
+    assert json.loads(group_data(other, "gc9"))["evidence"] == ["c1", ["c2", "disputes"]]
+    assert group_fields(group_data(other, "gc9"), "gc9") == other
+
+
 def test_claims_and_quotes_leave_their_text_to_the_article_and_read_it_whole(
     examples_db: Path, tmp_path: Path
 ) -> None:
@@ -519,9 +586,38 @@ def test_a_story_member_keeps_its_features_without_its_id_or_defaults(examples_d
     for article_id, data in rows:
         kept = json.loads(data)
         assert "id" not in kept and kept["headline"]
+        assert "claims" not in kept  # the claim table says which groups its claims are in
         assert None not in kept.values() and {} not in kept.values()
         assert data == json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
         assert ArticleFeatures.from_dict({"id": article_id, **kept}).stored() == data
+
+
+def test_a_story_member_reads_its_claim_groups_from_the_claims_and_an_older_row_its_own(
+    examples_db: Path, tmp_path: Path
+) -> None:
+    from newsprism.store.store import open_store
+
+    db = tmp_path / "members.db"
+    shutil.copy(examples_db, db)
+    store = open_store(db, existing=True)
+    members = list(store.stored_story_members())
+    assert members
+    wanted = store.article_claim_groups([m["id"] for m, _, _ in members])
+    assert any(wanted.values())
+    for features, _story, _vector in members:
+        assert features["claims"] == wanted.get(features["id"], [])
+    # a row written before kept its groups: they read as kept, whatever the claims say now
+    first = members[0][0]["id"]
+    with sqlite3.connect(db) as conn:
+        (data,) = conn.execute("SELECT data FROM story_member WHERE article_id = ?",
+                               (first,)).fetchone()  # fmt: skip
+        older = {**json.loads(data), "claims": ["g-kept-before"]}
+        conn.execute("UPDATE story_member SET data = ? WHERE article_id = ?",
+                     (json.dumps(older), first))  # fmt: skip
+    again = {m["id"]: m["claims"] for m, _, _ in open_store(db).stored_story_members()}
+    assert again[first] == ["g-kept-before"]
+    assert {k: v for k, v in again.items() if k != first} == {
+        m["id"]: m["claims"] for m, _, _ in members if m["id"] != first}  # fmt: skip
 
 
 def test_an_event_row_keeps_neither_its_columns_nor_a_statement_its_evidence_gives(

@@ -254,10 +254,10 @@ def copy_groups_of(articles: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
 
 
 def _told(e: Any) -> dict[str, Any]:
-    """An evidence entry of a statement a group holds, as stored: its claim, and whether it
-    reports someone's words or asserts in its own voice."""
-    stance = "reports-as-said-by" if e.source else "asserts"
-    return stored_evidence({"claim_id": e.claim_id, "stance": stance})
+    """An evidence entry of a statement a group holds, as stored: its claim, whose source says
+    whether it reports someone's words or asserts in its own voice (store.claims.said_stance,
+    put back on reading)."""
+    return {"claim_id": e.claim_id}
 
 
 def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
@@ -296,6 +296,7 @@ def group_row(group: ClaimGroup, judged: Verdict) -> dict[str, Any]:
                 "evidence": evidence,
                 **({"related": related} if related else {}),
                 **({} if told == group.article_ids else {"articles": group.article_ids}),
-            }
+            },
+            group.id,
         ),
     }

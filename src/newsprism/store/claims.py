@@ -79,19 +79,39 @@ def told_articles(article_ids: Iterable[str | None]) -> list[str]:
 _CITE, _CITED = "⟦", "⟧"
 CITED_REASON = "reason_cited"  # the key it is kept under then, so that no reason is misread
 _CITATION = re.compile(f"{_CITE}(\\d+){_CITED}")
+# Cited reasons that name nothing but their sources, which most groups (one claim told by one
+# article) give word for word: kept as their position here (append only).
+CITED_REASONS = (
+    f"told only by {_CITE}0{_CITED} in its own voice, with no source named",
+    f"told only by {_CITE}0{_CITED}, citing no identifiable source",
+)
+# The confidence of a verdict that structure alone decides, left out of the JSON.
+SURE = 1.0
+# The evidence of a group that is the one claim that founded it (the group's id is "g" and the
+# claim's), in the stance its claim's source gives: most groups.
+FOUNDER = 0
 
 
-def group_data(fields: Mapping[str, Any]) -> str:
+def said_stance(fields: Mapping[str, Any]) -> str:
+    """The stance a claim's own words give its evidence entry in a group that it supports: it
+    reports someone's words, or asserts in the outlet's voice."""
+    return "reports-as-said-by" if fields.get("source") else "asserts"
+
+
+def group_data(fields: Mapping[str, Any], group_id: str | None = None) -> str:
     """A claim group's JSON as stored: each evidence entry that is its claim and stance as a
-    [claim id, stance] pair, and the reason citing its sources by number."""
+    [claim id, stance] pair, or its claim id alone where the stance is the one its claim's
+    source gives (an entry without a stance), the evidence of a group that is its founding claim
+    as FOUNDER, and the reason citing its sources by number (by its position in CITED_REASONS
+    where it is one of them)."""
     out = dict(fields)
+    if out.get("confidence") == SURE:
+        del out["confidence"]
     for key in EVIDENCE_LISTS:
         if out.get(key):
-            out[key] = [
-                [e["claim_id"], e["stance"]]
-                if isinstance(e, dict) and set(e) == set(EVIDENCE_KEPT) else e
-                for e in out[key]
-            ]  # fmt: skip
+            out[key] = [_kept_entry(e) for e in out[key]]
+    if group_id and out.get("evidence") == [group_id[1:]]:
+        out["evidence"] = FOUNDER
     reason, sources = out.get("reason"), out.get("sources")
     if isinstance(reason, str) and sources:
         cited = reason
@@ -99,25 +119,51 @@ def group_data(fields: Mapping[str, Any]) -> str:
             if name:
                 cited = cited.replace(name, f"{_CITE}{i}{_CITED}")
         if cited != reason and _cite_back(cited, sources) == reason:
-            out = {(CITED_REASON if k == "reason" else k): (cited if k == "reason" else v)
+            known = cited in CITED_REASONS
+            out = {(CITED_REASON if k == "reason" else k):
+                   ((CITED_REASONS.index(cited) if known else cited) if k == "reason" else v)
                    for k, v in out.items()}  # fmt: skip
     return json.dumps(out, ensure_ascii=False, default=str, separators=(",", ":"))
 
 
-def group_fields(data: str | None) -> dict[str, Any]:
-    """A claim group's stored JSON read back (as group_data wrote it, or as written before)."""
+def _kept_entry(entry: Any) -> Any:
+    if not isinstance(entry, dict) or not set(entry) <= set(EVIDENCE_KEPT):
+        return entry  # a store written before kept every field
+    if "stance" not in entry:
+        return entry["claim_id"]
+    return [entry["claim_id"], entry["stance"]]
+
+
+def group_fields(data: str | None, group_id: str | None = None) -> dict[str, Any]:
+    """A claim group's stored JSON read back (as group_data wrote it, or as written before).
+    An evidence entry without a stance takes its claim's (said_stance) where the group is
+    completed (complete_groups)."""
     out = json.loads(data or "{}")
+    out.setdefault("confidence", SURE)
+    if out.get("evidence") == FOUNDER and group_id:
+        out["evidence"] = [group_id[1:]]
     for key in EVIDENCE_LISTS:
         if out.get(key):
-            out[key] = [
-                {"claim_id": e[0], "stance": e[1]} if isinstance(e, list) else e
-                for e in out[key]
-            ]
+            out[key] = [_read_entry(e) for e in out[key]]
     if CITED_REASON in out:
         sources = out.get("sources") or []
-        out = {("reason" if k == CITED_REASON else k): (_cite_back(v, sources)
+        out = {("reason" if k == CITED_REASON else k): (_cite_back(_cited(v), sources)
                if k == CITED_REASON else v) for k, v in out.items()}  # fmt: skip
     return out
+
+
+def _read_entry(entry: Any) -> Any:
+    if isinstance(entry, str):
+        return {"claim_id": entry}
+    if isinstance(entry, list):
+        return {"claim_id": entry[0], "stance": entry[1]}
+    return entry
+
+
+def _cited(reason: str | int) -> str:
+    if isinstance(reason, int):
+        return CITED_REASONS[reason] if 0 <= reason < len(CITED_REASONS) else ""
+    return reason
 
 
 def _cite_back(reason: str, sources: Sequence[str]) -> str:
@@ -130,7 +176,7 @@ def complete_groups(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[s
     evidence and of its related statements whole, from its claim and the claim's article (see
     EVIDENCE_FIELDS)."""
     for r in rows:
-        r.update(group_fields(r.pop("data")))
+        r.update(group_fields(r.pop("data"), r.get("id")))
     wanted = {e["claim_id"] for r in rows for key in EVIDENCE_LISTS for e in r.get(key) or ()
               if "text" not in e}  # fmt: skip
     wanted |= {r["evidence"][0]["claim_id"] for r in rows
@@ -168,7 +214,8 @@ def _whole(evidence: dict[str, Any], found: dict[str, Any] | None) -> dict[str, 
         return {k: evidence.get(k) for k in EVIDENCE_FIELDS}
     fields = found["fields"]
     day = str(found["published"])[:10] if found["published"] else None
-    derived = {**fields, **found, "published": day, "claim_id": found["id"]}
+    derived = {**fields, **found, "published": day, "claim_id": found["id"],
+               "stance": said_stance(fields)}  # fmt: skip
     return {k: evidence[k] if k in evidence else derived.get(k) for k in EVIDENCE_FIELDS}
 
 

@@ -10,6 +10,12 @@ A layout once used is never changed nor removed: rows written with it must still
 record type gains, loses or reorders a field, its new layout is appended to its tuple; until it
 is, its rows are written as plain JSON objects, which read as before, and
 tests/test_store_size.py fails to say so.
+
+A layout may also spell once the words a field holds over and over (WORDS): a mention's
+"organization", a technique's name and its runners-up, a date's "duration". A row of that
+layout holds the word's position in the field's vocabulary instead (1 byte of JSON for 14). A
+vocabulary is only ever appended to, so a position keeps its word; a word it lacks is kept as
+written. Such a layout has the same fields as the one before it, and new rows take it.
 """
 
 from __future__ import annotations
@@ -49,13 +55,88 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Vocabularies of closed word sets, by field (append only: a position, once written, keeps
+# its word). The technique names are the tagger's classes (understand.techniques.TECHNIQUES);
+# the rest are the values the understanding stage writes.
+_TECHNIQUES = (
+    "Loaded_Language", "Name_Calling,Labeling", "Repetition", "Doubt", "Exaggeration,Minimisation",
+    "Appeal_to_fear-prejudice", "Causal_Oversimplification", "Flag-Waving", "Appeal_to_Authority",
+    "Slogans", "Black-and-White_Fallacy", "Whataboutism,Straw_Men,Red_Herring",
+    "Thought-terminating_Cliches", "Bandwagon,Reductio_ad_hitlerum",
+)  # fmt: skip
+_ACTIONS = (
+    "attack", "kill", "withdraw", "deploy", "arrest", "shoot", "meet", "release", "enter", "wound",
+    "explode", "resign", "sign", "displace", "hack", "claim_responsibility", "transfer", "arrive",
+)  # fmt: skip
+_MOODS = ("fact", "possible", "intended", "negated", "future", "conditional", "question")
+_SOURCE_KINDS = (
+    "unknown", "named", "unnamed official", "outlet", "anonymous", "agency", "social media",
+)  # fmt: skip
+_QUALIFIERS = ("exact", "vague", "more than", "at least", "about", "range", "up to", "less than")
+_UNITS = ("%", "USD", "mi", "fraction", "km", "m", "GBP", "EUR", "kg")
+
+# How a field holds its words: one word, a list of words, or a list of [word, value] pairs (a
+# technique's runners-up and their probabilities).
+WORD, WORD_LIST, WORD_PAIRS = "word", "words", "pairs"
+Vocabulary = tuple[str, tuple[str, ...]]  # (how the field holds its words, the words)
+
+WORDS: dict[tuple[str, int], dict[str, Vocabulary]] = {
+    ("mention", 1): {
+        "entity_type": (WORD, ("person", "organization", "group", "country", "government")),
+    },
+    ("place", 1): {
+        "feature_class": (WORD, ("A", "P", "L", "H", "S", "T", "R", "V", "U")),
+        "feature_code": (WORD, ("PCLI", "ADM1", "CONT", "ADM2", "PPL", "PPLA", "PPLC", "PPLA2",
+                                "RGN", "ADM3", "PPLX", "PCLD", "TERR", "ISL")),
+        "label": (WORD, ("GPE", "NORP", "LOC", "ORG", "PERSON", "PROPN", "FAC")),
+        "resolution": (WORD, ("contained-in-focus", "unresolved")),
+    },
+    ("timeref", 1): {
+        "kind": (WORD, ("date", "duration", "time", "set")),
+        "granularity": (WORD, (
+            "day", "year", "ref", "month", "week", "time", "decade", "minute", "hour", "century",
+            "season", "weekend", "second", "night", "half", "millennium", "quarter")),
+        "mod": (WORD, ("START", "END", "APPROX", "LESS_THAN", "MORE_THAN", "EQUAL_OR_LESS", "MID",
+                       "EQUAL_OR_MORE", "BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER")),
+        "anchor_source": (WORD, ("inferred", "published", "corpus")),
+    },
+    ("quantity", 1): {"qualifier": (WORD, _QUALIFIERS), "unit": (WORD, _UNITS)},
+    ("label", 1): {
+        "kind": (WORD, ("title", "descriptor", "scare-quote", "so-called", "epithet")),
+        "refers_by": (WORD, ("name", "description")),
+        "technique": (WORD, _TECHNIQUES),
+        "field": (WORD, ("title",)),
+    },
+    ("technique", 1): {
+        "technique": (WORD, _TECHNIQUES),
+        "alternatives": (WORD_PAIRS, _TECHNIQUES),
+        "field": (WORD, ("title",)),
+    },
+    ("action", 1): {"action": (WORD, _ACTIONS), "mood": (WORD, _MOODS)},
+    ("attribution", 1): {"kind": (WORD, _SOURCE_KINDS)},
+    ("claim", 1): {
+        "qualifier": (WORD, _QUALIFIERS),
+        "unit": (WORD, _UNITS),
+        "source_kind": (WORD, _SOURCE_KINDS),
+        "actions": (WORD_LIST, _ACTIONS),
+        "time_source": (WORD, ("text", "published", "inferred")),
+        "mood": (WORD, _MOODS),
+    },
+}
+# each layout with words is its type's layout before it, again: rows written from now on take it
+for _kind, _index in WORDS:
+    assert len(LAYOUTS[_kind]) == _index, f"{_kind}: a layout with words follows its fields"
+    LAYOUTS[_kind] = (*LAYOUTS[_kind], LAYOUTS[_kind][_index - 1])
+
 
 @cache
 def layout_index(kind: str, current: str) -> int | None:
     """Where a record type's current layout (its field names, space-separated) stands in its
     registered layouts; None when it is not registered."""
     layouts = [" ".join(layout.split()) for layout in LAYOUTS.get(kind, ())]
-    return layouts.index(current) if current in layouts else None
+    # the newest of the layouts with these fields (one that spells words once, where there is)
+    found = [i for i, layout in enumerate(layouts) if layout == current]
+    return found[-1] if found else None
 
 
 @cache
@@ -82,12 +163,50 @@ def pack(kind: str, current: str, kept: Mapping[str, Any]) -> str:
     names, known = _names(current)
     if index is None or not kept.keys() <= known:
         return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+    words = WORDS.get((kind, index), {})
     mask, values = 0, []
     for bit, name in enumerate(names):
         if name in kept:
             mask |= 1 << bit
-            values.append(kept[name])
+            value = kept[name]
+            values.append(_coded(value, *words[name]) if name in words else value)
     return json.dumps([index, mask, *values], ensure_ascii=False, separators=(",", ":"))
+
+
+@cache
+def _positions(vocabulary: tuple[str, ...]) -> dict[str, int]:
+    return {word: i for i, word in enumerate(vocabulary)}
+
+
+def _coded(value: Any, how: str, vocabulary: tuple[str, ...]) -> Any:
+    """A field's value with each word of the vocabulary as its position."""
+    at = _positions(vocabulary)
+    if how == WORD:
+        return at.get(value, value) if isinstance(value, str) else value
+    if not isinstance(value, list):
+        return value
+    if how == WORD_LIST:
+        return [at.get(v, v) if isinstance(v, str) else v for v in value]
+    return [[at.get(p[0], p[0]), *p[1:]] if isinstance(p, list) and p and isinstance(p[0], str)
+            else p for p in value]  # fmt: skip
+
+
+def _word(value: Any, vocabulary: tuple[str, ...]) -> Any:
+    # a bool is an int in Python: only a real position is a word
+    if type(value) is int and 0 <= value < len(vocabulary):
+        return vocabulary[value]
+    return value
+
+
+def _decoded(value: Any, how: str, vocabulary: tuple[str, ...]) -> Any:
+    if how == WORD:
+        return _word(value, vocabulary)
+    if not isinstance(value, list):
+        return value
+    if how == WORD_LIST:
+        return [_word(v, vocabulary) for v in value]
+    return [[_word(p[0], vocabulary), *p[1:]] if isinstance(p, list) and p else p
+            for p in value]  # fmt: skip
 
 
 def unpack(kind: str, data: str | None) -> dict[str, Any]:
@@ -100,4 +219,8 @@ def unpack(kind: str, data: str | None) -> dict[str, Any]:
     if len(held) != len(values):
         raise ValueError(f"a stored {kind} record holds {len(values)} values for {len(held)} "
                          "fields: its row is damaged")  # fmt: skip
-    return dict(zip(held, values, strict=True))
+    fields = dict(zip(held, values, strict=True))
+    for name, (how, vocabulary) in WORDS.get((kind, index), {}).items():
+        if name in fields:
+            fields[name] = _decoded(fields[name], how, vocabulary)
+    return fields

@@ -20,6 +20,8 @@ from newsprism.store.schema import (
     story_member,
 )
 
+MEMBERS_AT_ONCE = 500  # story members read before their claim groups are looked up
+
 
 class StoryRecords(StoreBase):
     """Story members, stories and merged ids (the stories stage)."""
@@ -32,12 +34,21 @@ class StoryRecords(StoreBase):
 
     def stored_story_members(self) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
         """(article features, story id, lead vector) in the order the articles were placed. The
-        features' JSON leaves the id to the row's article_id (ArticleFeatures.stored)."""
+        features' JSON leaves the id to the row's article_id, and the article's claim groups to
+        the claim table (ArticleFeatures.stored): they are put back here, a chunk of members at
+        a time. A row written before that keeps its claim groups reads them as kept."""
         query = select(story_member.c.article_id, story_member.c.data, story_member.c.story_id,
                        story_member.c.vector)  # fmt: skip
         with self.engine.connect() as conn:
-            for row in conn.execute(query.order_by(story_member.c.seq)):
-                yield {"id": row.article_id, **json.loads(row.data)}, row.story_id, row.vector
+            rows = conn.execute(query.order_by(story_member.c.seq))
+            while chunk := rows.fetchmany(MEMBERS_AT_ONCE):
+                members = [({"id": r.article_id, **json.loads(r.data)}, r.story_id, r.vector)
+                           for r in chunk]  # fmt: skip
+                lacking = [m["id"] for m, _, _ in members if "claims" not in m]
+                groups = self.article_claim_groups(lacking) if lacking else {}
+                for features, story_id, vector in members:
+                    features.setdefault("claims", groups.get(features["id"], []))
+                    yield features, story_id, vector
 
     def story_aliases(self) -> dict[str, str]:
         """Merged story id → the story that absorbed it."""

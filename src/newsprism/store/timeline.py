@@ -151,11 +151,12 @@ class TimelineRecords(StoreBase):
             ).first()
             if row is None:
                 continue
-            data = {**group_fields(row.data), **{k: v for k, v in r.items() if k != "id"}}
+            data = {**group_fields(row.data, r["id"]),
+                    **{k: v for k, v in r.items() if k != "id"}}  # fmt: skip
             conn.execute(
                 claim_group.update()
                 .where(claim_group.c.id == r["id"])
-                .values(verdict=r["verdict"], data=group_data(data))
+                .values(verdict=r["verdict"], data=group_data(data, r["id"]))
             )
 
     def events(self, story_id: str | None = None) -> list[dict[str, Any]]:

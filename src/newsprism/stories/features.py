@@ -49,12 +49,14 @@ class ArticleFeatures:
         return asdict(self)
 
     def stored(self) -> str:
-        """The JSON a story member row keeps: no id (the row's article_id holds it) and no
-        field at its default, written compactly (issue 21, store size); from_dict reads it
-        back given the id."""
+        """The JSON a story member row keeps: no id (the row's article_id holds it), no claim
+        groups (the claim table says which groups the article's claims are in: the store puts
+        them back, store.stories.StoryRecords.stored_story_members) and no field at its
+        default, written compactly (issue 21, store size); from_dict reads it back given the
+        id and the claim groups."""
         empty = ArticleFeatures(id=self.id, headline=self.headline)
-        kept = {k: v for k, v in asdict(self).items()
-                if k == "headline" or (k != "id" and v != getattr(empty, k))}  # fmt: skip
+        kept = {k: v for k, v in asdict(self).items() if k == "headline"
+                or (k not in ("id", "claims") and v != getattr(empty, k))}  # fmt: skip
         return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
