@@ -229,16 +229,32 @@ def test_claims_and_story_leads_are_read_by_the_workers_with_the_same_records(
     """Reading an article's claims, encoding their meanings and its lead is per-article work:
     two forked local workers do it (batches of four, so that this small corpus has several),
     while this process groups and places, and the records are the ones a run in one process
-    makes."""
+    makes. This process loads the workers' one-thread encoder before forking them, and never
+    a graph of its own (another ~100 MB) for texts it does not encode."""
+    import newsprism.crosscheck.embed as embed
     import newsprism.stages.crosscheck as crosscheck_stage
     import newsprism.stages.stories as stories_stage
 
     monkeypatch.setattr(crosscheck_stage, "BATCH_ARTICLES", 4)
     monkeypatch.setattr(stories_stage, "BATCH_ARTICLES", 4)
+    built: list[int] = []
+    build = embed.sentence_session
+    monkeypatch.setattr(embed, "sentence_session",
+                        lambda weights, threads: built.append(threads) or build(weights, threads))
+    from newsprism.stories.embed import story_embedder
+
+    caches = (embed._session, embed.default_embedder, story_embedder)
+    for cache in caches:  # every encoder made anew in this run
+        cache.cache_clear()
     engine = CountingEngine()
     db = tmp_path / "workers.db"
-    analyze(corpus_dir, db, engine=engine, workers=2).close()
+    try:
+        analyze(corpus_dir, db, engine=engine, workers=2).close()
+    finally:
+        for cache in caches:  # none holds the recording builder
+            cache.cache_clear()
     assert {"read_claims", "encode_leads"} <= set(engine.mapped), engine.mapped
+    assert built == [1], built
     got = comparable(db)
     for kind in RECORD_TYPES:
         assert got[kind] == local_records[kind], kind

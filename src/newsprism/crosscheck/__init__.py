@@ -12,7 +12,13 @@ verdict per group (corroborated, contradicted, single-source, unattributed).
 """
 
 from newsprism.crosscheck.claims import Claim, extract_claims
-from newsprism.crosscheck.embed import Embedder, HashEmbedder, MiniLMEmbedder, default_embedder
+from newsprism.crosscheck.embed import (
+    Embedder,
+    HashEmbedder,
+    MiniLMEmbedder,
+    default_embedder,
+    loaded_embedder,
+)
 from newsprism.crosscheck.matching import ClaimGroup, ClaimIndex, GroupChange, claim_vectors
 from newsprism.crosscheck.verdicts import Evidence, Verdict, verdict
 
@@ -29,5 +35,6 @@ __all__ = [
     "claim_vectors",
     "default_embedder",
     "extract_claims",
+    "loaded_embedder",
     "verdict",
 ]

@@ -72,7 +72,10 @@ def _session(path: Path, threads: int) -> Any:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 (384 dimensions) on onnxruntime, on at most `threads` threads."""
+    """all-MiniLM-L6-v2 (384 dimensions) on onnxruntime, on at most `threads` threads. The
+    graph is built when it first encodes (or when `loaded`): a process whose texts are all
+    encoded elsewhere (a Dask client, the parent of forked workers) names its model without
+    holding a second graph of it (~100 MB)."""
 
     name = "all-MiniLM-L6-v2"
     dim = 384
@@ -80,11 +83,22 @@ class MiniLMEmbedder:
     def __init__(self, path: Path | None = None, threads: int = 1) -> None:
         from tokenizers import Tokenizer
 
-        path = path or model_dir()
-        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.path = path or model_dir()
+        if not (self.path / "model.safetensors").is_file():
+            raise FileNotFoundError(f"{self.path / 'model.safetensors'}: the model's weights")
+        self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self.session = _session(path, session_threads(threads))
+        self.threads = session_threads(threads)
+
+    @property
+    def session(self) -> Any:
+        return _session(self.path, self.threads)
+
+    def loaded(self) -> MiniLMEmbedder:
+        """This encoder with its graph built: what forked workers then share."""
+        self.session  # noqa: B018 - built and cached by _session
+        return self
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -107,6 +121,18 @@ class MiniLMEmbedder:
 # The cross-checking stage runs alone, after the understanding workers: two threads cut an
 # article's encoding by ~30% there (more do not pay on such small matrices).
 STAGE_THREADS = 2
+
+
+def loaded(embedder: Embedder) -> Embedder:
+    """`embedder` with its model in memory (a stand-in has none to load)."""
+    load = getattr(embedder, "loaded", None)
+    return load() if load is not None else embedder
+
+
+def loaded_embedder(threads: int) -> Embedder:
+    """The claims' encoder on `threads` threads, its graph built: what an engine's workers
+    load once (forked local workers then share it)."""
+    return loaded(default_embedder(threads))
 
 
 @lru_cache(maxsize=1)

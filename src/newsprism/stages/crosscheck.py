@@ -29,6 +29,7 @@ from newsprism.crosscheck import (
     claim_vectors,
     default_embedder,
     extract_claims,
+    loaded_embedder,
     verdict,
 )
 from newsprism.crosscheck.verdicts import Verdict
@@ -126,7 +127,7 @@ def run_crosscheck(
         _claim_inputs(store, pending, articles, texts),
         here=partial(read_claims, embedder=index.embedder),
         there=partial(read_claims, threads=1),
-        load=partial(default_embedder, 1),  # forked local workers share the loaded model
+        load=partial(loaded_embedder, 1),  # forked local workers share the loaded model
     )
     for batch in read:
         claim_rows, touched = add_articles(index, batch, articles, copies, texts)

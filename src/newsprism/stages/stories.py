@@ -22,7 +22,7 @@ from newsprism.engine.local import Engine, map_stage
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 from newsprism.stories import ArticleFeatures, StoryIndex, build_features, lead_text
-from newsprism.stories.embed import embedder_name, story_embedder
+from newsprism.stories.embed import embedder_name, loaded_story_embedder, story_embedder
 
 # Bump when features, scoring or weights change: every story is then rebuilt.
 STORIES_VERSION = "5"
@@ -84,7 +84,7 @@ def run_stories(
         _features(store, pending, meta, names),
         here=partial(encode_leads, embedder=own),
         there=partial(encode_leads, threads=1),
-        load=partial(story_embedder, 1),  # forked local workers share the loaded model
+        load=partial(loaded_story_embedder, 1),  # forked local workers share the loaded model
     )
     for features, vectors in encoded:
         members, touched, merges = [], set(), {}

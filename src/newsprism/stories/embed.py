@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from functools import lru_cache
 
-from newsprism.crosscheck.embed import Embedder, HashEmbedder, MiniLMEmbedder
+from newsprism.crosscheck.embed import Embedder, HashEmbedder, MiniLMEmbedder, loaded
 
 LEAD_TOKENS = 128
 # the stage's own encoding runs alone, after the understanding workers (as cross-checking's
@@ -32,6 +32,11 @@ def story_embedder(threads: int = THREADS) -> Embedder:
         return HashEmbedder()
     embedder.tokenizer.enable_truncation(LEAD_TOKENS)
     return embedder
+
+
+def loaded_story_embedder(threads: int) -> Embedder:
+    """The stories' encoder on `threads` threads, its graph built (see loaded_embedder)."""
+    return loaded(story_embedder(threads))
 
 
 def embedder_name(embedder: Embedder) -> str:
