@@ -4,10 +4,12 @@ and the time to add one article to a store of N stories.
     python benchmarks/stories.py [PATH ...] [--gold FILE] [--db FILE] [--tune] [--size 100000]
         [--also DB GOLD] [--seeds-db DB]
 
-PATHs default to ../shared/data/stories/wikiref220 with benchmarks/data/stories_wikiref220.json
-(the seeds: ../shared/corpus/seeds --gold benchmarks/data/stories_seeds.json). `analyze` runs
-on the PATHs (into --db, reused when given: a second run only adds what is new), then the
-stored assignments are scored. Gold files map article file names to story ids.
+PATHs default to the gold file's own `paths` (relative to ../shared), else to
+../shared/data/stories/wikiref220 with benchmarks/data/stories_wikiref220.json (the seeds:
+../shared/corpus/seeds --gold benchmarks/data/stories_seeds.json; several outlets' reports of
+four events: --gold benchmarks/data/stories_multioutlet.json, which names its articles).
+`analyze` runs on the PATHs (into --db, reused when given: a second run only adds what is
+new), then the stored assignments are scored. Gold files map article file names to story ids.
 
 TimeML files (`.tml`, or folders of them, as TimeBank and AQUAINT ship) are read here, since
 `analyze` takes no generic XML: each becomes one JSON Lines record (title from <TITLE>, text
@@ -402,7 +404,9 @@ def time_add_one(store: Store, items: list[Item], size: int, probes: int) -> str
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("paths", nargs="*", type=Path, default=DEFAULT_PATHS)
+    parser.add_argument("paths", nargs="*", type=Path, default=[],
+                        help="what to analyze (default: the gold file's own `paths`, else "
+                             "WikiRef220)")  # fmt: skip
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--db", default=None, help="store to analyze into (kept; reused)")
     parser.add_argument("--tune", action="store_true", help="cross-validate the weights")
@@ -418,10 +422,13 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000, help="stories for the timing")
     parser.add_argument("--probes", type=int, default=20)
     args = parser.parse_args()
+    labels = json.loads(args.gold.read_text(encoding="utf-8"))
+    # a gold file over articles of several sets names them itself, relative to ../shared
+    args.paths = args.paths or [SHARED / p for p in labels.get("paths", ())] or DEFAULT_PATHS
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         sys.exit(f"not found: {', '.join(map(str, missing))}")
-    gold = json.loads(args.gold.read_text(encoding="utf-8"))["stories"]
+    gold = labels["stories"]
     db = args.db or str(Path(tempfile.mkdtemp()) / "stories.db")
     # TimeML converted beside a kept --db (so that a rerun finds the same records), else in
     # the temporary folder
