@@ -26,34 +26,35 @@ from functools import cache
 from typing import Any
 
 # Each layout is its field names, space-separated, in the order the record's dataclass has them
-# (span records: span_codec.layout_of; claims: stages.crosscheck.CLAIM_LAYOUT).
+# (span records: span_codec.layout_of; claims: stages.crosscheck.CLAIM_LAYOUT). Every type's
+# second layout is its first again, with the words of WORDS kept by position.
 LAYOUTS: dict[str, tuple[str, ...]] = {
-    "mention": ("name name_start name_end role metonymy_of entity_type",),
+    "mention": ("name name_start name_end role metonymy_of entity_type",) * 2,
     "place": (
         "geonameid name lat lon country admin1 feature_class feature_code confidence "
         "label resolution",
-    ),
-    "timeref": ("value kind granularity mod first last anchor anchor_source",),
+    ) * 2,
+    "timeref": ("value kind granularity mod first last anchor anchor_source",) * 2,
     "quantity": (
         "value low high qualifier unit counts counts_lemma predicate predicate_start "
         "predicate_end coordinated",
-    ),
+    ) * 2,
     "label": (
         "label kind loaded loaded_terms actor_start actor_end refers_by technique "
         "field",
-    ),
-    "technique": ("technique score span_score alternatives field",),
+    ) * 2,
+    "technique": ("technique score span_score alternatives field",) * 2,
     "action": (
         "verb action subject subject_start subject_end object object_start object_end "
         "mood passive nominal",
-    ),
-    "attribution": ("speaker speaker_start speaker_end kind cue direct resolved_from channel",),
+    ) * 2,
+    "attribution": ("speaker speaker_start speaker_end kind cue direct resolved_from channel",) * 2,
     "claim": (
         "subject predicate counts value low high qualifier unit time_first time_last place "
         "source source_kind actions country time_source denies value_text source_name context "
         "object mood",
-    ),
-}
+    ) * 2,
+}  # fmt: skip
 
 # Vocabularies of closed word sets, by field (append only: a position, once written, keeps
 # its word). The technique names are the tagger's classes (understand.techniques.TECHNIQUES);
@@ -123,10 +124,10 @@ WORDS: dict[tuple[str, int], dict[str, Vocabulary]] = {
         "mood": (WORD, _MOODS),
     },
 }
-# each layout with words is its type's layout before it, again: rows written from now on take it
-for _kind, _index in WORDS:
-    assert len(LAYOUTS[_kind]) == _index, f"{_kind}: a layout with words follows its fields"
-    LAYOUTS[_kind] = (*LAYOUTS[_kind], LAYOUTS[_kind][_index - 1])
+# A layout with words has the fields of a layout before it: new rows of those fields take it.
+for (_kind, _index), _words in WORDS.items():
+    assert LAYOUTS[_kind][_index] in LAYOUTS[_kind][:_index], f"{_kind}: {_index}"
+    assert set(_words) <= set(LAYOUTS[_kind][_index].split()), f"{_kind}: {set(_words)}"
 
 
 @cache
