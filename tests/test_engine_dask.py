@@ -234,6 +234,7 @@ def test_claims_and_story_leads_are_read_by_the_workers_with_the_same_records(
     import newsprism.crosscheck.embed as embed
     import newsprism.stages.crosscheck as crosscheck_stage
     import newsprism.stages.stories as stories_stage
+    from newsprism.stories.embed import story_embedder
 
     monkeypatch.setattr(crosscheck_stage, "BATCH_ARTICLES", 4)
     monkeypatch.setattr(stories_stage, "BATCH_ARTICLES", 4)
@@ -241,8 +242,6 @@ def test_claims_and_story_leads_are_read_by_the_workers_with_the_same_records(
     build = embed.sentence_session
     monkeypatch.setattr(embed, "sentence_session",
                         lambda weights, threads: built.append(threads) or build(weights, threads))
-    from newsprism.stories.embed import story_embedder
-
     caches = (embed._session, embed.default_embedder, story_embedder)
     for cache in caches:  # every encoder made anew in this run
         cache.cache_clear()
