@@ -476,3 +476,73 @@ def test_a_place_said_to_be_near_another_lies_near_it(nlp, gazetteer: Gazetteer)
     hamo, qamishli = places["Hamo"], places["Qamishli"]
     assert hamo.country == "SY" and hamo.confidence <= 0.3
     assert _km(hamo.lat, hamo.lon, qamishli.lat, qamishli.lon) < 25
+
+
+def test_an_organisation_s_place_is_found_in_its_name_and_kept_off_the_map(
+    nlp, gazetteer: Gazetteer
+) -> None:
+    from newsprism.show.svgmap import on_the_map
+
+    text = (
+        "A trooper of the Kansas Highway Patrol stopped the truck near a farm. Officials of "
+        "Tarrant County Public Health and the University of Alberta studied the samples, the "
+        "Syrian Observatory for Human Rights said nothing about them, and the Justice "
+        "Department, the White House and Johnson Controls declined to comment."
+    )
+    places = _by_text(find_places(nlp(text), gazetteer))
+    held = {name: (p.name, p.feature_code, p.label) for name, p in places.items()}
+    assert held["Kansas"] == ("Kansas", "ADM1", "IN_ORG")
+    assert held["Tarrant County"] == ("Tarrant County", "ADM2", "IN_ORG")
+    assert held["Alberta"] == ("Alberta", "ADM1", "IN_ORG")
+    assert held["Syrian"][1:] == ("PCLI", "IN_ORG")
+    # a common word, a county named after a person, a town's other name: no places
+    assert not {"Justice", "White", "Johnson"} & set(places)
+    # whose the organisation is, not where anything happened: no point on maps or in GeoJSON
+    record = {"lat": places["Kansas"].lat, "lon": places["Kansas"].lon, "label": "IN_ORG"}
+    assert not on_the_map(record) and on_the_map({**record, "label": "GPE"})
+
+
+def test_a_dateline_after_the_headline_is_a_place_and_names_it_in_the_whole_article(
+    nlp, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Eighteen residents left homeless after blaze. TORRINGTON — A fire destroyed the roof of "
+        "an apartment house on Main Street on Tuesday. The Torrington Fire Department said "
+        "nobody was hurt."
+    )
+    places = find_places(nlp(text), gazetteer)
+    dateline = next(p for p in places if p.text == "TORRINGTON")
+    assert (dateline.name, dateline.country, dateline.start) == ("Torrington", "US", 46)
+    # given the dateline apart (as ingest does), the text holds none to find
+    body = text[text.index("A fire") :]
+    assert not [p for p in find_places(nlp(body), gazetteer, dateline="TORRINGTON")
+                if p.text == "TORRINGTON"]  # fmt: skip
+
+
+def test_the_people_of_a_state_or_city_point_to_it(gazetteer: Gazetteer) -> None:
+    text = "Minnesotans, Ohioans, Floridians and Londoners voted, and so did the Lutherans."
+    names = ["Minnesotans", "Ohioans", "Floridians", "Londoners", "Lutherans"]
+    found = {p.text: p for p in _resolve(text, names, gazetteer)}
+    assert [found[n].name for n in names[:3]] == ["Minnesota", "Ohio", "Florida"]
+    assert found["Londoners"].name == "London"
+    # no people is named after a small town: Luther, Oklahoma (the name is put in the
+    # article's area, as any name the gazetteer lacks)
+    assert found["Lutherans"].resolution == "contained-in-focus"
+
+
+def test_a_given_organisation_or_state_name_is_placed_by_the_place_it_holds(
+    gazetteer: Gazetteer,
+) -> None:
+    text = (
+        "Protesters marched in Oaxaca State. The Bank of Japan and the University of Alberta "
+        "replied. Walkers crossed Cherry Hinton and Lake Vermont."
+    )
+    names = ["Oaxaca State", "Bank of Japan", "University of Alberta", "Cherry Hinton",
+             "Lake Vermont"]  # fmt: skip
+    found = {p.text: p for p in _resolve(text, names, gazetteer)}
+    assert (found["Oaxaca State"].name, found["Oaxaca State"].feature_code) == ("Oaxaca", "ADM1")
+    assert found["Bank of Japan"].country == "JP"
+    assert found["University of Alberta"].name == "Alberta"
+    # a village or a lake the gazetteer lacks is no county of its first word
+    assert found["Cherry Hinton"].feature_code != "ADM2"
+    assert found["Lake Vermont"].feature_code != "ADM2"

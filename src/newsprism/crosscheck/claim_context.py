@@ -12,6 +12,7 @@ from typing import Any
 from newsprism.articles import iso_day
 from newsprism.crosscheck.sentences import overlaps
 from newsprism.understand.lexicon import SPEECH_VERBS, speech_forms
+from newsprism.understand.places import WHO_NOT_WHERE
 from newsprism.understand.sentences import sentence_spans
 
 # Speakers whose kind says nothing about who they are do not make a source.
@@ -200,7 +201,7 @@ def _locative_places(
     listed after such a place."""
     found: list[dict[str, Any]] = []
     for p in sorted(ctx.within("place", span), key=lambda p: p["start"]):
-        if not (p.get("geonameid") or p.get("country")) or p.get("label") == "NORP":
+        if not (p.get("geonameid") or p.get("country")) or p.get("label") in WHO_NOT_WHERE:
             continue
         if exclude and overlaps((p["start"], p["end"]), exclude):
             continue

@@ -17,20 +17,19 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from newsprism.understand.places import WHO_NOT_WHERE
+
 BACKGROUND_DOTS = 1800
 MIN_SPAN_DEGREES = 4.0
 
 
-# A people or nationality ("Syrian troops", "the Turkish offensive"): its place record holds
-# the country, which stories and claims read, but it says who, not where.
-PEOPLE_LABEL = "NORP"
-
-
 def on_the_map(place: Mapping[str, Any]) -> bool:
     """Whether a place record is drawn on maps and exported as a point: geocoded, and named as a
-    place rather than as a people (those stay in the place records, with label NORP)."""
+    place rather than as a people ("Syrian troops", label NORP) or in an organisation's name
+    ("the Kansas Highway Patrol", label IN_ORG): those say who, not where, and stay in the place
+    records, whose country stories and claims read."""
     located = place.get("lat") is not None and place.get("lon") is not None
-    return located and place.get("label") != PEOPLE_LABEL
+    return located and place.get("label") not in WHO_NOT_WHERE
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ WORDS: dict[tuple[str, int], dict[str, Vocabulary]] = {
         "feature_class": (WORD, ("A", "P", "L", "H", "S", "T", "R", "V", "U")),
         "feature_code": (WORD, ("PCLI", "ADM1", "CONT", "ADM2", "PPL", "PPLA", "PPLC", "PPLA2",
                                 "RGN", "ADM3", "PPLX", "PCLD", "TERR", "ISL")),
-        "label": (WORD, ("GPE", "NORP", "LOC", "ORG", "PERSON", "PROPN", "FAC")),
+        "label": (WORD, ("GPE", "NORP", "LOC", "ORG", "PERSON", "PROPN", "FAC", "IN_ORG")),
         "resolution": (WORD, ("contained-in-focus", "unresolved")),
     },
     ("timeref", 1): {

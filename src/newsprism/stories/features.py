@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from newsprism.understand.places import IN_ORG_LABEL
 from newsprism.understand.sentences import sentence_spans
 
 # An article's profile keeps its most mentioned actors and places only: the long tail is mostly
@@ -121,7 +122,8 @@ def build_features(
             names.setdefault(r["entity_id"], (entity_names or {}).get(r["entity_id"]) or r["name"])
         elif r.get("type") == "timeref" and (m := _DAY_VALUE.match(str(r.get("value") or ""))):
             days[f"{m[1]}-{m[2]}"] += 1
-        elif r.get("type") == "place" and r.get("geonameid"):
+        elif r.get("type") == "place" and r.get("geonameid") and r.get("label") != IN_ORG_LABEL:
+            # an organisation's place ("the Washington Post") is cited across many stories
             key = f"g:{r['geonameid']}"
             places[key] += 1
             names.setdefault(key, r.get("name") or r["text"])

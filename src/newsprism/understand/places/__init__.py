@@ -8,6 +8,7 @@ the learned ranker, which re-ranks the rules' candidates where asked: see
 `resolution.USE_RANKER`).
 """
 
+from newsprism.understand.places.detection import IN_ORG_LABEL, WHO_NOT_WHERE
 from newsprism.understand.places.resolution import (
     CandidateTable,
     PlaceMention,
@@ -17,6 +18,8 @@ from newsprism.understand.places.resolution import (
 )
 
 __all__ = [
+    "IN_ORG_LABEL",
+    "WHO_NOT_WHERE",
     "CandidateTable",
     "PlaceMention",
     "find_places",

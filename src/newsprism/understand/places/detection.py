@@ -5,7 +5,8 @@ around them: a small model tags "Qamishli" ORG and "Ras al-Ayn" PERSON, so an OR
 becomes a place only when the gazetteer knows the whole name *and* the sentence puts it where a
 place goes ("in", "near", "the town of"); a span led by a title ("Gen Mazloum Kobani") or used as a
 speaker never does. A proper noun the model missed is taken only in the same strong context.
-Peoples of countries and continents ("Syrian", "European") are places too.
+Peoples of countries and continents ("Syrian", "European") are places too, and so are the
+places organisations are named after ("the Kansas Highway Patrol": label IN_ORG).
 """
 
 from __future__ import annotations
@@ -13,9 +14,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from newsprism.ingest.clean import DATELINE_PLACE
 from newsprism.understand.gazetteer import Gazetteer
 from newsprism.understand.lexicon import NAME_TITLES, SPEECH_VERBS, speech_forms
-from newsprism.understand.places.lookup import candidates
+from newsprism.understand.places.lookup import (
+    ORG_WORDS,
+    PEOPLE_FORM,
+    candidates,
+    candidates_and_form,
+    code_or_compass,
+    inner_place_names,
+)
 from newsprism.understand.toponyms import toponym_key
 
 PLACE_LABELS = {"GPE", "LOC"}
@@ -42,16 +51,18 @@ _PLACE_NOUNS = {
     "towns", "cities", "villages", "provinces", "regions", "districts", "areas",
 }  # fmt: skip
 _TOWN_NOUNS = {"town", "city", "village", "towns", "cities", "villages", "capital"}
-_ORG_WORDS = {
-    "party", "forces", "force", "council", "army", "ministry", "congress", "university", "bank",
-    "company", "group", "front", "movement", "committee", "agency", "court", "police", "news",
-    "times", "post", "institute", "union", "brigade", "corps", "command", "office", "club",
-}  # fmt: skip
 # "Kobani said", "Kobani, warned": a name that speaks is a person's, not a place's ("called"
 # only as "called for/on": "Kobani, called Ain al-Arab in Arabic" is the town).
 _SPOKE = "|".join(speech_forms(SPEECH_VERBS - {"call"}))
 _SPEECH = re.compile(rf"\s*(?:,\s*)?(?:{_SPOKE}|call(?:ed|s)\s+(?:for|on))\b")
 _ADMIN_CODES = {"PCLI", "CONT", "ADM1", "ADM2"}
+# The label of a place an organisation is named after ("the Kansas Highway Patrol"): whose the
+# organisation is, which tells the article's geography, not where anything happened; such
+# places stay off maps, as peoples (NORP) do.
+IN_ORG_LABEL = "IN_ORG"
+# Labels of places that say who, not where: peoples ("Syrian troops") and the places
+# organisations are named after ("the Kansas Highway Patrol").
+WHO_NOT_WHERE = frozenset({"NORP", IN_ORG_LABEL})
 
 
 def _locative_before(doc, start: int, places: set[int], person: bool) -> bool:
@@ -70,7 +81,7 @@ def _locative_before(doc, start: int, places: set[int], person: bool) -> bool:
 
 
 def _place_noun_after(doc, end: int, person: bool = False) -> bool:
-    """"Ras al-Ain countryside", "Kobani town"; after a name the model took for a person's,
+    """ "Ras al-Ain countryside", "Kobani town"; after a name the model took for a person's,
     only a town noun: "the Obama border", "the Trump area" are no places."""
     return end < len(doc) and doc[end].lower_ in (_TOWN_NOUNS if person else _PLACE_NOUNS)
 
@@ -98,7 +109,7 @@ def _retype(doc, ent, gazetteer: Gazetteer, said: set[str], places: set[int],
     whole name and the sentence puts it where a place goes (or the article already used the same
     name as a place: one sense per article)."""
     words = {t.lower_ for t in ent}
-    if words & _ORG_WORDS or ent.text in said or ent.text.isupper():
+    if words & ORG_WORDS or ent.text in said or ent.text.isupper():
         return False
     person = ent.label_ == "PERSON"
     if person and _looks_like_person(doc, ent, text):
@@ -239,8 +250,11 @@ def countries_of_peoples(doc, gazetteer: Gazetteer) -> Counter[str]:
     return votes
 
 
-def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, str]]:
-    """(start token, end token, label) of the spans that name places."""
+def place_spans(
+    doc, gazetteer: Gazetteer, text: str, dateline_in_text: bool = True
+) -> list[tuple[int, int, str]]:
+    """(start token, end token, label) of the spans that name places. `dateline_in_text`: the
+    text may open with its dateline (ingest gives the dateline apart, and cuts it off)."""
     said = _said_names(doc, text)
     # "Failed Premier Holt" (Holt, Michigan), "President Lincoln" (Lincoln, Nebraska): a name
     # the model took for a place right after a title is a person's, in the whole article ("the
@@ -253,24 +267,38 @@ def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, st
     lower_words = {t.text for t in doc if t.is_lower}
     places: set[int] = set()
     place_keys: set[str] = set()
+    named_places: set[str] = set()  # the dateline's and the names the model tagged as places
     spans: list[tuple[int, int, str]] = []
     retypable = [e for e in doc.ents if e.label_ in RETYPABLE_LABELS - {"NORP"}]
+    dateline = _dateline_span(doc, text, gazetteer) if dateline_in_text else None
+    if dateline is not None:
+        spans.append((dateline.start, dateline.end, "GPE"))
+        places.update(range(dateline.start, dateline.end))
+        place_keys.add(toponym_key(dateline.text))
+        named_places.add(toponym_key(dateline.text))
     for ent in doc.ents:
         if ent.label_ in PLACE_LABELS:
             place_keys.add(toponym_key(ent.text))
+            named_places.add(toponym_key(ent.text))
     # Twice over the mistyped ones, so that a name made a place late in the article also makes
     # its earlier mentions places ("Ras al-Ain is one of two towns..." ... "near Ras al-Ain").
     decided: set[int] = set()
     for _ in range(2):
         for ent in doc.ents:
-            if ent.start in decided:
+            if ent.start in decided or any(i in places for i in range(ent.start, ent.end)):
                 continue
-            if (ent.text in people and len(ent) == 1
-                    and not _locative_before(doc, ent.start, places, person=True)):
+            if (
+                ent.text in people
+                and len(ent) == 1
+                and not _locative_before(doc, ent.start, places, person=True)
+            ):
                 continue
-            if (ent.label_ in PLACE_LABELS and not _speaker_not_place(ent, said, gazetteer)
-                    and ent.text not in titled
-                    and not _hamlet_for_a_location(ent, gazetteer)) or (
+            if (
+                ent.label_ in PLACE_LABELS
+                and not _speaker_not_place(ent, said, gazetteer)
+                and ent.text not in titled
+                and not _hamlet_for_a_location(ent, gazetteer)
+            ) or (
                 ent in retypable
                 and _retype(doc, ent, gazetteer, said, places, place_keys, text, lower_words)
             ):
@@ -287,9 +315,94 @@ def place_spans(doc, gazetteer: Gazetteer, text: str) -> list[tuple[int, int, st
         ):
             spans.append((ent.start, ent.end, "NORP"))
             places.update(range(ent.start, ent.end))
+    named_people = said | titled | {t.text for e in doc.ents if e.label_ == "PERSON" for t in e}
+    for start, end in _places_in_organisations(doc, gazetteer, places, named_places, named_people):
+        spans.append((start, end, IN_ORG_LABEL))
+        places.update(range(start, end))
     for start, end in _missed_spans(doc, places, gazetteer):
         spans.append((start, end, "PROPN"))
     return sorted(spans)
+
+
+# Where a text's first line or sentence ends: a dateline opens the body after its headline.
+_FIRST_BREAK = re.compile(r"[.!?]\s+|\n\s*")
+
+
+def _dateline_in_text(text: str) -> tuple[int, int] | None:
+    """(start, end) of the place of a dateline the text opens with, or that opens its body
+    after a headline ("Blaze leaves 18 homeless. TORRINGTON — A fire destroyed...", "BAIKONUR,
+    Kazakhstan — ..."), as the cleaner finds one (`ingest.clean.DATELINE_PLACE`)."""
+    starts = [len(text) - len(text.lstrip())]
+    first = _FIRST_BREAK.search(text, starts[0], starts[0] + 300)
+    if first is not None:
+        starts.append(first.end())
+    for start in starts:
+        match = DATELINE_PLACE.match(text, start)
+        if match and len(re.sub(r"[^A-Z]", "", match["place"])) >= 3:
+            return match.start("place"), match.end("place")
+    return None
+
+
+def _dateline_span(doc, text: str, gazetteer: Gazetteer):
+    """The dateline's place as a span of the parsed text, where the gazetteer knows it."""
+    found = _dateline_in_text(text)
+    if found is None:
+        return None
+    span = doc.char_span(*found, alignment_mode="expand")
+    if span is None or not candidates(gazetteer, span.text.title()):
+        return None
+    return span
+
+
+def _places_in_organisations(
+    doc, gazetteer: Gazetteer, places: set[int], place_keys: set[str], people: set[str]
+) -> list[tuple[int, int]]:
+    """Token spans of the places organisations are named after ("the Kansas Highway Patrol",
+    "the University of Alberta", "the Syrian Observatory for Human Rights"): a country, a state,
+    a county, a capital or a city of 100,000, or a place the article names as one elsewhere (as
+    the model reads it, not a name made a place by the context). A word of a person's name the
+    article gives is none ("Henry Ford Hospital")."""
+    spans = []
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or any(i in places for i in range(ent.start, ent.end)):
+            continue
+        for a, b in inner_place_names(ent.text):
+            span = doc.char_span(ent.start_char + a, ent.start_char + b)
+            if span is None or any(t.text in people for t in span):
+                continue
+            if code_or_compass(span.text):
+                continue
+            form, found = candidates_and_form(gazetteer, span.text)
+            if form not in (0, PEOPLE_FORM):
+                continue  # "U.S. State Department" holds no "U.S. State"
+            known = toponym_key(span.text) in place_keys
+            if any(_own_name(e, span.text) and (known or _notable(e, span)) for e in found):
+                spans.append((span.start, span.end))
+                break
+    return spans
+
+
+def _own_name(entry, name: str) -> bool:
+    """Whether `name` is the place's own name, or a country's or continent's other name or its
+    people's ("American", "Syrian"), not a town's other name ("Peace" and Brunei's "Abode of
+    Peace", "Kazakh" and Petropavl)."""
+    return _same_letters(entry, name) and (
+        entry.matched_main_name or entry.feature_code in ("PCLI", "CONT")
+    )
+
+
+# Words that make a name a county's: "Tarrant County Public Health" holds a county, "Johnson
+# Controls" and "the White House" hold none (counties are mostly named after people).
+_COUNTY_WORDS = {"county", "parish", "borough"}
+
+
+def _notable(entry, span) -> bool:
+    """A place an organisation is named after on its name alone: a country, a state, a capital,
+    a city of 100,000, or a county its name calls one."""
+    if entry.feature_code == "ADM2":
+        return any(t.lower_ in _COUNTY_WORDS for t in span)
+    return (entry.feature_code in _ADMIN_CODES or entry.feature_code in ("PPLC", "PPLA")
+            or entry.population >= 100_000)  # fmt: skip
 
 
 def _mostly_people(doc) -> set[str]:
@@ -314,9 +427,7 @@ def _hamlet_for_a_location(ent, gazetteer: Gazetteer) -> bool:
     if len(words) == 1 and words[0].lower_ in _COMPASS:
         return True  # "the West", "the South": a part of the world, not Cameroon's West region
     found = candidates(gazetteer, " ".join(t.text for t in words))
-    return bool(found) and all(
-        e.feature_class == "P" and e.population < 5000 for e in found
-    )
+    return bool(found) and all(e.feature_class == "P" and e.population < 5000 for e in found)
 
 
 def _speaker_not_place(ent, said: set[str], gazetteer: Gazetteer) -> bool:

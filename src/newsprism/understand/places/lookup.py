@@ -17,11 +17,13 @@ _DIRECTIONS = re.compile(
     re.IGNORECASE,
 )
 # Trailing words that qualify a name without being in GeoNames' ("Raqqa province").
-_GENERIC_SUFFIXES = {"province", "governorate", "region", "city", "countryside", "area", "district"}
+_GENERIC_SUFFIXES = {
+    "province", "governorate", "region", "city", "countryside", "area", "district", "state",
+}  # fmt: skip
 # US states as AP style abbreviates them after a town's name ("Paducah, Ky."), with the
 # dotted postal codes and a few older forms news still writes; spaces are dropped before the
 # look-up ("W. Va."). Written with their dots: "Ill." and "Ga." are not "ILL" or the code GA.
-_US_STATE_ABBREVIATIONS = {
+US_STATE_ABBREVIATIONS = {
     "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
     "Cal.": "California", "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware",
     "D.C.": "District of Columbia", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
@@ -52,7 +54,7 @@ def candidates(gazetteer: Gazetteer, text: str) -> tuple[GazetteerEntry, ...]:
 def candidates_and_form(gazetteer: Gazetteer, text: str) -> tuple[int, tuple[GazetteerEntry, ...]]:
     """The candidates, and which form of the name found them (0: as written; the ranker weighs
     "Syrians" found as "Syrian" less than a name found whole)."""
-    state = _US_STATE_ABBREVIATIONS.get(re.sub(r"\s+", "", text.strip()).removesuffix("'s"))
+    state = US_STATE_ABBREVIATIONS.get(re.sub(r"\s+", "", text.strip()).removesuffix("'s"))
     if state is not None:
         return 0, tuple(e for e in _lookup(gazetteer, state)
                         if e.feature_code == "ADM1" and e.country == "US")  # fmt: skip
@@ -68,7 +70,98 @@ def candidates_and_form(gazetteer: Gazetteer, text: str) -> tuple[int, tuple[Gaz
             found = tuple(e for e in found if e.feature_code in ("PCLI", "ADM1"))
         if found:
             return k, found
+    for form in _demonym_bases(forms[0]):
+        found = tuple(e for e in _lookup(gazetteer, form) if e.matched_main_name and _large(e))
+        if found:
+            return PEOPLE_FORM, found
     return 0, ()
+
+
+# The form of a name found as its people's ("Minnesotans" as Minnesota): the rules do not take
+# it as evidence of where the article is ("Londoner" is as much London, Ontario's).
+PEOPLE_FORM = 9
+
+
+# "Minnesotans", "Ohioan", "Ontarians", "Floridians", "Texan", "Londoners": the people of a
+# state, a region or a city, as news writes them; a country's and a continent's peoples are
+# the gazetteer's own names for them ("Syrian"). (suffix, what replaces it), tried in order.
+_DEMONYM_ENDINGS = (
+    ("ians", "ia"), ("ian", "ia"), ("ians", "io"), ("ian", "io"), ("ians", "a"), ("ian", "a"),
+    ("ans", "a"), ("an", "a"),
+    ("ans", ""), ("an", ""), ("ans", "as"), ("an", "as"), ("ers", ""), ("er", ""), ("i", ""),
+)  # fmt: skip
+
+
+def _demonym_bases(name: str) -> list[str]:
+    """The places a capitalised people's name may come from: "Minnesotans" -> "Minnesota"."""
+    if not name[:1].isupper() or " " in name.strip() and not name.split()[-1][:1].isupper():
+        return []
+    bases = []
+    for ending, base in _DEMONYM_ENDINGS:
+        if name.endswith(ending) and len(name) - len(ending) >= 3:
+            bases.append(name[: len(name) - len(ending)] + base)
+    return list(dict.fromkeys(bases))
+
+
+def _large(entry: GazetteerEntry) -> bool:
+    """A place whose people news names after it: a country, a state or region, a capital or a
+    city of 100,000 ("Lutherans" are no people of Luther, Oklahoma)."""
+    return (entry.feature_code in ("PCLI", "ADM1", "CONT", "PPLC")
+            or (entry.feature_class == "P" and entry.population >= 100_000))  # fmt: skip
+
+
+# Words that make a name an organisation's ("Kurdistan Workers' Party", "Bank of Japan").
+ORG_WORDS = {
+    "party", "forces", "force", "council", "army", "ministry", "congress", "university", "bank",
+    "company", "group", "front", "movement", "committee", "agency", "court", "police", "news",
+    "times", "post", "institute", "union", "brigade", "corps", "command", "office", "club",
+}  # fmt: skip
+_NAME_WORD = re.compile(r"[A-Z][\w.\u2019'&-]*")
+
+
+def _name_word(word: str) -> bool:
+    return bool(_NAME_WORD.fullmatch(word)) and word.lower() not in ORG_WORDS
+
+
+def inner_place_names(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets in `text`, an organisation's name, of the words that may name its
+    place, the likeliest first: the capitalised words after its last "of" ("the University of
+    Alberta", "Port of Los Angeles"), then its leading capitalised words, longest first, never
+    the whole name ("Tarrant County Public Health": "Tarrant County Public", "Tarrant County",
+    "Tarrant"). Whether one names a place is the gazetteer's to say."""
+    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", text)]
+    if words and words[0][2].lower() == "the":
+        words = words[1:]
+    spans: list[tuple[int, int]] = []
+    of = max((k for k, w in enumerate(words) if w[2] == "of"), default=None)
+    if of is not None and of > 0:
+        tail = of + 1
+        while tail < len(words) and _name_word(words[tail][2]):
+            tail += 1
+        if tail > of + 1:
+            spans.append((words[of + 1][0], words[tail - 1][1]))
+    lead = 0
+    while lead < len(words) - 1 and _name_word(words[lead][2]):
+        lead += 1
+    spans.extend((words[0][0], words[k - 1][1]) for k in range(min(lead, len(words) - 1), 0, -1))
+    return spans
+
+
+_PARTS_OF_THE_WORLD = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "northeast", "northwest", "southeast", "southwest", "upper", "lower", "middle", "region",
+    "regional", "nord", "sud",
+}  # fmt: skip
+
+
+def code_or_compass(name: str) -> bool:
+    """Whether a name inside an organisation's is a code or abbreviation the gazetteer also
+    gives places ("St." São Tomé's ST, "GTM", "NBC", "T.R."), or points of the compass ("North
+    Fulton Regional Hospital", "East Central Regional Hospital": Uganda's Central region).
+    AP's state abbreviations ("S.C. Highway Patrol") are names."""
+    if len(name.replace(".", "")) <= 3 and name not in US_STATE_ABBREVIATIONS:
+        return True
+    return all(word.lower() in _PARTS_OF_THE_WORLD for word in name.split())
 
 
 def _is_code(text: str) -> bool:

@@ -26,7 +26,13 @@ from newsprism.understand.places.detection import (
     told_as_place,
     told_as_town,
 )
-from newsprism.understand.places.lookup import candidates, candidates_and_form
+from newsprism.understand.places.lookup import (
+    ORG_WORDS,
+    candidates,
+    candidates_and_form,
+    code_or_compass,
+    inner_place_names,
+)
 from newsprism.understand.places.rules import (
     Toponym,
     focus_place,
@@ -188,6 +194,8 @@ def _dateline_entry(gazetteer: Gazetteer, dateline: str | None, text: str) -> Ga
     """The dateline's place: given ("DAMASCUS"), else read off the text's start ("DAMASCUS, Oct
     13 (Reuters) -")."""
     if not dateline:
+        # only a dateline the text opens with: one after a headline is read as one of the
+        # article's places, in its context ("COLUMBUS", of Nebraska, is no anchor on its own)
         match = _DATELINE.match(text[:60])
         dateline = match.group(1) if match else None
     if not dateline:
@@ -218,8 +226,33 @@ def _gold_mentions(
 ) -> tuple[list[Toponym], GazetteerEntry | None]:  # fmt: skip
     mentions = [_new_mention(gazetteer, text, s, e, labels[k] if labels else "GPE")
                 for k, (s, e) in enumerate(spans)]  # fmt: skip
+    for m in mentions:
+        if not m.candidates:
+            m.candidates = _inner_place(gazetteer, m.text)
     _link_qualifiers(text, mentions)
     return mentions, _dateline_entry(gazetteer, dateline, text)
+
+
+_NAME_JOINERS = {"of", "the", "for", "and", "&", "on", "de"}
+
+
+def _inner_place(gazetteer: Gazetteer, name: str) -> tuple[GazetteerEntry, ...]:
+    """The candidates of the place an organisation's name that the gazetteer lacks is named
+    after ("the University of Alberta", "Tarrant County Public Health"). Other names keep none
+    ("Cherry Hinton", "Lake Vermont": a village or a lake in the article's area, not Cherry
+    County or Lake County), and so do words that are no name ("Shreveport police")."""
+    words = name.split()
+    if not all(w[:1].isupper() or w in _NAME_JOINERS for w in words):
+        return ()
+    lower = {w.lower().rstrip(".,") for w in words}
+    if not lower & ORG_WORDS and "of" not in lower:
+        return ()
+    for a, b in inner_place_names(name):
+        if not code_or_compass(name[a:b]):
+            found = candidates(gazetteer, name[a:b])
+            if found:
+                return found
+    return ()
 
 
 def resolve_places(
@@ -266,7 +299,7 @@ def find_places(
     person_words = _person_words(doc)
     surnames = _surnames(doc)
     placed: set[int] = set()  # mentions the words before them put somewhere ("in X")
-    for start, end, label in place_spans(doc, gazetteer, text):
+    for start, end, label in place_spans(doc, gazetteer, text, dateline_in_text=not dateline):
         span = doc[start:end]
         if label != "GPE" and span.text in surnames and not told_as_town(doc, start, end):
             # the surname of a person the article names in full, that the model did not read

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from newsprism.understand.gazetteer import GazetteerEntry
 from newsprism.understand.place_ranker.features import within as _within
+from newsprism.understand.places.lookup import PEOPLE_FORM
 from newsprism.understand.toponyms import toponym_key
 
 # A name the gazetteer lacks is put at the article's focus place with this confidence at most.
@@ -115,7 +116,7 @@ def _context(mentions: list[Toponym], keys: list[str]) -> _Context:
     firsts: dict[str, Toponym] = {}
     for key, m in zip(keys, mentions, strict=True):
         pick = m.pick
-        if pick is None:
+        if pick is None or m.form == PEOPLE_FORM:
             continue
         firsts.setdefault(key, m)
         if is_local(pick):
@@ -340,7 +341,7 @@ def _country_share(mentions: list[Toponym], focus: GazetteerEntry) -> float:
 
 
 def keep_near(mentions: list[Toponym]) -> None:
-    """"In Hamo, near Qamishli": a place said to be near another lies within _STRAY_KM of it.
+    """ "In Hamo, near Qamishli": a place said to be near another lies within _STRAY_KM of it.
     A pick farther away (Hamm, Germany, an alternate name) gives way to a namesake near it,
     else the place is put at the one it is near, with low confidence (the village the
     gazetteer lacks is by that town)."""
