@@ -546,3 +546,32 @@ def test_a_given_organisation_or_state_name_is_placed_by_the_place_it_holds(
     # a village or a lake the gazetteer lacks is no county of its first word
     assert found["Cherry Hinton"].feature_code != "ADM2"
     assert found["Lake Vermont"].feature_code != "ADM2"
+
+
+def test_a_place_span_holds_the_name_without_its_article_or_possessive(
+    nlp, gazetteer: Gazetteer
+) -> None:
+    text = ("Settlers moved into the West Bank, and South Carolina's governor flew to The Hague "
+            "to speak about the United States.")  # fmt: skip
+    found = [p.text for p in find_places(nlp(text), gazetteer)]
+    assert "West Bank" in found and "South Carolina" in found and "United States" in found
+    assert "The Hague" in found  # the article is part of that name
+    assert not [t for t in found if t.lower().startswith("the ") and t != "The Hague"]
+
+
+def test_local_news_words_make_a_town_of_a_name_the_model_took_for_an_organisation(
+    nlp, gazetteer: Gazetteer
+) -> None:
+    text = "A Rolling Meadows resident stopped a burglar with his car. Google officials said no."
+    places = _by_text(find_places(nlp(text), gazetteer))
+    assert (places["Rolling Meadows"].country, places["Rolling Meadows"].admin1) == ("US", "IL")
+    # "Google" (Topeka's name of 2010) is no town of its officials
+    assert "Google" not in places
+    # a legislator's home town after the party; a postal code there is no Canada
+    text = (
+        "State Rep. Jay Roberts (R-Ocilla), chairman of the House Majority Caucus, said the bill "
+        "would pass in Atlanta. Rep. Ann Lee (R-CA) disagreed."
+    )
+    places = _by_text(find_places(nlp(text), gazetteer))
+    assert (places["Ocilla"].admin1, places["Ocilla"].resolution) == ("GA", "gazetteer")
+    assert "CA" not in places

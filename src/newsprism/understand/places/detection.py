@@ -98,6 +98,11 @@ def _looks_like_person(doc, ent, text: str) -> bool:
     return bool(_SPEECH.match(text[ent.end_char : ent.end_char + 12]))
 
 
+# What a town's name qualifies in local news ("Winona police", "a Rolling Meadows resident"),
+# which the small model reads as an organisation's name.
+_TOWNSFOLK = {"police", "resident", "residents", "man", "woman", "native", "natives", "mayor"}
+
+
 def _said_names(doc, text: str) -> set[str]:
     """Names used as speakers anywhere in the article ("Kobani said"): people, not places."""
     return {ent.text for ent in doc.ents if _SPEECH.match(text[ent.end_char : ent.end_char + 12])}
@@ -123,6 +128,7 @@ def _retype(doc, ent, gazetteer: Gazetteer, said: set[str], places: set[int],
         (_locative_before(doc, ent.start, places, person) and not modifier)
         or _place_noun_after(doc, ent.end, person)
         or toponym_key(ent.text) in place_keys
+        or (not person and ent.end < len(doc) and doc[ent.end].lower_ in _TOWNSFOLK)
     )
     if not context:
         return False
@@ -315,13 +321,33 @@ def place_spans(
         ):
             spans.append((ent.start, ent.end, "NORP"))
             places.update(range(ent.start, ent.end))
+    for span in _legislators_home_towns(doc, text, gazetteer):
+        if not any(i in places for i in range(span.start, span.end)):
+            spans.append((span.start, span.end, "GPE"))
+            places.update(range(span.start, span.end))
     named_people = said | titled | {t.text for e in doc.ents if e.label_ == "PERSON" for t in e}
     for start, end in _places_in_organisations(doc, gazetteer, places, named_places, named_people):
         spans.append((start, end, IN_ORG_LABEL))
         places.update(range(start, end))
     for start, end in _missed_spans(doc, places, gazetteer):
         spans.append((start, end, "PROPN"))
-    return sorted(spans)
+    return sorted(_name_only(doc, s, e, gazetteer) + (label,) for s, e, label in spans)
+
+
+_POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
+
+
+def _name_only(doc, start: int, end: int, gazetteer: Gazetteer) -> tuple[int, int]:
+    """A place's span without the article or the possessive the model took in ("the West Bank",
+    "South Carolina's": the names are "West Bank" and "South Carolina"), unless the article is
+    part of the name ("The Hague", "The Bronx")."""
+    if end - start > 1 and doc[end - 1].text in _POSSESSIVE:
+        end -= 1
+    if end - start > 1 and doc[start].lower_ == "the":
+        whole = candidates(gazetteer, doc[start:end].text)
+        if not any(e.name.lower().startswith("the ") for e in whole):
+            start += 1
+    return start, end
 
 
 # Where a text's first line or sentence ends: a dateline opens the body after its headline.
@@ -352,6 +378,26 @@ def _dateline_span(doc, text: str, gazetteer: Gazetteer):
     if span is None or not candidates(gazetteer, span.text.title()):
         return None
     return span
+
+
+# "Rep. Jay Roberts (R-Ocilla)", "said Rep. Earl Pomeroy, D-N.D.": a US legislator's party and
+# home town or state.
+_PARTY_AND_TOWN = re.compile(
+    r"(?:,\s|\()(?:R|D|I|DFL)-(?P<town>[A-Z][\w.]*(?: [A-Z][\w.]*)?)(?=[,)]|\.?\s)"
+)
+
+
+def _legislators_home_towns(doc, text: str, gazetteer: Gazetteer) -> list:
+    """The spans of the towns and states after a legislator's party, where the gazetteer knows
+    them. A postal code ("R-CA") is left out: the gazetteer reads CA as Canada's."""
+    spans = []
+    for match in _PARTY_AND_TOWN.finditer(text):
+        span = doc.char_span(match.start("town"), match.end("town"))
+        if span is None or (len(span.text) <= 2 and span.text.isupper()):
+            continue
+        if candidates(gazetteer, span.text):
+            spans.append(span)
+    return spans
 
 
 def _places_in_organisations(

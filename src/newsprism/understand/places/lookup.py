@@ -123,27 +123,38 @@ def _name_word(word: str) -> bool:
     return bool(_NAME_WORD.fullmatch(word)) and word.lower() not in ORG_WORDS
 
 
+_POSSESSIVE_END = re.compile(r"['\u2019]s?$")
+
+
 def inner_place_names(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets in `text`, an organisation's name, of the words that may name its
     place, the likeliest first: the capitalised words after its last "of" ("the University of
     Alberta", "Port of Los Angeles"), then its leading capitalised words, longest first, never
     the whole name ("Tarrant County Public Health": "Tarrant County Public", "Tarrant County",
-    "Tarrant"). Whether one names a place is the gazetteer's to say."""
-    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", text)]
-    if words and words[0][2].lower() == "the":
+    "Tarrant"; "Japan's Ministry of Agriculture": "Japan"). Whether one names a place is the
+    gazetteer's to say."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    if words and text[words[0][0] : words[0][1]].lower() == "the":
         words = words[1:]
     spans: list[tuple[int, int]] = []
-    of = max((k for k, w in enumerate(words) if w[2] == "of"), default=None)
+    of = max((k for k, (a, b) in enumerate(words) if text[a:b] == "of"), default=None)
     if of is not None and of > 0:
         tail = of + 1
-        while tail < len(words) and _name_word(words[tail][2]):
+        while tail < len(words) and _name_word(text[words[tail][0] : words[tail][1]]):
             tail += 1
         if tail > of + 1:
             spans.append((words[of + 1][0], words[tail - 1][1]))
-    lead = 0
-    while lead < len(words) - 1 and _name_word(words[lead][2]):
-        lead += 1
-    spans.extend((words[0][0], words[k - 1][1]) for k in range(min(lead, len(words) - 1), 0, -1))
+    lead: list[tuple[int, int]] = []
+    for a, b in words[:-1]:
+        possessive = _POSSESSIVE_END.search(text, a, b)
+        if possessive is not None and possessive.start() > a:
+            b = possessive.start()
+        if not _name_word(text[a:b]):
+            break
+        lead.append((a, b))
+        if possessive is not None:
+            break  # the name ends at its possessive
+    spans.extend((lead[0][0], lead[k - 1][1]) for k in range(len(lead), 0, -1))
     return spans
 
 
