@@ -497,6 +497,13 @@ def test_an_organisation_s_place_is_found_in_its_name_and_kept_off_the_map(
     assert held["Syrian"][1:] == ("PCLI", "IN_ORG")
     # a common word, a county named after a person, a town's other name: no places
     assert not {"Justice", "White", "Johnson"} & set(places)
+    # "US", "UK" and "EU" are names in an organisation's name, other codes are not ("GE" is
+    # Georgia's); inside the name, only a country or its people
+    text = ("Air Canada Cargo, the US Census Bureau and GE Healthcare signed a deal with the "
+            "Kansas City Chiefs.")  # fmt: skip
+    inside = {p.text: p for p in find_places(nlp(text), gazetteer)}
+    assert inside["Canada"].feature_code == "PCLI" and inside["US"].country == "US"
+    assert "GE" not in inside and "Chiefs" not in inside
     # whose the organisation is, not where anything happened: no point on maps or in GeoJSON
     record = {"lat": places["Kansas"].lat, "lon": places["Kansas"].lon, "label": "IN_ORG"}
     assert not on_the_map(record) and on_the_map({**record, "label": "GPE"})

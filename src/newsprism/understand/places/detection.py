@@ -24,6 +24,7 @@ from newsprism.understand.places.lookup import (
     candidates_and_form,
     code_or_compass,
     inner_place_names,
+    words_inside,
 )
 from newsprism.understand.toponyms import toponym_key
 
@@ -412,7 +413,9 @@ def _places_in_organisations(
     for ent in doc.ents:
         if ent.label_ != "ORG" or any(i in places for i in range(ent.start, ent.end)):
             continue
-        for a, b in inner_place_names(ent.text):
+        named = [(a, b, False) for a, b in inner_place_names(ent.text)]
+        named += [(a, b, True) for a, b in words_inside(ent.text)]
+        for a, b, inside in named:
             span = doc.char_span(ent.start_char + a, ent.start_char + b)
             if span is None or any(t.text in people for t in span):
                 continue
@@ -421,6 +424,8 @@ def _places_in_organisations(
             form, found = candidates_and_form(gazetteer, span.text)
             if form not in (0, PEOPLE_FORM):
                 continue  # "U.S. State Department" holds no "U.S. State"
+            if inside:  # inside the name, only a country or its people ("Air Canada Cargo")
+                found = tuple(e for e in found if e.feature_code in ("PCLI", "CONT"))
             known = toponym_key(span.text) in place_keys
             if any(_own_name(e, span.text) and (known or _notable(e, span)) for e in found):
                 spans.append((span.start, span.end))

@@ -158,6 +158,13 @@ def inner_place_names(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def words_inside(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each capitalised word of an organisation's name after its first: "Air
+    Canada Cargo", "BBC Russian Service" (where only a country or its people is taken)."""
+    words = [m for m in re.finditer(r"[^\s/-]+", text)]
+    return [(m.start(), m.end()) for m in words[1:] if _name_word(m.group())]
+
+
 _PARTS_OF_THE_WORLD = {
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
     "northeast", "northwest", "southeast", "southwest", "upper", "lower", "middle", "region",
@@ -165,12 +172,17 @@ _PARTS_OF_THE_WORLD = {
 }  # fmt: skip
 
 
+# The codes English news writes for the US, the UK and the EU in names ("US Census Bureau").
+_NEWS_CODES = {"US", "U.S.", "UK", "U.K.", "EU", "E.U."}
+
+
 def code_or_compass(name: str) -> bool:
     """Whether a name inside an organisation's is a code or abbreviation the gazetteer also
-    gives places ("St." São Tomé's ST, "GTM", "NBC", "T.R."), or points of the compass ("North
-    Fulton Regional Hospital", "East Central Regional Hospital": Uganda's Central region).
-    AP's state abbreviations ("S.C. Highway Patrol") are names."""
-    if len(name.replace(".", "")) <= 3 and name not in US_STATE_ABBREVIATIONS:
+    gives places ("St." São Tomé's ST, "GTM", "NBC", "GE" Georgia's), or points of the compass
+    ("North Fulton Regional Hospital", "East Central Regional Hospital": Uganda's Central
+    region). AP's state abbreviations ("S.C. Highway Patrol") and "US", "UK", "EU" are names."""
+    short = len(name.replace(".", "")) <= 3
+    if short and name not in US_STATE_ABBREVIATIONS and name not in _NEWS_CODES:
         return True
     return all(word.lower() in _PARTS_OF_THE_WORLD for word in name.split())
 
