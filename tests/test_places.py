@@ -504,6 +504,12 @@ def test_an_organisation_s_place_is_found_in_its_name_and_kept_off_the_map(
     inside = {p.text: p for p in find_places(nlp(text), gazetteer)}
     assert inside["Canada"].feature_code == "PCLI" and inside["US"].country == "US"
     assert "GE" not in inside and "Chiefs" not in inside
+    # an organisation's kind is no town ("Center", Texas), nor a country's other one-word name
+    # ("Peace", from Brunei's "Abode of Peace")
+    text = ("Jewish Voice for Peace and the Center for Jewish History in Center, Texas met. The "
+            "Center for Jewish History said no.")  # fmt: skip
+    found = [(p.text, p.label) for p in find_places(nlp(text), gazetteer)]
+    assert found == [("Center", "GPE"), ("Texas", "GPE")]
     # whose the organisation is, not where anything happened: no point on maps or in GeoJSON
     record = {"lat": places["Kansas"].lat, "lon": places["Kansas"].lon, "label": "IN_ORG"}
     assert not on_the_map(record) and on_the_map({**record, "label": "GPE"})

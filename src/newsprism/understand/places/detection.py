@@ -327,7 +327,9 @@ def place_spans(
             spans.append((span.start, span.end, "GPE"))
             places.update(range(span.start, span.end))
     named_people = said | titled | {t.text for e in doc.ents if e.label_ == "PERSON" for t in e}
-    for start, end in _places_in_organisations(doc, gazetteer, places, named_places, named_people):
+    for start, end in _places_in_organisations(
+        doc, gazetteer, places, named_places, named_people, lower_words
+    ):
         spans.append((start, end, IN_ORG_LABEL))
         places.update(range(start, end))
     for start, end in _missed_spans(doc, places, gazetteer):
@@ -402,13 +404,15 @@ def _legislators_home_towns(doc, text: str, gazetteer: Gazetteer) -> list:
 
 
 def _places_in_organisations(
-    doc, gazetteer: Gazetteer, places: set[int], place_keys: set[str], people: set[str]
-) -> list[tuple[int, int]]:
+    doc, gazetteer: Gazetteer, places: set[int], place_keys: set[str], people: set[str],
+    common: set[str],
+) -> list[tuple[int, int]]:  # fmt: skip
     """Token spans of the places organisations are named after ("the Kansas Highway Patrol",
     "the University of Alberta", "the Syrian Observatory for Human Rights"): a country, a state,
     a county, a capital or a city of 100,000, or a place the article names as one elsewhere (as
     the model reads it, not a name made a place by the context). A word of a person's name the
-    article gives is none ("Henry Ford Hospital")."""
+    article gives is none ("Henry Ford Hospital"), nor a word the article also writes in lower
+    case (`common`: "peace", an other name of Brunei)."""
     spans = []
     for ent in doc.ents:
         if ent.label_ != "ORG" or any(i in places for i in range(ent.start, ent.end)):
@@ -419,8 +423,8 @@ def _places_in_organisations(
             span = doc.char_span(ent.start_char + a, ent.start_char + b)
             if span is None or any(t.text in people for t in span):
                 continue
-            if code_or_compass(span.text):
-                continue
+            if code_or_compass(span.text) or (len(span) == 1 and span.text.lower() in common):
+                continue  # "the Institute of Peace" where the article writes "peace"
             form, found = candidates_and_form(gazetteer, span.text)
             if form not in (0, PEOPLE_FORM):
                 continue  # "U.S. State Department" holds no "U.S. State"
@@ -433,12 +437,20 @@ def _places_in_organisations(
     return spans
 
 
+# How the names of peoples end ("American", "Chinese", "British", "Israeli", "Dutch", "Swiss").
+_PEOPLE_ENDINGS = ("an", "ese", "ish", "i", "ic", "ch", "ss")
+
+
 def _own_name(entry, name: str) -> bool:
-    """Whether `name` is the place's own name, or a country's or continent's other name or its
-    people's ("American", "Syrian"), not a town's other name ("Peace" and Brunei's "Abode of
-    Peace", "Kazakh" and Petropavl)."""
-    return _same_letters(entry, name) and (
-        entry.matched_main_name or entry.feature_code in ("PCLI", "CONT")
+    """Whether `name` is the place's own name, or a country's or continent's name of several
+    words, code or people's name ("Ivory Coast", "US", "American"); not another one-word name
+    of a town or a country ("Kazakh", Petropavl's; "Peace", from Brunei's "Abode of Peace")."""
+    if not _same_letters(entry, name):
+        return False
+    if entry.matched_main_name:
+        return True
+    return entry.feature_code in ("PCLI", "CONT") and (
+        " " in name or name.isupper() or "." in name or name.endswith(_PEOPLE_ENDINGS)
     )
 
 

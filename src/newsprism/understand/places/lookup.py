@@ -131,8 +131,8 @@ def inner_place_names(text: str) -> list[tuple[int, int]]:
     place, the likeliest first: the capitalised words after its last "of" ("the University of
     Alberta", "Port of Los Angeles"), then its leading capitalised words, longest first, never
     the whole name ("Tarrant County Public Health": "Tarrant County Public", "Tarrant County",
-    "Tarrant"; "Japan's Ministry of Agriculture": "Japan"). Whether one names a place is the
-    gazetteer's to say."""
+    "Tarrant"; "Japan's Ministry of Agriculture": "Japan"; not "Center" in "Center for Jewish
+    History"). Whether one names a place is the gazetteer's to say."""
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     if words and text[words[0][0] : words[0][1]].lower() == "the":
         words = words[1:]
@@ -154,8 +154,14 @@ def inner_place_names(text: str) -> list[tuple[int, int]]:
         lead.append((a, b))
         if possessive is not None:
             break  # the name ends at its possessive
+    after = words[len(lead)] if len(lead) < len(words) else None
+    if len(lead) == 1 and after is not None and text[after[0] : after[1]] in _LINKS:
+        return spans  # "Center for Jewish History": the word before "for" is its kind
     spans.extend((lead[0][0], lead[k - 1][1]) for k in range(len(lead), 0, -1))
     return spans
+
+
+_LINKS = {"for", "of", "on", "to", "in", "at", "and"}
 
 
 def words_inside(text: str) -> list[tuple[int, int]]:
