@@ -17,15 +17,8 @@ from collections import Counter
 from newsprism.ingest.clean import DATELINE_PLACE
 from newsprism.understand.gazetteer import Gazetteer
 from newsprism.understand.lexicon import NAME_TITLES, SPEECH_VERBS, speech_forms
-from newsprism.understand.places.lookup import (
-    ORG_WORDS,
-    PEOPLE_FORM,
-    candidates,
-    candidates_and_form,
-    code_or_compass,
-    inner_place_names,
-    words_inside,
-)
+from newsprism.understand.places.lookup import ADMIN_CODES, candidates, same_letters
+from newsprism.understand.places.organisations import ORG_WORDS, places_in_organisations
 from newsprism.understand.toponyms import toponym_key
 
 PLACE_LABELS = {"GPE", "LOC"}
@@ -56,7 +49,6 @@ _TOWN_NOUNS = {"town", "city", "village", "towns", "cities", "villages", "capita
 # only as "called for/on": "Kobani, called Ain al-Arab in Arabic" is the town).
 _SPOKE = "|".join(speech_forms(SPEECH_VERBS - {"call"}))
 _SPEECH = re.compile(rf"\s*(?:,\s*)?(?:{_SPOKE}|call(?:ed|s)\s+(?:for|on))\b")
-_ADMIN_CODES = {"PCLI", "CONT", "ADM1", "ADM2"}
 # The label of a place an organisation is named after ("the Kansas Highway Patrol"): whose the
 # organisation is, which tells the article's geography, not where anything happened; such
 # places stay off maps, as peoples (NORP) do.
@@ -194,8 +186,8 @@ def _missed_spans(doc, places: set[int], gazetteer: Gazetteer) -> list[tuple[int
         # "to Mr. Acosta" (MR, Mauritania): a title starts a person's name, not a place's
         if j > i + 1 and doc[i + 1].is_title and doc[i + 1].lower_ not in NAME_TITLES:
             name = doc[i + 1 : j].text
-            found = [e for e in candidates(gazetteer, name) if _same_letters(e, name)]
-            if any(e.population >= 10_000 or e.feature_code in _ADMIN_CODES for e in found):
+            found = [e for e in candidates(gazetteer, name) if same_letters(e, name)]
+            if any(e.population >= 10_000 or e.feature_code in ADMIN_CODES for e in found):
                 spans.append((i + 1, j))
         i = max(j, i + 1)
     return spans
@@ -236,13 +228,6 @@ def told_as_town(doc, start: int, end: int) -> bool:
     "the Campos area"; not "between Campos being shot and ..."."""
     before = start > 0 and doc[start - 1].lower_ in _WHERE_NO_PERSON_IS
     return before or _place_noun_after(doc, end)
-
-
-def _same_letters(entry, name: str) -> bool:
-    """Whether a place the gazetteer found under its main name is written with these letters,
-    accents included: "given to God" is not Göd. (Lookup folds accents, which a name the model
-    tagged may keep; a proper noun it missed needs the very name.)"""
-    return not entry.matched_main_name or entry.name.casefold() == name.casefold()
 
 
 def countries_of_peoples(doc, gazetteer: Gazetteer) -> Counter[str]:
@@ -327,7 +312,7 @@ def place_spans(
             spans.append((span.start, span.end, "GPE"))
             places.update(range(span.start, span.end))
     named_people = said | titled | {t.text for e in doc.ents if e.label_ == "PERSON" for t in e}
-    for start, end in _places_in_organisations(
+    for start, end in places_in_organisations(
         doc, gazetteer, places, named_places, named_people, lower_words
     ):
         spans.append((start, end, IN_ORG_LABEL))
@@ -403,71 +388,6 @@ def _legislators_home_towns(doc, text: str, gazetteer: Gazetteer) -> list:
     return spans
 
 
-def _places_in_organisations(
-    doc, gazetteer: Gazetteer, places: set[int], place_keys: set[str], people: set[str],
-    common: set[str],
-) -> list[tuple[int, int]]:  # fmt: skip
-    """Token spans of the places organisations are named after ("the Kansas Highway Patrol",
-    "the University of Alberta", "the Syrian Observatory for Human Rights"): a country, a state,
-    a county, a capital or a city of 100,000, or a place the article names as one elsewhere (as
-    the model reads it, not a name made a place by the context). A word of a person's name the
-    article gives is none ("Henry Ford Hospital"), nor a word the article also writes in lower
-    case (`common`: "peace", an other name of Brunei)."""
-    spans = []
-    for ent in doc.ents:
-        if ent.label_ != "ORG" or any(i in places for i in range(ent.start, ent.end)):
-            continue
-        named = [(a, b, False) for a, b in inner_place_names(ent.text)]
-        named += [(a, b, True) for a, b in words_inside(ent.text)]
-        for a, b, inside in named:
-            span = doc.char_span(ent.start_char + a, ent.start_char + b)
-            if span is None or any(t.text in people for t in span):
-                continue
-            if code_or_compass(span.text) or (len(span) == 1 and span.text.lower() in common):
-                continue  # "the Institute of Peace" where the article writes "peace"
-            form, found = candidates_and_form(gazetteer, span.text)
-            if form not in (0, PEOPLE_FORM):
-                continue  # "U.S. State Department" holds no "U.S. State"
-            if inside:  # inside the name, only a country or its people ("Air Canada Cargo")
-                found = tuple(e for e in found if e.feature_code in ("PCLI", "CONT"))
-            known = toponym_key(span.text) in place_keys
-            if any(_own_name(e, span.text) and (known or _notable(e, span)) for e in found):
-                spans.append((span.start, span.end))
-                break
-    return spans
-
-
-# How the names of peoples end ("American", "Chinese", "British", "Israeli", "Dutch", "Swiss").
-_PEOPLE_ENDINGS = ("an", "ese", "ish", "i", "ic", "ch", "ss")
-
-
-def _own_name(entry, name: str) -> bool:
-    """Whether `name` is the place's own name, or a country's or continent's name of several
-    words, code or people's name ("Ivory Coast", "US", "American"); not another one-word name
-    of a town or a country ("Kazakh", Petropavl's; "Peace", from Brunei's "Abode of Peace")."""
-    if not _same_letters(entry, name):
-        return False
-    if entry.matched_main_name:
-        return True
-    return entry.feature_code in ("PCLI", "CONT") and (
-        " " in name or name.isupper() or "." in name or name.endswith(_PEOPLE_ENDINGS)
-    )
-
-
-# Words that make a name a county's: "Tarrant County Public Health" holds a county, "Johnson
-# Controls" and "the White House" hold none (counties are mostly named after people).
-_COUNTY_WORDS = {"county", "parish", "borough"}
-
-
-def _notable(entry, span) -> bool:
-    """A place an organisation is named after on its name alone: a country, a state, a capital,
-    a city of 100,000, or a county its name calls one."""
-    if entry.feature_code == "ADM2":
-        return any(t.lower_ in _COUNTY_WORDS for t in span)
-    return (entry.feature_code in _ADMIN_CODES or entry.feature_code in ("PPLC", "PPLA")
-            or entry.population >= 100_000)  # fmt: skip
-
-
 def _mostly_people(doc) -> set[str]:
     """Names the model tags PERSON more often than GPE or LOC in this article."""
     votes: Counter[str] = Counter()
@@ -500,7 +420,7 @@ def _speaker_not_place(ent, said: set[str], gazetteer: Gazetteer) -> bool:
     if ent.text not in said:
         return False
     return not any(
-        e.matched_main_name or e.feature_code in _ADMIN_CODES or e.feature_code == "PPLC"
+        e.matched_main_name or e.feature_code in ADMIN_CODES or e.feature_code == "PPLC"
         for e in candidates(gazetteer, ent.text)
     )
 

@@ -1,6 +1,7 @@
 """Gazetteer look-ups of a place name, in the forms news writes it: "the United States",
-"Syria's", "Raqqa province", "northern Syria"; AP state abbreviations ("Ky.", "W. Va.") name US
-states. Look-ups are cached per process.
+"Syria's", "Raqqa province", "northern Syria", "Oaxaca State", the people of a state or city
+("Minnesotans"); AP state abbreviations ("Ky.", "W. Va.") name US states. Look-ups are cached
+per process.
 """
 
 from __future__ import annotations
@@ -110,89 +111,6 @@ def _large(entry: GazetteerEntry) -> bool:
             or (entry.feature_class == "P" and entry.population >= 100_000))  # fmt: skip
 
 
-# Words that make a name an organisation's ("Kurdistan Workers' Party", "Bank of Japan").
-ORG_WORDS = {
-    "party", "forces", "force", "council", "army", "ministry", "congress", "university", "bank",
-    "company", "group", "front", "movement", "committee", "agency", "court", "police", "news",
-    "times", "post", "institute", "union", "brigade", "corps", "command", "office", "club",
-}  # fmt: skip
-_NAME_WORD = re.compile(r"[A-Z][\w.\u2019'&-]*")
-
-
-def _name_word(word: str) -> bool:
-    return bool(_NAME_WORD.fullmatch(word)) and word.lower() not in ORG_WORDS
-
-
-_POSSESSIVE_END = re.compile(r"['\u2019]s?$")
-
-
-def inner_place_names(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets in `text`, an organisation's name, of the words that may name its
-    place, the likeliest first: the capitalised words after its last "of" ("the University of
-    Alberta", "Port of Los Angeles"), then its leading capitalised words, longest first, never
-    the whole name ("Tarrant County Public Health": "Tarrant County Public", "Tarrant County",
-    "Tarrant"; "Japan's Ministry of Agriculture": "Japan"; not "Center" in "Center for Jewish
-    History"). Whether one names a place is the gazetteer's to say."""
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
-    if words and text[words[0][0] : words[0][1]].lower() == "the":
-        words = words[1:]
-    spans: list[tuple[int, int]] = []
-    of = max((k for k, (a, b) in enumerate(words) if text[a:b] == "of"), default=None)
-    if of is not None and of > 0:
-        tail = of + 1
-        while tail < len(words) and _name_word(text[words[tail][0] : words[tail][1]]):
-            tail += 1
-        if tail > of + 1:
-            spans.append((words[of + 1][0], words[tail - 1][1]))
-    lead: list[tuple[int, int]] = []
-    for a, b in words[:-1]:
-        possessive = _POSSESSIVE_END.search(text, a, b)
-        if possessive is not None and possessive.start() > a:
-            b = possessive.start()
-        if not _name_word(text[a:b]):
-            break
-        lead.append((a, b))
-        if possessive is not None:
-            break  # the name ends at its possessive
-    after = words[len(lead)] if len(lead) < len(words) else None
-    if len(lead) == 1 and after is not None and text[after[0] : after[1]] in _LINKS:
-        return spans  # "Center for Jewish History": the word before "for" is its kind
-    spans.extend((lead[0][0], lead[k - 1][1]) for k in range(len(lead), 0, -1))
-    return spans
-
-
-_LINKS = {"for", "of", "on", "to", "in", "at", "and"}
-
-
-def words_inside(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each capitalised word of an organisation's name after its first: "Air
-    Canada Cargo", "BBC Russian Service" (where only a country or its people is taken)."""
-    words = [m for m in re.finditer(r"[^\s/-]+", text)]
-    return [(m.start(), m.end()) for m in words[1:] if _name_word(m.group())]
-
-
-_PARTS_OF_THE_WORLD = {
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
-    "northeast", "northwest", "southeast", "southwest", "upper", "lower", "middle", "region",
-    "regional", "nord", "sud",
-}  # fmt: skip
-
-
-# The codes English news writes for the US, the UK and the EU in names ("US Census Bureau").
-_NEWS_CODES = {"US", "U.S.", "UK", "U.K.", "EU", "E.U."}
-
-
-def code_or_compass(name: str) -> bool:
-    """Whether a name inside an organisation's is a code or abbreviation the gazetteer also
-    gives places ("St." São Tomé's ST, "GTM", "NBC", "GE" Georgia's), or points of the compass
-    ("North Fulton Regional Hospital", "East Central Regional Hospital": Uganda's Central
-    region). AP's state abbreviations ("S.C. Highway Patrol") and "US", "UK", "EU" are names."""
-    short = len(name.replace(".", "")) <= 3
-    if short and name not in US_STATE_ABBREVIATIONS and name not in _NEWS_CODES:
-        return True
-    return all(word.lower() in _PARTS_OF_THE_WORLD for word in name.split())
-
-
 def _is_code(text: str) -> bool:
     bare = text.replace(".", "")
     return 2 <= len(bare) <= 3 and bare.isupper()
@@ -211,3 +129,14 @@ def _name_forms(text: str) -> list[str]:
     if bare and bare != name:
         forms.append(bare)
     return forms
+
+
+# Feature codes of countries, continents, states and counties.
+ADMIN_CODES = {"PCLI", "CONT", "ADM1", "ADM2"}
+
+
+def same_letters(entry, name: str) -> bool:
+    """Whether a place the gazetteer found under its main name is written with these letters,
+    accents included: "given to God" is not Göd. (Lookup folds accents, which a name the model
+    tagged may keep; a proper noun it missed needs the very name.)"""
+    return not entry.matched_main_name or entry.name.casefold() == name.casefold()

@@ -26,10 +26,9 @@ from newsprism.understand.places.detection import (
     told_as_place,
     told_as_town,
 )
-from newsprism.understand.places.lookup import (
+from newsprism.understand.places.lookup import candidates, candidates_and_form
+from newsprism.understand.places.organisations import (
     ORG_WORDS,
-    candidates,
-    candidates_and_form,
     code_or_compass,
     inner_place_names,
 )
