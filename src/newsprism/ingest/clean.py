@@ -23,7 +23,7 @@ _SPECIAL = re.compile(r"[^\x21-\x7e]")
 # A line without these (and already NFKC) is kept exactly as it is.
 _NEEDS_SLOW_PATH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\u2400]|\s\s|[^\S ]")
 
-DATELINE_PLACE = re.compile(
+_DATELINE_PLACE = re.compile(
     r"(?P<place>[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})"  # DAMASCUS, NEW YORK, AL-HASAKAH
     r"(?:, (?P<region>[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,2}))?"  # , Syria
     r"(?:,? (?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -66,7 +66,7 @@ def looks_like_headline(line: str, repeated: bool) -> bool:
         return True
     if line.endswith(_HEADLINE_END_BAD) and not line.endswith("..."):
         return False
-    return not (DATELINE_PLACE.match(line) or _DATELINE_OUTLET.match(line))
+    return not (_DATELINE_PLACE.match(line) or _DATELINE_OUTLET.match(line))
 
 
 def _split_lines(raw: str) -> list[tuple[int, str]]:
@@ -240,12 +240,19 @@ def _widget_lines(content: list[tuple[int, str]]) -> set[int]:
     return found
 
 
+def dateline_place_match(text: str, pos: int = 0) -> re.Match[str] | None:
+    """The dateline at `pos` ("DAMASCUS, Oct 13 (Reuters) - "), where its place has three
+    capitals at least ("US - " opens no dateline)."""
+    match = _DATELINE_PLACE.match(text, pos)
+    return match if match and len(re.sub(r"[^A-Z]", "", match["place"])) >= 3 else None
+
+
 def _take_dateline(raw: str, span: tuple[int, int], result: Cleaned) -> tuple[int, int] | None:
     """Split a dateline prefix off the first body line; None if nothing is left of the line."""
     start, end = span
     line = raw[start:end]
-    match = DATELINE_PLACE.match(line)
-    if match and len(re.sub(r"[^A-Z]", "", match["place"])) >= 3:
+    match = dateline_place_match(line)
+    if match:
         result.dateline_place = match["place"].strip()
         result.dateline_agency = match["agency"]
     else:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from newsprism.ingest.clean import DATELINE_PLACE
+from newsprism.ingest.clean import dateline_place_match
 from newsprism.understand.gazetteer import Gazetteer
 from newsprism.understand.lexicon import NAME_TITLES, SPEECH_VERBS, speech_forms
 from newsprism.understand.places.lookup import ADMIN_CODES, candidates, same_letters
@@ -259,7 +259,6 @@ def place_spans(
     lower_words = {t.text for t in doc if t.is_lower}
     places: set[int] = set()
     place_keys: set[str] = set()
-    named_places: set[str] = set()  # the dateline's and the names the model tagged as places
     spans: list[tuple[int, int, str]] = []
     retypable = [e for e in doc.ents if e.label_ in RETYPABLE_LABELS - {"NORP"}]
     dateline = _dateline_span(doc, text, gazetteer) if dateline_in_text else None
@@ -267,17 +266,15 @@ def place_spans(
         spans.append((dateline.start, dateline.end, "GPE"))
         places.update(range(dateline.start, dateline.end))
         place_keys.add(toponym_key(dateline.text))
-        named_places.add(toponym_key(dateline.text))
     for ent in doc.ents:
         if ent.label_ in PLACE_LABELS:
             place_keys.add(toponym_key(ent.text))
-            named_places.add(toponym_key(ent.text))
+    named_places = set(place_keys)  # the dateline's and the names the model tagged as places
     # Twice over the mistyped ones, so that a name made a place late in the article also makes
     # its earlier mentions places ("Ras al-Ain is one of two towns..." ... "near Ras al-Ain").
-    decided: set[int] = set()
     for _ in range(2):
         for ent in doc.ents:
-            if ent.start in decided or any(i in places for i in range(ent.start, ent.end)):
+            if any(i in places for i in range(ent.start, ent.end)):  # a place already
                 continue
             if (
                 ent.text in people
@@ -294,7 +291,6 @@ def place_spans(
                 ent in retypable
                 and _retype(doc, ent, gazetteer, said, places, place_keys, text, lower_words)
             ):
-                decided.add(ent.start)
                 spans.append((ent.start, ent.end, ent.label_))
                 places.update(range(ent.start, ent.end))
                 place_keys.add(toponym_key(ent.text))
@@ -345,14 +341,14 @@ _FIRST_BREAK = re.compile(r"[.!?]\s+|\n\s*")
 def _dateline_in_text(text: str) -> tuple[int, int] | None:
     """(start, end) of the place of a dateline the text opens with, or that opens its body
     after a headline ("Blaze leaves 18 homeless. TORRINGTON — A fire destroyed...", "BAIKONUR,
-    Kazakhstan — ..."), as the cleaner finds one (`ingest.clean.DATELINE_PLACE`)."""
+    Kazakhstan — ..."), as the cleaner finds one (`ingest.clean.dateline_place_match`)."""
     starts = [len(text) - len(text.lstrip())]
     first = _FIRST_BREAK.search(text, starts[0], starts[0] + 300)
     if first is not None:
         starts.append(first.end())
     for start in starts:
-        match = DATELINE_PLACE.match(text, start)
-        if match and len(re.sub(r"[^A-Z]", "", match["place"])) >= 3:
+        match = dateline_place_match(text, start)
+        if match:
             return match.start("place"), match.end("place")
     return None
 
