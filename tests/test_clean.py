@@ -99,6 +99,12 @@ def test_reprint_credits_and_form_widgets_are_boilerplate() -> None:
     )
 
 
+def test_media_player_furniture_is_boilerplate() -> None:
+    assert is_boilerplate("Out of media player. Press enter to return or tab to continue.")
+    assert is_boilerplate("Media playback is unsupported on your device")
+    assert not is_boilerplate("Press officers said the minister would return on Monday.")
+
+
 def test_a_poll_box_goes_from_its_opening_line_to_its_last_closing_one() -> None:
     """A poll among the paragraphs: its question, its answers (here names of politicians, who
     would become actors of the article) and its small print all go; a question the article

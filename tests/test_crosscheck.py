@@ -430,6 +430,29 @@ def test_different_times_do_not_contradict(embedder: Any) -> None:
     assert group_with(index, "undated", "1,000") is group_with(index, "a-ledger", "1,000")
 
 
+def test_differently_qualified_counts_and_a_starting_value_are_no_rivals(embedder: Any) -> None:
+    """AQUAINT's NATO reports: "the three newest members", "an original 12 members" and
+    "from 16 members to 19" told on one day were three 'contradictions' of one measure."""
+    newest = (
+        Doc("n1", "The alliance's three newest members were once Soviet satellites.",
+            "Wire", "2031-03-12")
+        .quantity("three newest members", 3, "member", "be")
+    )  # fmt: skip
+    original = (
+        Doc("n2", "The alliance was founded with an original 12 members, and its enlargement "
+            "from 16 members to 19 took a decade.", "Daily", "2031-03-12")
+        .quantity("12 members", 12, "member", "be")
+        .quantity("16 members", 16, "member", "be")
+    )  # fmt: skip
+    also_original = Doc(
+        "n3", "There were 12 original members of the alliance.", "Courier", "2031-03-12"
+    ).quantity("12 original members", 12, "member", "be")
+    index, articles = crosscheck(embedder, newest, original, also_original)
+    assert all(verdict(g, articles).verdict != "contradicted" for g in index.groups())
+    # the same qualified count told by two outlets still agrees
+    assert group_with(index, "n2", "12 members") is group_with(index, "n3", "12 original")
+
+
 def test_explicit_denial_contradicts(embedder: Any) -> None:
     text = (
         "The defence ministry denied that about 1,000 troops had been withdrawn from "

@@ -101,6 +101,7 @@ def test_words_joined_by_dots_in_file_names_are_not_outlets(tmp_path: Path) -> N
         ("in/news.sky.com_weather.txt", "news.sky.com"),
         ("in/league.final.txt", "league.final"),  # .final is a TLD
         ("in/world.cup.final.txt", None),  # but three words are not a domain under it
+        ("in/cypriot.financial.crisis.5.txt", None),  # nor two words with more after them
         ("in/notes.md.txt", None),  # .md is a TLD, but here it names a file type
         ("in/co.uk-story.txt", None),  # a suffix alone is no domain
     ],

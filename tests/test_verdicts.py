@@ -414,6 +414,30 @@ def test_one_known_actor_doing_one_thing_is_one_proposition() -> None:
     assert same_proposition(tomatoes, quoted, lambda p, q: 0.5) is None
 
 
+def test_one_known_actor_befallen_by_one_act_in_the_passive_is_one_proposition() -> None:
+    """"Dr. Hale was gunned down in his kitchen" and "Hale was shot in the back as he stood in
+    his kitchen": no doer named, one resolved person, one act (AQUAINT's reports of one doctor's
+    killing were only "related"). Words alike, another person, or a named doer in one of them
+    are not enough."""
+    from newsprism.crosscheck import Claim
+    from newsprism.crosscheck.verdicts import same_proposition
+
+    def shot(cid: str, text: str, obj: str | None, subject: str | None = None) -> Claim:
+        return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text, kind="event",
+                     subject=subject, object=obj, actions=("shoot",))  # fmt: skip
+
+    gunned = shot("a", "Dr. Hale was gunned down in his kitchen last fall.", "actor:000021")
+    back = shot("b", "Hale was shot in the back as he stood in his kitchen.", "actor:000021")
+    assert same_proposition(gunned, back, lambda p, q: 0.5) == 0.5
+    assert same_proposition(gunned, back, lambda p, q: 0.3) is None  # nothing alike
+    other = shot("c", "Dr. Rowe was shot in his kitchen.", "actor:000022")
+    assert same_proposition(gunned, other, lambda p, q: 0.5) is None
+    words = [shot(k, "A guard was shot.", "guard") for k in "de"]
+    assert same_proposition(*words, lambda p, q: 0.5) is None  # words, not one known actor
+    by_police = shot("f", "Police shot Hale in his kitchen.", "actor:000021", "actor:000030")
+    assert same_proposition(gunned, by_police, lambda p, q: 0.5) is None
+
+
 def test_the_same_other_is_the_same_head_whatever_hangs_on_it() -> None:
     """"IS claimed responsibility for the horrific Paris attacks" and "Islamic State claimed
     responsibility for the attacks on a social media account" (the parse hung the channel on

@@ -162,8 +162,53 @@ def rival(a: Claim, b: Claim) -> bool:
     """Figures of one measure that cannot both be right: disagreeing values told of the same
     days, or a growing count told lower later. Undated figures are not rivals: a toll of 127
     and one of 129 may be two moments of one story (tried on the labelled set: it added wrong
-    contradictions and no right one)."""
-    return values_agree(a, b) is False and (same_time(a, b) or count_shrank(a, b))
+    contradictions and no right one). Nor are figures of differently qualified counts ("NATO's
+    three newest members", "an original 12 members") or a count's earlier value ("from 16
+    members to 19")."""
+    return (
+        values_agree(a, b) is False
+        and (same_time(a, b) or count_shrank(a, b))
+        and count_modifiers(a) == count_modifiers(b)
+        and not (earlier_value(a) or earlier_value(b))
+    )
+
+
+# Words that make a figure count part of a whole, or the whole at another moment: "the three
+# newest members", "an original 12 members", "another 40 people", "the remaining 500 troops".
+COUNT_MODIFIERS = frozenset(
+    "new newest newer original founding first initial last latest remaining former other "
+    "another additional more further extra previous current existing surviving".split()
+)
+_WORDS = re.compile(r"[a-z]+")
+MODIFIER_REACH = 2  # words before the figure that may qualify what it counts
+
+
+def count_modifiers(c: Claim) -> frozenset[str]:
+    """The words of COUNT_MODIFIERS in the figure's phrase or just before it."""
+    if not c.value_text:
+        return frozenset()
+    at = c.text.find(c.value_text)
+    before = _WORDS.findall(c.text[max(0, at - 40) : at].lower()) if at > 0 else []
+    # "more than 100" is a bound, not "three more attackers"
+    own = _WORDS.findall(_MORE_THAN.sub(" ", c.value_text.lower()))
+    return frozenset(w for w in [*before[-MODIFIER_REACH:], *own] if w in COUNT_MODIFIERS)
+
+
+_MORE_THAN = re.compile(r"\bmore\s+than\b")
+
+
+_FROM_TO = re.compile(r"\bfrom\s+$", re.I)
+_TO_AFTER = re.compile(r"^[^.;]{0,40}?\bto\s+(?:about\s+|nearly\s+|some\s+)?[\d$£€]", re.I)
+
+
+def earlier_value(c: Claim) -> bool:
+    """The figure is where a change started: "from 16 members to 19"."""
+    if not c.value_text:
+        return False
+    at = c.text.find(c.value_text)
+    if at <= 0 or not _FROM_TO.search(c.text[max(0, at - 10) : at]):
+        return False
+    return bool(_TO_AFTER.match(c.text[at + len(c.value_text) :]))
 
 
 def same_measure(a: Claim, b: Claim) -> bool:

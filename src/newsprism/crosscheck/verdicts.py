@@ -184,14 +184,16 @@ def _same_actor_act(a: Claim, b: Claim) -> bool:
     agree less than paraphrases do; the resolved actor and the act carry the proposition. Only
     acts the text tells (event claims, whose mood is read), not whole quotes: "Paddock could not
     have carried out the massacre" is no report that he did."""
+    if not (a.kind == EVENT and b.kind == EVENT and times_compatible(a, b)):
+        return False
+    if a.subject is None and b.subject is None:
+        # told in the passive, the doer unnamed: the same resolved actor it befell
+        return a.object is not None and a.object == b.object and a.object.startswith(ACTOR_PREFIX)
     return (
-        a.kind == EVENT
-        and b.kind == EVENT
-        and a.subject is not None
+        a.subject is not None
         and a.subject == b.subject
         and a.subject.startswith(ACTOR_PREFIX)
         and object_head(a.object) == object_head(b.object)
-        and times_compatible(a, b)
     )
 
 

@@ -55,6 +55,10 @@ _PATTERNS = [
     r" with permission (of|from) [^.]{1,80}\.?",
     r"(article )?(posted|reprinted|republished) with permission( from .*)?",
     r"(this article|this story|it) (is|was) (re)?published with permission.*",
+    # embedded media players: "Out of media player. Press enter to return or tab to continue."
+    # (the same words in two BBC pages on unrelated stories were one "corroborated" claim)
+    r"(out of media player\.? )?press enter to return or tab to continue\.?",
+    r"media playback is (unsupported|not supported) on your device\.?",
     # form widgets: "Email This field is for validation purposes and should be left unchanged."
     r".*this field is for validation purposes and should be left unchanged\.?",
     r"(©|\(c\)|copyright) .*",

@@ -62,13 +62,20 @@ def domain_in_path(source: str) -> str | None:
 
 
 def _first_host(run: str) -> str | None:
-    """The longest leading part of a dotted run that is a registrable host."""
+    """The longest leading part of a dotted run that is a registrable host. Under a TLD that
+    is an English word, the host must be the whole run: `cypriot.financial.crisis.5` is words
+    (.financial is a TLD), `league.final` a name."""
     labels = run.split(".")
     for end in range(len(labels), 1, -1):
         for host in _cut_at_hyphens(labels[:end]):
-            if registrable(host):
+            if registrable(host) and (end == len(labels) or not _under_word_tld(host)):
                 return host.removeprefix("www.")
     return None
+
+
+def _under_word_tld(host: str) -> bool:
+    last = host.rsplit(".", 1)[-1]
+    return len(last) > 2 and last not in _PLAIN_TLDS
 
 
 def _cut_at_hyphens(labels: list[str]) -> list[str]:
