@@ -124,6 +124,27 @@ def test_an_article_that_claims_nothing_is_cross_checked_with_the_rest(tmp_path:
         assert not [g for g in claims if poem["id"] in g["articles"]]
 
 
+def test_a_direct_quotation_is_stored_as_one_and_reported_speech_is_not(tmp_path: Path) -> None:
+    """Whether a claim is someone's words as quoted travels from the attribution to the stored
+    claim (independence reads it: two outlets' quotations of one meaning are one utterance)."""
+    from newsprism.stages.crosscheck import load_index
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bridge.txt").write_text(
+        "Bridge to reopen\n\n\u201cThe old bridge over the Keth will reopen to traffic on "
+        "Monday morning,\u201d Mayor Ilse Varga said on Friday.\n\nThe regional council said "
+        "that the repairs to the old bridge had been finished well ahead of schedule.\n",
+        encoding="utf-8",
+    )
+    with analyze(tmp_path / "in", db=tmp_path / "q.db", workers=1) as corpus:
+        index = load_index(corpus.store)
+    said = {c.text: c.direct for c in index.claims if c.kind == "attributed"}
+    quoted = [t for t, direct in said.items() if "reopen" in t]
+    told = [t for t, direct in said.items() if "repairs" in t]
+    assert quoted and all(said[t] for t in quoted), said
+    assert told and not any(said[t] for t in told), said
+
+
 def test_the_grouping_labels_of_our_examples_still_point_at_their_figures(
     examples_db: Path,
 ) -> None:

@@ -560,6 +560,38 @@ def test_a_text_copied_or_a_quote_relayed_is_one_source() -> None:
     assert report["q1"] != report["q2"]  # about two actors: not shown to be one utterance
 
 
+def test_one_utterance_quoted_in_two_translations_is_one_source_whoever_spoke() -> None:
+    """Paris: CNN quotes Hollande ("they must know that they will face a France very
+    determined"), ABC gives the Elysee Palace the words "they will face a determined and united
+    France": direct quotations of one meaning are one utterance, whoever each outlet says spoke.
+    Reported speech of one meaning stays two reports (several officials may tell one fact), and
+    so do direct quotations of other meanings."""
+    from newsprism.crosscheck import Claim
+    from newsprism.crosscheck.independence import independent_reports
+
+    def quote(cid: str, text: str, source: str, direct: bool = True) -> Claim:
+        return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text,
+                     kind="attributed", source=source, source_kind="named",
+                     direct=direct)  # fmt: skip
+
+    president = quote("p", "When attackers are capable of such acts, they must know that "
+                           "they will face a Velmora very determined", "actor:000001")
+    palace = quote("e", "attackers capable of such atrocities should know that they will face "
+                        "a determined and united Velmora.", "actor:000002")
+    articles = {c.id: {"outlet": f"Outlet {c.id}"} for c in (president, palace)}
+
+    def alike(a: Claim, b: Claim) -> float:
+        return 0.86
+
+    report = independent_reports([president, palace], articles, alike)
+    assert report["p"] == report["e"]
+    told = [replace_fields(president, direct=False), replace_fields(palace, direct=False)]
+    report = independent_reports(told, articles, alike)
+    assert report["p"] != report["e"]  # two accounts of one fact, not one quotation
+    report = independent_reports([president, palace], articles, lambda a, b: 0.6)
+    assert report["p"] != report["e"]
+
+
 def test_a_corroborated_groups_related_statements_are_kept_apart_everywhere(
     tmp_path: Path,
 ) -> None:

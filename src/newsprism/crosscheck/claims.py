@@ -82,6 +82,9 @@ class Claim:
     # `subject` is who does it
     object: str | None = None
     mood: str = "fact"  # how the text tells it: fact, negated, possible, future, intended...
+    # the span is someone's words as quoted (a direct quotation), not the article's account of
+    # them: two outlets quoting words that mean the same quote one utterance
+    direct: bool = False
 
     @property
     def meaning_text(self) -> str:
@@ -326,18 +329,17 @@ def _attributed_claims(ctx: ArticleContext, taken: list[Claim]) -> list[Claim]:
             continue
         text = ctx.text[span[0] : span[1]]
         place, country = claim_place(ctx, span, span[0])
-        out.append(
-            _span_claim(
-                ctx,
-                ATTRIBUTED,
-                span,
-                actions_in(text),
-                claim_subject(ctx, span, None),
-                place,
-                country,
-                source=source_of(ctx, a),
-            )
+        claim = _span_claim(
+            ctx,
+            ATTRIBUTED,
+            span,
+            actions_in(text),
+            claim_subject(ctx, span, None),
+            place,
+            country,
+            source=source_of(ctx, a),
         )
+        out.append(replace(claim, direct=bool(a.get("direct"))))
     return out
 
 

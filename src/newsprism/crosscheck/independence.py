@@ -19,6 +19,12 @@ SAME_QUOTE = 0.80  # share of words two quotes have in common to be one quote re
 # document is very good and completely explains the meaning of chapter VIII of Amoris
 # Laetitia": 0.57)
 SAME_QUOTE_ABOUT = 0.50
+# ... or two direct quotations that say the same in other words, whoever each outlet says spoke:
+# one utterance translated twice ("they will face a France very determined", CNN, Hollande;
+# "they will face a determined and united France", ABC, the Elysee Palace). The cosine of
+# verdicts.PARAPHRASE; reported speech is not enough ("the passport belonged to a Syrian
+# refugee": several officials may tell one fact).
+SAME_UTTERANCE = 0.80
 # Sentences this long that share this much of their word sequences (3-word shingles of the
 # shorter one) were copied from one text (a wire story, a press release, a site's boilerplate):
 # one source wherever they appear. Two outlets telling one fact in few words share words, not
@@ -58,12 +64,15 @@ def article_report_key(article_id: str, article: Mapping[str, Any] | None) -> st
 
 
 def independent_reports(
-    claims: Sequence[Claim], articles: dict[str, dict[str, Any]]
+    claims: Sequence[Claim],
+    articles: dict[str, dict[str, Any]],
+    similarity: Callable[[Claim, Claim], float] | None = None,
 ) -> dict[str, str]:
     """Claim id -> one id per independent report. Two claims are one report when they come
     from one outlet (or copies of one article: several sources quoted in one article are that
     outlet's report), relay one named source, quote the same words (one tweet relayed by two
-    outlets, whoever each says tweeted it) or copy one text (a wire story, a press release)."""
+    outlets, whoever each says tweeted it), quote words of one meaning (`similarity`, the
+    claims' meanings compared) or copy one text (a wire story, a press release)."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -75,7 +84,7 @@ def independent_reports(
     def union(a: str, b: str) -> None:
         parent[find(a)] = find(b)
 
-    quotes: list[tuple[str, frozenset[str], str | None]] = []
+    quotes: list[tuple[Claim, frozenset[str], str | None]] = []
     copies: dict[str, frozenset[str]] = {}
     holders: dict[str, list[str]] = {}  # shingle -> claims that hold it: copies meet there
     for c in claims:
@@ -90,11 +99,15 @@ def independent_reports(
             about = c.subject if c.subject and c.subject.startswith(ACTOR_PREFIX) else None
             for other, other_words, other_about in quotes[-MAX_QUOTES_COMPARED:]:
                 overlap = word_overlap(words, other_words)
-                if overlap >= SAME_QUOTE or (
-                    about is not None and about == other_about and overlap >= SAME_QUOTE_ABOUT
-                ):
-                    union(c.id, other)
-            quotes.append((c.id, words, about))
+                if (
+                    overlap >= SAME_QUOTE
+                    or (about is not None and about == other_about
+                        and overlap >= SAME_QUOTE_ABOUT)
+                    or (c.direct and other.direct and similarity is not None
+                        and similarity(c, other) >= SAME_UTTERANCE)
+                ):  # fmt: skip
+                    union(c.id, other.id)
+            quotes.append((c, words, about))
         elif len(tokens) > COPIED_OPENING:
             union(c.id, "opening:" + " ".join(tokens[:COPIED_OPENING]))
         # quotes too: the same words printed with and without their quotation marks are one text

@@ -230,7 +230,7 @@ def verdict(
 ) -> Verdict:
     """The group's verdict. `similarity` compares two claims' meanings (ClaimIndex.similarity);
     without it only numeric claims and the same quoted words can corroborate."""
-    report_of = independent_reports(group.claims, articles)
+    report_of = independent_reports(group.claims, articles, similarity)
 
     def key(c: Claim) -> str:
         return report_of[c.id]

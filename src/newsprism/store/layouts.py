@@ -53,6 +53,10 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
         "subject predicate counts value low high qualifier unit time_first time_last place "
         "source source_kind actions country time_source denies value_text source_name context "
         "object mood",
+    ) * 2 + (
+        "subject predicate counts value low high qualifier unit time_first time_last place "
+        "source source_kind actions country time_source denies value_text source_name context "
+        "object mood direct",
     ) * 2,
 }  # fmt: skip
 
@@ -80,6 +84,15 @@ _UNITS = ("%", "USD", "mi", "fraction", "km", "m", "GBP", "EUR", "kg")
 # technique's runners-up and their probabilities).
 WORD, WORD_LIST, WORD_PAIRS = "word", "words", "pairs"
 Vocabulary = tuple[str, tuple[str, ...]]  # (how the field holds its words, the words)
+
+_CLAIM_WORDS: dict[str, Vocabulary] = {
+    "qualifier": (WORD, _QUALIFIERS),
+    "unit": (WORD, _UNITS),
+    "source_kind": (WORD, _SOURCE_KINDS),
+    "actions": (WORD_LIST, _ACTIONS),
+    "time_source": (WORD, ("text", "published", "inferred")),
+    "mood": (WORD, _MOODS),
+}
 
 WORDS: dict[tuple[str, int], dict[str, Vocabulary]] = {
     ("mention", 1): {
@@ -115,14 +128,8 @@ WORDS: dict[tuple[str, int], dict[str, Vocabulary]] = {
     },
     ("action", 1): {"action": (WORD, _ACTIONS), "mood": (WORD, _MOODS)},
     ("attribution", 1): {"kind": (WORD, _SOURCE_KINDS)},
-    ("claim", 1): {
-        "qualifier": (WORD, _QUALIFIERS),
-        "unit": (WORD, _UNITS),
-        "source_kind": (WORD, _SOURCE_KINDS),
-        "actions": (WORD_LIST, _ACTIONS),
-        "time_source": (WORD, ("text", "published", "inferred")),
-        "mood": (WORD, _MOODS),
-    },
+    ("claim", 1): _CLAIM_WORDS,
+    ("claim", 3): _CLAIM_WORDS,  # with `direct`
 }
 # A layout with words has the fields of a layout before it: new rows of those fields take it.
 for (_kind, _index), _words in WORDS.items():
