@@ -171,6 +171,51 @@ def test_an_action_noun_carried_by_a_verb_is_a_report_of_the_action() -> None:
     assert [a.action for a in find_actions(doc)].count("claim_responsibility") == 2
 
 
+def test_a_declared_measure_is_one_act_whoever_declared_it() -> None:
+    """Paris: seven outlets told France's state of emergency ("Hollande imposed", "France has
+    declared a national", "called for three days of mourning", "three days of mourning were
+    declared") and none of it made a claim. A measure declared is an act whose other is the
+    measure by its one word; "declared that ..." is speech, not a measure; two measures are two
+    propositions, and so are two countries' emergencies."""
+    from newsprism.crosscheck import Claim
+    from newsprism.crosscheck.matching import scope_compatible
+    from newsprism.crosscheck.verdicts import same_proposition
+    from newsprism.understand.actions import find_actions
+    from newsprism.understand.nlp import load_nlp
+
+    doc = load_nlp(None)(
+        "President Varga imposed a state of emergency after the attacks. Velmora has declared "
+        "a nationwide state of emergency. Varga called for three days of mourning. Three days "
+        "of national mourning have been declared. A curfew will be imposed by the army. The "
+        "mayor declared that the emergency was over."
+    )
+    found = {(a.action, a.subject, a.object, a.mood) for a in find_actions(doc)}
+    assert ("declare", "President Varga", "emergency", "fact") in found
+    assert ("declare", "Velmora", "emergency", "fact") in found
+    assert ("declare", "Varga", "mourning", "fact") in found
+    assert ("declare", None, "mourning", "fact") in found
+    assert ("declare", "the army", "curfew", "future") in found
+    assert len([a for a in find_actions(doc) if a.action == "declare"]) == 5
+
+    def declared(cid: str, text: str, subject: str, measure: str, country: str | None) -> Claim:
+        return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text, kind="event",
+                     subject=subject, object=measure, actions=("declare",),
+                     country=country)  # fmt: skip
+
+    president = declared("a", "Varga imposed a state of emergency.", "actor:000001",
+                         "emergency", None)  # fmt: skip
+    country = declared("b", "Velmora declared a national state of emergency.", "actor:000002",
+                       "emergency", "VL")  # fmt: skip
+    assert same_proposition(president, country, lambda p, q: 0.5) == 0.5
+    mourning = declared("c", "Varga called for days of mourning.", "actor:000001", "mourning",
+                        None)  # fmt: skip
+    assert same_proposition(president, mourning, lambda p, q: 0.5) is None
+    assert not scope_compatible(president, mourning)  # never one group
+    elsewhere = declared("d", "Arland declared a state of emergency.", "actor:000003",
+                         "emergency", "AR")  # fmt: skip
+    assert same_proposition(country, elsewhere, lambda p, q: 0.5) is None
+
+
 def test_acts_told_on_other_weekdays_are_other_acts() -> None:
     """Undated articles: "raids on Monday" and "raids Saturday" cannot be placed on the
     calendar, yet they are two days; a figure's weekday may be the day it was told."""

@@ -22,6 +22,7 @@ import numpy as np
 from newsprism.crosscheck.claims import ATTRIBUTED, EVENT, NUMERIC, Claim, time_window
 from newsprism.crosscheck.embed import Embedder, default_embedder
 from newsprism.encoders.packed import as_stored
+from newsprism.understand.action_classes import DECLARE
 from newsprism.understand.timex.lexicon import WEEKDAY_ALT
 
 # Cosine thresholds for all-MiniLM-L6-v2 over claim sentences. A numeric claim has already
@@ -227,6 +228,8 @@ def scope_compatible(a: Claim, b: Claim) -> bool:
     if a.kind == EVENT and b.kind == EVENT:
         if a.mood != b.mood or roles_swapped(a, b):
             return False
+        if DECLARE in a.actions and DECLARE in b.actions and a.object != b.object:
+            return False  # a state of emergency and days of mourning: two measures declared
     elif a.subject and b.subject and a.subject != b.subject:
         return False
     return not (a.country and b.country and a.country != b.country)

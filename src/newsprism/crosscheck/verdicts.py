@@ -49,6 +49,7 @@ from newsprism.crosscheck.verdict_reasons import (
     unconfirmed_reason,
 )
 from newsprism.link.entity_table import ID_PREFIX as ACTOR_PREFIX
+from newsprism.understand.action_classes import DECLARE
 
 CORROBORATED = "corroborated"
 CONTRADICTED = "contradicted"
@@ -155,7 +156,24 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
     )
     if same_event and cosine >= SAME_EVENT:
         return cosine
-    return cosine if same_event and _same_actor_act(a, b) and cosine >= SAME_ACTOR_ACT else None
+    if same_event and (_same_actor_act(a, b) or _same_measure_declared(a, b)):
+        return cosine if cosine >= SAME_ACTOR_ACT else None
+    return None
+
+
+def _same_measure_declared(a: Claim, b: Claim) -> bool:
+    """One measure declared (a state of emergency, days of mourning, a curfew) at compatible
+    times, whoever each outlet says declared it ("Hollande imposed a state of emergency",
+    "France has declared a national state of emergency"): same_event has already found the
+    measure shared and the countries not at odds."""
+    return (
+        a.kind == EVENT
+        and b.kind == EVENT
+        and DECLARE in a.actions
+        and DECLARE in b.actions
+        and a.object == b.object
+        and times_compatible(a, b)
+    )
 
 
 # "risen by 50%", "cut by half", "up by 3,000": after a verb of change, the figure after "by" is

@@ -72,6 +72,7 @@ _TECHNIQUES = (
 _ACTIONS = (
     "attack", "kill", "withdraw", "deploy", "arrest", "shoot", "meet", "release", "enter", "wound",
     "explode", "resign", "sign", "displace", "hack", "claim_responsibility", "transfer", "arrive",
+    "declare",
 )  # fmt: skip
 _MOODS = ("fact", "possible", "intended", "negated", "future", "conditional", "question")
 _SOURCE_KINDS = (

@@ -32,6 +32,10 @@ ACTION_CLASSES: dict[str, tuple[str, ...]] = {
     "claim_responsibility": "claim_responsibility".split(),
 }
 
+# Declaring a measure (a state of emergency, mourning, a curfew): read from the measure's noun
+# and its verb (understand/actions.py), not from "declare" alone, which mostly reports speech.
+DECLARE = "declare"
+
 # Nouns that tell an action ("the withdrawal of US troops", "Turkey's invasion"), by verb lemma.
 EVENT_NOUNS = {
     "withdrawal": "withdraw", "pullout": "pull_out", "pull-out": "pull_out",

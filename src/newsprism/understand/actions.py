@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from newsprism.understand.action_classes import ACTION_CLASSES, EVENT_NOUNS, action_class
+from newsprism.understand.action_classes import ACTION_CLASSES, DECLARE, EVENT_NOUNS, action_class
 from newsprism.understand.nlp import doc_text
 
 FACT = "fact"
@@ -71,10 +71,22 @@ RESPONSIBILITY_NOUNS = frozenset({"responsibility", "credit"})
 CLAIMED_ACTIONS = frozenset({"attack", "explode", "kill", "shoot"})
 
 
+# Measures an authority declares ("France declared a state of emergency", "Hollande called for
+# three days of national mourning", "a curfew was imposed"): the act is declaring, its other
+# the measure, named by one word whatever the wording around it ("a nationwide state of
+# emergency", "official mourning"), so that outlets telling one declaration share it.
+MEASURE_NOUNS = frozenset("emergency mourning curfew lockdown quarantine".split())
+MEASURE_VERBS = frozenset(
+    "declare impose issue proclaim announce order introduce institute enact call observe".split()
+)
+
+
 def find_actions(doc: Doc) -> list[Action]:
     found = []
     for token in doc:
-        if token.pos_ in ("VERB", "AUX"):
+        if token.lower_ in MEASURE_NOUNS and (measure := _declared_measure(token)) is not None:
+            found.append(measure)
+        elif token.pos_ in ("VERB", "AUX"):
             verb = _verb_lemma(token)
             if verb in _CLASSED or action_class(verb) != verb:
                 found.append(_verb_action(token, verb))
@@ -101,6 +113,29 @@ def _supported(noun: Token, verb: str) -> Action | None:
     target = _target_of(noun) or _target_of(head, ("against", "into"))
     first, last = (head, noun) if head.i < noun.i else (noun, head)
     return _action(first, last, verb, subject, target, mood_of(head), False)
+
+
+def _declared_measure(measure: Token) -> Action | None:
+    """A measure declared by a verb of MEASURE_VERBS, the measure as the object of the verb,
+    of its passive, or of "called for": "declared a state of emergency", "three days of
+    mourning were declared", "called for three days of mourning"."""
+    phrase = measure
+    if measure.dep_ == "pobj" and measure.head.lower_ == "of" and measure.head.head.pos_ == "NOUN":
+        phrase = measure.head.head  # "a state of emergency", "three days of mourning"
+    verb = phrase.head
+    if phrase.dep_ == "pobj" and verb.lower_ == "for":
+        verb = verb.head  # "called for ..."
+    elif phrase.dep_ not in _OBJECTS | _PASSIVE_SUBJECTS:
+        return None
+    if verb.i == phrase.i or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    if verb.lemma_.lower() not in MEASURE_VERBS:
+        return None
+    subject, _, passive = _participants(verb)
+    action = _action(verb, verb, verb.lemma_.lower(), subject, measure, mood_of(verb), passive)
+    # the measure by its one word, whatever modifies it
+    return replace(action, action=DECLARE, object=measure.lower_,
+                   object_start=measure.idx, object_end=measure.idx + len(measure))  # fmt: skip
 
 
 def _claimed(verb: Token) -> Action | None:
