@@ -61,7 +61,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsprism.api import analyze  # noqa: E402
 from newsprism.encoders.packed import unpack  # noqa: E402
-from newsprism.stages.stories import article_features  # noqa: E402
+from newsprism.stages.stories import BATCH_ARTICLES, article_features  # noqa: E402
 from newsprism.store import Store, open_store  # noqa: E402
 from newsprism.stories import DEFAULT_WEIGHTS, ArticleFeatures, StoryIndex, Weights  # noqa: E402
 from newsprism.stories.embed import story_embedder  # noqa: E402
@@ -205,10 +205,12 @@ def stored_assignments(store: Store) -> dict[str, str]:
 
 
 def replay(items: list[Item], weights: Weights) -> dict[str, str]:
-    """Place the items afresh with other weights: file name → story id."""
+    """Place the items afresh with other weights, in the stage's batches (each batch's grown
+    stories settled, as the stage does): file name → story id."""
     index = StoryIndex(dim=len(items[0][2]), weights=weights) if items else StoryIndex()
-    for _, f, v in items:
-        index.add(f, v)
+    for begin in range(0, len(items), BATCH_ARTICLES):
+        grown = [index.add(f, v).story_id for _, f, v in items[begin : begin + BATCH_ARTICLES]]
+        index.settle(grown)
     return {name: index.resolve(index.story_of[f.id]) for name, f, _ in items}
 
 
@@ -390,7 +392,8 @@ def time_add_one(store: Store, items: list[Item], size: int, probes: int) -> str
         t0 = time.perf_counter()
         vector = embedder.encode([text])[0]
         t1 = time.perf_counter()
-        index.add(replace(f, id=f.id + "-probe"), vector)
+        placed = index.add(replace(f, id=f.id + "-probe"), vector)
+        index.settle([placed.story_id])  # as the stage does for the stories a batch grew
         t2 = time.perf_counter()
         embed_ms.append(1000 * (t1 - t0))
         place_ms.append(1000 * (t2 - t1))

@@ -135,6 +135,26 @@ def test_an_article_bridging_two_stories_merges_them_and_the_old_id_resolves() -
     assert len(index.summary(a.story_id)["article_ids"]) == 3
 
 
+def test_an_article_left_alone_joins_the_story_its_later_reports_grew() -> None:
+    """Placing is incremental: a report that came before the others of its story met none it
+    fit and stood alone; once they have grown the story it fits as an arriving report would,
+    settling the grown stories takes it in, and its story's id keeps resolving. A story it
+    does not fit leaves it alone."""
+    index = StoryIndex(dim=4, weights=Weights(join=0.9, merge=1.05, claims=0.5, actors=0.0))
+    early = index.add(_features("a", []), np.array([1.0, 0.0, 0.0, 0.0]))
+    other = index.add(_features("o", []), np.array([0.0, 0.0, 1.0, 0.0]))
+    b = index.add(_features("b", ["g"]), np.array([0.85, 0.5268, 0.0, 0.0]))
+    c = index.add(_features("c", ["g"]), np.array([0.85, -0.5268, 0.0, 0.0]))
+    assert b.created and not c.created and c.story_id == b.story_id  # their shared claim
+    assert index.resolve(early.story_id) != index.resolve(b.story_id)  # 0.85 each alone
+    merged = index.settle([c.story_id, other.story_id])
+    assert merged == {b.story_id: early.story_id}  # the older story keeps its id
+    assert index.resolve(b.story_id) == index.resolve(early.story_id)
+    assert len(index.summary(b.story_id)["article_ids"]) == 3
+    assert index.resolve(other.story_id) == other.story_id  # nothing it fits
+    assert index.settle([c.story_id]) == {}
+
+
 def test_a_claim_group_many_stories_hold_ties_no_article_to_a_story() -> None:
     # a stock line (a reprint credit the cleaner missed) is one claim group in every story;
     # sharing it says nothing of which story an article belongs to

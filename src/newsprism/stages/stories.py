@@ -25,7 +25,7 @@ from newsprism.stories import ArticleFeatures, StoryIndex, build_features, lead_
 from newsprism.stories.embed import embedder_name, loaded_story_embedder, story_embedder
 
 # Bump when features, scoring or weights change: every story is then rebuilt.
-STORIES_VERSION = "5"
+STORIES_VERSION = "6"
 # articles per transaction, and per encoding on a worker: two workers share a few hundred evenly
 BATCH_ARTICLES = 16
 PROFILE_TYPES = {"mention", "place", "timeref"}
@@ -102,6 +102,11 @@ def run_stories(
                     "data": f.stored(),
                 }
             )
+        # An article that started a story alone before the batch's articles came may fit one
+        # of the stories they grew (StoryIndex.settle).
+        settled = index.settle(sorted(touched))
+        merges.update(settled)
+        touched.update(settled.values())
         # A member placed earlier in this batch may have moved with a merge since.
         for m in members:
             m["story_id"] = index.resolve(m["story_id"])

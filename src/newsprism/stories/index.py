@@ -170,6 +170,52 @@ class StoryIndex:
         self._join(self.stories[target], f, vector)
         return Placement(f.id, target, False, best, merged)
 
+    def settle(self, story_ids: Iterable[str]) -> dict[str, str]:
+        """Articles that started a story alone join one of `story_ids` (stories that just grew)
+        that they now fit as an arriving article would (`join`): placing is incremental, so an
+        article that came before its story's others was left alone, and would have joined had it
+        come after them (PTC's Las Vegas reports: 12 in one story, one alone scoring 1.26 for
+        it). Only the lone stories near a grown one are looked at: its nearest centroids and
+        the stories sharing its actors or claim groups. Retired story id → the one that took
+        it."""
+        merged: dict[str, str] = {}
+        for grown_id in dict.fromkeys(story_ids):
+            grown_id = self.resolve(grown_id)
+            grown = self.stories.get(grown_id)
+            if grown is None or len(grown.members) < 2:
+                continue  # a lone story was weighed against the lone ones when it came
+            centre = grown.centroid()
+            for lone_id in self._lone_near(grown):
+                lone_id = self.resolve(lone_id)
+                lone = self.stories.get(lone_id)
+                grown = self.stories[self.resolve(grown_id)]
+                if lone is None or len(lone.members) != 1 or lone is grown:
+                    continue
+                f, vector = _as_article(lone), lone.vectors[0]
+                telling = self._telling_claims(f.claims, besides=lone.id)
+                fit = score(f, float(centre @ vector), grown, self.weights, telling)
+                if fit < self.weights.join:
+                    continue
+                survivor, retired = self._merge(grown.id, lone.id)
+                merged[retired] = survivor
+                grown_id, centre = survivor, self.stories[survivor].centroid()
+        return {old: self.resolve(new) for old, new in merged.items()}
+
+    def _lone_near(self, story: Story) -> list[str]:
+        """Lone stories among a story's nearest centroids and those sharing its top actors or
+        its claim groups."""
+        sims = self._matrix[: self._slots] @ story.centroid()
+        k = min(TEXT_CANDIDATES + 1, self._slots)
+        near = [s for i in np.argpartition(-sims, k - 1)[:k]
+                if (s := self._slot_story[int(i)]) is not None]  # fmt: skip
+        for actor in _top_keys(story.actors, ACTORS_LOOKED_UP):
+            near += self._by_actor.get(actor, [])[-ACTOR_CANDIDATES:]
+        for group in story.claims:
+            near += self._by_claim.get(group, [])[-CLAIM_CANDIDATES:]
+        lone = {self.resolve(s) for s in near}
+        return sorted((s for s in lone if s in self.stories and len(self.stories[s].members) == 1
+                       and s != story.id), key=lambda s: self.stories[s].slot)  # fmt: skip
+
     def _score_candidates(self, f: ArticleFeatures, vector: np.ndarray) -> list[tuple[str, float]]:
         if not self.stories:
             return []
@@ -192,11 +238,13 @@ class StoryIndex:
         ]  # fmt: skip
         return sorted(scored, key=lambda kv: (-kv[1], self.stories[kv[0]].slot))
 
-    def _telling_claims(self, groups: Iterable[str]) -> set[str]:
-        """The article's claim groups that at most CLAIM_STORIES live stories hold."""
+    def _telling_claims(self, groups: Iterable[str], besides: str | None = None) -> set[str]:
+        """The article's claim groups that at most CLAIM_STORIES live stories hold (other than
+        `besides`, the article's own)."""
         telling = set()
         for group in groups:
             holders = {self.resolve(s) for s in self._by_claim.get(group, ())[-CLAIM_CANDIDATES:]}
+            holders.discard(besides)
             if len(holders) <= CLAIM_STORIES:
                 telling.add(group)
         return telling
@@ -290,6 +338,23 @@ class StoryIndex:
             "claim_groups": sorted(story.claims),
             "aliases": self.aliases_of(story.id),
         }
+
+
+def _as_article(story: Story) -> ArticleFeatures:
+    """A one-article story's article as the index saw it arrive: the story's profiles are its
+    own (kept apart, at 100k stories, they would double the index's memory)."""
+    return ArticleFeatures(
+        id=story.members[0],
+        headline=story.headlines[0],
+        outlet=next(iter(story.outlets), None),
+        day=story.first_day,
+        date_weight=story.date_weight,
+        actors=dict(story.actors),
+        places=dict(story.places),
+        days=dict(story.days),
+        claims=sorted(story.claims),
+        names=dict(story.names),
+    )
 
 
 def _top_keys(weights: dict[str, float], n: int = SUMMARY_KEYS) -> list[str]:
