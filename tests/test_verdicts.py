@@ -177,7 +177,6 @@ def test_a_declared_measure_is_one_act_whoever_declared_it() -> None:
     declared") and none of it made a claim. A measure declared is an act whose other is the
     measure by its one word; "declared that ..." is speech, not a measure; two measures are two
     propositions, and so are two countries' emergencies."""
-    from newsprism.crosscheck import Claim
     from newsprism.crosscheck.matching import scope_compatible
     from newsprism.crosscheck.verdicts import same_proposition
     from newsprism.understand.actions import find_actions
@@ -197,10 +196,8 @@ def test_a_declared_measure_is_one_act_whoever_declared_it() -> None:
     assert ("declare", "the army", "curfew", "future") in found
     assert len([a for a in find_actions(doc) if a.action == "declare"]) == 5
 
-    def declared(cid: str, text: str, subject: str, measure: str, country: str | None) -> Claim:
-        return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text, kind="event",
-                     subject=subject, object=measure, actions=("declare",),
-                     country=country)  # fmt: skip
+    def declared(cid: str, text: str, subject: str, measure: str, country: str | None) -> Any:
+        return _event(cid, text, "declare", subject, measure, country=country)
 
     president = declared("a", "Varga imposed a state of emergency.", "actor:000001",
                          "emergency", None)  # fmt: skip
@@ -439,12 +436,10 @@ def test_one_known_actor_doing_one_thing_is_one_proposition() -> None:
     """"US troops are withdrawing" told inside sentences about other things (Kurds throwing
     tomatoes at them, Kurds pleading with them) is one proposition when the actor is one
     resolved identity doing the same act; words alike ("troops") or another object are not."""
-    from newsprism.crosscheck import Claim
     from newsprism.crosscheck.verdicts import same_proposition
 
-    def act(cid: str, text: str, subject: str, obj: str | None = None) -> Claim:
-        return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text, kind="event",
-                     subject=subject, object=obj, actions=("withdraw",))  # fmt: skip
+    def act(cid: str, text: str, subject: str, obj: str | None = None) -> Any:
+        return _event(cid, text, "withdraw", subject, obj)
 
     tomatoes = act("a", "Kurds throw tomatoes at US troops as they withdraw.", "actor:000004")
     pleading = act("b", "Kurds plead with US soldiers who are pulling out.", "actor:000004")
@@ -464,12 +459,10 @@ def test_one_known_actor_befallen_by_one_act_in_the_passive_is_one_proposition()
     his kitchen": no doer named, one resolved person, one act (AQUAINT's reports of one doctor's
     killing were only "related"). Words alike, another person, or a named doer in one of them
     are not enough."""
-    from newsprism.crosscheck import Claim
     from newsprism.crosscheck.verdicts import same_proposition
 
-    def shot(cid: str, text: str, obj: str | None, subject: str | None = None) -> Claim:
-        return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text, kind="event",
-                     subject=subject, object=obj, actions=("shoot",))  # fmt: skip
+    def shot(cid: str, text: str, obj: str | None, subject: str | None = None) -> Any:
+        return _event(cid, text, "shoot", subject, obj)
 
     gunned = shot("a", "Dr. Hale was gunned down in his kitchen last fall.", "actor:000021")
     back = shot("b", "Hale was shot in the back as he stood in his kitchen.", "actor:000021")
@@ -540,6 +533,16 @@ def test_a_growing_toll_is_judged_on_the_count_outlets_confirm() -> None:
     judged = verdict(ClaimGroup("g", "numeric", [dozens, early, *late]), same_day,
                      lambda a, b: 0.7)  # fmt: skip
     assert judged.verdict == "contradicted", judged.reason
+
+
+def _event(
+    cid: str, text: str, action: str, subject: str | None, obj: str | None, **fields: Any
+) -> Any:
+    """An event claim of one article as cross-checking reads it."""
+    from newsprism.crosscheck import Claim
+
+    return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text, kind="event",
+                 subject=subject, object=obj, actions=(action,), **fields)  # fmt: skip
 
 
 def replace_fields(claim: Any, **fields: Any) -> Any:
