@@ -177,7 +177,7 @@ def test_a_declared_measure_is_one_act_whoever_declared_it() -> None:
     declared") and none of it made a claim. A measure declared is an act whose other is the
     measure by its one word; "declared that ..." is speech, not a measure; two measures are two
     propositions, and so are two countries' emergencies."""
-    from newsprism.crosscheck.matching import scope_compatible
+    from newsprism.crosscheck.comparisons import scope_compatible
     from newsprism.crosscheck.verdicts import same_proposition
     from newsprism.understand.actions import find_actions
     from newsprism.understand.nlp import load_nlp
@@ -217,7 +217,7 @@ def test_acts_told_on_other_weekdays_are_other_acts() -> None:
     """Undated articles: "raids on Monday" and "raids Saturday" cannot be placed on the
     calendar, yet they are two days; a figure's weekday may be the day it was told."""
     from newsprism.crosscheck import Claim
-    from newsprism.crosscheck.matching import times_compatible
+    from newsprism.crosscheck.comparisons import times_compatible
 
     def told(cid: str, text: str, kind: str = "event") -> Claim:
         return Claim(id=cid, article_id=cid, start=0, end=len(text), text=text, kind=kind,

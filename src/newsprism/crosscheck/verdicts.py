@@ -15,19 +15,9 @@ from typing import Any
 
 from newsprism.articles import own_published_day
 from newsprism.crosscheck.claims import ATTRIBUTED, EVENT, NUMERIC, Claim
-from newsprism.crosscheck.independence import (
-    SAME_QUOTE,
-    first_of_each,
-    independent_reports,
-    report_key,
-    word_overlap,
-    word_set,
-)
-from newsprism.crosscheck.lexicon import OPINION_RE
-from newsprism.crosscheck.matching import (
+from newsprism.crosscheck.comparisons import (
     CUMULATIVE_ACTIONS,
     EXACT_TOLERANCE,
-    ClaimGroup,
     figure,
     figures_within,
     is_few,
@@ -39,6 +29,16 @@ from newsprism.crosscheck.matching import (
     value_range,
     values_agree,
 )
+from newsprism.crosscheck.independence import (
+    SAME_QUOTE,
+    first_of_each,
+    independent_reports,
+    report_key,
+    word_overlap,
+    word_set,
+)
+from newsprism.crosscheck.lexicon import OPINION_RE
+from newsprism.crosscheck.matching import ClaimGroup
 from newsprism.crosscheck.verdict_reasons import (
     contradiction_reason,
     corroboration_reason,
@@ -133,7 +133,7 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
             # "40 people killed" and "about 40 people in surgery": one figure, two predicates
             return None
         if is_few(a) and not same_scene(a, b):
-            # a handful (matching.FEW) is no fingerprint: the rest must read alike
+            # a handful (comparisons.FEW) is no fingerprint: the rest must read alike
             cosine = similarity(a, b) if similarity is not None else 0.0
             return cosine if cosine >= PARAPHRASE_UNCOUNTED else None
         return 1.0

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsprism.crosscheck.claims import Claim, time_window
+from newsprism.crosscheck.comparisons import CUMULATIVE_ACTIONS, figures_within, values_agree
 from newsprism.crosscheck.lexicon import count_class
-from newsprism.crosscheck.matching import CUMULATIVE_ACTIONS, figures_within, values_agree
 from newsprism.crosscheck.verdicts import CORROBORATED, UNCONFIRMED, close_figures
 
 __all__ = ["Contest", "contested_groups"]
