@@ -619,6 +619,29 @@ def test_an_attack_that_left_people_dead_counts_the_dead() -> None:
     assert claim.actions == ("kill",)
 
 
+def test_a_bare_figure_a_peoples_fate_befell_counts_people(embedder: Any) -> None:
+    """"At least 82 were killed and more than 1,700 injured" leaves the people out, as
+    newsrooms do: the 82 count people killed, and back another outlet's "killing at least 81
+    people" of the same day; a bare figure something else befell counts nothing said."""
+    told = (
+        Doc("bare", "At least 82 were killed and more than 1,700 injured in Kharkiv, officials "
+            "said on Saturday. Two were destroyed by the blasts.", "Wire", "2026-08-08")
+        .quantity("At least 82", 82, "", "kill", "at least", 82, None)
+        .quantity("Two", 2, "", "destroy")
+        .place("Kharkiv", *KHARKIV)
+    )  # fmt: skip
+    (claim,) = told.claims()
+    assert (claim.counts, claim.actions, claim.value_text) == ("person", ("kill",), "At least 82")
+    other = (
+        Doc("full", "Two bombs exploded in Kharkiv on Saturday, killing at least 81 people.",
+            "Daily", "2026-08-08")
+        .quantity("at least 81 people", 81, "people", "kill", "at least", 81, None)
+        .place("Kharkiv", *KHARKIV)
+    )  # fmt: skip
+    index, _ = crosscheck(embedder, told, other)
+    assert group_with(index, "bare", "At least 82") is group_with(index, "full", "81 people")
+
+
 def test_a_figure_that_borrows_its_counted_word_is_counted_by_its_own_verb() -> None:
     """"claimed at least 217 lives and injured nearly 5,000": the parse gives the 5,000 the
     counted word of the figure before it ("lives", which are lost); its own verb says they

@@ -117,7 +117,8 @@ def extract_claims(article: dict[str, Any], records: list[dict[str, Any]]) -> li
     """Claims of one article from its span records (quantity, timeref, place, mention,
     attribution). Spans index `article['text']`."""
     ctx = article_context(article, records)
-    quantities = [q for q in ctx.by_type.get("quantity", []) if _is_claimable_quantity(q, ctx.text)]
+    told = [_people_befallen(q, ctx.text) for q in ctx.by_type.get("quantity", [])]
+    quantities = [q for q in told if _is_claimable_quantity(q, ctx.text)]
     claims = _numeric_claims(ctx, quantities)
     events = _event_claims(ctx, sorted((q["start"], q["end"]) for q in quantities))
     return claims + events + _attributed_claims(ctx, claims + events)
@@ -126,6 +127,22 @@ def extract_claims(article: dict[str, Any], records: list[dict[str, Any]]) -> li
 # "the two countries", "both embassies", "its 12 victims": a number that refers back to what
 # the text has counted already, not a figure it reports
 _REFERENCE = re.compile(r"\b(?:the|these|those|both|its|their|his|her|our)\s+$", re.I)
+
+
+# A bare figure a people's fate befell: "At least 82 were killed", "352 were injured", "12 died".
+FATES = frozenset({"kill", "wound", "arrest"})
+_BEFALLEN = re.compile(r"\s+(?:were|was|are|have\s+been|had\s+been|has\s+been|died)\b")
+
+
+def _people_befallen(q: dict[str, Any], text: str) -> dict[str, Any]:
+    """The quantity, counting people when it is a bare figure told as the subject of what befell
+    them ("At least 82 were killed and more than 1,700 injured"): newsrooms leave the people out,
+    readers hear them."""
+    if q.get("counts_lemma") or q.get("unit") or action_class(q.get("predicate")) not in FATES:
+        return q
+    if not _BEFALLEN.match(text, q["end"]):
+        return q
+    return {**q, "counts": "people", "counts_lemma": "people"}
 
 
 def _is_claimable_quantity(q: dict[str, Any], text: str) -> bool:
