@@ -180,55 +180,47 @@ class StoryIndex:
         it."""
         merged: dict[str, str] = {}
         for grown_id in dict.fromkeys(story_ids):
-            grown_id = self.resolve(grown_id)
-            grown = self.stories.get(grown_id)
+            grown = self.stories.get(self.resolve(grown_id))
             if grown is None or len(grown.members) < 2:
                 continue  # a lone story was weighed against the lone ones when it came
             centre = grown.centroid()
-            for lone_id in self._lone_near(grown):
-                lone_id = self.resolve(lone_id)
-                lone = self.stories.get(lone_id)
-                grown = self.stories[self.resolve(grown_id)]
-                if lone is None or len(lone.members) != 1 or lone is grown:
-                    continue
-                f, vector = _as_article(lone), lone.vectors[0]
-                telling = self._telling_claims(f.claims, besides=lone.id)
-                fit = score(f, float(centre @ vector), grown, self.weights, telling)
+            near = self._near(self._matrix[: self._slots] @ centre, TEXT_CANDIDATES + 1,
+                              _top_keys(grown.actors, ACTORS_LOOKED_UP), grown.claims)  # fmt: skip
+            # the lone stories stay live and alone until taken: only `grown` changes here
+            lone = sorted((self.stories[s] for s in near if s in self.stories
+                           and len(self.stories[s].members) == 1 and s != grown.id),
+                          key=lambda story: story.slot)  # fmt: skip
+            for story in lone:
+                f = _as_article(story)
+                telling = self._telling_claims(f.claims, besides=story.id)
+                fit = score(f, float(centre @ story.vectors[0]), grown, self.weights, telling)
                 if fit < self.weights.join:
                     continue
-                survivor, retired = self._merge(grown.id, lone.id)
+                survivor, retired = self._merge(grown.id, story.id)
                 merged[retired] = survivor
-                grown_id, centre = survivor, self.stories[survivor].centroid()
+                grown = self.stories[survivor]
+                centre = grown.centroid()
         return {old: self.resolve(new) for old, new in merged.items()}
 
-    def _lone_near(self, story: Story) -> list[str]:
-        """Lone stories among a story's nearest centroids and those sharing its top actors or
-        its claim groups."""
-        sims = self._matrix[: self._slots] @ story.centroid()
-        k = min(TEXT_CANDIDATES + 1, self._slots)
-        near = [s for i in np.argpartition(-sims, k - 1)[:k]
-                if (s := self._slot_story[int(i)]) is not None]  # fmt: skip
-        for actor in _top_keys(story.actors, ACTORS_LOOKED_UP):
-            near += self._by_actor.get(actor, [])[-ACTOR_CANDIDATES:]
-        for group in story.claims:
-            near += self._by_claim.get(group, [])[-CLAIM_CANDIDATES:]
-        lone = {self.resolve(s) for s in near}
-        return sorted((s for s in lone if s in self.stories and len(self.stories[s].members) == 1
-                       and s != story.id), key=lambda s: self.stories[s].slot)  # fmt: skip
+    def _near(
+        self, sims: np.ndarray, k: int, actors: Iterable[str], claims: Iterable[str]
+    ) -> set[str]:
+        """Live stories to weigh: the `k` nearest centroids (`sims`, every row's cosine), and
+        the latest stories holding each of `actors` or of `claims`."""
+        k = min(k, self._slots)
+        found = {s for i in np.argpartition(-sims, k - 1)[:k]
+                 if (s := self._slot_story[int(i)]) is not None}  # fmt: skip
+        for actor in actors:
+            found.update(self.resolve(s) for s in self._by_actor.get(actor, [])[-ACTOR_CANDIDATES:])
+        for group in claims:
+            found.update(self.resolve(s) for s in self._by_claim.get(group, [])[-CLAIM_CANDIDATES:])
+        return found
 
     def _score_candidates(self, f: ArticleFeatures, vector: np.ndarray) -> list[tuple[str, float]]:
         if not self.stories:
             return []
         sims = self._matrix[: self._slots] @ vector
-        k = min(TEXT_CANDIDATES, self._slots)
-        top = np.argpartition(-sims, k - 1)[:k]
-        candidates: set[str] = {s for i in top if (s := self._slot_story[int(i)]) is not None}
-        for actor in list(f.actors)[:ACTORS_LOOKED_UP]:
-            for story_id in self._by_actor.get(actor, [])[-ACTOR_CANDIDATES:]:
-                candidates.add(self.resolve(story_id))
-        for group in f.claims:
-            for story_id in self._by_claim.get(group, [])[-CLAIM_CANDIDATES:]:
-                candidates.add(self.resolve(story_id))
+        candidates = self._near(sims, TEXT_CANDIDATES, list(f.actors)[:ACTORS_LOOKED_UP], f.claims)
         telling = self._telling_claims(f.claims)
         scored = [
             (sid, score(f, float(sims[self.stories[sid].slot]), self.stories[sid], self.weights,
