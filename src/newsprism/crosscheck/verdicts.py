@@ -156,24 +156,7 @@ def same_proposition(a: Claim, b: Claim, similarity: Similarity | None) -> float
     )
     if same_event and cosine >= SAME_EVENT:
         return cosine
-    if same_event and (_same_actor_act(a, b) or _same_measure_declared(a, b)):
-        return cosine if cosine >= SAME_ACTOR_ACT else None
-    return None
-
-
-def _same_measure_declared(a: Claim, b: Claim) -> bool:
-    """One measure declared (a state of emergency, days of mourning, a curfew) at compatible
-    times, whoever each outlet says declared it ("Hollande imposed a state of emergency",
-    "France has declared a national state of emergency"): same_event has already found the
-    measure shared and the countries not at odds."""
-    return (
-        a.kind == EVENT
-        and b.kind == EVENT
-        and DECLARE in a.actions
-        and DECLARE in b.actions
-        and a.object == b.object
-        and times_compatible(a, b)
-    )
+    return cosine if same_event and _same_actor_act(a, b) and cosine >= SAME_ACTOR_ACT else None
 
 
 # "risen by 50%", "cut by half", "up by 3,000": after a verb of change, the figure after "by" is
@@ -204,6 +187,10 @@ def _same_actor_act(a: Claim, b: Claim) -> bool:
     have carried out the massacre" is no report that he did."""
     if not (a.kind == EVENT and b.kind == EVENT and times_compatible(a, b)):
         return False
+    if DECLARE in a.actions and DECLARE in b.actions:
+        # one measure declared, whoever each outlet says declared it ("Hollande imposed a state
+        # of emergency", "France has declared a national state of emergency")
+        return a.object == b.object
     if a.subject is None and b.subject is None:
         # told in the passive, the doer unnamed: the same resolved actor it befell
         return a.object is not None and a.object == b.object and a.object.startswith(ACTOR_PREFIX)
