@@ -2,7 +2,7 @@
 and the time to add one article to a store of N stories.
 
     python benchmarks/stories.py [PATH ...] [--gold FILE] [--db FILE] [--tune] [--size 100000]
-        [--also DB GOLD] [--seeds-db DB]
+        [--also DB GOLD] [--seeds-db DB] [--dense K]
 
 PATHs default to the gold file's own `paths` (relative to ../shared), else to
 ../shared/data/stories/wikiref220 with benchmarks/data/stories_wikiref220.json (the seeds:
@@ -405,6 +405,20 @@ def time_add_one(store: Store, items: list[Item], size: int, probes: int) -> str
     )
 
 
+def dense_score(items: list[Item], gold: dict[str, str], k: int) -> str:
+    """B-cubed of the articles of gold stories of at least `k` articles, placed among
+    themselves only (replay): the shape of a set of a few events each told by several
+    outlets, without the many one-article stories around them."""
+    size = Counter(gold.values())
+    kept = [it for it in items if it[0] in gold and size[gold[it[0]]] >= k]
+    if not kept:
+        return f"stories of {k} articles or more: none"
+    p, r, f = bcubed(replay(kept, DEFAULT_WEIGHTS), gold)
+    stories = len({gold[name] for name, _, _ in kept})
+    return (f"stories of {k} articles or more ({len(kept)} articles in {stories}), placed "
+            f"alone: B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, default=[],
@@ -421,6 +435,11 @@ def main() -> None:
     parser.add_argument(
         "--sweep", default=None, metavar="NAME=V1,V2,...",
         help="with --tune: cross-validate one weight over these values, the others as shipped",
+    )  # fmt: skip
+    parser.add_argument(
+        "--dense", type=int, default=0, metavar="K",
+        help="also score the articles of gold stories of K articles or more, placed alone (in "
+             "arrival order, from their stored features): events told by several outlets",
     )  # fmt: skip
     parser.add_argument("--size", type=int, default=100_000, help="stories for the timing")
     parser.add_argument("--probes", type=int, default=20)
@@ -450,6 +469,8 @@ def main() -> None:
             lines.append(f"seeds split exactly as {{000, 001, 002}}, {{003}}, {{004}}: "
                          f"{seeds_exact(pred)}")  # fmt: skip
         items = stored_items(store)
+        if args.dense:
+            lines.append(dense_score(items, gold, args.dense))
         if args.tune:
             seed_items = None
             if args.seeds_db:
