@@ -6,7 +6,7 @@ from __future__ import annotations
 from importlib import resources
 
 from newsprism.understand import lexicon
-from newsprism.understand.sentences import sentence_spans
+from newsprism.understand.sentences import first_sentence_spans, sentence_spans
 
 
 def test_every_named_set_of_titles_is_part_of_the_title_list() -> None:
@@ -42,4 +42,23 @@ def test_an_abbreviated_title_ends_no_sentence() -> None:
         "Sen. Lindsey Graham said the troops would stay.",
         "Lt. Col. Earl Brown, a Pentagon spokesman, disagreed on Aug. 7 with the senator.",
         "Mr. Brown left.",
+    ]
+
+
+def test_the_first_sentences_are_those_the_whole_split_finds() -> None:
+    # a story's lead and headline read only the first sentences of an article, without
+    # splitting the rest of it; they must be the sentences the whole split gives
+    text = ("ANKARA (Reuters) - Gen. Mark Milley said on Oct. 9 that U.S. troops \"would leave "
+            "soon.\" 'It is over,' a Kurdish official told reporters.\n\nSome 1,000 soldiers "
+            "remain. On Aug. 7, 12 were wounded! Was it the last convoy? Officials declined to "
+            "say.\n") * 40
+    whole = sentence_spans(text)
+    assert len(whole) > 200
+    for count in (0, 1, 3, 7, len(whole) + 5):
+        assert first_sentence_spans(text, count) == whole[:count]
+    assert [text[s:e] for s, e in whole[:3]] == [
+        "ANKARA (Reuters) - Gen. Mark Milley said on Oct. 9 that U.S. troops \"would leave "
+        "soon.\"",
+        "'It is over,' a Kurdish official told reporters.",
+        "Some 1,000 soldiers remain.",
     ]

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from newsprism.understand.places import IN_ORG_LABEL
-from newsprism.understand.sentences import sentence_spans
+from newsprism.understand.sentences import first_sentence_spans
 
 # An article's profile keeps its most mentioned actors and places only: the long tail is mostly
 # passing mentions that make unrelated stories look alike.
@@ -91,7 +91,7 @@ def lead_text(title: str | None, text: str, sentences: int = LEAD_SENTENCES) -> 
     body = " ".join(text.split())
     if title and body.startswith(" ".join(title.split())):
         body = body[len(" ".join(title.split())) :].lstrip()
-    spans = sentence_spans(body)[:sentences]
+    spans = first_sentence_spans(body, sentences)
     lead = body[spans[0][0] : spans[-1][1]] if spans else ""
     return f"{title.strip()}. {lead}" if title else lead
 
@@ -100,7 +100,7 @@ def headline_of(title: str | None, text: str) -> str:
     if title and title.strip():
         return " ".join(title.split())
     body = " ".join(text.split())
-    spans = sentence_spans(body)
+    spans = first_sentence_spans(body, 1)
     return body[spans[0][0] : spans[0][1]][:160] if spans else ""
 
 

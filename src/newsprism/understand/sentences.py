@@ -5,6 +5,8 @@ day end no sentence."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
 
 from newsprism.understand.lexicon import ABBREVIATED_TITLES
 
@@ -17,27 +19,40 @@ _ABBREV = r"(?<!\b[A-Z])" + "".join(
 _MONTH_ABBREV = "".join(
     rf"(?<!\b{m})" for m in "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
 )
+# Each alternative looks ahead for the stop before its look-behinds: the look-behinds alone
+# were tried at every character (a fifth of the time of placing an article's story).
+_STOP = r"(?=[.!?])"
 _SENTENCE_END = re.compile(
-    _ABBREV + r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z])|"
-    + _ABBREV + _MONTH_ABBREV + r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[0-9])|\n\s*"
+    _STOP + _ABBREV + r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z])|"
+    + _STOP + _ABBREV + _MONTH_ABBREV + r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[0-9])|\n\s*"
 )
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
+    return list(iter_sentence_spans(text))
+
+
+def first_sentence_spans(text: str, count: int) -> list[tuple[int, int]]:
+    """The first `count` sentences, found without reading the rest of the text: a story's lead
+    and headline need three or one of an article's, and the look-behinds of the sentence end
+    cost about 5 ms an article over the whole text, on the process that places stories."""
+    return list(islice(iter_sentence_spans(text), count))
+
+
+def iter_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.start() + len(match.group(0).rstrip())
-        _append_trimmed(spans, text, start, end)
+        if (span := _trimmed(text, start, end)) is not None:
+            yield span
         start = match.end()
-    _append_trimmed(spans, text, start, len(text))
-    return spans
+    if (span := _trimmed(text, start, len(text))) is not None:
+        yield span
 
 
-def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if end > start:
-        spans.append((start, end))
+    return (start, end) if end > start else None
