@@ -62,3 +62,19 @@ def test_the_first_sentences_are_those_the_whole_split_finds() -> None:
         "'It is over,' a Kurdish official told reporters.",
         "Some 1,000 soldiers remain.",
     ]
+
+
+def test_the_action_classes_a_sentence_tells() -> None:
+    # the longest phrase wins ("pulled out" is a withdrawal, not a bare "pulled"); case and a
+    # word between a verb and its particle do not matter; a word inside another is no action
+    from newsprism.understand.action_classes import actions_in
+
+    assert actions_in("U.S. forces PULLED troops OUT of Manbij on Monday.") == {"withdraw"}
+    assert actions_in("Turkish jets struck Ras al-Ayn; 12 civilians died, 30 were wounded.") == {
+        "attack", "kill", "wound",
+    }  # fmt: skip
+    assert actions_in("The killings and the arrests followed the invasion.") == {
+        "kill", "arrest", "enter",
+    }  # fmt: skip
+    assert actions_in("Skilled negotiators shelled out for a remote campsite.") == {"attack"}
+    assert actions_in("Nothing happened in the town square.") == set()
