@@ -1,7 +1,7 @@
 """Cross-checking cost: the time to add one article's claims to claim indexes built over 1k, 10k
 and 100k articles, next to the cost of the same article's understanding pass, in one run.
 
-    python benchmarks/claims.py [PATH ...] [--sizes 1000 10000 100000] [--probes 20]
+    python benchmarks/claims.py [PATH ...] [--sizes 1000 10000 100000] [--probes 20] [--memory]
 
 PATHs are GeoWebNews-/LGL-style XML files or directories of .txt articles (default:
 ../shared/data/geoparsing/{GWN,lgl}.xml and ../shared/data/ptc/train-articles). A sample of those
@@ -11,7 +11,11 @@ article ids and outlets) until the index holds the claims of N articles. Each pr
 article not in the index: its understanding pass (spaCy and our components), then the adding of
 its claims (claim extraction, embedding, nearest-neighbour search, grouping, verdicts of the
 groups it touched). The index is the in-memory one a run keeps; storing a batch is one insert.
-The figures are the last lines printed.
+`--memory` also says what the index holds in memory per article at each size (what Python and
+NumPy allocate for it, by tracemalloc, and the native ANN index's own figure): what a run's
+process grows by as the corpus grows (issue 21 asks that the peak memory of a run not grow by
+more than 10% from 1k to 10k articles). The builds are then slower. The figures are the last
+lines printed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import random
 import statistics
 import sys
 import time
+import tracemalloc
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -165,6 +170,8 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000, 100000])
     parser.add_argument("--probes", type=int, default=20)
+    parser.add_argument("--memory", action="store_true",
+                        help="also measure what the index holds in memory per article")
     args = parser.parse_args()
     missing = [p for p in args.paths if not p.exists()]
     if missing:
@@ -188,15 +195,27 @@ def main() -> None:
     understanding_ms = 1000 * understanding_seconds / len(probes)
     lines = []
     for size in args.sizes:
+        index = meta = None  # the previous size's index is freed before this one is built
+        if args.memory:
+            tracemalloc.start()
         built = time.perf_counter()
         index, meta = build_index(seeds, size, embedder)
         build_seconds = time.perf_counter() - built
+        held = ""
+        if args.memory:
+            python_bytes = tracemalloc.get_traced_memory()[0]
+            tracemalloc.stop()
+            native = int(index._index.ann.memory_usage)
+            held = (f"; held {(python_bytes + native) / size / 1024:.1f} KB an article "
+                    f"({python_bytes / size / 1024:.1f} Python and NumPy, "
+                    f"{native / size / 1024:.1f} the ANN index)")
         times = [1000 * add_one(index, item, meta) for item in probes]
         median = statistics.median(times)
         lines.append(
             f"{size:>7,} articles ({len(index):,} claims, built in {build_seconds:.0f} s): "
             f"add one article {median:.1f} ms median, {max(times):.1f} ms max; "
             f"its understanding {understanding_ms:.0f} ms; ratio {median / understanding_ms:.3f}"
+            f"{held}"
         )
         print(lines[-1], flush=True)
     print(f"command: python {' '.join(sys.argv)}")
