@@ -28,6 +28,10 @@ from typing import Any
 # Each layout is its field names, space-separated, in the order the record's dataclass has them
 # (span records: span_codec.layout_of; claims: stages.crosscheck.CLAIM_LAYOUT). Every type's
 # second layout is its first again, with the words of WORDS kept by position.
+_CLAIM_FIELDS = (
+    "subject predicate counts value low high qualifier unit time_first time_last place source "
+    "source_kind actions country time_source denies value_text source_name context object mood"
+)
 LAYOUTS: dict[str, tuple[str, ...]] = {
     "mention": ("name name_start name_end role metonymy_of entity_type",) * 2,
     "place": (
@@ -49,15 +53,8 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
         "mood passive nominal",
     ) * 2,
     "attribution": ("speaker speaker_start speaker_end kind cue direct resolved_from channel",) * 2,
-    "claim": (
-        "subject predicate counts value low high qualifier unit time_first time_last place "
-        "source source_kind actions country time_source denies value_text source_name context "
-        "object mood",
-    ) * 2 + (
-        "subject predicate counts value low high qualifier unit time_first time_last place "
-        "source source_kind actions country time_source denies value_text source_name context "
-        "object mood direct",
-    ) * 2,
+    # a claim's layouts 2 and 3 add whether it is a direct quotation
+    "claim": (_CLAIM_FIELDS,) * 2 + (_CLAIM_FIELDS + " direct",) * 2,
 }  # fmt: skip
 
 # Vocabularies of closed word sets, by field (append only: a position, once written, keeps
