@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from newsprism.crosscheck import Claim, ClaimIndex, extract_claims, verdict  # noqa: E402
 from newsprism.crosscheck.embed import default_embedder  # noqa: E402
+from newsprism.encoders.packed import pack  # noqa: E402
 from newsprism.link.entities import EntityIndex  # noqa: E402
 from newsprism.link.span_rows import link_article  # noqa: E402
 from newsprism.understand.article import ArticleInput, understand_batch  # noqa: E402
@@ -148,7 +149,7 @@ def build_index(
             groups += ["g" + c.id for c in copy_claims]
         copy += 1
     if claims:
-        index.restore(claims, groups, np.vstack(blocks).astype(np.float32))
+        index.restore(claims, groups, [pack(v) for v in np.vstack(blocks)])
     return index, meta
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from newsprism import analyze
 from newsprism.api import open_corpus
-from newsprism.encoders.packed import as_stored, pack, unpack
+from newsprism.encoders.packed import pack, unpack
 from newsprism.store import layouts
 
 DIM = 384
@@ -34,18 +34,89 @@ def test_a_packed_vector_is_a_quarter_of_float32_and_keeps_its_cosines() -> None
     assert np.allclose(np.linalg.norm(back, axis=1), 1.0, atol=1e-5)
 
 
-def test_a_packed_vector_reads_back_as_the_stages_compared_it() -> None:
-    rows = _unit_rows(5)
-    for row, compared in zip(rows, as_stored(rows), strict=True):
-        assert np.array_equal(unpack(pack(row), DIM), compared)
-
-
 def test_older_float32_vectors_still_read_and_other_sizes_are_refused() -> None:
     (row,) = _unit_rows(1)
     assert np.array_equal(unpack(row.tobytes(), DIM), row)
     assert unpack(row.tobytes(), 512) is None  # another model's: embed again
     assert unpack(None, DIM) is None
     assert np.array_equal(unpack(pack(np.zeros(DIM)), DIM), np.zeros(DIM))
+
+
+def test_a_run_holds_its_vectors_packed_and_reads_each_back_as_the_store_would() -> None:
+    """A quarter of float32 in memory, and nothing moves: every row reads back bit for bit as
+    `unpack` reads its bytes (a zero vector too), and hands back the very bytes it was given."""
+    from newsprism.encoders.packed import PackedRows
+
+    rows = _unit_rows(300)
+    rows[5] = 0.0
+    blobs = [pack(r) for r in rows]
+    held = PackedRows(DIM, capacity=16)  # grown as rows come, a few and many at a time
+    returned = np.vstack([held.append(blobs[:3]), held.append(blobs[3:4]), held.append(blobs[4:])])
+    expected = np.vstack([unpack(b, DIM) for b in blobs])
+    assert np.array_equal(returned.view(np.uint32), expected.view(np.uint32))
+    some = [7, 5, 299]
+    assert np.array_equal(held.rows(some).view(np.uint32), expected[some].view(np.uint32))
+    assert all(held.blob(i) == b for i, b in enumerate(blobs))
+    with pytest.raises(ValueError, match="388 bytes"):
+        held.append([rows[0].tobytes()])  # float32: not packed
+    with pytest.raises(IndexError):
+        held.row(300)
+
+
+def test_a_reloaded_claim_index_compares_exactly_what_the_run_compared() -> None:
+    """The store gets the bytes the run's vectors came from, not the run's floats packed again
+    (packing is not idempotent: most vectors would move in their last bits), so a second run
+    over the store's claims compares the same vectors, bit for bit."""
+    from newsprism.crosscheck import ClaimIndex, claim_vectors, extract_claims
+    from newsprism.crosscheck.embed import HashEmbedder
+
+    embedder = HashEmbedder(dim=DIM)
+    text = ("At least 82 people were killed and 1,700 injured in Nairobi on Friday, police said. "
+            "The army said 40 soldiers were wounded near Velmora on Monday.")  # fmt: skip
+    article = {"id": "a1", "text": text, "title": "", "published": "2026-11-30"}
+    records = [{"type": "quantity", "start": text.index("82"), "end": text.index("82") + 2,
+                "value": 82, "unit": "people", "text": "82"}]  # fmt: skip
+    claims = extract_claims(article, records)
+    assert claims
+    vectors = claim_vectors(claims, embedder)
+    run = ClaimIndex(embedder=embedder)
+    run.add(claims, {"a1": article}, vectors)
+    stored = [run.stored_vector(c.id) for c in claims]
+    assert stored == [vectors[c.meaning_text] for c in claims]
+    # what storing the run's floats would have written instead
+    assert any(pack(run.vector_of(c.id)) != b for c, b in zip(claims, stored, strict=True))
+    reloaded = ClaimIndex(embedder=embedder)
+    reloaded.restore(claims, [run.group_of_claim(c.id) for c in claims], stored)
+    for c in claims:
+        assert run.vector_of(c.id).tobytes() == reloaded.vector_of(c.id).tobytes()
+    state = ClaimIndex.from_state(run.to_state(), embedder=embedder)
+    assert [state.stored_vector(c.id) for c in claims] == stored
+
+
+def test_a_story_member_stores_the_bytes_its_story_was_chosen_by(
+    examples_db: Path, tmp_path: Path
+) -> None:
+    """Each lead vector goes to the store as the worker packed it (not the unpacked floats
+    packed again), so a later run places new articles against exactly what this run compared."""
+    from newsprism.crosscheck.embed import HashEmbedder
+    from newsprism.stages.stories import article_features, run_stories
+    from newsprism.store import open_store
+
+    db = tmp_path / "stories.db"
+    shutil.copy(examples_db, db)
+    embedder = HashEmbedder(dim=DIM)  # another model: every story is built again with it
+    store = open_store(db)
+    try:
+        summary = run_stories(store, progress=False, embedder=embedder)
+        members = list(store.stored_story_members())
+        ids = [data["id"] for data, _, _ in members]
+        names = {e["id"]: e["name"] for e in store.entities()}
+        _, leads = article_features(store, ids, store.article_meta(), names)
+    finally:
+        store.close()
+    assert summary.articles == len(members) > 5
+    expected = [pack(v) for v in embedder.encode(leads)]
+    assert [vector for _, _, vector in members] == expected
 
 
 def test_claim_rows_repeat_neither_columns_nor_defaults(examples_db: Path) -> None:
@@ -455,7 +526,6 @@ def test_a_claim_sharing_its_sentences_vector_reads_it_and_one_left_alone_is_emb
     in its article; where no earlier row of that article holds it (a row moved by hand), the
     sentence is embedded again rather than the claim dropped."""
     from newsprism.crosscheck.embed import HashEmbedder
-    from newsprism.encoders.packed import as_stored
     from newsprism.stages.crosscheck import SAME_SENTENCE, load_index
 
     embedder = HashEmbedder(dim=DIM)
@@ -481,7 +551,7 @@ def test_a_claim_sharing_its_sentences_vector_reads_it_and_one_left_alone_is_emb
     index = load_index(Rows(), embedder)  # type: ignore[arg-type]
     assert len(index) == 3
     assert np.array_equal(index.vector_of("c2"), index.vector_of("c1"))
-    assert np.allclose(index.vector_of("c3"), as_stored(embedder.encode([alone]))[0])
+    assert np.allclose(index.vector_of("c3"), unpack(pack(embedder.encode([alone])[0]), DIM))
 
 
 def test_a_claim_group_cites_its_sources_by_number_and_reads_back_whole() -> None:

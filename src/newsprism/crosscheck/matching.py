@@ -11,7 +11,7 @@ on the index search (logarithmic in HNSW), not on the size of the corpus.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,7 @@ import numpy as np
 from newsprism.crosscheck.claims import ATTRIBUTED, EVENT, NUMERIC, Claim
 from newsprism.crosscheck.comparisons import FEW_COSINE, can_join, is_few, same_scene
 from newsprism.crosscheck.embed import Embedder, default_embedder
-from newsprism.encoders.packed import as_stored
+from newsprism.encoders.packed import SCALE_BYTES, PackedRows, pack, packed_form, unpack
 
 # Cosine thresholds for all-MiniLM-L6-v2 over claim sentences. A numeric claim has already
 # passed the structural gate (same counted thing, same action class, compatible value, time and
@@ -57,64 +57,55 @@ class GroupChange:
 
 
 class _VectorIndex:
-    """usearch HNSW over the claims' vectors, with their float32 copy for exact cosines."""
+    """usearch HNSW over the claims' vectors, with the vectors as stored (packed, `PackedRows`)
+    for exact cosines: a quarter of a float32 copy, the bulk of what a run holds per claim."""
 
     def __init__(self, dim: int) -> None:
         from usearch.index import Index  # imported here: it loads a native library
 
         self.dim = dim
-        self._buffer = np.zeros((1024, dim), dtype=np.float32)  # grown by doubling
-        self._size = 0
-        # f16 halves memory and time; exact cosines come from the f32 copy kept here.
+        self.stored = PackedRows(dim)
+        # f16 halves memory and time; exact cosines come from the stored vectors kept here.
         # expansion values trade a little recall for speed; the search asks for 24.
         self.ann = Index(ndim=dim, metric="cos", dtype="f16", expansion_add=64, expansion_search=48)
 
-    @property
-    def vectors(self) -> np.ndarray:
-        return self._buffer[: self._size]
-
     def __len__(self) -> int:
-        return self._size
+        return len(self.stored)
 
-    def add(self, vectors: np.ndarray) -> None:
-        vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
-        if not len(vectors):
+    def add(self, blobs: Sequence[bytes]) -> None:
+        """Add vectors as the store keeps them (`pack`'s bytes)."""
+        if not blobs:
             return
-        needed = self._size + len(vectors)
-        if needed > len(self._buffer):
-            grown = np.zeros((max(needed, 2 * len(self._buffer)), self.dim), dtype=np.float32)
-            grown[: self._size] = self.vectors
-            self._buffer = grown
-        keys = np.arange(self._size, needed, dtype=np.uint64)
-        self._buffer[self._size : needed] = vectors
-        self._size = needed
+        keys = np.arange(len(self.stored), len(self.stored) + len(blobs), dtype=np.uint64)
+        vectors = self.stored.append(blobs)
         # A bulk load (the stored claims at the start of a run) has the machine to itself: all
         # cores (0); one article's few claims stay on one thread beside the workers.
         self.ann.add(keys, vectors, threads=0 if len(vectors) > BULK_ADD else 1)
 
     def search(self, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
         """(position, cosine) of the nearest stored vectors, best first."""
-        if not self._size:
+        if not len(self.stored):
             return []
-        count = min(count, self._size)
-        matches = self.ann.search(vector, count, threads=1)
+        count = min(count, len(self.stored))
+        keys = [int(k) for k in self.ann.search(vector, count, threads=1).keys]
         # the exact cosine from the stored vectors, so that thresholds don't depend on the
         # index's reduced-precision distance
-        return [(int(k), float(self.vectors[int(k)] @ vector)) for k in matches.keys]
+        rows = self.stored.rows(keys)
+        return [(k, float(row @ vector)) for k, row in zip(keys, rows, strict=True)]
 
 
 # --- the grouping -------------------------------------------------------------------------
 
 
-def claim_vectors(claims: Iterable[Claim], embedder: Embedder) -> dict[str, np.ndarray]:
-    """The meaning of each of an article's claims, by its text, as the store keeps it (so that a
-    reloaded index groups as this one does): one encoding per distinct sentence, since two
+def claim_vectors(claims: Iterable[Claim], embedder: Embedder) -> dict[str, bytes]:
+    """The meaning of each of an article's claims, by its text, packed as the store keeps it (so
+    that a reloaded index groups as this one does): one encoding per distinct sentence, since two
     figures of one sentence share it. Per-article work: the engine's workers do it as they read
     the article, and the same texts in the same order give the same vectors wherever it ran."""
     texts = list(dict.fromkeys(c.meaning_text for c in claims))
     if not texts:  # an article that claims nothing (a poem, a recipe)
         return {}
-    return dict(zip(texts, as_stored(embedder.encode(texts)), strict=True))
+    return {t: pack(v) for t, v in zip(texts, embedder.encode(texts), strict=True)}
 
 
 class ClaimIndex:
@@ -147,7 +138,7 @@ class ClaimIndex:
         self,
         claims: list[Claim],
         article_meta: dict[str, dict[str, Any]] | None = None,
-        vectors: dict[str, np.ndarray] | None = None,
+        vectors: dict[str, bytes] | None = None,
     ) -> list[GroupChange]:
         """Assign each claim to an existing group or a new one. Claims already in the index
         (same id) are skipped, so re-adding an article changes nothing. `vectors` are the
@@ -163,7 +154,10 @@ class ClaimIndex:
             encoded.update(claim_vectors(missing, self.embedder))
         return [self._add_one(c, encoded[c.meaning_text]) for c in fresh]
 
-    def _add_one(self, claim: Claim, vector: np.ndarray) -> GroupChange:
+    def _add_one(self, claim: Claim, blob: bytes) -> GroupChange:
+        vector = unpack(blob, self.dim)
+        if vector is None or len(blob) != SCALE_BYTES + self.dim:
+            raise ValueError(f"claim {claim.id}: not a packed vector of {self.dim} dimensions")
         group_id = self._best_group(claim, vector)
         change = "joined"
         if group_id is None:
@@ -172,7 +166,7 @@ class ClaimIndex:
             change = "created"
         self._remember(claim, group_id)
         self._groups[group_id].claims.append(claim)
-        self._index.add(vector[None, :])
+        self._index.add([blob])
         return GroupChange(group_id, claim.id, change)
 
     def _best_group(self, claim: Claim, vector: np.ndarray) -> str | None:
@@ -207,13 +201,18 @@ class ClaimIndex:
         return self.group_of[self._position[claim_id]]
 
     def vector_of(self, claim_id: str) -> np.ndarray:
-        """The claim's embedding, as stored (so that a reload need not embed it again)."""
-        return self._index.vectors[self._position[claim_id]].copy()
+        """The claim's embedding as it compares it (the stored vector, unpacked)."""
+        return self._index.stored.row(self._position[claim_id])
+
+    def stored_vector(self, claim_id: str) -> bytes:
+        """The claim's embedding as the store keeps it: the bytes it was added with, so that a
+        reload compares exactly what this index compared."""
+        return self._index.stored.blob(self._position[claim_id])
 
     def similarity(self, a: Claim, b: Claim) -> float:
         """The cosine of two indexed claims' meanings."""
-        vectors = self._index.vectors
-        return float(vectors[self._position[a.id]] @ vectors[self._position[b.id]])
+        va, vb = self._index.stored.rows([self._position[a.id], self._position[b.id]])
+        return float(va @ vb)
 
     def groups_of_articles(self, article_ids: Iterable[str]) -> set[str]:
         """Ids of the groups holding a claim of any of `article_ids`."""
@@ -222,15 +221,16 @@ class ClaimIndex:
     # --- persistence: claims, assignments and vectors; the ANN index is rebuilt on load ---
 
     def to_state(self) -> dict[str, Any]:
-        vectors = self._index.vectors.astype(np.float32)
+        stored = self._index.stored
+        vectors = b"".join(stored.blob(i) for i in range(len(stored)))
         return {
-            "version": 1,
+            "version": 2,  # 1 held float32 vectors
             "embedder": _embedder_name(self.embedder),
             "dim": self.dim,
             "thresholds": self.thresholds,
             "claims": [c.to_dict() for c in self.claims],
             "groups": list(self.group_of),
-            "vectors": base64.b64encode(vectors.tobytes()).decode("ascii"),
+            "vectors": base64.b64encode(vectors).decode("ascii"),
             "articles": self.articles,
         }
 
@@ -243,23 +243,28 @@ class ClaimIndex:
         claims = [Claim.from_dict(c) for c in state["claims"]]
         raw = state.get("vectors")
         if raw and same_model and state.get("dim") == index.dim:
-            vectors = np.frombuffer(base64.b64decode(raw), dtype=np.float32)
-            vectors = vectors.reshape(-1, index.dim)
+            data = base64.b64decode(raw)
+            size = 4 * index.dim if state.get("version", 1) == 1 else SCALE_BYTES + index.dim
+            blobs = [packed_form(data[i : i + size], index.dim) for i in range(0, len(data), size)]
         else:  # no vectors, or another model's: embed again (the groups stay as stored)
-            vectors = index.embedder.encode([c.meaning_text for c in claims])
-        index.restore(claims, state["groups"], vectors)
+            blobs = [pack(v) for v in index.embedder.encode([c.meaning_text for c in claims])]
+        index.restore(claims, state["groups"], [b for b in blobs if b is not None])
         index.articles.update(state.get("articles") or {})
         return index
 
     def restore(
-        self, claims: Iterable[Claim], group_ids: Iterable[str], vectors: np.ndarray
+        self, claims: Iterable[Claim], group_ids: Iterable[str], vectors: Sequence[bytes]
     ) -> None:
-        """Load stored claims with their group assignments (in the order they were added)."""
+        """Load stored claims with their group assignments (in the order they were added) and
+        their vectors as stored (`pack`'s bytes)."""
+        claims = list(claims)
+        if len(claims) != len(vectors):
+            raise ValueError(f"{len(claims)} claims but {len(vectors)} vectors")
+        self._index.add(vectors)  # first: a vector of the wrong size leaves the index as it was
         for claim, group_id in zip(claims, group_ids, strict=True):
             group = self._groups.setdefault(group_id, ClaimGroup(group_id, claim.kind))
             self._remember(claim, group_id)
             group.claims.append(claim)
-        self._index.add(np.asarray(vectors, dtype=np.float32))
 
 
 def _embedder_name(embedder: Embedder) -> str:

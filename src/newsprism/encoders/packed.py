@@ -5,9 +5,13 @@ three quarters of it claim vectors and JSON). Scaled to int8 by its largest comp
 388 bytes, and cosines move by about 0.001 (the thresholds they are compared with are given to
 two decimals). The stages compare the vectors as stored, unpacked, never the float32 ones the
 model gave: a corpus analyzed in one run and one analyzed a batch at a time then group alike.
+A run holds the vectors it compares packed too (`PackedRows`): a quarter of the memory, and the
+very bytes it was given go to the store, so that a reload compares what the run compared.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -41,18 +45,77 @@ def unpack(blob: bytes | None, dim: int) -> np.ndarray | None:
     return None
 
 
-def as_stored(vectors: np.ndarray) -> np.ndarray:
-    """Each row as it reads back from the store."""
-    rows = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
-    dim = rows.shape[1] if rows.ndim == 2 else 0
-    out = np.zeros(rows.shape, dtype=np.float32)
-    for i, row in enumerate(rows):
-        unpacked = unpack(pack(row), dim)
-        assert unpacked is not None
-        out[i] = unpacked
-    return out
+def packed_form(blob: bytes | None, dim: int) -> bytes | None:
+    """The stored vector in the packed form, as stored; a float32 vector an older version
+    stored, packed now; None for a vector of another size (another model: embed again)."""
+    if blob is None or len(blob) == SCALE_BYTES + dim:
+        return blob
+    if len(blob) == 4 * dim:
+        return pack(np.frombuffer(blob, dtype=np.float32))
+    return None
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
     norm = float(np.linalg.norm(v))
     return (v / norm).astype(np.float32) if norm > 0 else v.astype(np.float32)
+
+
+class PackedRows:
+    """A growing table of packed vectors (`pack`'s bytes), 4 + dim bytes a row plus its norm,
+    instead of 4 x dim as float32. `rows` reads them back exactly as `unpack` reads each one's
+    bytes (the same float32 operations, element by element), and `blob` hands back the very
+    bytes a row was given."""
+
+    def __init__(self, dim: int, capacity: int = 1024) -> None:
+        self.dim = dim
+        self._codes = np.zeros((capacity, dim), dtype=np.int8)
+        self._scales = np.zeros(capacity, dtype="<f4")
+        self._norms = np.ones(capacity, dtype=np.float32)  # 1 for a zero vector: left as it is
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def append(self, blobs: Sequence[bytes]) -> np.ndarray:
+        """Add packed vectors (each `pack`'s bytes for this size); their float32 rows."""
+        if any(len(b) != SCALE_BYTES + self.dim for b in blobs):
+            size = SCALE_BYTES + self.dim
+            raise ValueError(f"a packed vector of {self.dim} dimensions is {size} bytes")
+        needed = self._size + len(blobs)
+        if needed > len(self._scales):
+            self._grow(max(needed, 2 * len(self._scales)))
+        new = slice(self._size, needed)
+        raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), -1)
+        self._scales[new] = raw[:, :SCALE_BYTES].copy().view("<f4").ravel()
+        self._codes[new] = raw[:, SCALE_BYTES:].view(np.int8)
+        for i in range(self._size, needed):
+            # the norm `unpack` divides by, computed as it computes it (row by row)
+            norm = np.linalg.norm(self._codes[i].astype(np.float32) * self._scales[i])
+            self._norms[i] = norm if norm > 0 else 1.0
+        self._size = needed
+        return self.rows(range(new.start, new.stop))
+
+    def _grow(self, capacity: int) -> None:
+        codes = np.zeros((capacity, self.dim), dtype=np.int8)
+        scales = np.zeros(capacity, dtype="<f4")
+        norms = np.ones(capacity, dtype=np.float32)
+        codes[: self._size] = self._codes[: self._size]
+        scales[: self._size] = self._scales[: self._size]
+        norms[: self._size] = self._norms[: self._size]
+        self._codes, self._scales, self._norms = codes, scales, norms
+
+    def rows(self, positions: Sequence[int] | range) -> np.ndarray:
+        """The float32 rows at `positions`, each as `unpack` gives it."""
+        at = np.asarray(positions, dtype=np.int64)
+        if len(at) and (at.min() < 0 or at.max() >= self._size):
+            raise IndexError(f"row {int(at.max())} of {self._size}")
+        v = self._codes[at].astype(np.float32) * self._scales[at, None]
+        return v / self._norms[at, None]
+
+    def row(self, position: int) -> np.ndarray:
+        return self.rows([position])[0]
+
+    def blob(self, position: int) -> bytes:
+        if not 0 <= position < self._size:
+            raise IndexError(f"row {position} of {self._size}")
+        return self._scales[position].tobytes() + self._codes[position].tobytes()

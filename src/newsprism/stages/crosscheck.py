@@ -19,8 +19,6 @@ from dataclasses import dataclass, field, fields
 from functools import partial
 from typing import Any
 
-import numpy as np
-
 from newsprism.crosscheck import (
     Claim,
     ClaimGroup,
@@ -33,7 +31,7 @@ from newsprism.crosscheck import (
     verdict,
 )
 from newsprism.crosscheck.verdicts import Verdict
-from newsprism.encoders.packed import as_stored, pack, unpack
+from newsprism.encoders.packed import pack, packed_form
 from newsprism.engine.local import Engine, map_stage
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store, layouts
@@ -86,15 +84,15 @@ def load_index(store: Store, embedder: Embedder | None = None) -> ClaimIndex:
         groups.append(group_id)
         vectors.append(vector)
     if claims:
-        unpacked = [unpack(v, index.dim) for v in vectors]
+        packed = [packed_form(v, index.dim) for v in vectors]
         # vectors another model stored, or a sentence's vector not found before its claim:
         # embedded again, the groups kept
-        missing = [i for i, v in enumerate(unpacked) if v is None]
+        missing = [i for i, v in enumerate(packed) if v is None]
         if missing:
-            again = as_stored(index.embedder.encode([claims[i].meaning_text for i in missing]))
+            again = index.embedder.encode([claims[i].meaning_text for i in missing])
             for i, v in zip(missing, again, strict=True):
-                unpacked[i] = v
-        index.restore(claims, groups, np.vstack(unpacked))
+                packed[i] = pack(v)
+        index.restore(claims, groups, packed)
     return index
 
 
@@ -153,7 +151,7 @@ class ArticleClaims:
 
     article_id: str
     claims: list[Claim]
-    vectors: dict[str, np.ndarray]  # by meaning text (claim_vectors)
+    vectors: dict[str, bytes]  # packed, by meaning text (claim_vectors)
 
 
 def read_claims(
@@ -213,7 +211,7 @@ def add_articles(
                     "text": kept_text(c.text, c.start, c.end, text),
                     "kind": c.kind,
                     "group_id": change.group_id,
-                    "vector": SAME_SENTENCE if shared else pack(index.vector_of(c.id)),
+                    "vector": SAME_SENTENCE if shared else index.stored_vector(c.id),
                     "data": layouts.pack("claim", CLAIM_LAYOUT, stored_fields(c)),
                 }
             )

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from newsprism.crosscheck.embed import Embedder
-from newsprism.encoders.packed import as_stored, pack, unpack
+from newsprism.encoders.packed import pack, unpack
 from newsprism.engine.local import Engine, map_stage
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
@@ -86,10 +86,10 @@ def run_stories(
         there=partial(encode_leads, threads=1),
         load=partial(loaded_story_embedder, 1),  # forked local workers share the loaded model
     )
-    for features, vectors in encoded:
+    for features, blobs in encoded:
         members, touched, merges = [], set(), {}
-        for f, vector in zip(features, vectors, strict=True):
-            placed = index.add(f, vector)
+        for f, blob in zip(features, blobs, strict=True):
+            placed = index.add(f, _compared(blob, own.dim))
             summary.created += placed.created
             merges.update(placed.merged)
             touched.add(placed.story_id)
@@ -98,7 +98,7 @@ def run_stories(
                     "article_id": f.id,
                     "story_id": placed.story_id,
                     "version": version,
-                    "vector": pack(vector),
+                    "vector": blob,  # the bytes the index compared, not its floats packed again
                     "data": f.stored(),
                 }
             )
@@ -127,12 +127,18 @@ Leads = tuple[list[ArticleFeatures], list[str]]
 
 def encode_leads(
     batch: Leads, embedder: Embedder | None = None, threads: int = 1
-) -> tuple[list[ArticleFeatures], np.ndarray]:
-    """A batch's features with the vectors of their leads, as the store keeps them (so that a
-    reloaded index places as this one does): the per-article part of the stage, run by the
-    engine's workers (one thread each: `threads`)."""
+) -> tuple[list[ArticleFeatures], list[bytes]]:
+    """A batch's features with the vectors of their leads packed as the store keeps them (so
+    that a reloaded index places as this one does: both compare them unpacked): the
+    per-article part of the stage, run by the engine's workers (one thread each: `threads`)."""
     features, texts = batch
-    return features, as_stored((embedder or story_embedder(threads)).encode(texts))
+    return features, [pack(v) for v in (embedder or story_embedder(threads)).encode(texts)]
+
+
+def _compared(blob: bytes, dim: int) -> np.ndarray:
+    vector = unpack(blob, dim)
+    assert vector is not None, "encode_leads packs vectors of the embedder's size"
+    return vector
 
 
 def _features(
