@@ -70,6 +70,12 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
+def cpu_seconds() -> float:
+    """CPU time this process has used (user and system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def store_bytes(url: str) -> int:
     """Bytes on disk of the store's tables in its database, with their indexes and TOAST (not
     the system catalogs every database has)."""
@@ -110,9 +116,11 @@ def one_run(run: str, folder: Path, url: str) -> dict[str, object]:
             result["seconds"] = time.perf_counter() - started
             peaks = engine._client.run(peak_mb)  # the benchmark's own look
             result["workers_mb"] = sorted(peaks.values())
+            result["workers_cpu"] = sum(engine._client.run(cpu_seconds).values())
         finally:
             engine.close()
     result["client_mb"] = peak_mb()
+    result["client_cpu"] = cpu_seconds()
     result["store_bytes"] = store_bytes(url)
     return result
 
@@ -162,6 +170,12 @@ def main() -> None:
               f"({r['articles'] / r['seconds']:.2f} articles/s){start}; peak RSS client "
               f"{r['client_mb']:.0f} MB, workers {workers} MB; store "
               f"{r['store_bytes'] / 1024 / r['articles']:.1f} KB an article")  # fmt: skip
+        if "workers_cpu" in r:
+            # On two cores the client's own CPU is what two workers cannot have: its share
+            # bounds dask2's speed-up over dask1 (about 2 x workers / (workers + client)).
+            share = r["client_cpu"] / (r["client_cpu"] + r["workers_cpu"])
+            print(f"{'':>6} {run:<6} CPU: client {r['client_cpu']:.1f} s, workers "
+                  f"{r['workers_cpu']:.1f} s (client share {share:.2f})")  # fmt: skip
     for size in sorted(args.sizes):
         got = {run: results[(size, run)]["seconds"] for run in runs if (size, run) in results}
         if "dask1" in got and "dask2" in got:

@@ -156,9 +156,7 @@ def article_features(
     features, texts = [], []
     for row in store.understanding_inputs(ids):
         article = {**row, "outlet": (meta.get(row["id"]) or {}).get("outlet")}
-        records = [
-            r for r in store.span_records(article_id=row["id"]) if r["type"] in PROFILE_TYPES
-        ]
+        records = list(store.span_records(PROFILE_TYPES, article_id=row["id"]))
         features.append(build_features(article, records, claims.get(row["id"], ()), names))
         texts.append(lead_text(row.get("title"), row.get("text") or ""))
     return features, texts

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -216,11 +216,13 @@ class UnderstandingRecords(StoreBase):
         return sorted(found, key=lambda r: order[r["id"]])
 
     def span_records(
-        self, kind: str | None = None, article_id: str | None = None
+        self,
+        kind: str | Collection[str] | None = None,
+        article_id: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Span records as the understanding stage made them (type, id, article_id, start, end,
         text, entity_id and the record's own fields), in article and text order: what later
-        stages read and exports show."""
+        stages read and exports show. `kind`: one type, or several."""
         for row in self.span_rows(kind, article_id):
             yield read_record(row)
 
@@ -233,13 +235,17 @@ class UnderstandingRecords(StoreBase):
                     yield read_record(row._mapping)
 
     def span_rows(
-        self, kind: str | None = None, article_id: str | None = None
+        self,
+        kind: str | Collection[str] | None = None,
+        article_id: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         """The stored rows themselves, with their article's id, the record's own fields still
         JSON in `data` (without its defaults: see span_codec)."""
         query = in_text_order(span_select())
-        if kind:
+        if kind and isinstance(kind, str):
             query = query.where(span_record.c.type == kind)
+        elif kind:
+            query = query.where(span_record.c.type.in_(sorted(kind)))
         if article_id:
             query = query.where(article.c.id == article_id)
         with self.engine.connect() as conn:
