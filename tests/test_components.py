@@ -22,8 +22,10 @@ from newsprism.understand.components import (
 PARAGRAPHS = [
     "ANKARA — Turkish President Recep Tayyip Erdogan said on Tuesday that 1,200 soldiers had "
     "crossed into northern Syria near Tal Abyad.",
+    # a technique well clear of the tagger's thresholds in every copy: the test is of offsets,
+    # and a borderline one ("We will not stop" alone) came and went with package versions
     '"We will not stop," Erdogan told reporters in Ankara, calling the Kurdish fighters '
-    "terrorists.",
+    "bloodthirsty terrorists.",
     "US Defense Secretary Mark Esper said about 1,000 American troops would withdraw from "
     "the region within weeks.",
     "The Syrian Observatory for Human Rights reported that 72 civilians were killed in "
