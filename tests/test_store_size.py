@@ -709,3 +709,25 @@ def test_an_event_row_keeps_neither_its_columns_nor_a_statement_its_evidence_giv
         assert event["type"] == "event" and event["statement"]
         if "statement" not in kept:
             assert event["statement"] == event["evidence"][0]["text"]
+
+
+def test_a_batch_of_articles_reads_the_span_records_each_article_reads_alone(
+    examples_db: Path,
+) -> None:
+    """The stages read a batch's span records in one query: each article gets the records, in
+    the order, that reading it alone gives, kept to the types asked for."""
+    from newsprism.store import open_store
+
+    store = open_store(examples_db, existing=True)
+    try:
+        ids = [a["id"] for a in store.understanding_inputs(sorted(store.article_meta()))][:7]
+        together = store.span_records_by_article(ids)
+        profiles = store.span_records_by_article(ids, {"mention", "place"})
+        alone = {a: list(store.span_records(article_id=a)) for a in ids}
+    finally:
+        store.close()
+    assert together == alone and sum(map(len, together.values())) > 50
+    assert profiles == {
+        a: [r for r in alone[a] if r["type"] in ("mention", "place")] for a in ids
+    }
+    assert {r["type"] for rs in profiles.values() for r in rs} == {"mention", "place"}

@@ -174,10 +174,12 @@ def _claim_inputs(
 ) -> Iterator[list[tuple[dict[str, Any], list[dict[str, Any]]]]]:
     for i in range(0, len(pending), BATCH_ARTICLES):
         batch = []
-        for row in store.understanding_inputs(pending[i : i + BATCH_ARTICLES]):
+        ids = pending[i : i + BATCH_ARTICLES]
+        records = store.span_records_by_article(ids)
+        for row in store.understanding_inputs(ids):
             texts[row["id"]] = row["text"]
             article = {**articles.get(row["id"], {}), **row}
-            batch.append((article, list(store.span_records(article_id=row["id"]))))
+            batch.append((article, records[row["id"]]))
         yield batch
 
 

@@ -154,9 +154,10 @@ def article_features(
     """Features and lead text of each article, in the order given."""
     claims = store.article_claim_groups(ids)
     features, texts = [], []
+    profiles = store.span_records_by_article(ids, PROFILE_TYPES)
     for row in store.understanding_inputs(ids):
         article = {**row, "outlet": (meta.get(row["id"]) or {}).get("outlet")}
-        records = list(store.span_records(PROFILE_TYPES, article_id=row["id"]))
+        records = profiles[row["id"]]
         features.append(build_features(article, records, claims.get(row["id"], ()), names))
         texts.append(lead_text(row.get("title"), row.get("text") or ""))
     return features, texts

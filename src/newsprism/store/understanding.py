@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.engine import Connection
 
 from newsprism.articles import IngestError
@@ -226,6 +226,21 @@ class UnderstandingRecords(StoreBase):
         for row in self.span_rows(kind, article_id):
             yield read_record(row)
 
+    def span_records_by_article(
+        self, article_ids: Iterable[str], kind: str | Collection[str] | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Each given article's span records (of `kind`: one type or several), as span_records
+        reads them for one article, in a query a chunk of articles rather than one each: a
+        stage reading a batch of articles pays one round trip for them."""
+        by_article: dict[str, list[dict[str, Any]]] = {a: [] for a in article_ids}
+        with self.engine.connect() as conn:
+            for chunk in chunked(sorted(by_article)):
+                query = _of_kind(in_text_order(span_select(article.c.id.in_(chunk))), kind)
+                for row in conn.execute(query):
+                    record = read_record(row._mapping)
+                    by_article[record["article_id"]].append(record)
+        return by_article
+
     def span_records_of(self, kind: str, article_ids: Iterable[str]) -> Iterator[dict[str, Any]]:
         """Span records of one type for the given articles only (decoded as span_records)."""
         with self.engine.connect() as conn:
@@ -241,11 +256,7 @@ class UnderstandingRecords(StoreBase):
     ) -> Iterator[dict[str, Any]]:
         """The stored rows themselves, with their article's id, the record's own fields still
         JSON in `data` (without its defaults: see span_codec)."""
-        query = in_text_order(span_select())
-        if kind and isinstance(kind, str):
-            query = query.where(span_record.c.type == kind)
-        elif kind:
-            query = query.where(span_record.c.type.in_(sorted(kind)))
+        query = _of_kind(in_text_order(span_select()), kind)
         if article_id:
             query = query.where(article.c.id == article_id)
         with self.engine.connect() as conn:
@@ -263,3 +274,12 @@ class UnderstandingRecords(StoreBase):
             r["evidence"] = json.loads(r["evidence"])
             r["corpus_evidence"] = json.loads(r.get("corpus_evidence") or "[]")
         return {r["article_id"]: r for r in rows}
+
+
+def _of_kind(query: Select[Any], kind: str | Collection[str] | None) -> Select[Any]:
+    """`query` kept to span records of `kind` (one type or several; every type if none)."""
+    if kind and isinstance(kind, str):
+        return query.where(span_record.c.type == kind)
+    if kind:
+        return query.where(span_record.c.type.in_(sorted(kind)))
+    return query
