@@ -19,6 +19,7 @@ from newsprism.crosscheck import (
 )
 from newsprism.crosscheck.matching import ClaimGroup
 from newsprism.encoders.minilm import model_dir
+from newsprism.encoders.packed import pack
 
 # --- building articles and their records by hand -----------------------------------------
 
@@ -819,6 +820,25 @@ def test_state_round_trip_then_add(embedder: Any) -> None:
     index.add(docs[-1].claims())
     restored.add(docs[-1].claims())
     assert partition(restored) == partition(index)
+
+
+def test_a_state_saved_before_with_float32_vectors_still_restores(embedder: Any) -> None:
+    """Version 1 of the state held float32 vectors: they are packed on reading, the groups as
+    saved; a state whose vectors are cut short is refused rather than misaligned."""
+    import base64
+
+    docs = all_docs()
+    index, _ = crosscheck(embedder, *docs[:-1])
+    state = index.to_state()
+    floats = np.vstack([index.vector_of(c.id) for c in index.claims]).astype(np.float32)
+    older = {**state, "version": 1, "vectors": base64.b64encode(floats.tobytes()).decode()}
+    restored = ClaimIndex.from_state(older, embedder=embedder)
+    assert partition(restored) == partition(index)
+    first = index.claims[0].id
+    assert restored.stored_vector(first) == pack(index.vector_of(first))
+    cut = {**state, "vectors": base64.b64encode(base64.b64decode(state["vectors"])[:-5]).decode()}
+    with pytest.raises(ValueError, match="not whole"):
+        ClaimIndex.from_state(cut, embedder=embedder)
 
 
 # --- the real model ---------------------------------------------------------------------------

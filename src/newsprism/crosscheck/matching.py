@@ -245,10 +245,13 @@ class ClaimIndex:
         if raw and same_model and state.get("dim") == index.dim:
             data = base64.b64decode(raw)
             size = 4 * index.dim if state.get("version", 1) == 1 else SCALE_BYTES + index.dim
-            blobs = [packed_form(data[i : i + size], index.dim) for i in range(0, len(data), size)]
+            found = [packed_form(data[i : i + size], index.dim) for i in range(0, len(data), size)]
+            blobs = [b for b in found if b is not None]
+            if len(blobs) != len(found):
+                raise ValueError(f"the state's vectors are not whole {index.dim}-dimension ones")
         else:  # no vectors, or another model's: embed again (the groups stay as stored)
             blobs = [pack(v) for v in index.embedder.encode([c.meaning_text for c in claims])]
-        index.restore(claims, state["groups"], [b for b in blobs if b is not None])
+        index.restore(claims, state["groups"], blobs)
         index.articles.update(state.get("articles") or {})
         return index
 
