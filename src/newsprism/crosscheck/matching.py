@@ -155,9 +155,11 @@ class ClaimIndex:
         return [self._add_one(c, encoded[c.meaning_text]) for c in fresh]
 
     def _add_one(self, claim: Claim, blob: bytes) -> GroupChange:
-        vector = unpack(blob, self.dim)
-        if vector is None or len(blob) != SCALE_BYTES + self.dim:
+        # checked before anything changes (the index stores only packed vectors)
+        if len(blob) != SCALE_BYTES + self.dim:
             raise ValueError(f"claim {claim.id}: not a packed vector of {self.dim} dimensions")
+        vector = unpack(blob, self.dim)
+        assert vector is not None
         group_id = self._best_group(claim, vector)
         change = "joined"
         if group_id is None:

@@ -140,8 +140,8 @@ def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
     # only the changed stories' articles: a run that adds a few articles to a large store
     # does not read every mention and place again
     in_todo = [a for s in todo for a in members[s]]
-    mentions = _in_text_order(store.span_records_of("mention", in_todo))
-    places = _in_text_order(store.span_records_of("place", in_todo))
+    mentions = _in_text_order(store.span_records_by_article(in_todo, "mention"))
+    places = _in_text_order(store.span_records_by_article(in_todo, "place"))
     reporter = ProgressReporter(len(todo), "timeline", enabled=progress)
     revisions = _contests(todo, members, corpus)
     built: dict[str, list[dict[str, Any]]] = {}
@@ -199,8 +199,8 @@ def _by_article(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, A
     return found
 
 
-def _in_text_order(records: Iterable[dict[str, Any]]) -> dict[str, InTextOrder]:
-    return {a: InTextOrder(found) for a, found in _by_article(records).items()}
+def _in_text_order(by_article: dict[str, list[dict[str, Any]]]) -> dict[str, InTextOrder]:
+    return {a: InTextOrder(found) for a, found in by_article.items()}
 
 
 def _dated_members(story: list[str], corpus: _Corpus) -> list[tuple[date, str, str]]:

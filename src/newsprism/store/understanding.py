@@ -216,13 +216,11 @@ class UnderstandingRecords(StoreBase):
         return sorted(found, key=lambda r: order[r["id"]])
 
     def span_records(
-        self,
-        kind: str | Collection[str] | None = None,
-        article_id: str | None = None,
+        self, kind: str | None = None, article_id: str | None = None
     ) -> Iterator[dict[str, Any]]:
         """Span records as the understanding stage made them (type, id, article_id, start, end,
         text, entity_id and the record's own fields), in article and text order: what later
-        stages read and exports show. `kind`: one type, or several."""
+        stages read and exports show."""
         for row in self.span_rows(kind, article_id):
             yield read_record(row)
 
@@ -241,18 +239,8 @@ class UnderstandingRecords(StoreBase):
                     by_article[record["article_id"]].append(record)
         return by_article
 
-    def span_records_of(self, kind: str, article_ids: Iterable[str]) -> Iterator[dict[str, Any]]:
-        """Span records of one type for the given articles only (decoded as span_records)."""
-        with self.engine.connect() as conn:
-            for chunk in chunked(sorted(set(article_ids))):
-                query = span_select(span_record.c.type == kind, article.c.id.in_(chunk))
-                for row in conn.execute(query):
-                    yield read_record(row._mapping)
-
     def span_rows(
-        self,
-        kind: str | Collection[str] | None = None,
-        article_id: str | None = None,
+        self, kind: str | None = None, article_id: str | None = None
     ) -> Iterator[dict[str, Any]]:
         """The stored rows themselves, with their article's id, the record's own fields still
         JSON in `data` (without its defaults: see span_codec)."""
