@@ -206,7 +206,7 @@ def main() -> None:
         if args.memory:
             python_bytes = tracemalloc.get_traced_memory()[0]
             tracemalloc.stop()
-            native = int(index._index.ann.memory_usage)
+            native = index.native_bytes
             held = (f"; held {(python_bytes + native) / size / 1024:.1f} KB an article "
                     f"({python_bytes / size / 1024:.1f} Python and NumPy, "
                     f"{native / size / 1024:.1f} the ANN index)")

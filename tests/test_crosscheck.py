@@ -841,6 +841,29 @@ def test_a_state_saved_before_with_float32_vectors_still_restores(embedder: Any)
         ClaimIndex.from_state(cut, embedder=embedder)
 
 
+
+def test_the_nearest_stored_claim_is_found_by_the_codes_the_store_keeps() -> None:
+    """The ANN index searches the int8 codes the store keeps, held there once rather than as a
+    second copy: for a claim reworded from a stored one, the stored one comes back first with
+    its exact cosine, and every row still reads back as the bytes it was added with."""
+    from newsprism.crosscheck.matching import _VectorIndex
+    from newsprism.encoders.packed import unpack
+
+    dim, rng = 96, np.random.default_rng(3)
+    stored = rng.normal(size=(3000, dim)).astype(np.float32)
+    blobs = [pack(v) for v in stored]
+    index = _VectorIndex(dim)
+    index.add(blobs[:40])  # one article's claims at a time, then a bulk load
+    index.add(blobs[40:])
+    exact = np.vstack([unpack(b, dim) for b in blobs])
+    for source in rng.choice(len(stored), size=40, replace=False):
+        reworded = pack(stored[source] + 0.6 * rng.normal(size=dim).astype(np.float32))
+        query = unpack(reworded, dim)
+        found = index.search(reworded, query, 64)
+        assert found[0][0] == source
+        cosines = exact[[k for k, _ in found]] @ query
+        assert np.allclose([c for _, c in found], cosines, atol=1e-6)
+    assert index.stored.blobs(range(len(blobs))) == blobs
 # --- the real model ---------------------------------------------------------------------------
 
 

@@ -51,12 +51,15 @@ def test_a_run_holds_its_vectors_packed_and_reads_each_back_as_the_store_would()
     rows[5] = 0.0
     blobs = [pack(r) for r in rows]
     held = PackedRows(DIM, capacity=16)  # grown as rows come, a few and many at a time
-    returned = np.vstack([held.append(blobs[:3]), held.append(blobs[3:4]), held.append(blobs[4:])])
+    for part in (blobs[:3], blobs[3:4], blobs[4:]):
+        held.append(part)
+    returned = held.rows(range(len(blobs)))
     expected = np.vstack([unpack(b, DIM) for b in blobs])
     assert np.array_equal(returned.view(np.uint32), expected.view(np.uint32))
     some = [7, 5, 299]
     assert np.array_equal(held.rows(some).view(np.uint32), expected[some].view(np.uint32))
     assert all(held.blob(i) == b for i, b in enumerate(blobs))
+    assert held.blobs(range(300)) == blobs
     with pytest.raises(ValueError, match="388 bytes"):
         held.append([rows[0].tobytes()])  # float32: not packed
     with pytest.raises(IndexError):

@@ -12,6 +12,7 @@ very bytes it was given go to the store, so that a reload compares what the run 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -60,15 +61,45 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return (v / norm).astype(np.float32) if norm > 0 else v.astype(np.float32)
 
 
+class CodeTable(Protocol):
+    """Where `PackedRows` keeps its rows' int8 codes, a row per position in the order added:
+    its own growing array, or an index that must hold the very same codes anyway (the claims'
+    ANN index), so that a run holds them once."""
+
+    def append(self, codes: np.ndarray) -> None: ...
+
+    def take(self, positions: np.ndarray) -> np.ndarray: ...
+
+
+class CodeArray:
+    """A growing (rows, dim) int8 array: `PackedRows`' own code table."""
+
+    def __init__(self, dim: int, capacity: int = 1024) -> None:
+        self._codes = np.zeros((capacity, dim), dtype=np.int8)
+        self._size = 0
+
+    def append(self, codes: np.ndarray) -> None:
+        needed = self._size + len(codes)
+        if needed > len(self._codes):
+            grown = np.zeros((max(needed, 2 * len(self._codes)), self._codes.shape[1]), np.int8)
+            grown[: self._size] = self._codes[: self._size]
+            self._codes = grown
+        self._codes[self._size : needed] = codes
+        self._size = needed
+
+    def take(self, positions: np.ndarray) -> np.ndarray:
+        return self._codes[positions]
+
+
 class PackedRows:
     """A growing table of packed vectors (`pack`'s bytes), 4 + dim bytes a row plus its norm,
     instead of 4 x dim as float32. `rows` reads them back exactly as `unpack` reads each one's
     bytes (the same float32 operations, element by element), and `blob` hands back the very
-    bytes a row was given."""
+    bytes a row was given. The codes live in `codes` (default: an array of its own)."""
 
-    def __init__(self, dim: int, capacity: int = 1024) -> None:
+    def __init__(self, dim: int, capacity: int = 1024, codes: CodeTable | None = None) -> None:
         self.dim = dim
-        self._codes = np.zeros((capacity, dim), dtype=np.int8)
+        self._codes = codes if codes is not None else CodeArray(dim, capacity)
         self._scales = np.zeros(capacity, dtype="<f4")
         self._norms = np.ones(capacity, dtype=np.float32)  # 1 for a zero vector: left as it is
         self._size = 0
@@ -76,8 +107,8 @@ class PackedRows:
     def __len__(self) -> int:
         return self._size
 
-    def append(self, blobs: Sequence[bytes]) -> np.ndarray:
-        """Add packed vectors (each `pack`'s bytes for this size); their float32 rows."""
+    def append(self, blobs: Sequence[bytes]) -> None:
+        """Add packed vectors (each `pack`'s bytes for this size)."""
         if any(len(b) != SCALE_BYTES + self.dim for b in blobs):
             size = SCALE_BYTES + self.dim
             raise ValueError(f"a packed vector of {self.dim} dimensions is {size} bytes")
@@ -86,30 +117,28 @@ class PackedRows:
             self._grow(max(needed, 2 * len(self._scales)))
         new = slice(self._size, needed)
         raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), -1)
+        codes = raw[:, SCALE_BYTES:].view(np.int8)
         self._scales[new] = raw[:, :SCALE_BYTES].copy().view("<f4").ravel()
-        self._codes[new] = raw[:, SCALE_BYTES:].view(np.int8)
-        for i in range(self._size, needed):
+        for i, row in enumerate(codes):
             # the norm `unpack` divides by, computed as it computes it (row by row)
-            norm = np.linalg.norm(self._codes[i].astype(np.float32) * self._scales[i])
-            self._norms[i] = norm if norm > 0 else 1.0
+            norm = np.linalg.norm(row.astype(np.float32) * self._scales[self._size + i])
+            self._norms[self._size + i] = norm if norm > 0 else 1.0
+        self._codes.append(codes)
         self._size = needed
-        return self.rows(range(new.start, new.stop))
 
     def _grow(self, capacity: int) -> None:
-        codes = np.zeros((capacity, self.dim), dtype=np.int8)
         scales = np.zeros(capacity, dtype="<f4")
         norms = np.ones(capacity, dtype=np.float32)
-        codes[: self._size] = self._codes[: self._size]
         scales[: self._size] = self._scales[: self._size]
         norms[: self._size] = self._norms[: self._size]
-        self._codes, self._scales, self._norms = codes, scales, norms
+        self._scales, self._norms = scales, norms
 
     def rows(self, positions: Sequence[int] | range) -> np.ndarray:
         """The float32 rows at `positions`, each as `unpack` gives it."""
         at = np.asarray(positions, dtype=np.int64)
         if len(at) and (at.min() < 0 or at.max() >= self._size):
             raise IndexError(f"row {int(at.max())} of {self._size}")
-        v = self._codes[at].astype(np.float32) * self._scales[at, None]
+        v = self._codes.take(at).astype(np.float32) * self._scales[at, None]
         return v / self._norms[at, None]
 
     def row(self, position: int) -> np.ndarray:
@@ -118,4 +147,12 @@ class PackedRows:
     def blob(self, position: int) -> bytes:
         if not 0 <= position < self._size:
             raise IndexError(f"row {position} of {self._size}")
-        return self._scales[position].tobytes() + self._codes[position].tobytes()
+        return self.blobs(range(position, position + 1))[0]
+
+    def blobs(self, positions: range) -> list[bytes]:
+        """The bytes each row of `positions` was given, read from the code table at once."""
+        at = np.asarray(positions, dtype=np.int64)
+        if len(at) and (at.min() < 0 or at.max() >= self._size):
+            raise IndexError(f"row {int(at.max())} of {self._size}")
+        codes = self._codes.take(at).astype(np.int8)
+        return [self._scales[i].tobytes() + row.tobytes() for i, row in zip(at, codes, strict=True)]
