@@ -4,6 +4,7 @@ recent, a range, a confidence, and open rather than a guess. All texts are inven
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from newsprism.link.published import PublishedLinker
@@ -109,3 +110,48 @@ def test_only_an_articles_own_date_dates_what_it_tells() -> None:
     assert own_published_day({"published": "2019-10-13", "published_source": "inferred"}) is None
     assert own_published_day({"published": "last Tuesday"}) is None
     assert own_published_day({}) is None
+
+
+def test_an_undated_copy_is_dated_by_its_dated_original_when_linked_by_the_batch(
+    tmp_path: Path,
+) -> None:
+    """The understanding stage looks up a batch's near-duplicate copies at once; an undated
+    syndicated copy still takes its date from the dated original, and an article with no copy
+    from nothing."""
+    import json
+
+    from newsprism import analyze
+
+    story = (
+        "Flood waters forced 1,200 residents of Marlowe County from their homes, the county "
+        "sheriff said. Crews reinforced the levee along the Brack River through the night, and "
+        "the regional council opened three shelters in school gymnasiums. The sheriff said two "
+        "bridges on Route 9 would stay closed until engineers had inspected them."
+    )
+    other = (
+        "The city library reopened its reading room after a renovation that took two years, "
+        "the head librarian said. The room has new shelving, brighter lamps and forty seats."
+    )
+    rows = [
+        {"id": "original", "title": "Floods in Marlowe", "text": story,
+         "published": "2021-03-05", "outlet": "Marlowe Courier"},
+        {"id": "copy", "title": "Floods in Marlowe", "text": story + " (Wire copy.)",
+         "outlet": "Valley Daily"},
+        {"id": "alone", "title": "Library", "text": other, "outlet": "Valley Daily"},
+    ]  # fmt: skip
+    source = tmp_path / "articles.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    with analyze(source, tmp_path / "np.db", progress=False) as corpus:
+        store = corpus.store
+        ids = {row["id"]: row for row in store.article_meta().values()}
+        by_title = {r["title"]: r["id"] for r in ids.values() if r["title"] != "Floods in Marlowe"}
+        floods = [i for i, r in ids.items() if r["title"] == "Floods in Marlowe"]
+        batch = store.duplicate_siblings_of([*floods, by_title["Library"]])
+        assert batch == {i: store.duplicate_siblings(i) for i in batch}
+        assert sorted(batch[floods[0]] + batch[floods[1]]) == sorted(floods)
+        assert batch[by_title["Library"]] == []
+        inferred = store.published_inferences()
+        undated = next(i for i in floods if not ids[i]["published"] or
+                       ids[i]["published_source"] == "inferred")
+        assert any("is dated 2021-03-05" in e for e in inferred[undated]["evidence"])
+        assert not any("copy" in e for e in inferred[by_title["Library"]]["evidence"])

@@ -28,6 +28,11 @@ class CorpusLinker:
         )
         self.dates = PublishedLinker(store)
 
+    def expect(self, article_ids: Sequence[str]) -> None:
+        """Say which articles are linked next (a batch): what they need of the store is then
+        read for all of them at once."""
+        self.dates.expect(article_ids)
+
     def link(
         self, result: ArticleUnderstanding, text: str, title: str | None
     ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:

@@ -4,6 +4,7 @@ the same events, here the dated members of its near-duplicate group (syndicated 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -16,9 +17,18 @@ from newsprism.understand.published import PublishedEstimate, combine_estimates
 class PublishedLinker:
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._siblings: dict[str, list[str]] = {}  # of the batch being linked
+
+    def expect(self, article_ids: Sequence[str]) -> None:
+        """Look up the near-duplicate copies of a batch's articles at once, before settling
+        them one by one: two queries a batch rather than two an article (a Dask client spent
+        2 s of its CPU on them in 1,000 articles, beside the workers)."""
+        self._siblings = self._store.duplicate_siblings_of(article_ids)
 
     def related(self, article_id: str) -> list[tuple[date, str]]:
-        siblings = self._store.duplicate_siblings(article_id)
+        siblings = self._siblings.get(article_id)
+        if siblings is None:
+            siblings = self._store.duplicate_siblings(article_id)
         if not siblings:
             return []
         related = []

@@ -78,6 +78,7 @@ def run_understand(
         worker_count,
     )
     for batch in results:
+        linker.expect([r.article_id for r in batch if r.failure is None])
         rows: list[dict[str, Any]] = []
         inferences = []
         errors = []

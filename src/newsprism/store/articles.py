@@ -240,15 +240,36 @@ class ArticleRecords(StoreBase):
 
     def duplicate_siblings(self, article_id: str) -> list[str]:
         """The other members of the article's near-duplicate group (empty when it has none)."""
+        return self.duplicate_siblings_of([article_id])[article_id]
+
+    def duplicate_siblings_of(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        """`duplicate_siblings` of each article of `ids`, two queries a chunk of them rather
+        than two an article (the understanding stage asks it of every undated article)."""
+        found: dict[str, list[str]] = {}
         with self.engine.connect() as conn:
-            original = conn.execute(
-                select(article.c.duplicate_of).where(article.c.id == article_id)
-            ).scalar()
-            group = original or article_id
-            query = select(article.c.id).where(
-                (article.c.duplicate_of == group) | (article.c.id == group)
-            )
-            return [i for i in conn.execute(query).scalars() if i != article_id]
+            for chunk in chunked(list(dict.fromkeys(ids))):
+                group_of = {
+                    r.id: r.duplicate_of or r.id
+                    for r in conn.execute(
+                        select(article.c.id, article.c.duplicate_of).where(
+                            article.c.id.in_(chunk)
+                        )
+                    )
+                }
+                groups = sorted(set(group_of.values()))
+                members: dict[str, list[str]] = {g: [] for g in groups}
+                query = select(article.c.id, article.c.duplicate_of).where(
+                    article.c.duplicate_of.in_(groups) | article.c.id.in_(groups)
+                )
+                for r in conn.execute(query):  # a group's members: its own row and its copies
+                    for group in {r.id, r.duplicate_of} & members.keys():
+                        members[group].append(r.id)
+                for article_id in chunk:
+                    group = group_of.get(article_id, article_id)
+                    found[article_id] = [
+                        i for i in members.get(group, []) if i != article_id
+                    ]
+        return found
 
     def article_meta(self) -> dict[str, dict[str, Any]]:
         """Outlet, date (and whether it was inferred), title and near-duplicate group of every
