@@ -846,13 +846,13 @@ def test_the_nearest_stored_claim_is_found_by_the_codes_the_store_keeps() -> Non
     """The ANN index searches the int8 codes the store keeps, held there once rather than as a
     second copy: for a claim reworded from a stored one, the stored one comes back first with
     its exact cosine, and every row still reads back as the bytes it was added with."""
-    from newsprism.crosscheck.matching import _VectorIndex
+    from newsprism.crosscheck.matching import ClaimVectorIndex
     from newsprism.encoders.packed import unpack
 
     dim, rng = 96, np.random.default_rng(3)
     stored = rng.normal(size=(3000, dim)).astype(np.float32)
     blobs = [pack(v) for v in stored]
-    index = _VectorIndex(dim)
+    index = ClaimVectorIndex(dim)
     index.add(blobs[:40])  # one article's claims at a time, then a bulk load
     index.add(blobs[40:])
     exact = np.vstack([unpack(b, dim) for b in blobs])
@@ -928,6 +928,32 @@ def test_the_onnx_graph_gives_berts_sentence_vectors(minilm: MiniLMEmbedder) -> 
     vectors = minilm.encode(texts)
     assert vectors.dtype == np.float32
     assert np.all(np.sum(vectors * reference, axis=1) > 0.9999)
+
+
+def test_a_session_reading_the_weights_in_place_gives_the_graphs_vectors_bit_for_bit(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """The run's session is handed the weight arrays rather than a graph holding copies (half
+    the memory at its peak): stored vectors must not move by a bit for it."""
+    import onnxruntime
+
+    from newsprism.encoders.minilm import load_safetensors, model_dir
+    from newsprism.encoders.sentence_graph import sentence_graph, sentence_session
+
+    weights = load_safetensors(model_dir() / "model.safetensors")
+    cpu = ["CPUExecutionProvider"]
+    whole = onnxruntime.InferenceSession(sentence_graph(weights), providers=cpu)
+    in_place = sentence_session(weights, threads=1)
+    texts = ["Two bombs exploded outside the embassies, killing 81 people, police said.",
+             "The council closed the bridge.", "Hi."]  # fmt: skip
+    encoded = minilm.tokenizer.encode_batch(texts)
+    feed = {
+        "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+        "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.float32),
+    }
+    (expected,) = whole.run(["embedding"], feed)
+    (got,) = in_place.run(["embedding"], feed)
+    assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))
 
 
 # --- the seeds ----------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ class _AnnCodes:
         return np.asarray(got, dtype=np.int8).reshape(len(positions), -1)
 
 
-class _VectorIndex:
+class ClaimVectorIndex:
     """The claims' vectors as stored (packed, `PackedRows`), searched through an ANN index of
     their codes and compared exactly."""
 
@@ -152,7 +152,7 @@ class ClaimIndex:
         self._position: dict[str, int] = {}
         self._by_article: dict[str, list[int]] = {}  # claim positions per article
         self.articles: dict[str, dict[str, Any]] = {}
-        self._index = _VectorIndex(self.dim)
+        self._index = ClaimVectorIndex(self.dim)
 
     def __len__(self) -> int:
         return len(self.claims)

@@ -5,12 +5,14 @@ Claims and stories embed with this graph; the technique tagger runs its own fine
 on onnxruntime too (understand/techniques.py), so the model has one runtime in a run, and
 torch is for training only. The graph is built in memory from the safetensors file rather than
 shipped (90 MB of float32 the MiniLM package already carries) or exported with torch (not
-installed outside training): about a second, once per process. Attention and GELU use
+installed outside training): under a second with the weights read, once per process, the
+session reading the weight arrays in place (`sentence_session`). Attention and GELU use
 onnxruntime's fused CPU kernels (as the tagger's exported graphs do): about 1.15 times as fast
 as the NumPy forward pass they replace on one thread and 1.5 times on two, for the same vectors
-(cosines within 2e-6). Weights stay float32: int8 weights were 1.75 times as fast but moved
-sentence cosines by up to 0.07, and claim matching compares cosines with thresholds given
-to two decimals.
+(cosines within 2e-6). Weights stay float32: int8 weights are 2.1 to 2.3 times as fast but
+move claim sentences' cosines by up to 0.065 (a scale per column) or 0.16 (one per matrix),
+and claim matching compares cosines with thresholds given to two decimals
+(benchmarks/encoder_int8.py).
 """
 
 from __future__ import annotations
@@ -25,19 +27,38 @@ from newsprism.encoders.minilm import HEADS, HIDDEN, usable_cpus
 OPSET = 17
 CONTRIB = "com.microsoft"  # onnxruntime's fused kernels
 EPSILON = 1e-12  # BERT's layer-norm epsilon
+EXTERNAL_FROM = 4096  # bytes: a weight this large is handed to the session, not copied into it
 
 
 class _Graph:
-    """Nodes and weights of the graph being built."""
+    """Nodes and weights of the graph being built. With `external`, each weight is only named
+    in the graph (as data held elsewhere) and kept in `arrays`, for the session to be handed
+    the arrays themselves."""
 
-    def __init__(self) -> None:
+    def __init__(self, external: bool = False) -> None:
         self.nodes: list[Any] = []
         self.weights: list[Any] = []
+        self.external = external
+        self.arrays: dict[str, np.ndarray] = {}
 
     def weight(self, name: str, value: np.ndarray) -> str:
-        from onnx import numpy_helper
+        from onnx import TensorProto, helper, numpy_helper
 
-        self.weights.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        value = np.ascontiguousarray(value)
+        # small constants (axes, shapes) stay in the graph: shape inference reads them
+        if not self.external or value.nbytes < EXTERNAL_FROM:
+            self.weights.append(numpy_helper.from_array(value, name))
+            return name
+        tensor = TensorProto()
+        tensor.name = name
+        tensor.data_type = helper.np_dtype_to_tensor_dtype(value.dtype)
+        tensor.dims.extend(value.shape)
+        tensor.data_location = TensorProto.EXTERNAL
+        for key, data in (("location", "memory"), ("offset", "0"), ("length", str(value.nbytes))):
+            entry = tensor.external_data.add()
+            entry.key, entry.value = key, data
+        self.weights.append(tensor)
+        self.arrays[name] = value
         return name
 
     def node(self, op: str, inputs: list[str], output: str | None = None, **attrs: Any) -> str:
@@ -54,10 +75,17 @@ class _Graph:
 def sentence_graph(weights: Mapping[str, np.ndarray]) -> bytes:
     """The serialized graph: `input_ids` (int64) and `attention_mask` (float32), each (batch,
     tokens), give `embedding`, (batch, 384) L2-normalised mean-pooled states. `weights` are in
-    the layout of `encoders.minilm.load_safetensors` (linear weights as (in, out))."""
+    the layout of `encoders.minilm.load_safetensors` (linear weights as (in, out)). The weights
+    are in the graph (90 MB): a file other tools read (the quantizer)."""
+    graph, _ = _build(weights, _Graph())
+    return graph
+
+
+def _build(weights: Mapping[str, np.ndarray], g: _Graph) -> tuple[bytes, dict[str, np.ndarray]]:
+    """The serialized graph built in `g`, and the weights it names as held elsewhere."""
     from onnx import TensorProto, helper
 
-    w, g, e = weights, _Graph(), "embeddings."
+    w, e = weights, "embeddings."
     layers = 1 + max(int(k.split(".")[2]) for k in w if k.startswith("encoder.layer."))
     zero = g.weight("zero", np.array([0], dtype=np.int64))
     tokens = g.node("Shape", ["input_ids"], start=1, end=2)
@@ -93,7 +121,7 @@ def sentence_graph(weights: Mapping[str, np.ndarray]) -> bytes:
     model = helper.make_model(
         graph, opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid(CONTRIB, 1)]
     )
-    return model.SerializeToString()
+    return model.SerializeToString(), g.arrays
 
 
 
@@ -133,12 +161,20 @@ def session_threads(threads: int) -> int:
 def sentence_session(weights: Mapping[str, np.ndarray], threads: int = 1) -> Any:
     """An onnxruntime session of the graph, on at most `threads` threads and never more than
     the CPUs this process may run on (two threads on one CPU spin against each other: the whole
-    analyze held to one core once took 4x the CPU time)."""
+    analyze held to one core once took 4x the CPU time).
+
+    The session is handed the weight arrays themselves (external initializers) rather than a
+    graph holding copies of them that it parses into copies of its own: a process's memory
+    rose by 534 MB at its peak while it built the session that way, by 223 MB now, for the same
+    vectors bit for bit, in 0.8 s of CPU rather than 1.3 (benchmarks/encoder_load.py)."""
     import onnxruntime
 
+    graph, arrays = _build(weights, _Graph(external=True))
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = session_threads(threads)
     options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(
-        sentence_graph(weights), options, providers=["CPUExecutionProvider"]
-    )
+    values = [onnxruntime.OrtValue.ortvalue_from_numpy(a) for a in arrays.values()]
+    options.add_external_initializers(list(arrays), values)
+    session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+    session.weights = (arrays, values)  # the session reads them in place: they live as long
+    return session
