@@ -1,0 +1,74 @@
+"""What the timeline stage holds in memory, step by step, on a store analyzed before: every
+story's timeline built again (as a first run builds them), Python's allocations traced
+(tracemalloc) after each step of stages/timeline.py. The stage reads the whole corpus's claims,
+time references and actions, then the mentions and places of every story it builds: on a
+first run it holds them all at once, so its memory grows with the corpus (issue 21's peak RSS
+goal). The store's timeline is written again, marked so that the next `analyze` builds it
+once more as its own version.
+
+    python benchmarks/timeline_memory.py --db STORE
+
+STORE is a store `newsprism analyze` wrote (SQLite file or PostgreSQL URL), for example one of
+benchmarks/scale.py's databases. The figures are the last lines printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from newsprism.stages import timeline  # noqa: E402
+from newsprism.store import open_store  # noqa: E402
+
+LINES: list[str] = []
+
+
+def mark(label: str) -> None:
+    now, peak = tracemalloc.get_traced_memory()
+    LINES.append(f"{label:<40} holds {now / 1e6:6.1f} MB (peak since the step before "
+                 f"{peak / 1e6:6.1f} MB)")  # fmt: skip
+    tracemalloc.reset_peak()
+
+
+def after(label: str, fn: Callable[..., Any], before: str | None = None) -> Callable[..., Any]:
+    def traced(*args: Any, **kwargs: Any) -> Any:
+        if before:
+            mark(before)
+        result = fn(*args, **kwargs)
+        mark(label)
+        return result
+
+    return traced
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, help="a store with analyzed articles")
+    args = parser.parse_args()
+    store = open_store(args.db)
+    articles = store.count("article")
+    # the stage's own steps, each followed by a look at what is held
+    timeline._read_corpus = after("the corpus read (claims, timerefs...)", timeline._read_corpus)
+    timeline._settle_dates = after("yearless dates settled", timeline._settle_dates)
+    timeline._contests = after("contests", timeline._contests,
+                               before="the stories' mentions and places read")  # fmt: skip
+    store.save_timeline = after("stored", store.save_timeline, before="events built")
+    timeline.STORED_VERSION += "-probe"  # every story is built again (the column holds 16)
+    tracemalloc.start()
+    summary = timeline.run_timeline(store, progress=False)
+    mark("the stage done")
+    print(f"command: python {' '.join(sys.argv)}")
+    print(f"{articles:,} articles, {summary.stories:,} stories, {summary.events:,} events")
+    for line in LINES:
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
