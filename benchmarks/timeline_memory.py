@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -60,7 +61,8 @@ def main() -> None:
     timeline._contests = after("contests", timeline._contests,
                                before="the stories' mentions and places read")  # fmt: skip
     store.save_timeline = after("stored", store.save_timeline, before="events built")
-    timeline.STORED_VERSION += "-probe"  # every story is built again (the column holds 16)
+    # every story built again: a version no run stored (the column holds 16 characters)
+    timeline.STORED_VERSION += f"-p{time.time_ns() % 100_000:05d}"
     tracemalloc.start()
     summary = timeline.run_timeline(store, progress=False)
     mark("the stage done")

@@ -170,6 +170,22 @@ def test_events_are_exported_with_the_contract_fields(clash_corpus, tmp_path: Pa
                 "outlets", "claim_ids", "evidence", "statement"} <= set(e)
 
 
+def test_stories_reading_a_chunk_of_mentions_at_a_time_build_the_same_events(
+    clash_corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timeline holds the mentions and places of a chunk of stories at a time, not of
+    every changed story at once: with a story a chunk, the events are the same."""
+    from newsprism.stages import timeline
+
+    monkeypatch.setattr(timeline, "CHUNK_ARTICLES", 1)
+    path = tmp_path / "clash.jsonl"
+    path.write_text("\n".join(json.dumps(a) for a in CLASH) + "\n", encoding="utf-8")
+    with analyze([path], db=tmp_path / "store.db", progress=False) as chunked:
+        assert len(chunked.store.story_articles()) > 1
+        assert chunked.records("event")
+        assert chunked.records("event") == clash_corpus.records("event")
+
+
 def test_seeds_october_9_the_offensive_and_the_order_of_the_timeline(seeds_dir: Path,
                                                                      tmp_path: Path) -> None:
     corpus = analyze([seeds_dir], db=tmp_path / "seeds.db", progress=False)

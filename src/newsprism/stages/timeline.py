@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -40,6 +40,7 @@ TIMELINE_VERSION = "4"
 # Events are made of claim groups: grouped again by another cross-checking version, every
 # story's events are built again (its stored version is both).
 STORED_VERSION = f"{TIMELINE_VERSION}-c{CROSSCHECK_VERSION}"
+CHUNK_ARTICLES = 500  # articles whose mentions and places are held at once
 
 
 @dataclass
@@ -137,32 +138,16 @@ def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
     events = corpus.dated_events()
     settled = _settle_dates(todo, members, corpus, events)
     summary.dates_settled = len(settled)
-    # only the changed stories' articles: a run that adds a few articles to a large store
-    # does not read every mention and place again
-    in_todo = [a for s in todo for a in members[s]]
-    mentions = _in_text_order(store.span_records_by_article(in_todo, "mention"))
-    places = _in_text_order(store.span_records_by_article(in_todo, "place"))
     reporter = ProgressReporter(len(todo), "timeline", enabled=progress)
     revisions = _contests(todo, members, corpus)
     built: dict[str, list[dict[str, Any]]] = {}
     bounds = []
-    for story_id in todo:
-        ctx = StoryContext(story_id, corpus.meta, corpus.group_verdicts, corpus.names,
-                           mentions, places)
-        accounts: list[Account] = []
-        dated = _dated_members(members[story_id], corpus)
-        for a in members[story_id]:
-            refs, actions = InTextOrder(timerefs.get(a, ())), InTextOrder(corpus.actions.get(a, ()))
-            own = [date_account(c, refs, corpus.published.get(a), actions)
-                   for c in corpus.claims.get(a, ())]
-            accounts += own
-            if a not in corpus.published or corpus.published[a][1]:
-                others = [d for d in dated if d[1] != a]
-                if found := corpus_bounds(corpus.records(a), own, events, others):
-                    bounds.append(found)
-        built[story_id] = build_events(accounts, ctx)
-        summary.events += len(built[story_id])
-        reporter.advance(1)
+    for chunk, mentions, places in _with_mentions_and_places(store, todo, members):
+        for story_id in chunk:
+            _build_story(story_id, members, corpus, events, mentions, places, built, bounds)
+            summary.events += len(built[story_id])
+            reporter.advance(1)
+        del mentions, places  # before the next chunk's are read
     reporter.close()
     rows = [r for refs in timerefs.values() for r in refs if r.get("_changed")]
     store.save_timeline(built, {s: members[s] for s in todo}, STORED_VERSION, rows, bounds,
@@ -171,6 +156,59 @@ def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
     summary.stories = len(todo)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _build_story(
+    story_id: str,
+    members: dict[str, list[str]],
+    corpus: _Corpus,
+    events: DatedEvents,
+    mentions: dict[str, InTextOrder],
+    places: dict[str, InTextOrder],
+    built: dict[str, list[dict[str, Any]]],
+    bounds: list[Any],
+) -> None:
+    """The story's events into `built`, and into `bounds` what its dated accounts say of when
+    its undated articles were published."""
+    ctx = StoryContext(story_id, corpus.meta, corpus.group_verdicts, corpus.names,
+                       mentions, places)  # fmt: skip
+    accounts: list[Account] = []
+    dated = _dated_members(members[story_id], corpus)
+    for a in members[story_id]:
+        refs = InTextOrder(corpus.timerefs.get(a, ()))
+        actions = InTextOrder(corpus.actions.get(a, ()))
+        own = [date_account(c, refs, corpus.published.get(a), actions)
+               for c in corpus.claims.get(a, ())]  # fmt: skip
+        accounts += own
+        if a not in corpus.published or corpus.published[a][1]:
+            others = [d for d in dated if d[1] != a]
+            if found := corpus_bounds(corpus.records(a), own, events, others):
+                bounds.append(found)
+    built[story_id] = build_events(accounts, ctx)
+
+
+def _with_mentions_and_places(
+    store: Store, todo: list[str], members: dict[str, list[str]]
+) -> Iterator[tuple[list[str], dict[str, InTextOrder], dict[str, InTextOrder]]]:
+    """The stories of `todo` a chunk at a time, with the actor mentions and places of the
+    chunk's articles: only the changed stories' (a run that adds a few articles to a large
+    store does not read every mention and place again), and never every story's at once (a
+    first run's mentions and places are a third of what the stage holds, 29 of 92 MB on
+    1,000 articles: benchmarks/timeline_memory.py)."""
+    chunk: list[str] = []
+    size = 0
+    for n, story_id in enumerate(todo):
+        chunk.append(story_id)
+        size += len(members[story_id])
+        if size < CHUNK_ARTICLES and n + 1 < len(todo):
+            continue
+        articles = [a for s in chunk for a in members[s]]
+        yield (
+            chunk,
+            _in_text_order(store.span_records_by_article(articles, "mention")),
+            _in_text_order(store.span_records_by_article(articles, "place")),
+        )
+        chunk, size = [], 0
 
 
 def _contests(todo: list[str], members: dict[str, list[str]], corpus: _Corpus
