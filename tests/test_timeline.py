@@ -186,6 +186,21 @@ def test_stories_reading_a_chunk_of_mentions_at_a_time_build_the_same_events(
         assert chunked.records("event") == clash_corpus.records("event")
 
 
+def test_the_timeline_reads_each_groups_verdict_and_related_statements_as_stored(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    """What the timeline reads of every claim group (verdict, related statements' claims)
+    without the evidence read whole is what the whole group says."""
+    with analyze([seeds_dir], db=tmp_path / "seeds.db", progress=False) as corpus:
+        whole = {g["id"]: g for g in corpus.store.claim_groups()}
+        outlines = corpus.store.claim_group_verdicts()
+    assert outlines.keys() == whole.keys() and len(whole) > 3
+    for group_id, group in whole.items():
+        assert outlines[group_id]["verdict"] == group["verdict"]
+        related = [e["claim_id"] for e in group.get("related") or ()]
+        assert [e["claim_id"] for e in outlines[group_id]["related"]] == related
+
+
 def test_seeds_october_9_the_offensive_and_the_order_of_the_timeline(seeds_dir: Path,
                                                                      tmp_path: Path) -> None:
     corpus = analyze([seeds_dir], db=tmp_path / "seeds.db", progress=False)

@@ -103,7 +103,7 @@ def _read_corpus(store: Store) -> _Corpus:
     meta = store.article_meta()
     labels = {a: _article_label(m) for a, m in meta.items()}
     names = {e["id"]: e["name"] for e in store.entities()}
-    groups = {g["id"]: g for g in store.claim_groups()}
+    groups = store.claim_group_verdicts()
     # A corroborated group's related statements are not what it says: no event, date or
     # contest takes them for the group's (its evidence alone is the proposition)
     apart = {e["claim_id"] for g in groups.values() for e in g.get("related") or ()}
