@@ -133,11 +133,9 @@ class PackedRows:
         norms[: self._size] = self._norms[: self._size]
         self._scales, self._norms = scales, norms
 
-    def rows(self, positions: Sequence[int] | range) -> np.ndarray:
+    def rows(self, positions: Sequence[int]) -> np.ndarray:
         """The float32 rows at `positions`, each as `unpack` gives it."""
-        at = np.asarray(positions, dtype=np.int64)
-        if len(at) and (at.min() < 0 or at.max() >= self._size):
-            raise IndexError(f"row {int(at.max())} of {self._size}")
+        at = self._positions(positions)
         v = self._codes.take(at).astype(np.float32) * self._scales[at, None]
         return v / self._norms[at, None]
 
@@ -145,14 +143,17 @@ class PackedRows:
         return self.rows([position])[0]
 
     def blob(self, position: int) -> bytes:
-        if not 0 <= position < self._size:
-            raise IndexError(f"row {position} of {self._size}")
-        return self.blobs(range(position, position + 1))[0]
+        return self.blobs([position])[0]
 
-    def blobs(self, positions: range) -> list[bytes]:
+    def blobs(self, positions: Sequence[int]) -> list[bytes]:
         """The bytes each row of `positions` was given, read from the code table at once."""
+        at = self._positions(positions)
+        codes = self._codes.take(at)
+        return [self._scales[i].tobytes() + row.tobytes() for i, row in zip(at, codes, strict=True)]
+
+    def _positions(self, positions: Sequence[int]) -> np.ndarray:
         at = np.asarray(positions, dtype=np.int64)
         if len(at) and (at.min() < 0 or at.max() >= self._size):
-            raise IndexError(f"row {int(at.max())} of {self._size}")
-        codes = self._codes.take(at).astype(np.int8)
-        return [self._scales[i].tobytes() + row.tobytes() for i, row in zip(at, codes, strict=True)]
+            wrong = int(at.min()) if at.min() < 0 else int(at.max())
+            raise IndexError(f"row {wrong} of {self._size}")
+        return at
