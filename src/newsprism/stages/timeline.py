@@ -144,7 +144,9 @@ def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
     bounds = []
     for chunk, mentions, places in _with_mentions_and_places(store, todo, members):
         for story_id in chunk:
-            _build_story(story_id, members, corpus, events, mentions, places, built, bounds)
+            built[story_id], found = _build_story(story_id, members, corpus, events,
+                                                  mentions, places)  # fmt: skip
+            bounds += found
             summary.events += len(built[story_id])
             reporter.advance(1)
         del mentions, places  # before the next chunk's are read
@@ -165,14 +167,13 @@ def _build_story(
     events: DatedEvents,
     mentions: dict[str, InTextOrder],
     places: dict[str, InTextOrder],
-    built: dict[str, list[dict[str, Any]]],
-    bounds: list[Any],
-) -> None:
-    """The story's events into `built`, and into `bounds` what its dated accounts say of when
-    its undated articles were published."""
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The story's events, and what its dated accounts say of when its undated articles were
+    published."""
     ctx = StoryContext(story_id, corpus.meta, corpus.group_verdicts, corpus.names,
                        mentions, places)  # fmt: skip
     accounts: list[Account] = []
+    bounds = []
     dated = _dated_members(members[story_id], corpus)
     for a in members[story_id]:
         refs = InTextOrder(corpus.timerefs.get(a, ()))
@@ -184,7 +185,7 @@ def _build_story(
             others = [d for d in dated if d[1] != a]
             if found := corpus_bounds(corpus.records(a), own, events, others):
                 bounds.append(found)
-    built[story_id] = build_events(accounts, ctx)
+    return build_events(accounts, ctx), bounds
 
 
 def _with_mentions_and_places(
