@@ -23,13 +23,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from newsprism.crosscheck.embed import BATCH, MiniLMEmbedder  # noqa: E402
+from newsprism.crosscheck.embed import MiniLMEmbedder  # noqa: E402
 from newsprism.crosscheck.matching import DEFAULT_THRESHOLDS  # noqa: E402
 from newsprism.encoders.minilm import load_safetensors, model_dir  # noqa: E402
 from newsprism.encoders.sentence_graph import sentence_graph  # noqa: E402
@@ -79,23 +80,30 @@ def graphs(folder: Path) -> dict[str, Path]:
     return out
 
 
-def encode(path: Path, texts: list[str], tokenizer) -> tuple[np.ndarray, float]:
-    """The sentences' vectors as MiniLMEmbedder batches them, and the CPU seconds it took."""
-    import onnxruntime
+class _GraphEmbedder(MiniLMEmbedder):
+    """The run's claim encoder (its tokenizer, truncation and batching) over another graph."""
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), MiniLMEmbedder.dim), np.float32)
+    def __init__(self, path: Path) -> None:
+        import onnxruntime
+
+        super().__init__(threads=1)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        self._graph = onnxruntime.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"]
+        )
+
+    @property
+    def session(self) -> Any:
+        return self._graph
+
+
+def encode(path: Path, texts: list[str]) -> tuple[np.ndarray, float]:
+    """The sentences' vectors as a run encodes them, and the CPU seconds it took."""
+    embedder = _GraphEmbedder(path)
     started = time.process_time()
-    for begin in range(0, len(order), BATCH):
-        chunk = order[begin : begin + BATCH]
-        batch = tokenizer.encode_batch([texts[i] for i in chunk])
-        ids = np.array([e.ids for e in batch], np.int64)
-        mask = np.array([e.attention_mask for e in batch], np.float32)
-        out[chunk] = session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})[0]
-    return out, time.process_time() - started
+    vectors = embedder.encode(texts)
+    return vectors, time.process_time() - started
 
 
 def main() -> None:
@@ -107,12 +115,11 @@ def main() -> None:
 
     logging.getLogger().setLevel(logging.ERROR)  # the quantizer's advice on pre-processing
     texts = claim_sentences(args.db, args.sentences)
-    tokenizer = MiniLMEmbedder(threads=1).tokenizer
     thresholds = sorted(DEFAULT_THRESHOLDS.values())
     pairs = np.triu_indices(len(texts), 1)
     with tempfile.TemporaryDirectory() as tmp:
         paths = graphs(Path(tmp))
-        reference, reference_seconds = encode(paths.pop("float32"), texts, tokenizer)
+        reference, reference_seconds = encode(paths.pop("float32"), texts)
         base = (reference @ reference.T)[pairs]
         near = base >= NEAR
         above = [int((base >= t).sum()) for t in thresholds]
@@ -120,7 +127,7 @@ def main() -> None:
                  f"cosine >= {NEAR}); float32: {reference_seconds:.1f} s on one thread; pairs "
                  f"above {thresholds}: {above}"]  # fmt: skip
         for name, path in paths.items():
-            vectors, seconds = encode(path, texts, tokenizer)
+            vectors, seconds = encode(path, texts)
             cosines = (vectors @ vectors.T)[pairs]
             moved = np.abs(cosines - base)
             crossed = [int(((base >= t) != (cosines >= t)).sum()) for t in thresholds]
