@@ -1,17 +1,17 @@
 """What the timeline stage holds in memory, step by step, on a store analyzed before: every
 story's timeline built again (as a first run builds them), Python's allocations traced
-(tracemalloc) after each step of stages/timeline.py. The stage reads the whole corpus's claims,
-time references and actions, then the mentions and places of every story it builds: on a
-first run it holds them all at once, so its memory grows with the corpus (issue 21's peak RSS
-goal). The store's timeline is written again, marked so that the next `analyze` builds it
-once more as its own version.
+(tracemalloc) after each step of stages/timeline.py. The stage holds of the whole corpus only an
+outline (each article's label and dates, the index of dated accounts); claims, time references,
+actions, mentions and places are read a chunk of articles at a time, so that its peak is the
+chunk's and what it holds grows by little per article (issue 21's peak RSS goal). The store's
+timeline is written again, marked so that the next `analyze` builds it once more as its own
+version.
 
     python benchmarks/timeline_memory.py --db STORE
 
 STORE is a store `newsprism analyze` wrote (SQLite file or PostgreSQL URL), for example one of
 benchmarks/scale.py's databases. The figures are the last lines printed.
 """
-
 from __future__ import annotations
 
 import argparse
@@ -56,10 +56,9 @@ def main() -> None:
     store = open_store(args.db)
     articles = store.count("article")
     # the stage's own steps, each followed by a look at what is held
-    timeline._read_corpus = after("the corpus read (claims, timerefs...)", timeline._read_corpus)
+    timeline._read_corpus = after("the corpus read (its outline)", timeline._read_corpus)
     timeline._settle_dates = after("yearless dates settled", timeline._settle_dates)
-    timeline._contests = after("contests", timeline._contests,
-                               before="the stories' mentions and places read")  # fmt: skip
+    timeline._contests = after("contests", timeline._contests)
     store.save_timeline = after("stored", store.save_timeline, before="events built")
     # every story built again: a version no run stored (the column holds 16 characters)
     timeline.STORED_VERSION += f"-p{time.time_ns() % 100_000:05d}"

@@ -170,11 +170,12 @@ def test_events_are_exported_with_the_contract_fields(clash_corpus, tmp_path: Pa
                 "outlets", "claim_ids", "evidence", "statement"} <= set(e)
 
 
-def test_stories_reading_a_chunk_of_mentions_at_a_time_build_the_same_events(
+def test_a_timeline_reading_one_article_at_a_time_settles_and_builds_the_same(
     clash_corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The timeline holds the mentions and places of a chunk of stories at a time, not of
-    every changed story at once: with a story a chunk, the events are the same."""
+    """The timeline reads claims, dates, actions, mentions and places a chunk of articles at a
+    time, never the whole corpus's at once: with one article a chunk, the years it settles (with
+    their reasons), the bounds it puts on undated articles and the events are the same."""
     from newsprism.stages import timeline
 
     monkeypatch.setattr(timeline, "CHUNK_ARTICLES", 1)
@@ -184,21 +185,25 @@ def test_stories_reading_a_chunk_of_mentions_at_a_time_build_the_same_events(
         assert len(chunked.store.story_articles()) > 1
         assert chunked.records("event")
         assert chunked.records("event") == clash_corpus.records("event")
+        settled = [r for r in chunked.records("timeref") if r.get("anchor_source") == "corpus"]
+        assert settled and all(r.get("corpus_reason") for r in settled)
+        assert chunked.records("timeref") == clash_corpus.records("timeref")
+        bounds = chunked.store.published_inferences()
+        assert any(b.get("corpus_evidence") for b in bounds.values())
+        assert bounds == clash_corpus.store.published_inferences()
 
 
-def test_the_timeline_reads_each_groups_verdict_and_related_statements_as_stored(
+def test_the_timeline_reads_groups_verdicts_and_related_statements_as_stored(
     seeds_dir: Path, tmp_path: Path
 ) -> None:
-    """What the timeline reads of every claim group (verdict, related statements' claims)
-    without the evidence read whole is what the whole group says."""
+    """What the timeline reads of claim groups (verdicts, the claims that are related
+    statements) without the evidence read whole is what the whole groups say."""
     with analyze([seeds_dir], db=tmp_path / "seeds.db", progress=False) as corpus:
         whole = {g["id"]: g for g in corpus.store.claim_groups()}
-        outlines = corpus.store.claim_group_verdicts()
-    assert outlines.keys() == whole.keys() and len(whole) > 3
-    for group_id, group in whole.items():
-        assert outlines[group_id]["verdict"] == group["verdict"]
-        related = [e["claim_id"] for e in group.get("related") or ()]
-        assert [e["claim_id"] for e in outlines[group_id]["related"]] == related
+        verdicts = corpus.store.group_verdicts([*whole, "g-no-such-group"])
+        related = corpus.store.related_claim_ids()
+    assert verdicts == {g: group["verdict"] for g, group in whole.items()} and len(whole) > 3
+    assert related == {e["claim_id"] for g in whole.values() for e in g.get("related") or ()}
 
 
 def test_seeds_october_9_the_offensive_and_the_order_of_the_timeline(seeds_dir: Path,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from newsprism.timeline.corpus_dates import (
     ArticleRecords,
     DatedEvents,
     ResolvedDate,
-    dated_events,
+    own_dates,
     resolve_yearless,
     sentences_of,
 )
@@ -40,7 +40,7 @@ TIMELINE_VERSION = "4"
 # Events are made of claim groups: grouped again by another cross-checking version, every
 # story's events are built again (its stored version is both).
 STORED_VERSION = f"{TIMELINE_VERSION}-c{CROSSCHECK_VERSION}"
-CHUNK_ARTICLES = 500  # articles whose mentions and places are held at once
+CHUNK_ARTICLES = 200  # articles whose claims, time expressions, mentions... are held at once
 
 
 @dataclass
@@ -75,43 +75,40 @@ def _unsettled(ref: dict[str, Any]) -> bool:
 
 @dataclass
 class _Corpus:
-    """What the stage reads of the whole store once per run."""
+    """What the stage holds of the whole store through a run: of every article its label,
+    metadata and publication date; the index of the corpus's dated accounts; which articles
+    hold a date still to settle; and what this run changes (time expressions settled, group
+    verdicts revised). Claims, time expressions, actions, mentions and places are read a chunk
+    of articles at a time, so that what is held grows by little more than an article's label
+    (benchmarks/timeline_memory.py)."""
 
     meta: dict[str, dict[str, Any]]
     labels: dict[str, str]
-    names: dict[str, str]
-    claims: dict[str, list[dict[str, Any]]]
-    groups: dict[str, dict[str, Any]]
-    group_verdicts: dict[str, str]
     published: dict[str, tuple[date, bool]]
+    apart: set[str]  # claim ids of corroborated groups' related statements
+    events: DatedEvents
+    unsettled: set[str]  # articles with a yearless date
+    settled: dict[str, dict[str, Any]] = field(default_factory=dict)  # timeref id → as changed
+    revised: dict[str, str] = field(default_factory=dict)  # group id → verdict after contests
+
+
+@dataclass
+class _Chunk:
+    """The claims (each with its group id), time expressions and actions of a chunk of
+    articles."""
+
+    claims: dict[str, list[dict[str, Any]]]
     timerefs: dict[str, list[dict[str, Any]]]
     actions: dict[str, list[dict[str, Any]]]
 
-    def records(self, article_id: str, timerefs: list[dict[str, Any]] | None = None
-                ) -> ArticleRecords:
-        return ArticleRecords(
-            article_id, sentences_of(self.claims.get(article_id, ())),
-            self.actions.get(article_id, []),
-            self.timerefs.get(article_id, []) if timerefs is None else timerefs,
-        )  # fmt: skip
-
-    def dated_events(self) -> DatedEvents:
-        return dated_events((self.records(a) for a in self.timerefs), self.labels)
+    def records(self, article_id: str) -> ArticleRecords:
+        return ArticleRecords(article_id, sentences_of(self.claims[article_id]),
+                              self.actions[article_id], self.timerefs[article_id])  # fmt: skip
 
 
 def _read_corpus(store: Store) -> _Corpus:
     meta = store.article_meta()
     labels = {a: _article_label(m) for a, m in meta.items()}
-    names = {e["id"]: e["name"] for e in store.entities()}
-    groups = store.claim_group_verdicts()
-    # A corroborated group's related statements are not what it says: no event, date or
-    # contest takes them for the group's (its evidence alone is the proposition)
-    apart = {e["claim_id"] for g in groups.values() for e in g.get("related") or ()}
-    claims: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for data, group_id, _ in store.stored_claims():
-        own = None if data["id"] in apart else group_id
-        claims[data["article_id"]].append({**data, "group_id": own})
-    verdicts = {g: group["verdict"] for g, group in groups.items()}
     published: dict[str, tuple[date, bool]] = {}
     for a, m in meta.items():
         if day := own_published_day(m):
@@ -119,8 +116,54 @@ def _read_corpus(store: Store) -> _Corpus:
     for a, inference in store.published_inferences().items():
         if a not in published and (day := iso_day(inference.get("best"))):
             published[a] = (day, True)
-    return _Corpus(meta, labels, names, claims, groups, verdicts, published,
-                   _records(store, "timeref"), _records(store, "action"))
+    # A corroborated group's related statements are not what it says: no event, date or
+    # contest takes them for the group's (its evidence alone is the proposition)
+    corpus = _Corpus(meta, labels, published, store.related_claim_ids(),
+                     DatedEvents(labels=labels), set())  # fmt: skip
+    # in article order: the order the index's accounts are told in (and their reasons kept)
+    for articles in _chunks(sorted(meta)):
+        timerefs = store.span_records_by_article(articles, "timeref")
+        corpus.unsettled.update(a for a in articles if any(map(_unsettled, timerefs[a])))
+        dated = {a: found for a in articles if (found := own_dates(timerefs[a]))}
+        chunk = _read_chunk(store, list(dated), corpus, timerefs)
+        for a, found in dated.items():
+            corpus.events.add_article(chunk.records(a), found)
+    return corpus
+
+
+def _chunks(articles: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(articles), CHUNK_ARTICLES):
+        yield articles[i : i + CHUNK_ARTICLES]
+
+
+def _read_chunk(store: Store, articles: list[str], corpus: _Corpus,
+                timerefs: dict[str, list[dict[str, Any]]] | None = None) -> _Chunk:
+    """The chunk's records as stored (its time expressions unless given), with the time
+    expressions this run settled."""
+    if timerefs is None:
+        timerefs = store.span_records_by_article(articles, "timeref")
+    if corpus.settled:
+        for a in articles:
+            timerefs[a] = [corpus.settled.get(r["id"], r) for r in timerefs[a]]
+    return _Chunk(_claims(store, articles, corpus), timerefs,
+                  store.span_records_by_article(articles, "action"))  # fmt: skip
+
+
+def _claims(store: Store, articles: list[str], corpus: _Corpus, kind: str | None = None
+            ) -> dict[str, list[dict[str, Any]]]:
+    """The articles' claims (of `kind`), each with its group's id, but for related statements:
+    they are not what their group says."""
+    return {
+        a: [{**data, "group_id": None if data["id"] in corpus.apart else group_id}
+            for data, group_id in found]
+        for a, found in store.claims_by_article(articles, kind).items()
+    }  # fmt: skip
+
+
+def _verdicts(store: Store, claims: Iterable[dict[str, Any]], corpus: _Corpus) -> dict[str, str]:
+    """The verdicts of the claims' groups, as this run's contests left them."""
+    stored = store.group_verdicts(c["group_id"] for c in claims if c["group_id"])
+    return {g: corpus.revised.get(g, verdict) for g, verdict in stored.items()}
 
 
 def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
@@ -131,71 +174,81 @@ def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
         return summary
     corpus = _read_corpus(store)
     members = store.story_articles()
-    timerefs = corpus.timerefs
-    waiting = {s for s, ids in members.items()
-               if any(_unsettled(r) for a in ids for r in timerefs.get(a, ()))}
+    waiting = {s for s, ids in members.items() if not corpus.unsettled.isdisjoint(ids)}
     todo = sorted((changed | waiting) & set(members))
-    events = corpus.dated_events()
-    settled = _settle_dates(todo, members, corpus, events)
-    summary.dates_settled = len(settled)
+    summary.dates_settled = _settle_dates(store, todo, members, corpus)
     reporter = ProgressReporter(len(todo), "timeline", enabled=progress)
-    revisions = _contests(todo, members, corpus)
+    revisions = _contests(store, todo, members, corpus)
     built: dict[str, list[dict[str, Any]]] = {}
     bounds = []
-    for chunk, mentions, places in _with_mentions_and_places(store, todo, members):
-        for story_id in chunk:
-            built[story_id], found = _build_story(story_id, members, corpus, events,
-                                                  mentions, places)  # fmt: skip
+    for stories, articles in _stories_in_chunks(todo, members):
+        reads = _StoryReads.of(store, articles, corpus)
+        for story_id in stories:
+            built[story_id], found = _build_story(story_id, members, corpus, reads)
             bounds += found
             summary.events += len(built[story_id])
             reporter.advance(1)
-        del mentions, places  # before the next chunk's are read
+        del reads  # before the next chunk's are read
     reporter.close()
-    rows = [r for refs in timerefs.values() for r in refs if r.get("_changed")]
-    store.save_timeline(built, {s: members[s] for s in todo}, STORED_VERSION, rows, bounds,
-                        revisions)
+    store.save_timeline(built, {s: members[s] for s in todo}, STORED_VERSION,
+                        list(corpus.settled.values()), bounds, revisions)  # fmt: skip
     summary.contested = len(revisions)
     summary.stories = len(todo)
     summary.seconds = time.monotonic() - started
     return summary
 
 
+@dataclass
+class _StoryReads:
+    """What building the events of a chunk of stories reads of the store."""
+
+    chunk: _Chunk
+    verdicts: dict[str, str]
+    names: dict[str, str]
+    mentions: dict[str, InTextOrder]
+    places: dict[str, InTextOrder]
+
+    @classmethod
+    def of(cls, store: Store, articles: list[str], corpus: _Corpus) -> _StoryReads:
+        chunk = _read_chunk(store, articles, corpus)
+        mentions = _in_text_order(store.span_records_by_article(articles, "mention"))
+        told = [c for a in articles for c in chunk.claims[a]]
+        # the names of who acts and who is acted on, and of the actors mentioned
+        named = [m.get("entity_id") for found in mentions.values() for m in found]
+        named += [c.get(k) for c in told for k in ("subject", "object")]
+        return cls(chunk, _verdicts(store, told, corpus), store.entity_names(filter(None, named)),
+                   mentions, _in_text_order(store.span_records_by_article(articles, "place")))
+
+
 def _build_story(
-    story_id: str,
-    members: dict[str, list[str]],
-    corpus: _Corpus,
-    events: DatedEvents,
-    mentions: dict[str, InTextOrder],
-    places: dict[str, InTextOrder],
+    story_id: str, members: dict[str, list[str]], corpus: _Corpus, reads: _StoryReads
 ) -> tuple[list[dict[str, Any]], list[Any]]:
     """The story's events, and what its dated accounts say of when its undated articles were
     published."""
-    ctx = StoryContext(story_id, corpus.meta, corpus.group_verdicts, corpus.names,
-                       mentions, places)  # fmt: skip
+    ctx = StoryContext(story_id, corpus.meta, reads.verdicts, reads.names, reads.mentions,
+                       reads.places)  # fmt: skip
+    chunk = reads.chunk
     accounts: list[Account] = []
     bounds = []
     dated = _dated_members(members[story_id], corpus)
     for a in members[story_id]:
-        refs = InTextOrder(corpus.timerefs.get(a, ()))
-        actions = InTextOrder(corpus.actions.get(a, ()))
+        refs = InTextOrder(chunk.timerefs[a])
+        actions = InTextOrder(chunk.actions[a])
         own = [date_account(c, refs, corpus.published.get(a), actions)
-               for c in corpus.claims.get(a, ())]  # fmt: skip
+               for c in chunk.claims[a]]  # fmt: skip
         accounts += own
         if a not in corpus.published or corpus.published[a][1]:
             others = [d for d in dated if d[1] != a]
-            if found := corpus_bounds(corpus.records(a), own, events, others):
+            if found := corpus_bounds(chunk.records(a), own, corpus.events, others):
                 bounds.append(found)
     return build_events(accounts, ctx), bounds
 
 
-def _with_mentions_and_places(
-    store: Store, todo: list[str], members: dict[str, list[str]]
-) -> Iterator[tuple[list[str], dict[str, InTextOrder], dict[str, InTextOrder]]]:
-    """The stories of `todo` a chunk at a time, with the actor mentions and places of the
-    chunk's articles: only the changed stories' (a run that adds a few articles to a large
-    store does not read every mention and place again), and never every story's at once (a
-    first run's mentions and places are a third of what the stage holds, 29 of 92 MB on
-    1,000 articles: benchmarks/timeline_memory.py)."""
+def _stories_in_chunks(todo: list[str], members: dict[str, list[str]]
+                       ) -> Iterator[tuple[list[str], list[str]]]:
+    """The stories of `todo` in chunks of about CHUNK_ARTICLES articles, with their articles:
+    only the changed stories' records are read (a run that adds a few articles to a large
+    store does not read every record again), and never every story's at once."""
     chunk: list[str] = []
     size = 0
     for n, story_id in enumerate(todo):
@@ -203,39 +256,28 @@ def _with_mentions_and_places(
         size += len(members[story_id])
         if size < CHUNK_ARTICLES and n + 1 < len(todo):
             continue
-        articles = [a for s in chunk for a in members[s]]
-        yield (
-            chunk,
-            _in_text_order(store.span_records_by_article(articles, "mention")),
-            _in_text_order(store.span_records_by_article(articles, "place")),
-        )
+        yield chunk, [a for s in chunk for a in members[s]]
         chunk, size = [], 0
 
 
-def _contests(todo: list[str], members: dict[str, list[str]], corpus: _Corpus
+def _contests(store: Store, todo: list[str], members: dict[str, list[str]], corpus: _Corpus
               ) -> list[dict[str, Any]]:
     """Corroborated figures another report of their story contests: their verdicts revised,
-    here for the events about to be built and in the store."""
+    here for the events about to be built and in the store. Only numeric claims contest and
+    are contested: only they are read, a chunk of stories at a time. Each story's contests
+    weigh its groups' verdicts as stored."""
     revisions = []
-    for story_id in todo:
-        articles = set(members[story_id])
-        told = [c for a in members[story_id] for c in corpus.claims.get(a, ())]
-        for contest in contested_groups(articles, corpus.groups, told, corpus.meta):
-            if (row := revised(corpus.groups[contest.group_id], contest)) is not None:
-                revisions.append(row)
-                corpus.group_verdicts[contest.group_id] = row["verdict"]
+    for stories, articles in _stories_in_chunks(todo, members):
+        numeric = _claims(store, articles, corpus, kind="numeric")
+        groups = {g: {"id": g, "verdict": v} for g, v in store.group_verdicts(
+            c["group_id"] for found in numeric.values() for c in found if c["group_id"]).items()}
+        for story_id in stories:
+            told = [c for a in members[story_id] for c in numeric[a]]
+            for contest in contested_groups(set(members[story_id]), groups, told, corpus.meta):
+                if (row := revised(groups[contest.group_id], contest)) is not None:
+                    revisions.append(row)
+                    corpus.revised[contest.group_id] = row["verdict"]
     return revisions
-
-
-def _records(store: Store, kind: str) -> dict[str, list[dict[str, Any]]]:
-    return _by_article(store.span_records(kind))
-
-
-def _by_article(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in records:
-        found[r["article_id"]].append(r)
-    return found
 
 
 def _in_text_order(by_article: dict[str, list[dict[str, Any]]]) -> dict[str, InTextOrder]:
@@ -249,46 +291,51 @@ def _dated_members(story: list[str], corpus: _Corpus) -> list[tuple[date, str, s
 
 
 def _settle_dates(
-    todo: list[str], members: dict[str, list[str]], corpus: _Corpus, events: DatedEvents
-) -> list[ResolvedDate]:
-    """Years for the yearless dates of the stories' articles, in two passes: the second also
-    leans on what the first settled (at a lower weight). The timerefs are updated in place."""
-    story_dates: dict[str, list[tuple[date, str, str]]] = {}
-    for s in todo:
-        dated = _dated_members(members[s], corpus)
-        for a in members[s]:
-            if any(_unsettled(r) for r in corpus.timerefs.get(a, ())):
-                story_dates[a] = [d for d in dated if d[1] != a]
-    story_of = {a: s for s in todo for a in members[s]}
+    store: Store, todo: list[str], members: dict[str, list[str]], corpus: _Corpus
+) -> int:
+    """Years for the yearless dates of the stories' articles, in two passes over them, a chunk
+    of articles at a time: the second also leans on what the first settled (at a lower weight).
+    The time expressions it changes are kept in `corpus.settled`; how many it settled is
+    returned."""
+    story_of = {a: s for s in todo for a in members[s] if a in corpus.unsettled}
     settled: dict[str, ResolvedDate] = {}
-    extra: DatedEvents | None = None
-    for _ in range(2):
-        for a, dates in story_dates.items():
-            # every time expression, the ones still to settle as written: the article's own
-            # dated ones are context (the latest thing it tells as done)
-            refs = [_as_written(r) if _unsettled(r) else r for r in corpus.timerefs[a]]
-            siblings = _sibling_readings(a, members[story_of[a]], settled, corpus)
-            for found in resolve_yearless(corpus.records(a, refs), dates, events, extra,
-                                          siblings, skip=set(settled)):
-                settled[found.timeref_id] = found
-        extra = _settled_events(settled, corpus)
-    for a in story_dates:
-        for ref in corpus.timerefs[a]:
-            if _unsettled(ref):
-                _apply(ref, settled.get(ref["id"]), corpus.labels)
-    return list(settled.values())
+    written: dict[str, str] = {}  # a settled time expression's words, as the article wrote them
+    extra = DatedEvents(labels=corpus.labels)  # the first pass's, for the second
+    for second in (False, True):
+        for articles in _chunks(list(story_of)):
+            chunk = _read_chunk(store, articles, corpus)
+            for a in articles:
+                story = members[story_of[a]]
+                dated = [d for d in _dated_members(story, corpus) if d[1] != a]
+                # every time expression, the ones still to settle as written: the article's
+                # own dated ones are context (the latest thing it tells as done)
+                refs = [_as_written(r) if _unsettled(r) else r for r in chunk.timerefs[a]]
+                records = ArticleRecords(a, sentences_of(chunk.claims[a]), chunk.actions[a], refs)
+                siblings = _sibling_readings(a, set(story), settled, written)
+                found = resolve_yearless(records, dated, corpus.events, extra if second else None,
+                                         siblings, skip=set(settled))  # fmt: skip
+                by_id = {r["id"]: r for r in chunk.timerefs[a]}
+                for f in found:
+                    settled[f.timeref_id] = f
+                    written[f.timeref_id] = _written_value(by_id[f.timeref_id])
+                if not second and found:
+                    extra.add_article(records, [{"start": f.start, "first": f.first.isoformat(),
+                                                 "last": f.last.isoformat()} for f in found])
+                elif second:  # the article's readings are final: its own are settled by it
+                    for ref in chunk.timerefs[a]:
+                        if _unsettled(ref) and _apply(ref, settled.get(ref["id"]), corpus.labels):
+                            corpus.settled[ref["id"]] = ref
+    return len(settled)
 
 
 def _sibling_readings(
-    article_id: str, story: list[str], settled: dict[str, ResolvedDate], corpus: _Corpus
+    article_id: str, story: set[str], settled: dict[str, ResolvedDate], written: dict[str, str]
 ) -> dict[str, list[ResolvedDate]]:
     """What the same yearless words in the other articles of its story were read as: "October
     9" in two accounts of one story is one day."""
-    written = {r["id"]: _written_value(r) for a in story if a != article_id
-               for r in corpus.timerefs.get(a, ())}
     found: dict[str, list[ResolvedDate]] = defaultdict(list)
     for ref_id, reading in settled.items():
-        if ref_id in written:
+        if reading.article_id != article_id and reading.article_id in story:
             found[written[ref_id]].append(reading)
     return found
 
@@ -298,25 +345,13 @@ def _as_written(ref: dict[str, Any]) -> dict[str, Any]:
     return {**ref, "value": _written_value(ref), "first": None, "last": None}
 
 
-def _settled_events(settled: dict[str, ResolvedDate], corpus: _Corpus) -> DatedEvents:
-    """The accounts a year this stage settled dates, as anchors for a second pass."""
-    index = DatedEvents(labels=corpus.labels)
-    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in settled.values():
-        by_article[r.article_id].append(
-            {"start": r.start, "first": r.first.isoformat(), "last": r.last.isoformat()})
-    for a, dated in by_article.items():
-        index.add_article(corpus.records(a), dated)
-    return index
-
-
-def _apply(ref: dict[str, Any], found: ResolvedDate | None, labels: dict[str, str]) -> None:
+def _apply(ref: dict[str, Any], found: ResolvedDate | None, labels: dict[str, str]) -> bool:
     """Write the settled year into the time expression (or take back an old one the corpus no
-    longer decides), keeping what the article wrote and why."""
+    longer decides), keeping what the article wrote and why; whether it changed."""
     written = _written_value(ref)
     if found is None:
         if not ref.get("written_value"):
-            return
+            return False
         ref.update(value=written, first=None, last=None, anchor_source=None,
                    corpus_reason=None, anchor_articles=None, written_value=None)
     else:
@@ -325,7 +360,7 @@ def _apply(ref: dict[str, Any], found: ResolvedDate | None, labels: dict[str, st
                    anchor_source=found.source, corpus_reason=found.reason,
                    anchor_articles=list(found.by_articles), written_value=written,
                    anchor_labels=[labels.get(a, a) for a in found.by_articles])
-    ref["_changed"] = True
+    return True
 
 
 def _modified(first: date, last: date, mod: str | None) -> tuple[date, date]:

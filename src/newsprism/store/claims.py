@@ -32,6 +32,8 @@ CLAIM_COLUMNS = ("id", "article_id", "start", "end", "text", "kind")
 CLAIM_TEXT = read_text(claim.c.text, claim.c.start, claim.c.end, article.c.text).label("text")
 CLAIM_ARTICLE = article.c.id.label("article_id")
 WITH_ARTICLE = claim.join(article, article.c.seq == claim.c.article_seq)
+_CLAIM_READ = [CLAIM_TEXT if name == "text" else CLAIM_ARTICLE if name == "article_id"
+               else claim.c[name] for name in CLAIM_COLUMNS]  # fmt: skip
 
 # What a claim group says (its statement), as exported: the fields the store leaves out of a
 # group's JSON when they are empty, and puts back on reading.
@@ -232,15 +234,27 @@ class ClaimRecords(StoreBase):
         """(claim fields, group id, embedding) in the order the claims were grouped. The JSON
         leaves out what the columns hold and fields at their default, and holds the rest by
         position (layouts.py)."""
-        read = {"text": CLAIM_TEXT, "article_id": CLAIM_ARTICLE}
-        columns = [read[name] if name in read else claim.c[name] for name in CLAIM_COLUMNS]
-        query = select(claim.c.data, claim.c.group_id, claim.c.vector, *columns).select_from(
-            WITH_ARTICLE
-        )
+        query = select(claim.c.data, claim.c.group_id, claim.c.vector, *_CLAIM_READ)
         with self.engine.connect() as conn:
-            for row in conn.execute(query.order_by(claim.c.seq)):
-                fields = {name: getattr(row, name) for name in CLAIM_COLUMNS}
-                yield {**layouts.unpack("claim", row.data), **fields}, row.group_id, row.vector
+            for row in conn.execute(query.select_from(WITH_ARTICLE).order_by(claim.c.seq)):
+                yield _claim_fields(row), row.group_id, row.vector
+
+    def claims_by_article(
+        self, article_ids: Iterable[str], kind: str | None = None
+    ) -> dict[str, list[tuple[dict[str, Any], str | None]]]:
+        """Each given article's claims (of `kind` if given) with their group ids, in the order
+        stored_claims gives them, without their vectors: what a stage reading a chunk of
+        articles at a time needs, in a query a chunk."""
+        found: dict[str, list[tuple[dict[str, Any], str | None]]] = {a: [] for a in article_ids}
+        with self.engine.connect() as conn:
+            for ids in chunked(sorted(found)):
+                query = select(claim.c.data, claim.c.group_id, *_CLAIM_READ).select_from(
+                    WITH_ARTICLE).where(article.c.id.in_(ids))
+                if kind is not None:
+                    query = query.where(claim.c.kind == kind)
+                for row in conn.execute(query.order_by(claim.c.seq)):
+                    found[row.article_id].append((_claim_fields(row), row.group_id))
+        return found
 
     def save_crosscheck(
         self,
@@ -272,15 +286,29 @@ class ClaimRecords(StoreBase):
             rows = [dict(r._mapping) for r in conn.execute(select(claim_group))]
             return complete_groups(conn, rows)
 
-    def claim_group_verdicts(self) -> dict[str, dict[str, Any]]:
-        """Each claim group's id, verdict and the claim ids of its related statements, by
-        group id: what the timeline reads of every group, without the evidence read whole
-        (claim_groups held 9.0 MB on 300 articles, this 1.2 MB)."""
-        query = select(claim_group.c.id, claim_group.c.verdict, claim_group.c.data)
-        found: dict[str, dict[str, Any]] = {}
+    def related_claim_ids(self) -> set[str]:
+        """The claims that stand as a group's related statements (said on its subject, not
+        its proposition), read group by group: the groups are not held."""
+        query = select(claim_group.c.id, claim_group.c.data).where(
+            claim_group.c.data.contains('"related"'))  # only such groups can hold any
+        found: set[str] = set()
         with self.engine.connect() as conn:
             for r in conn.execute(query):
-                related = group_fields(r.data, r.id).get("related") or ()
-                entries = [{"claim_id": e["claim_id"]} for e in related]
-                found[r.id] = {"id": r.id, "verdict": r.verdict, "related": entries}
+                found.update(e["claim_id"] for e in group_fields(r.data, r.id).get("related")
+                             or ())  # fmt: skip
         return found
+
+    def group_verdicts(self, group_ids: Iterable[str]) -> dict[str, str]:
+        """The verdicts of the given claim groups, by group id."""
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for ids in chunked(sorted(set(group_ids))):
+                query = select(claim_group.c.id, claim_group.c.verdict).where(
+                    claim_group.c.id.in_(ids))
+                found.update((r.id, r.verdict) for r in conn.execute(query))
+        return found
+
+
+def _claim_fields(row: Any) -> dict[str, Any]:
+    """A claim's fields from its row: its JSON's, and those its columns hold."""
+    return {**layouts.unpack("claim", row.data), **{n: getattr(row, n) for n in CLAIM_COLUMNS}}

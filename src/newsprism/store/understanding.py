@@ -255,6 +255,15 @@ class UnderstandingRecords(StoreBase):
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(entity).order_by(entity.c.id))]
 
+    def entity_names(self, entity_ids: Iterable[str]) -> dict[str, str]:
+        """The names of the given entities, by id (those the store holds)."""
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for ids in chunked(sorted(set(entity_ids))):
+                query = select(entity.c.id, entity.c.name).where(entity.c.id.in_(ids))
+                found.update((r.id, r.name) for r in conn.execute(query))
+        return found
+
     def published_inferences(self) -> dict[str, dict[str, Any]]:
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(select(published_inference))]

@@ -29,7 +29,8 @@ from newsprism.timeline.years import (
     yearless_parts,
 )
 
-__all__ = ["ArticleRecords", "DatedEvents", "ResolvedDate", "Sentence", "resolve_yearless"]
+__all__ = ["ArticleRecords", "DatedEvents", "ResolvedDate", "Sentence", "own_dates",
+           "resolve_yearless"]
 
 # Evidence weights: a dated member of the same story says most about when its events happened;
 # another article's dated account of the same event somewhat less; a year this stage settled
@@ -159,6 +160,12 @@ def action_terms(action: Mapping[str, Any], sentence: Sentence) -> frozenset[str
     return frozenset(terms)
 
 
+def own_dates(timerefs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """An article's time expressions dated by its own words or its known publication date
+    (not by a date newsprism inferred or the corpus settled): those that anchor others."""
+    return [r for r in timerefs if _has_own_year(r)]
+
+
 def _has_own_year(ref: Mapping[str, Any]) -> bool:
     """A dated time expression whose year is the text's, or the article's known date's (not a
     date newsprism inferred, nor one this stage settled)."""
@@ -222,14 +229,6 @@ class DatedEvents:
                 found.setdefault((other, first), Anchor(
                     first, last, weight, reason, other, before=awaited))
         return list(found.values())
-
-
-def dated_events(articles: Iterable[ArticleRecords], labels: Mapping[str, str]) -> DatedEvents:
-    """The index of the corpus's dated accounts of events."""
-    index = DatedEvents(labels=labels)
-    for article in articles:
-        index.add_article(article, [r for r in article.timerefs if _has_own_year(r)])
-    return index
 
 
 def awaited_events(article: ArticleRecords) -> set[tuple[str, str]]:
