@@ -118,8 +118,9 @@ class MiniLMEmbedder:
         return vectors
 
 
-# The cross-checking stage runs alone, after the understanding workers: two threads cut an
-# article's encoding by ~30% there (more do not pay on such small matrices).
+# The cross-checking stage's own encoder (where no engine's workers encode): two threads cut an
+# article's encoding by ~30% (more do not pay on such small matrices), but never more threads
+# than the workers a run was given (engine.local.here_threads).
 STAGE_THREADS = 2
 
 

@@ -70,6 +70,15 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Itera
             yield in_flight.popleft().result()
 
 
+def here_threads(workers: int | None, wanted: int) -> int:
+    """The threads a stage's own models may run on in this process: `wanted`, but no more than
+    the workers a run was given. `--workers 1` is one core's work, as a user who holds a run to
+    one core means it; the local engine on one process took a second core for its encoders
+    (benchmarks/scale.py: 70 s of CPU in 58 s on 300 articles), and so was not one worker's
+    measure."""
+    return max(1, min(wanted, workers)) if workers else wanted
+
+
 def map_stage(
     engine: Engine | None,
     workers: int | None,

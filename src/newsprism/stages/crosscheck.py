@@ -30,9 +30,10 @@ from newsprism.crosscheck import (
     loaded_embedder,
     verdict,
 )
+from newsprism.crosscheck.embed import STAGE_THREADS
 from newsprism.crosscheck.verdicts import Verdict
 from newsprism.encoders.packed import pack, packed_form
-from newsprism.engine.local import Engine, map_stage
+from newsprism.engine.local import Engine, here_threads, map_stage
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store, layouts
 from newsprism.store.claims import (
@@ -113,7 +114,7 @@ def run_crosscheck(
     if not pending:
         return summary
     articles = store.article_meta()
-    index = load_index(store, embedder)
+    index = load_index(store, embedder or default_embedder(here_threads(workers, STAGE_THREADS)))
     copies = copy_groups_of(articles)
     reporter = ProgressReporter(len(pending), "cross-checking", enabled=progress)
     # each article's text, from when it is sent to be read until its claims are stored

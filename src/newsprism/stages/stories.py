@@ -18,11 +18,16 @@ import numpy as np
 
 from newsprism.crosscheck.embed import Embedder
 from newsprism.encoders.packed import pack, unpack
-from newsprism.engine.local import Engine, map_stage
+from newsprism.engine.local import Engine, here_threads, map_stage
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
 from newsprism.stories import ArticleFeatures, StoryIndex, build_features, lead_text
-from newsprism.stories.embed import embedder_name, loaded_story_embedder, story_embedder
+from newsprism.stories.embed import (
+    THREADS,
+    embedder_name,
+    loaded_story_embedder,
+    story_embedder,
+)
 
 # Bump when features, scoring or weights change: every story is then rebuilt.
 STORIES_VERSION = "6"
@@ -68,7 +73,7 @@ def run_stories(
     an `embedder` of the caller's, here."""
     started = time.monotonic()
     summary = StoriesSummary()
-    own = embedder or story_embedder()
+    own = embedder or story_embedder(here_threads(workers, THREADS))
     version = stage_version(own)
     pending = store.pending_stories(version)
     if not pending:

@@ -14,8 +14,8 @@ from functools import lru_cache
 from newsprism.crosscheck.embed import Embedder, HashEmbedder, MiniLMEmbedder, loaded
 
 LEAD_TOKENS = 128
-# the stage's own encoding runs alone, after the understanding workers (as cross-checking's
-# does); an engine's workers encode on one thread each
+# the stage's own encoding (where no engine's workers encode), as cross-checking's: two threads,
+# never more than the workers a run was given; an engine's workers encode on one thread each
 THREADS = 2
 
 
