@@ -259,6 +259,46 @@ def test_claims_and_story_leads_are_read_by_the_workers_with_the_same_records(
         assert got[kind] == local_records[kind], kind
 
 
+def test_one_worker_is_one_cores_work_and_more_let_the_encoders_take_two_threads(
+    corpus_dir: Path,
+    tmp_path: Path,
+    local_records: dict[str, list[dict[str, Any]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With `workers=1` everything runs in this process, and the claims' and leads' encoders
+    run on one thread: the run is one core's work, as a user holding it to one core means (and
+    as one Dask worker is compared with it). Given more workers, a run too small to fork them
+    encodes here on two threads where the machine has two cores. The thread count changes the
+    time, not the records."""
+    import newsprism.crosscheck.embed as embed
+    from newsprism.encoders.minilm import usable_cpus
+    from newsprism.stories.embed import story_embedder
+
+    built: list[int] = []
+    build = embed.sentence_session
+    monkeypatch.setattr(embed, "sentence_session",
+                        lambda weights, threads: built.append(threads) or build(weights, threads))
+    caches = (embed._session, embed.default_embedder, story_embedder)
+    runs = {}
+    try:
+        for workers in (1, 2):
+            for cache in caches:  # every encoder made anew in this run
+                cache.cache_clear()
+            built.clear()
+            db = tmp_path / f"w{workers}.db"
+            analyze(corpus_dir, db, engine="local", workers=workers).close()
+            runs[workers] = sorted(set(built))
+            if workers == 1:
+                got = comparable(db)
+                for kind in RECORD_TYPES:
+                    assert got[kind] == local_records[kind], kind
+    finally:
+        for cache in caches:  # none holds the recording builder
+            cache.cache_clear()
+    assert runs[1] == [1], runs
+    assert runs[2] == [min(2, usable_cpus())], runs
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
