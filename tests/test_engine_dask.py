@@ -368,10 +368,14 @@ def _slow_square(x: int) -> int:
 
 
 def test_this_process_takes_items_while_the_workers_are_busy_and_order_is_kept(
-    dask_engine: DaskEngine,
+    dask_engine: DaskEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With `here`, the client reads an item itself while the oldest one on the workers is not
-    done (a stage's claims, a cluster of one worker), never more than twice the window ahead."""
+    done (a stage's claims, a cluster of one worker on a machine of two cores), never more than
+    twice the window ahead."""
+    import newsprism.engine.dask as engine_module
+
+    monkeypatch.setattr(engine_module, "default_workers", lambda: 2)
     done_here: list[int] = []
 
     def here(x: int) -> int:
@@ -385,6 +389,26 @@ def test_this_process_takes_items_while_the_workers_are_busy_and_order_is_kept(
         assert items.pulled - len(results) <= 2 * IN_FLIGHT_PER_THREAD
     assert results == [i * i for i in range(20)]
     assert 0 < len(done_here) < 20, done_here  # both sides did some
+
+
+def test_this_process_takes_no_items_where_the_workers_take_every_core(
+    dask_engine: DaskEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cluster on this machine with a worker a core: items taken here would only be moved
+    off the workers, and this process would build models of its own for them. It takes none,
+    and the results are the same and in order."""
+    import newsprism.engine.dask as engine_module
+
+    monkeypatch.setattr(engine_module, "default_workers", lambda: 1)  # the one worker's core
+    done_here: list[int] = []
+
+    def here(x: int) -> int:
+        done_here.append(x)
+        return x * x
+
+    results = list(dask_engine.map_ordered(_slow_square, range(12), 1, here=here))
+    assert results == [i * i for i in range(12)]
+    assert done_here == []
 
 
 def _die_the_first_time(marker: str) -> str:

@@ -10,10 +10,12 @@ threads. Without a scheduler address a `LocalCluster` of worker processes starts
 from __future__ import annotations
 
 import concurrent.futures
+import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import dask.config
 from distributed import Client, Future, KilledWorker, LocalCluster
@@ -102,8 +104,10 @@ class DaskEngine:
         `here` (the same work, done in this process), this process takes the next item itself
         whenever the oldest one on the workers is not done yet, rather than wait idle: the
         corpus-wide steps between items leave it time that a cluster of one or two workers
-        needs."""
+        needs. It does so only where the workers on this machine leave it a core."""
         window = max(2, sum(self._client.nthreads().values()) * IN_FLIGHT_PER_THREAD)
+        if here is not None and not self._leaves_a_core():
+            here = None
         queue: deque[Future | _Done] = deque()
         inputs = iter(items)
         try:
@@ -127,6 +131,17 @@ class DaskEngine:
             remote = [f for f in queue if isinstance(f, Future)]
             if remote:  # stopped early or failed: nothing of this map is left running
                 self._client.cancel(remote)
+
+    def _leaves_a_core(self) -> bool:
+        """Whether the workers on this machine leave it a core for this process to take items
+        on. Where they take every core (a local cluster of a worker a core), items taken here
+        are only moved, not sped up, and this process would build models of its own for them:
+        the sentence encoder alone is 224 MB, a third of the client's peak on 1,000 articles
+        (benchmarks/scale.py, dask2)."""
+        mine = _this_machine()
+        threads = self._client.nthreads()
+        on_this = sum(n for w, n in threads.items() if urlsplit(w).hostname in mine)
+        return on_this < default_workers()
 
     def prepare(self, fn: Callable[[], object]) -> None:
         """`fn` once on each worker, in the thread its tasks run in; what it raises is raised
@@ -206,6 +221,17 @@ def _local_cluster(workers: int) -> LocalCluster:
             "`if __name__ == \"__main__\":` (Dask's workers are new processes that import the "
             "script)"
         ) from exc
+
+
+def _this_machine() -> set[str]:
+    """The names and addresses workers on this machine may be known by."""
+    names = {"127.0.0.1", "::1", "localhost"}
+    try:
+        host, aliases, addresses = socket.gethostbyname_ex(socket.gethostname())
+        names.update([host, *aliases, *addresses])
+    except OSError:  # no name for this machine: its loopback still counts
+        pass
+    return names
 
 
 def _discard(fn: Callable[[], object]) -> None:
