@@ -23,7 +23,12 @@ import dask.config
 from newsprism import analyze, open_corpus
 from newsprism.api import RECORD_TYPES
 from newsprism.cli import app
-from newsprism.engine.dask import IN_FLIGHT_PER_THREAD, DaskEngine
+from newsprism.engine.dask import (
+    DEBUG_LOG_LENGTH,
+    IN_FLIGHT_PER_THREAD,
+    LOG_LENGTH_KEY,
+    DaskEngine,
+)
 from newsprism.engine.local import EngineError, EngineUnavailable, LocalEngine
 from newsprism.understand.nlp import ModelError
 
@@ -409,6 +414,22 @@ def test_this_process_takes_no_items_where_the_workers_take_every_core(
     results = list(dask_engine.map_ordered(_slow_square, range(12), 1, here=here))
     assert results == [i * i for i in range(12)]
     assert done_here == []
+
+
+def test_the_cluster_keeps_a_few_sent_tasks_not_the_last_thousand_batches() -> None:
+    """Dask logs each stream's recent messages, the tasks sent with their arguments among
+    them; a local cluster's scheduler lives in this process, and by Dask's default it held the
+    last 1,000 batches of articles sent to each worker. While the engine lives it and its
+    workers keep ten; after, this process's setting is its own again."""
+    before = dask.config.get(LOG_LENGTH_KEY)
+    texts = [f"{i} " + "word " * 20_000 for i in range(40)]
+    with DaskEngine(workers=1) as engine:
+        assert list(engine.map_ordered(len, texts, 1)) == [len(t) for t in texts]
+        logs = [c.recent_message_log for c in engine._cluster.scheduler.stream_comms.values()]
+        assert logs and all(len(log) <= DEBUG_LOG_LENGTH for log in logs)
+        on_workers = engine._client.run(dask.config.get, LOG_LENGTH_KEY)
+        assert set(on_workers.values()) == {DEBUG_LOG_LENGTH}
+    assert dask.config.get(LOG_LENGTH_KEY) == before
 
 
 def _die_the_first_time(marker: str) -> str:

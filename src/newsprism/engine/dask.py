@@ -28,6 +28,13 @@ R = TypeVar("R")
 # items in flight per worker thread: enough to hide the round trips, few enough that memory
 # stays flat on any corpus size
 IN_FLIGHT_PER_THREAD = 4
+# Dask keeps, for its developers, the last `low-level-log-length` (default 1,000) messages of
+# every stream and stimuli of every worker, each task with its arguments: a batch of articles'
+# texts and records each. A local cluster's scheduler lives in the client, which so held the
+# corpus's last thousands of articles (its peak RSS grew 113 MB from 300 to 1,000 articles,
+# benchmarks/scale.py). A few messages are still there to read when something goes wrong.
+LOG_LENGTH_KEY = "distributed.admin.low-level-log-length"
+DEBUG_LOG_LENGTH = 10
 WORKER_HINT = (
     "each worker needs newsprism installed (the same version, with its spaCy model) and one "
     "thread: `dask worker {address} --nworkers N --nthreads 1`"
@@ -49,13 +56,20 @@ class DaskEngine:
     ) -> None:
         self._cluster: LocalCluster | None = None
         timeout = connect_timeout or dask.config.get("distributed.comm.timeouts.connect")
-        if scheduler:
-            self.address = scheduler
-            self._client = _connect(scheduler, timeout)
-        else:
-            self._cluster = _local_cluster(workers or default_workers())
-            self.address = self._cluster.scheduler_address
-            self._client = Client(self._cluster, set_as_default=False)
+        # for the client, and a local cluster's scheduler and workers (their nannies hand them
+        # this process's config), while the engine lives
+        self._config = dask.config.set({LOG_LENGTH_KEY: DEBUG_LOG_LENGTH})
+        try:
+            if scheduler:
+                self.address = scheduler
+                self._client = _connect(scheduler, timeout)
+            else:
+                self._cluster = _local_cluster(workers or default_workers())
+                self.address = self._cluster.scheduler_address
+                self._client = Client(self._cluster, set_as_default=False)
+        except BaseException:
+            self._config.__exit__(None, None, None)
+            raise
         try:
             self._check_workers(timeout)
         except BaseException:
@@ -172,9 +186,12 @@ class DaskEngine:
             ) from exc
 
     def close(self) -> None:
-        self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        try:
+            self._client.close()
+            if self._cluster is not None:
+                self._cluster.close()
+        finally:
+            self._config.__exit__(None, None, None)
 
     def __enter__(self) -> DaskEngine:
         return self
