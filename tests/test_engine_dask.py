@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -430,6 +431,24 @@ def test_the_cluster_keeps_a_few_sent_tasks_not_the_last_thousand_batches() -> N
         on_workers = engine._client.run(dask.config.get, LOG_LENGTH_KEY)
         assert set(on_workers.values()) == {DEBUG_LOG_LENGTH}
     assert dask.config.get(LOG_LENGTH_KEY) == before
+
+
+def test_a_map_left_unfinished_closes_quietly_after_its_engine() -> None:
+    """A run that fails mid-stage leaves that stage's map unfinished; it is closed when
+    collected, after the engine closed, and says nothing more than the run's own error."""
+    import gc
+
+    with DaskEngine(workers=1) as engine:
+        mapped = engine.map_ordered(_slow_square, range(12), 1)
+        assert next(mapped) == 0
+    unraisable: list[object] = []
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    try:
+        del mapped
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert unraisable == []
 
 
 def _die_the_first_time(marker: str) -> str:

@@ -143,7 +143,9 @@ class DaskEngine:
                 yield head.value if isinstance(head, _Done) else self._result(head)
         finally:
             remote = [f for f in queue if isinstance(f, Future)]
-            if remote:  # stopped early or failed: nothing of this map is left running
+            # stopped early or failed: nothing of this map is left running. A map a failed run
+            # left unfinished is closed when collected, after the engine: its cluster is gone
+            if remote and self._client.status == "running":
                 self._client.cancel(remote)
 
     def _leaves_a_core(self) -> bool:
