@@ -20,6 +20,7 @@ from newsprism.articles import InTextOrder, iso_day, own_published_day
 from newsprism.progress import ProgressReporter
 from newsprism.stages.crosscheck import CROSSCHECK_VERSION
 from newsprism.store import Store
+from newsprism.store.base import chunked
 from newsprism.timeline.contested import contested_groups, revised
 from newsprism.timeline.corpus_dates import (
     ArticleRecords,
@@ -121,7 +122,7 @@ def _read_corpus(store: Store) -> _Corpus:
     corpus = _Corpus(meta, labels, published, store.related_claim_ids(),
                      DatedEvents(labels=labels), set())  # fmt: skip
     # in article order: the order the index's accounts are told in (and their reasons kept)
-    for articles in _chunks(sorted(meta)):
+    for articles in chunked(sorted(meta), CHUNK_ARTICLES):
         timerefs = store.span_records_by_article(articles, "timeref")
         corpus.unsettled.update(a for a in articles if any(map(_unsettled, timerefs[a])))
         dated = {a: found for a in articles if (found := own_dates(timerefs[a]))}
@@ -129,11 +130,6 @@ def _read_corpus(store: Store) -> _Corpus:
         for a, found in dated.items():
             corpus.events.add_article(chunk.records(a), found)
     return corpus
-
-
-def _chunks(articles: list[str]) -> Iterator[list[str]]:
-    for i in range(0, len(articles), CHUNK_ARTICLES):
-        yield articles[i : i + CHUNK_ARTICLES]
 
 
 def _read_chunk(store: Store, articles: list[str], corpus: _Corpus,
@@ -302,7 +298,7 @@ def _settle_dates(
     written: dict[str, str] = {}  # a settled time expression's words, as the article wrote them
     extra = DatedEvents(labels=corpus.labels)  # the first pass's, for the second
     for second in (False, True):
-        for articles in _chunks(list(story_of)):
+        for articles in chunked(list(story_of), CHUNK_ARTICLES):
             chunk = _read_chunk(store, articles, corpus)
             for a in articles:
                 story = members[story_of[a]]
