@@ -13,6 +13,7 @@ import concurrent.futures
 import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from importlib import metadata
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -242,15 +243,17 @@ def _local_cluster(workers: int) -> LocalCluster:
         ) from exc
 
 
-def _this_machine() -> set[str]:
-    """The names and addresses workers on this machine may be known by."""
+@lru_cache(maxsize=1)
+def _this_machine() -> frozenset[str]:
+    """The names and addresses workers on this machine may be known by: looked up once (a
+    name lookup can wait on DNS, and every map of a run asks)."""
     names = {"127.0.0.1", "::1", "localhost"}
     try:
         host, aliases, addresses = socket.gethostbyname_ex(socket.gethostname())
         names.update([host, *aliases, *addresses])
     except OSError:  # no name for this machine: its loopback still counts
         pass
-    return names
+    return frozenset(names)
 
 
 def _discard(fn: Callable[[], object]) -> None:
