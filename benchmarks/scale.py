@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,6 +94,17 @@ def store_bytes(url: str) -> int:
         engine.dispose()
 
 
+def stage_seconds(summary: Any) -> dict[str, float]:
+    """Wall seconds of each stage after ingest, and of the rest (ingest, the search index)."""
+    stages = {
+        name: round(getattr(summary, name).seconds, 1)
+        for name in ("understanding", "crosscheck", "stories", "timeline")
+        if getattr(summary, name) is not None
+    }
+    stages["ingest and the rest"] = round(summary.seconds - sum(stages.values()), 1)
+    return stages
+
+
 def one_run(run: str, folder: Path, url: str) -> dict[str, object]:
     """Analyze `folder` into `url` with one engine setting, in this process."""
     from newsprism import analyze
@@ -101,8 +113,9 @@ def one_run(run: str, folder: Path, url: str) -> dict[str, object]:
     result: dict[str, object] = {"run": run}
     if run == "local":
         started = time.perf_counter()
-        analyze(folder, url, engine="local", workers=1).close()
-        result["seconds"] = time.perf_counter() - started
+        with analyze(folder, url, engine="local", workers=1) as corpus:
+            result["seconds"] = time.perf_counter() - started
+            result["stages"] = stage_seconds(corpus.summary)
         # its worker processes, where it forks any: the largest one's peak
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         result["workers_mb"] = [children] if children else []
@@ -112,8 +125,9 @@ def one_run(run: str, folder: Path, url: str) -> dict[str, object]:
         result["cluster_seconds"] = time.perf_counter() - started
         try:
             started = time.perf_counter()
-            analyze(folder, url, engine=engine).close()
-            result["seconds"] = time.perf_counter() - started
+            with analyze(folder, url, engine=engine) as corpus:
+                result["seconds"] = time.perf_counter() - started
+                result["stages"] = stage_seconds(corpus.summary)
             peaks = engine._client.run(peak_mb)  # the benchmark's own look
             result["workers_mb"] = sorted(peaks.values())
             result["workers_cpu"] = sum(engine._client.run(cpu_seconds).values())
@@ -170,6 +184,8 @@ def main() -> None:
               f"({r['articles'] / r['seconds']:.2f} articles/s){start}; peak RSS client "
               f"{r['client_mb']:.0f} MB, workers {workers} MB; store "
               f"{r['store_bytes'] / 1024 / r['articles']:.1f} KB an article")  # fmt: skip
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in r.get("stages", {}).items())
+        print(f"{'':>6} {run:<6} stages (s): {stages}")
         if "workers_cpu" in r:
             # On two cores the client's own CPU is what two workers cannot have: its share
             # bounds dask2's speed-up over dask1 (about 2 x workers / (workers + client)).

@@ -17,6 +17,7 @@ from newsprism.crosscheck import (
     extract_claims,
     verdict,
 )
+from newsprism.crosscheck.claims import NUMERIC
 from newsprism.crosscheck.matching import ClaimGroup
 from newsprism.encoders.minilm import model_dir
 from newsprism.encoders.packed import pack
@@ -864,6 +865,49 @@ def test_the_nearest_stored_claim_is_found_by_the_codes_the_store_keeps() -> Non
         cosines = exact[[k for k, _ in found]] @ query
         assert np.allclose([c for _, c in found], cosines, atol=1e-6)
     assert index.stored.blobs(range(len(blobs))) == blobs
+
+
+def test_grouping_decided_on_the_index_cosine_is_the_grouping_of_every_exact_cosine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Matching compares most neighbours by the ANN index's own cosine and reads back only the
+    rows of close calls. Sixty outlets' tolls of one shelling, their meanings spread around the
+    numeric threshold, group exactly as when every neighbour's exact cosine is read, with far
+    fewer rows read."""
+    from newsprism.crosscheck import matching
+    from newsprism.encoders.packed import PackedRows
+
+    dim, rng = 48, np.random.default_rng(11)
+    base = rng.normal(size=dim)
+    docs, vectors = [], {}
+    for n in range(60):
+        value = 300 + 10 * (n % 3)  # three rival figures: who joins whom matters
+        sentence = f"The shelling of Kharkiv on Sunday killed {value} civilians, outlet {n} said."
+        docs.append(toll(f"o{n}", f"Outlet {n}", sentence, f"{value} civilians", value, "civilian"))
+        # cosines to one another of about 0.2-0.45, around the numeric threshold (0.35)
+        vectors[docs[-1].claims()[0].meaning_text] = pack(base + 1.5 * rng.normal(size=dim))
+    reads: list[int] = []
+    rows = PackedRows.rows
+
+    def counted(self: PackedRows, at: Any) -> np.ndarray:
+        reads.append(len(at))
+        return rows(self, at)
+
+    monkeypatch.setattr(PackedRows, "rows", counted)
+
+    def grouped() -> list[str]:
+        index = ClaimIndex(embedder=HashEmbedder(dim))
+        index.thresholds[NUMERIC] = 0.35
+        for d in docs:
+            index.add(d.claims(), {d.article["id"]: d.article}, vectors)
+        return [index.group_of_claim(c.id) for d in docs for c in d.claims()]
+
+    decided = grouped()
+    read_back, reads[:] = sum(reads), []
+    monkeypatch.setattr(matching, "ROUNDING", 2.0)  # no comparison is clear: read every row
+    assert grouped() == decided
+    assert 1 < len(set(decided)) < len(decided)  # some joined, not all in one
+    assert read_back < sum(reads) / 4
 # --- the real model ---------------------------------------------------------------------------
 
 

@@ -33,6 +33,9 @@ BULK_ADD = 1000  # vectors added at once from which the index is built on every 
 # sentence share its vector and come back together (a toll sentence holds three or four), so
 # 24 could be six sentences and miss the rival figure of another outlet ranked seventh.
 NEIGHBOURS = 64
+# how far usearch's cosine of the codes may be from the exact one and still decide a comparison
+# alone: 20,000 times the largest gap seen (Neighbour), for other CPUs' kernels
+ROUNDING = 0.01
 
 
 @dataclass
@@ -103,18 +106,68 @@ class ClaimVectorIndex:
         if blobs:
             self.stored.append(blobs)
 
-    def search(self, blob: bytes, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
-        """(position, cosine) of the nearest stored vectors to the packed vector `blob` (whose
-        unpacked float32 form is `vector`), best first by the index's own cosine."""
+    def nearest(
+        self, blob: bytes, vector: np.ndarray, count: int, at_least: float = -np.inf
+    ) -> list[Neighbour]:
+        """The nearest stored vectors to the packed vector `blob` (whose unpacked float32 form
+        is `vector`), best first by the index's own cosine of the codes, but for those whose
+        cosine is surely below `at_least`; each reads its exact cosine back from the stored rows
+        only when asked."""
         if not len(self.stored):
             return []
         count = min(count, len(self.stored))
         codes = np.frombuffer(blob, dtype=np.int8, offset=SCALE_BYTES)
-        keys = [int(k) for k in self._codes.ann.search(codes, count, threads=1).keys]
-        # the exact cosine from the stored vectors, as unpacked floats, so that thresholds
-        # compare what a reload compares
-        rows = self.stored.rows(keys)
-        return [(k, float(row @ vector)) for k, row in zip(keys, rows, strict=True)]
+        found = self._codes.ann.search(codes, count, threads=1)
+        near = 1.0 - np.asarray(found.distances, dtype=np.float64)
+        kept = ~(near < at_least - ROUNDING)  # NaN (no cosine) is kept, to be read back
+        return [
+            Neighbour(int(k), float(c), self.stored, vector)
+            for k, c in zip(found.keys[kept], near[kept], strict=True)
+        ]
+
+    def search(self, blob: bytes, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
+        """(position, exact cosine) of the nearest stored vectors to `blob`, best first by the
+        index's own cosine."""
+        return [(n.position, n.exact()) for n in self.nearest(blob, vector, count)]
+
+
+class Neighbour:
+    """One stored vector near a query. usearch's cosine of two int8 codes is their stored
+    vectors' cosine but for float32 rounding (4.8e-7 at most over 1,000 real articles'
+    claims), so a comparison that is clear by `ROUNDING` is decided on it; a closer one reads
+    the row back and compares the exact cosine, computed as a reload computes it. Matching so
+    decides as if every neighbour's exact cosine were read (most are far below the threshold)
+    and reads back a few rows a claim instead of 64 (`benchmarks/scale.py`)."""
+
+    __slots__ = ("position", "near", "_stored", "_vector", "_exact")
+
+    def __init__(self, position: int, near: float, stored: PackedRows, vector: np.ndarray) -> None:
+        self.position = position
+        self.near = near  # the index's cosine; NaN where it has none (a zero vector's)
+        self._stored = stored
+        self._vector = vector
+        self._exact: float | None = None
+
+    def exact(self) -> float:
+        if self._exact is None:
+            self._exact = float(self._stored.rows([self.position])[0] @ self._vector)
+        return self._exact
+
+    def below(self, bound: float) -> bool:
+        """Whether the exact cosine is below `bound`."""
+        if self.near < bound - ROUNDING:
+            return True
+        if self.near >= bound + ROUNDING:
+            return False
+        return self.exact() < bound  # close, or NaN: read back
+
+    def above(self, bound: float) -> bool:
+        """Whether the exact cosine is above `bound`."""
+        if self.near > bound + ROUNDING:
+            return True
+        if self.near <= bound - ROUNDING:
+            return False
+        return self.exact() > bound
 
 
 # --- the grouping -------------------------------------------------------------------------
@@ -203,16 +256,17 @@ class ClaimIndex:
         threshold = self.thresholds[claim.kind]
         few = claim.kind == NUMERIC and is_few(claim)
         best: tuple[float, str] | None = None
-        for pos, cosine in self._index.search(blob, vector, self.neighbours):
-            if cosine < threshold:
+        for near in self._index.nearest(blob, vector, self.neighbours, at_least=threshold):
+            if near.below(threshold):
                 continue
-            if few and cosine < FEW_COSINE and not same_scene(claim, self.claims[pos]):
+            pos = near.position
+            if few and near.below(FEW_COSINE) and not same_scene(claim, self.claims[pos]):
                 continue
             group_id = self.group_of[pos]
-            if best is not None and best[0] >= cosine:
+            if best is not None and not near.above(best[0]):
                 continue
             if can_join(claim, self._groups[group_id].claims):
-                best = (cosine, group_id)
+                best = (near.exact(), group_id)
         return best[1] if best else None
 
     def _remember(self, claim: Claim, group_id: str) -> None:

@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol, TypeVar
 
@@ -70,6 +70,27 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Itera
             yield in_flight.popleft().result()
 
 
+# how many times smaller the batches of a stage's last articles are (`tapered_batches`)
+TAPER = 4
+
+
+def tapered_batches(items: Sequence[T], size: int, workers: int) -> Iterator[Sequence[T]]:
+    """`items` in batches of `size` for `workers` to share, the last `workers` batches' worth in
+    batches `TAPER` times smaller: the workers then end a stage together, rather than all but
+    one waiting while it reads a last full batch (dask2 on 1,000 articles: one core idle for
+    4.5 s at the end of understanding, benchmarks/scale.py). One worker has no one to wait for:
+    its batches stay whole."""
+    if workers <= 1:
+        yield from (items[i : i + size] for i in range(0, len(items), size))
+        return
+    tail = len(items) - workers * size  # where the small batches begin, at the latest
+    start = 0
+    while start < len(items):
+        step = size if start + size <= tail else max(1, size // TAPER)
+        yield items[start : start + step]
+        start += step
+
+
 def here_threads(workers: int | None, wanted: int) -> int:
     """The threads a stage's own models may run on in this process: `wanted`, but no more than
     the workers a run was given. `--workers 1` is one core's work, as a user who holds a run to
@@ -96,11 +117,17 @@ def map_stage(
     thread): with the client's two-thread models they took the cores from the workers (dask2
     263 s against 237 s on 1,000 articles, benchmarks/scale.py), for 235 MB less in the
     client."""
-    count = min(workers or default_workers(), max(1, batches))
+    count = stage_workers(workers, batches)
     if engine is None or (engine.name == "local" and count <= 1):
         return map(here, items)
     engine.prepare(load)
     return engine.map_ordered(there, items, count, here=there)
+
+
+def stage_workers(workers: int | None, batches: int) -> int:
+    """The workers a stage of `batches` full batches shares out to: `workers` (default: one a
+    core), no more than it has batches."""
+    return min(workers or default_workers(), max(1, batches))
 
 
 ENGINES = ("local", "dask")

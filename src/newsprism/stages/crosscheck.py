@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from functools import partial
 from typing import Any
@@ -33,7 +33,13 @@ from newsprism.crosscheck import (
 from newsprism.crosscheck.embed import STAGE_THREADS
 from newsprism.crosscheck.verdicts import Verdict
 from newsprism.encoders.packed import pack, packed_form
-from newsprism.engine.local import Engine, here_threads, map_stage
+from newsprism.engine.local import (
+    Engine,
+    here_threads,
+    map_stage,
+    stage_workers,
+    tapered_batches,
+)
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store, layouts
 from newsprism.store.claims import (
@@ -119,11 +125,12 @@ def run_crosscheck(
     reporter = ProgressReporter(len(pending), "cross-checking", enabled=progress)
     # each article's text, from when it is sent to be read until its claims are stored
     texts: dict[str, str] = {}
+    sharing = stage_workers(workers, len(pending) // BATCH_ARTICLES) if embedder is None else 1
     read = map_stage(
         engine if embedder is None else None,  # a caller's own model stays here
         workers,
         len(pending) // BATCH_ARTICLES,
-        _claim_inputs(store, pending, articles, texts),
+        _claim_inputs(store, tapered_batches(pending, BATCH_ARTICLES, sharing), articles, texts),
         here=partial(read_claims, embedder=index.embedder),
         there=partial(read_claims, threads=1),
         load=partial(loaded_embedder, 1),  # forked local workers share the loaded model
@@ -171,11 +178,13 @@ def read_claims(
 
 
 def _claim_inputs(
-    store: Store, pending: list[str], articles: dict[str, dict[str, Any]], texts: dict[str, str]
+    store: Store,
+    batches: Iterable[Sequence[str]],
+    articles: dict[str, dict[str, Any]],
+    texts: dict[str, str],
 ) -> Iterator[list[tuple[dict[str, Any], list[dict[str, Any]]]]]:
-    for i in range(0, len(pending), BATCH_ARTICLES):
+    for ids in batches:
         batch = []
-        ids = pending[i : i + BATCH_ARTICLES]
         records = store.span_records_by_article(ids)
         for row in store.understanding_inputs(ids):
             texts[row["id"]] = row["text"]

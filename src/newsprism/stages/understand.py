@@ -10,13 +10,13 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from newsprism.articles import IngestError, own_published_day, raise_if_machine_failure
-from newsprism.engine.local import Engine, LocalEngine, default_workers
+from newsprism.engine.local import Engine, LocalEngine, stage_workers, tapered_batches
 from newsprism.link.corpus import CorpusLinker
 from newsprism.progress import ProgressReporter
 from newsprism.store import Store
@@ -59,7 +59,7 @@ def run_understand(
     pending = store.pending_understanding(UNDERSTAND_VERSION)
     if not pending:
         return summary
-    worker_count = min(workers or default_workers(), max(1, len(pending) // BATCH_ARTICLES))
+    worker_count = stage_workers(workers, len(pending) // BATCH_ARTICLES)
     # Loaded here first so forked workers share the model's memory and no worker pays for
     # loading it (Dask: once on each worker); a missing model fails once, before any work,
     # with the install hint.
@@ -74,7 +74,7 @@ def run_understand(
     reporter = ProgressReporter(len(pending), "understanding", enabled=progress)
     results = engine.map_ordered(
         partial(understand_batch, model=model),
-        _inputs(store, pending, stored),
+        _inputs(store, tapered_batches(pending, BATCH_ARTICLES, worker_count), stored),
         worker_count,
     )
     for batch in results:
@@ -130,12 +130,12 @@ def _failure_record(source: str, failure: str) -> IngestError:
 
 def _inputs(
     store: Store,
-    pending: list[str],
+    batches: Iterable[Sequence[str]],
     stored: dict[str, dict[str, Any]],
 ) -> Iterator[list[ArticleInput]]:
-    for i in range(0, len(pending), BATCH_ARTICLES):
+    for ids in batches:
         batch = []
-        for row in store.understanding_inputs(pending[i : i + BATCH_ARTICLES]):
+        for row in store.understanding_inputs(ids):
             stored[row["id"]] = row
             batch.append(
                 ArticleInput(
