@@ -479,6 +479,30 @@ def test_a_task_whose_worker_dies_is_retried_and_one_that_kills_every_worker_is_
         assert "run the same command again" in str(raised.value)
 
 
+def test_a_cluster_left_without_workers_is_an_error_not_a_wait_forever(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every worker gone and none coming back: the run's wait for its next item ends with an
+    error saying what to do, after the engine's patience, rather than never."""
+    import newsprism.engine.dask as engine_module
+
+    monkeypatch.setattr(engine_module, "WATCH_SECONDS", 0.2)
+    with DaskEngine(workers=1, no_workers_patience=1.0) as engine:
+        assert list(engine.map_ordered(_square, [3], 1)) == [9]
+        assert engine._cluster is not None
+        engine._cluster.scale(0)
+        deadline = time.monotonic() + 30
+        while engine._client.nthreads() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        started = time.monotonic()
+        with pytest.raises(EngineError, match="no worker for 1 s") as raised:
+            list(engine.map_ordered(_square, [1, 2], 1))
+        assert time.monotonic() - started < 15
+        assert "dask worker" in str(raised.value) and "run the same command again" in str(
+            raised.value
+        )
+
+
 def test_a_missing_model_fails_before_any_article_is_understood(
     dask_engine: DaskEngine, corpus_dir: Path, tmp_path: Path
 ) -> None:

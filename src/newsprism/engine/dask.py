@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import socket
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -36,6 +37,12 @@ IN_FLIGHT_PER_THREAD = 4
 # benchmarks/scale.py). A few messages are still there to read when something goes wrong.
 LOG_LENGTH_KEY = "distributed.admin.low-level-log-length"
 DEBUG_LOG_LENGTH = 10
+# How long a run waits on a cluster that has no worker at all before it fails: a worker that
+# died and cannot come back (out of memory at start, newsprism changed under a running cluster)
+# leaves its tasks waiting forever otherwise. Long enough for a nanny to restart a worker, or
+# an operator's rolling restart; checked every WATCH_SECONDS.
+NO_WORKERS_PATIENCE = 120.0
+WATCH_SECONDS = 5.0
 WORKER_HINT = (
     "each worker needs newsprism installed (the same version, with its spaCy model) and one "
     "thread: `dask worker {address} --nworkers N --nthreads 1`"
@@ -45,7 +52,9 @@ WORKER_HINT = (
 class DaskEngine:
     """A run's work on a Dask cluster: the one at `scheduler` (tcp://HOST:8786), or a
     `LocalCluster` of `workers` one-thread processes started here and closed with the engine.
-    `connect_timeout` (seconds) defaults to Dask's `distributed.comm.timeouts.connect`."""
+    `connect_timeout` (seconds) defaults to Dask's `distributed.comm.timeouts.connect`; a
+    cluster left without any worker for `no_workers_patience` seconds mid-run is an
+    EngineError."""
 
     name = "dask"
 
@@ -54,8 +63,10 @@ class DaskEngine:
         scheduler: str | None = None,
         workers: int | None = None,
         connect_timeout: float | None = None,
+        no_workers_patience: float = NO_WORKERS_PATIENCE,
     ) -> None:
         self._cluster: LocalCluster | None = None
+        self.patience = no_workers_patience
         timeout = connect_timeout or dask.config.get("distributed.comm.timeouts.connect")
         # for the client, and a local cluster's scheduler and workers (their nannies hand them
         # this process's config), while the engine lives
@@ -175,7 +186,7 @@ class DaskEngine:
 
     def _result(self, future: Future) -> Any:
         try:
-            return future.result()
+            return self._waited(future)
         except KilledWorker as exc:
             raise EngineError(
                 f"Dask workers at {self.address} died running one item of this run, each time "
@@ -187,6 +198,29 @@ class DaskEngine:
                 f"lost the Dask scheduler at {self.address} mid-run ({type(exc).__name__}: "
                 f"{exc}); what was stored is kept: run the same command again to complete it"
             ) from exc
+
+    def _waited(self, future: Future) -> Any:
+        """`future`'s result, waited for while the cluster has a worker to run it."""
+        alone_since: float | None = None
+        while True:
+            try:
+                return future.result(timeout=WATCH_SECONDS)
+            except TimeoutError:
+                if future.done():
+                    raise  # the item's own error, not the wait's
+            if self._client.nthreads():
+                alone_since = None
+                continue
+            now = time.monotonic()
+            alone_since = now if alone_since is None else alone_since
+            if now - alone_since >= self.patience:
+                raise EngineError(
+                    f"the Dask cluster at {self.address} has had no worker for "
+                    f"{self.patience:.0f} s, and this run's work waits for one: a worker that "
+                    "died could not come back (out of memory? newsprism changed under a running "
+                    f"cluster?). Start workers ({WORKER_HINT.format(address=self.address)}); what "
+                    "was stored is kept: run the same command again to complete it"
+                )
 
     def close(self) -> None:
         try:
