@@ -184,6 +184,30 @@ def test_the_invented_corpus_makes_records_of_every_kind(
     assert len(local_records["story"]) >= 3
 
 
+def test_claims_read_from_their_record_types_alone_are_the_claims_of_every_record(
+    local_records: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Cross-checking reads back and sends to the workers only the record types claims are made
+    of (not the techniques and labels): every article's claims are the same as from all its
+    records."""
+    from newsprism.crosscheck import extract_claims
+    from newsprism.crosscheck.claims import CLAIM_RECORD_TYPES
+
+    spans = [kind for kind in RECORD_TYPES
+             if local_records[kind] and "start" in local_records[kind][0] and kind != "claim"]
+    left_out = {kind for kind in spans if kind not in CLAIM_RECORD_TYPES}
+    assert {"label", "technique"} & left_out  # the invented corpus has some to leave out
+    claimed = 0
+    for article in local_records["article"]:
+        every = [r for kind in spans for r in local_records[kind]
+                 if r["article_id"] == article["id"]]  # fmt: skip
+        some = [r for r in every if r["type"] in CLAIM_RECORD_TYPES]
+        claims = extract_claims(article, every)
+        assert extract_claims(article, some) == claims, article["id"]
+        claimed += len(claims)
+    assert claimed > 0
+
+
 def test_dask_through_the_api_gives_the_same_records_as_local(
     corpus_dir: Path, tmp_path: Path, local_records: dict[str, list[dict[str, Any]]]
 ) -> None:

@@ -114,9 +114,14 @@ def claim_id(article_id: str, kind: str, start: int, end: int, anchor: str = "")
 # --- extraction ---------------------------------------------------------------------------
 
 
+# The span record types claims are read from: the others (techniques, labels) need not be read
+# back from the store and sent to the engine's workers for cross-checking.
+CLAIM_RECORD_TYPES = ("quantity", "timeref", "place", "mention", "attribution", "action")
+
+
 def extract_claims(article: dict[str, Any], records: list[dict[str, Any]]) -> list[Claim]:
-    """Claims of one article from its span records (quantity, timeref, place, mention,
-    attribution). Spans index `article['text']`."""
+    """Claims of one article from its span records (of CLAIM_RECORD_TYPES; others are not
+    read). Spans index `article['text']`."""
     ctx = article_context(article, records)
     told = [_people_befallen(q, ctx.text) for q in ctx.by_type.get("quantity", [])]
     quantities = [q for q in told if _is_claimable_quantity(q, ctx.text)]

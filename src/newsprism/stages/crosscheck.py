@@ -30,6 +30,7 @@ from newsprism.crosscheck import (
     loaded_embedder,
     verdict,
 )
+from newsprism.crosscheck.claims import CLAIM_RECORD_TYPES
 from newsprism.crosscheck.embed import STAGE_THREADS
 from newsprism.crosscheck.verdicts import Verdict
 from newsprism.encoders.packed import pack, packed_form
@@ -185,7 +186,7 @@ def _claim_inputs(
 ) -> Iterator[list[tuple[dict[str, Any], list[dict[str, Any]]]]]:
     for ids in batches:
         batch = []
-        records = store.span_records_by_article(ids)
+        records = store.span_records_by_article(ids, CLAIM_RECORD_TYPES)
         for row in store.understanding_inputs(ids):
             texts[row["id"]] = row["text"]
             article = {**articles.get(row["id"], {}), **row}
