@@ -61,7 +61,7 @@ def understand(texts: list[str], prefix: str) -> tuple[list[dict[str, Any]], flo
         for result, article in zip(understand_batch(chunk), chunk, strict=True):
             rows = link_article(result, index, article.text)
             records = [
-                {**r, **_data(r), "type": r["type"]} for r in rows
+                {**r, **r["data"], "type": r["type"]} for r in rows
             ]  # the stored row read back as the API gives it
             published = result.anchor.isoformat() if result.anchor else None
             out.append(
@@ -71,12 +71,6 @@ def understand(texts: list[str], prefix: str) -> tuple[list[dict[str, Any]], flo
                 }
             )
     return out, time.perf_counter() - started
-
-
-def _data(row: dict[str, Any]) -> dict[str, Any]:
-    import json
-
-    return json.loads(row["data"])
 
 
 def perturbed(claim: Claim, copy: int, rng: random.Random) -> Claim:

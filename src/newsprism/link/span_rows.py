@@ -63,7 +63,7 @@ def _row(kind: str, article_id: str, item: Any, entity_id: str | None = None, **
         "value": None if value is None else str(value),
         "lat": data.get("lat"),
         "lon": data.get("lon"),
-        "data": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        "data": data,  # the record's own fields, as JSON holds them: the store packs them
     }
 
 

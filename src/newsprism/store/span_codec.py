@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import hashlib
-import json
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -152,11 +151,12 @@ def _reading(kind: str) -> tuple[tuple[str, Any, bool, str | None], ...]:
 def stored_row(
     row: Mapping[str, Any], article_seq: int, ordinal: int, article_text: str | None = None
 ) -> dict[str, Any]:
-    """A linked span row (link/span_rows.py: id, columns and the record's fields as JSON) as
-    the store keeps it: its article by seq, no id, `data` compacted, and for the types that
-    leave their text to the article (given its text) an empty text where it is the article's."""
+    """A linked span row (link/span_rows.py: id, columns and the record's own fields as a dict
+    of JSON values) as the store keeps it: its article by seq, no id, `data` compacted, and for
+    the types that leave their text to the article (given its text) an empty text where it is
+    the article's."""
     out = {k: v for k, v in row.items() if k not in ("id", "article_id")}
-    data = stored_data(row, json.loads(row["data"]))
+    data = stored_data(row, row["data"])
     out.update(article_seq=article_seq, ordinal=ordinal, data=data)
     if row["type"] in SPAN_TYPES:
         out["text"] = kept_text(row["text"], row["start"], row["end"], article_text)
