@@ -213,7 +213,10 @@ def add_articles(
         for change in index.add(read.claims, meta, read.vectors):
             touched.add(change.group_id)
             c = claims[change.claim_id]
-            shared = c.meaning_text in stored_sentences
+            if c.meaning_text in stored_sentences:
+                vector = SAME_SENTENCE
+            else:  # the bytes the index was given where the article was read, else its own
+                vector = read.vectors.get(c.meaning_text) or index.stored_vector(c.id)
             stored_sentences.add(c.meaning_text)
             rows.append(
                 {
@@ -224,7 +227,7 @@ def add_articles(
                     "text": kept_text(c.text, c.start, c.end, text),
                     "kind": c.kind,
                     "group_id": change.group_id,
-                    "vector": SAME_SENTENCE if shared else index.stored_vector(c.id),
+                    "vector": vector,
                     "data": layouts.pack("claim", CLAIM_LAYOUT, stored_fields(c)),
                 }
             )
