@@ -206,8 +206,8 @@ class DaskEngine:
             try:
                 return future.result(timeout=WATCH_SECONDS)
             except TimeoutError:
-                if future.done():
-                    raise  # the item's own error, not the wait's
+                if future.done():  # done as the wait ran out, or the item's own TimeoutError
+                    return future.result()
             if self._client.nthreads():
                 alone_since = None
                 continue
