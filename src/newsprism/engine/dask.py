@@ -173,20 +173,21 @@ class DaskEngine:
 
     def prepare(self, fn: Callable[[], object]) -> None:
         """`fn` once on each worker, in the thread its tasks run in; what it raises is raised
-        here. A worker that joins or restarts later loads what it needs on first use."""
+        here. A worker that joins later, or dies doing it and comes back under another address
+        (where the call meant for it can never run), loads what it needs on first use."""
         workers = list(self._client.nthreads())
-        futures = [
-            self._client.submit(
+        futures = {
+            w: self._client.submit(
                 _discard, fn, workers=[w], allow_other_workers=False, pure=False
             )
             for w in workers
-        ]
-        for future in futures:
-            self._result(future)
+        }
+        for worker, future in futures.items():
+            self._result(future, worker)
 
-    def _result(self, future: Future) -> Any:
+    def _result(self, future: Future, worker: str | None = None) -> Any:
         try:
-            return self._waited(future)
+            return self._waited(future, worker)
         except KilledWorker as exc:
             raise EngineError(
                 f"Dask workers at {self.address} died running one item of this run, each time "
@@ -199,8 +200,9 @@ class DaskEngine:
                 f"{exc}); what was stored is kept: run the same command again to complete it"
             ) from exc
 
-    def _waited(self, future: Future) -> Any:
-        """`future`'s result, waited for while the cluster has a worker to run it."""
+    def _waited(self, future: Future, worker: str | None = None) -> Any:
+        """`future`'s result, waited for while the cluster has a worker to run it (`worker`, for
+        a task held to one: None once that one is gone)."""
         alone_since: float | None = None
         while True:
             try:
@@ -208,7 +210,11 @@ class DaskEngine:
             except TimeoutError:
                 if future.done():  # done as the wait ran out, or the item's own TimeoutError
                     return future.result()
-            if self._client.nthreads():
+            present = self._client.nthreads()
+            if worker is not None and worker not in present:
+                self._client.cancel([future])
+                return None
+            if present:
                 alone_since = None
                 continue
             now = time.monotonic()
