@@ -860,10 +860,10 @@ def test_the_nearest_stored_claim_is_found_by_the_codes_the_store_keeps() -> Non
     for source in rng.choice(len(stored), size=40, replace=False):
         reworded = pack(stored[source] + 0.6 * rng.normal(size=dim).astype(np.float32))
         query = unpack(reworded, dim)
-        found = index.search(reworded, query, 64)
-        assert found[0][0] == source
-        cosines = exact[[k for k, _ in found]] @ query
-        assert np.allclose([c for _, c in found], cosines, atol=1e-6)
+        found = index.nearest(reworded, query, 64)
+        assert found[0].position == source
+        cosines = exact[[n.position for n in found]] @ query
+        assert np.allclose([n.exact() for n in found], cosines, atol=1e-6)
     assert index.stored.blobs(range(len(blobs))) == blobs
 
 

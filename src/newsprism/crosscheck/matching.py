@@ -126,11 +126,6 @@ class ClaimVectorIndex:
             for k, c in zip(found.keys[kept], near[kept], strict=True)
         ]
 
-    def search(self, blob: bytes, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
-        """(position, exact cosine) of the nearest stored vectors to `blob`, best first by the
-        index's own cosine."""
-        return [(n.position, n.exact()) for n in self.nearest(blob, vector, count)]
-
 
 class Neighbour:
     """One stored vector near a query. usearch's cosine of two int8 codes is their stored
@@ -156,19 +151,20 @@ class Neighbour:
 
     def below(self, bound: float) -> bool:
         """Whether the exact cosine is below `bound`."""
-        if self.near < bound - ROUNDING:
-            return True
-        if self.near >= bound + ROUNDING:
-            return False
-        return self.exact() < bound  # close, or NaN: read back
+        return self._versus(bound) < 0
 
     def above(self, bound: float) -> bool:
         """Whether the exact cosine is above `bound`."""
+        return self._versus(bound) > 0
+
+    def _versus(self, bound: float) -> float:
+        """Negative where the exact cosine is below `bound`, positive where above: told by the
+        index's cosine when it is clear by ROUNDING, else (close, or NaN) read back."""
+        if self.near < bound - ROUNDING:
+            return -1.0
         if self.near > bound + ROUNDING:
-            return True
-        if self.near <= bound - ROUNDING:
-            return False
-        return self.exact() > bound
+            return 1.0
+        return self.exact() - bound
 
 
 # --- the grouping -------------------------------------------------------------------------
