@@ -549,14 +549,6 @@ def test_a_result_that_arrives_as_the_wait_for_it_runs_out_is_the_result(
     assert dask_engine._result(_ResultAsTheWaitRunsOut()) == "the batch's records"
 
 
-def _die_loading_the_first_time(marker: str) -> None:
-    """A model load that kills its worker process, the first time only (out of memory)."""
-    path = Path(marker)
-    if not path.exists():
-        path.write_text("died loading", encoding="utf-8")
-        os._exit(1)
-
-
 def test_a_worker_that_dies_loading_its_models_is_not_waited_for(tmp_path: Path) -> None:
     """Models are loaded on each worker before a stage; a worker that dies doing it comes back
     under a new address, where the load meant for the old one can never run. The stage goes on
@@ -565,7 +557,8 @@ def test_a_worker_that_dies_loading_its_models_is_not_waited_for(tmp_path: Path)
 
     with DaskEngine(workers=1) as engine:
         started = time.monotonic()
-        engine.prepare(partial(_die_loading_the_first_time, str(tmp_path / "died")))
+        # a load that kills its worker process the first time only (out of memory)
+        engine.prepare(partial(_die_the_first_time, str(tmp_path / "died")))
         assert time.monotonic() - started < 60
         assert (tmp_path / "died").exists()
         assert list(engine.map_ordered(_square, [2, 3], 1)) == [4, 9]
