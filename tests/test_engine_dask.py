@@ -219,6 +219,21 @@ def test_dask_through_the_api_gives_the_same_records_as_local(
         assert got[kind] == local_records[kind], kind
 
 
+@pytest.mark.postgres
+def test_postgresql_holds_the_records_sqlite_holds_in_the_same_order(
+    corpus_dir: Path, fresh_pg_url: str, local_records: dict[str, list[dict[str, Any]]]
+) -> None:
+    """PostgreSQL takes a batch's rows through COPY (claims and story members through a
+    scratch table, to skip those already stored): the records and their order (claims and
+    stories in the order they were grouped) are SQLite's."""
+    analyze(corpus_dir, fresh_pg_url, engine="local", workers=1).close()
+    got = comparable(fresh_pg_url)
+    for kind in RECORD_TYPES:
+        assert got[kind] == local_records[kind], kind
+    analyze(corpus_dir, fresh_pg_url, engine="local", workers=1).close()  # nothing new
+    assert comparable(fresh_pg_url) == got
+
+
 def test_dask_from_the_command_line_on_a_running_cluster_gives_the_same_records_as_local(
     corpus_dir: Path,
     tmp_path: Path,

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from newsprism.store import layouts
@@ -270,11 +270,10 @@ class ClaimRecords(StoreBase):
                 seqs = article_seqs(conn, [c["article_id"] for c in claims])
                 rows = [{**{k: v for k, v in c.items() if k != "article_id"},
                          "article_seq": seqs[c["article_id"]]} for c in claims]  # fmt: skip
-                conn.execute(self._insert_ignore(claim), rows)
+                self._insert_rows(conn, claim, rows, skip_existing=True)
             for chunk in chunked([g["id"] for g in groups]):
                 conn.execute(delete(claim_group).where(claim_group.c.id.in_(chunk)))
-            if groups:
-                conn.execute(insert(claim_group), list(groups))
+            self._insert_rows(conn, claim_group, list(groups))
             if article_ids:
                 conn.execute(
                     self._insert_ignore(crosschecked),

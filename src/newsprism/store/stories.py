@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from newsprism.store.base import StoreBase, chunked
 from newsprism.store.claims import CLAIM_ARTICLE, WITH_ARTICLE
@@ -93,13 +93,11 @@ class StoryRecords(StoreBase):
                     self._insert_ignore(story_alias),
                     [{"alias": a, "story_id": s} for a, s in merges.items()],
                 )
-            if members:
-                conn.execute(self._insert_ignore(story_member), list(members))
+            self._insert_rows(conn, story_member, list(members), skip_existing=True)
             gone = list(merges) + [s["id"] for s in stories]
             for chunk in chunked(gone):
                 conn.execute(delete(story).where(story.c.id.in_(chunk)))
-            if stories:
-                conn.execute(insert(story), list(stories))
+            self._insert_rows(conn, story, list(stories))
 
     def stories(self) -> list[dict[str, Any]]:
         """Live stories, oldest first day first, their JSON fields read."""

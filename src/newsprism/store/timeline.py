@@ -124,16 +124,14 @@ class TimelineRecords(StoreBase):
                 }
                 for story_events in events.values() for e in story_events
             ]  # fmt: skip
-            if rows:
-                conn.execute(self._insert_ignore(timeline_event), rows)
+            self._insert_rows(conn, timeline_event, rows, skip_existing=True)
             named = [
                 {"event_id": e["id"], "entity_id": x["id"], "story_id": e["story_id"],
                  "first": e["first"]}
                 for story_events in events.values() for e in story_events
                 for x in [*(e.get("actors") or ()), *(e.get("places") or ())] if x.get("id")
             ]  # fmt: skip
-            if named:
-                conn.execute(self._insert_ignore(event_entity), named)
+            self._insert_rows(conn, event_entity, named, skip_existing=True)
             done = [
                 {"article_id": a, "story_id": s, "version": version}
                 for s, ids in members.items() for a in ids

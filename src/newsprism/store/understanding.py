@@ -105,7 +105,7 @@ class UnderstandingRecords(StoreBase):
                     seq, ordinal = seqs[r["article_id"]], ordinals[r["article_id"]]
                     stored.append(stored_row(r, seq, ordinal, (texts or {}).get(r["article_id"])))
                     ordinals[r["article_id"]] += 1
-                conn.execute(insert(span_record), stored)
+                self._insert_rows(conn, span_record, stored)
             if entities:
                 self._merge_entities(conn, entities)
             if merges:
