@@ -215,13 +215,19 @@ def _decoded(value: Any, how: str, vocabulary: tuple[str, ...]) -> Any:
             for p in value]  # fmt: skip
 
 
+@cache
+def _held(kind: str, index: int, mask: int) -> tuple[str, ...]:
+    """The fields a row of this layout holds, by its mask: a store's rows share a few masks."""
+    return tuple(name for bit, name in enumerate(layout_names(kind, index)) if mask >> bit & 1)
+
+
 def unpack(kind: str, data: str | None) -> dict[str, Any]:
     """The fields a row's JSON holds, by name, whichever way it was written."""
     decoded = json.loads(data or "{}")
     if isinstance(decoded, dict):
         return decoded
     index, mask, *values = decoded
-    held = [name for bit, name in enumerate(layout_names(kind, index)) if mask >> bit & 1]
+    held = _held(kind, index, mask)
     if len(held) != len(values):
         raise ValueError(f"a stored {kind} record holds {len(values)} values for {len(held)} "
                          "fields: its row is damaged")  # fmt: skip

@@ -234,8 +234,11 @@ class UnderstandingRecords(StoreBase):
         with self.engine.connect() as conn:
             for chunk in chunked(sorted(by_article)):
                 query = _of_kind(in_text_order(span_select(article.c.id.in_(chunk))), kind)
-                for row in conn.execute(query):
-                    record = read_record(row._mapping)
+                result = conn.execute(query)
+                # each row as a plain dict, whose lookups cost a tenth of a RowMapping's
+                keys = list(result.keys())
+                for values in result:
+                    record = read_record(dict(zip(keys, values, strict=True)))
                     by_article[record["article_id"]].append(record)
         return by_article
 
