@@ -3,14 +3,17 @@ and by Dask with one and with two worker processes, in one run; the speed-ups, a
 memory (RSS) of the client and of each worker at two corpus sizes.
 
     python benchmarks/scale.py --pg postgresql://USER@HOST:PORT/DB [--sizes 300 1000]
-        [--runs local,dask1,dask2] [--data PATH ...]
+        [--runs local,dask1,dask2] [--data PATH ...] [--mixed]
 
 The articles are real news texts (GeoWebNews and LGL `<article>` texts, then PTC's
 train-articles: 1,084 in all by default), written as .txt files, the first N of them for a
-size N. Each (size, run) is its own process, so that its client's peak RSS is its own
-(`resource.getrusage`); the Dask workers report theirs at the end of the run (their peak over
-the run; a LocalCluster's workers are started for the run). Each run writes into a new
-database on the server of `--pg` (`scale_<run>_<size>`, dropped first), as a cluster would.
+size N. A size past the real texts needs `--mixed`: the articles past them are each mixed
+from the paragraphs of three real ones (`mixed_text`), to measure memory at 10,000 articles
+where only 1,084 real ones are at hand. Each (size, run) is its own process, so that its
+client's peak RSS is its own (`resource.getrusage`); the Dask workers report theirs at the end
+of the run (their peak over the run; a LocalCluster's workers are started for the run). Each
+run writes into a new database on the server of `--pg` (`scale_<run>_<size>`, dropped first),
+as a cluster would.
 `local` is `--engine local --workers 1`; `dask1` and `dask2` are `--engine dask` on a
 LocalCluster of one and of two one-thread worker processes (the cluster's start is counted
 apart). Issue 21's goals: dask2 at least 1.7 times as fast as dask1, dask1 within 10% of
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -59,12 +63,29 @@ def fresh_database(server: str, name: str) -> str:
     return database_url(server, name)
 
 
-def write_articles(paths: list[Path], size: int, folder: Path) -> int:
-    texts = load_texts(paths)[:size]
+def write_articles(paths: list[Path], size: int, folder: Path, mixed: bool = False) -> int:
+    """The first `size` real texts as .txt files; with `mixed`, as many more as `size` asks
+    past them, each mixed from three real ones (`mixed_text`)."""
+    real = load_texts(paths)
+    texts = real[:size]
+    if mixed:
+        texts += [mixed_text(real, n) for n in range(len(real), size)]
     folder.mkdir(parents=True, exist_ok=True)
     for n, text in enumerate(texts):
         (folder / f"article{n:05d}.txt").write_text(text, encoding="utf-8")
     return len(texts)
+
+
+def mixed_text(real: list[str], n: int) -> str:
+    """Article `n` past the real ones: the paragraphs of three real articles (chosen by `n`)
+    taken in turn, about a third of each. Its sentences are real news, and most of its claims,
+    names and places are told again by the articles it mixes: a corpus heavy with repeats, as
+    a month of syndicated copy is. It is not a near-duplicate of any one of them."""
+    pick = random.Random(n)
+    sources = [[p for p in real[i].split("\n") if p.strip()]
+               for i in pick.sample(range(len(real)), 3)]  # fmt: skip
+    paragraphs = [p for k, part in enumerate(sources) for i, p in enumerate(part) if i % 3 == k]
+    return "\n\n".join(paragraphs or sources[0])
 
 
 def peak_mb() -> float:
@@ -145,6 +166,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1000])
     parser.add_argument("--runs", default=",".join(RUNS))
     parser.add_argument("--data", type=Path, nargs="+", default=DEFAULT_DATA)
+    parser.add_argument("--mixed", action="store_true",
+                        help="fill sizes past the real texts with articles mixed from them")
     parser.add_argument("--one", nargs=3, metavar=("RUN", "FOLDER", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -162,7 +185,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size in sorted(args.sizes):
             folder = Path(tmp) / f"articles-{size}"
-            n = write_articles(args.data, size, folder)
+            n = write_articles(args.data, size, folder, args.mixed)
+            if n < size:
+                sys.exit(f"--sizes {size}: there are only {n} real texts; add --mixed to fill "
+                         "the rest with articles mixed from them")  # fmt: skip
             for run in runs:
                 url = fresh_database(args.pg, f"scale_{run}_{size}")
                 env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
