@@ -294,8 +294,7 @@ def _settle_dates(
     The time expressions it changes are kept in `corpus.settled`; how many it settled is
     returned."""
     story_of = {a: s for s in todo for a in members[s] if a in corpus.unsettled}
-    settled: dict[str, ResolvedDate] = {}
-    written: dict[str, str] = {}  # a settled time expression's words, as the article wrote them
+    settled = _Settled()
     extra = DatedEvents(labels=corpus.labels)  # the first pass's, for the second
     for second in (False, True):
         for articles in chunked(list(story_of), CHUNK_ARTICLES):
@@ -307,33 +306,54 @@ def _settle_dates(
                 # own dated ones are context (the latest thing it tells as done)
                 refs = [_as_written(r) if _unsettled(r) else r for r in chunk.timerefs[a]]
                 records = ArticleRecords(a, sentences_of(chunk.claims[a]), chunk.actions[a], refs)
-                siblings = _sibling_readings(a, set(story), settled, written)
+                siblings = settled.in_story(a, story)
                 found = resolve_yearless(records, dated, corpus.events, extra if second else None,
-                                         siblings, skip=set(settled))  # fmt: skip
+                                         siblings, skip=settled.readings.keys())  # fmt: skip
                 by_id = {r["id"]: r for r in chunk.timerefs[a]}
                 for f in found:
-                    settled[f.timeref_id] = f
-                    written[f.timeref_id] = _written_value(by_id[f.timeref_id])
+                    settled.add(f, _written_value(by_id[f.timeref_id]))
                 if not second and found:
                     extra.add_article(records, [{"start": f.start, "first": f.first.isoformat(),
                                                  "last": f.last.isoformat()} for f in found])
                 elif second:  # the article's readings are final: its own are settled by it
                     for ref in chunk.timerefs[a]:
-                        if _unsettled(ref) and _apply(ref, settled.get(ref["id"]), corpus.labels):
+                        reading = settled.readings.get(ref["id"])
+                        if _unsettled(ref) and _apply(ref, reading, corpus.labels):
                             corpus.settled[ref["id"]] = ref
-    return len(settled)
+    return len(settled.readings)
 
 
-def _sibling_readings(
-    article_id: str, story: set[str], settled: dict[str, ResolvedDate], written: dict[str, str]
-) -> dict[str, list[ResolvedDate]]:
-    """What the same yearless words in the other articles of its story were read as: "October
-    9" in two accounts of one story is one day."""
-    found: dict[str, list[ResolvedDate]] = defaultdict(list)
-    for ref_id, reading in settled.items():
-        if reading.article_id != article_id and reading.article_id in story:
-            found[written[ref_id]].append(reading)
-    return found
+class _Settled:
+    """The yearless dates a run has settled, by time expression, in the order it settled them,
+    with each article's: the readings of a story's other articles are looked up through its
+    articles, not through every reading of the corpus (each article once looked at them all,
+    and a copy of their ids: 2.9 s for the timeline of 1,000 articles, 38 s for 10,000)."""
+
+    def __init__(self) -> None:
+        self.readings: dict[str, ResolvedDate] = {}
+        self._written: dict[str, str] = {}  # a reading's words, as the article wrote them
+        self._of_article: dict[str, list[str]] = defaultdict(list)
+        self._order: dict[str, int] = {}
+
+    def add(self, reading: ResolvedDate, written: str) -> None:
+        ref_id = reading.timeref_id
+        if ref_id not in self._order:
+            self._order[ref_id] = len(self._order)
+            self._of_article[reading.article_id].append(ref_id)
+        self.readings[ref_id] = reading
+        self._written[ref_id] = written
+
+    def in_story(self, article_id: str, story: Iterable[str]) -> dict[str, list[ResolvedDate]]:
+        """What the same yearless words in the other articles of its story were read as:
+        "October 9" in two accounts of one story is one day. Each list in the order the
+        readings were settled."""
+        ids = sorted((ref_id for other in dict.fromkeys(story) if other != article_id
+                      for ref_id in self._of_article.get(other, ())),
+                     key=self._order.__getitem__)  # fmt: skip
+        found: dict[str, list[ResolvedDate]] = defaultdict(list)
+        for ref_id in ids:
+            found[self._written[ref_id]].append(self.readings[ref_id])
+        return found
 
 
 def _as_written(ref: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -247,7 +248,7 @@ def resolve_yearless(
     events: DatedEvents,
     settled: DatedEvents | None = None,
     siblings: Mapping[str, Sequence[ResolvedDate]] | None = None,
-    skip: set[str] | frozenset[str] = frozenset(),
+    skip: AbstractSet[str] = frozenset(),
 ) -> list[ResolvedDate]:
     """A year for each of the article's yearless dates the corpus decides. `story_dates`:
     (day, article id, name) of its story's other dated articles; `siblings`: what the same
