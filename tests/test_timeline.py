@@ -116,6 +116,25 @@ def test_yearless_day_takes_the_year_of_the_dated_account_of_its_event(clash_cor
     assert capital in storm_ref["anchor_articles"]
 
 
+def test_the_same_yearless_words_in_another_account_of_the_story_are_read_alike(
+    clash_corpus,
+) -> None:
+    """A yearless date is settled with what the same words in the story's other articles were
+    read as: "May 14" in the second account of the garrison's storming leans on the first's
+    reading (the stage looks such readings up through the story's articles)."""
+    ids = _article_ids(clash_corpus)
+    storm, flee = ids["Rebels storm the Tessaly garrison"], ids["Villagers flee the Tessaly hills"]
+    readings = {a: r for a in (storm, flee) for r in _timerefs(clash_corpus, a)
+                if r["text"] == "May 14"}  # fmt: skip
+    leaning = [a for a, r in readings.items()
+               if "the same words in an article of the same story" in r["corpus_reason"]]
+    assert len(leaning) == 1, readings
+    (a,) = leaning
+    other = flee if a == storm else storm
+    assert other in readings[a]["anchor_articles"]
+    assert readings[a]["value"] == readings[other]["value"] == "2023-05-14"
+
+
 def test_a_yearless_date_nothing_dates_stays_open(clash_corpus) -> None:
     ids = _article_ids(clash_corpus)
     (june2,) = [r for r in _timerefs(clash_corpus, ids["Harbour cranes idle"])
