@@ -327,7 +327,8 @@ class _Settled:
     """The yearless dates a run has settled, by time expression, in the order it settled them,
     with each article's: the readings of a story's other articles are looked up through its
     articles, not through every reading of the corpus (each article once looked at them all,
-    and a copy of their ids: 2.9 s for the timeline of 1,000 articles, 38 s for 10,000)."""
+    and at a copy of their ids: work growing with the square of the corpus; the whole stage
+    took 2.9 s at 1,000 articles and 38 s at 10,000, benchmarks/scale.py --mixed)."""
 
     def __init__(self) -> None:
         self.readings: dict[str, ResolvedDate] = {}
