@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from newsprism import analyze
 from newsprism.api import open_corpus
 
@@ -101,6 +103,26 @@ def test_adding_articles_later_updates_the_groups(examples_dir: Path, tmp_path: 
         assert corpus.summary.crosscheck.articles == 1  # only the new article is read
         after = _group(corpus.claims(), 350, "home")
         assert after["id"] == before["id"] and len(after["articles"]) == 2
+
+
+def test_a_run_that_keeps_few_claims_at_hand_groups_and_judges_as_one_that_keeps_all(
+    examples_dir: Path, examples_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run over a large corpus does not hold every claim: the groups a new claim may join are
+    read back from the store (issue 21). Keeping one claim at hand and storing each article
+    before the next is read, every group an article did not change is read back, and the
+    groups and verdicts are those of a run that kept all."""
+    from newsprism.crosscheck import group_shelf
+    from newsprism.stages import crosscheck
+
+    monkeypatch.setattr(group_shelf, "KEPT_CLAIMS", 1)
+    monkeypatch.setattr(crosscheck, "BATCH_ARTICLES", 1)
+    with analyze(examples_dir, db=tmp_path / "few.db", workers=1) as corpus:
+        few = sorted(corpus.claims(), key=lambda g: g["id"])
+    with open_corpus(examples_db) as corpus:
+        kept = sorted(corpus.claims(), key=lambda g: g["id"])
+    assert len(few) > 20
+    assert few == kept
 
 
 def test_an_article_that_claims_nothing_is_cross_checked_with_the_rest(tmp_path: Path) -> None:

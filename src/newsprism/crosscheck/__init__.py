@@ -19,7 +19,8 @@ from newsprism.crosscheck.embed import (
     default_embedder,
     loaded_embedder,
 )
-from newsprism.crosscheck.matching import ClaimGroup, ClaimIndex, GroupChange, claim_vectors
+from newsprism.crosscheck.group_shelf import ClaimGroup, StoredGroups
+from newsprism.crosscheck.matching import ClaimIndex, GroupChange, claim_vectors
 from newsprism.crosscheck.verdicts import Evidence, Verdict, verdict
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "GroupChange",
     "HashEmbedder",
     "MiniLMEmbedder",
+    "StoredGroups",
     "Verdict",
     "claim_vectors",
     "default_embedder",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ import numpy as np
 from newsprism.crosscheck.claims import ATTRIBUTED, EVENT, NUMERIC, Claim
 from newsprism.crosscheck.comparisons import FEW_COSINE, can_join, is_few, same_scene
 from newsprism.crosscheck.embed import Embedder, default_embedder
+from newsprism.crosscheck.group_shelf import ClaimGroup, HeldGroups, StoredGroups
 from newsprism.encoders.packed import SCALE_BYTES, PackedRows, pack, packed_form, unpack
 
 # Cosine thresholds for all-MiniLM-L6-v2 over claim sentences. A numeric claim has already
@@ -37,17 +38,6 @@ NEIGHBOURS = 64
 # alone: 4,000 times the largest gap seen (Neighbour), and five times what a kernel of another
 # CPU that took a reciprocal square root at 12 bits, unrefined, could be off by.
 ROUNDING = 0.002
-
-
-@dataclass
-class ClaimGroup:
-    id: str
-    kind: str
-    claims: list[Claim] = field(default_factory=list)
-
-    @property
-    def article_ids(self) -> list[str]:
-        return list(dict.fromkeys(c.article_id for c in self.claims))
 
 
 @dataclass(frozen=True)
@@ -182,7 +172,9 @@ def claim_vectors(claims: Iterable[Claim], embedder: Embedder) -> dict[str, byte
 
 
 class ClaimIndex:
-    """Claims and their groups, grown one article at a time."""
+    """Claims and their groups, grown one article at a time. The groups' claims are held in
+    memory, or read from the store where `shelf` is a StoredGroups (group_shelf.py): the index
+    itself keeps a claim's id, group and vector."""
 
     def __init__(
         self,
@@ -190,22 +182,31 @@ class ClaimIndex:
         dim: int | None = None,
         thresholds: dict[str, float] | None = None,
         neighbours: int = NEIGHBOURS,
+        shelf: HeldGroups | StoredGroups | None = None,
     ) -> None:
         self.embedder = embedder if embedder is not None else default_embedder()
         self.dim = dim or self.embedder.dim
         self.thresholds = dict(getattr(self.embedder, "thresholds", None) or DEFAULT_THRESHOLDS)
         self.thresholds.update(thresholds or {})
         self.neighbours = neighbours
-        self.claims: list[Claim] = []
+        self._shelf = shelf if shelf is not None else HeldGroups()
+        # every claim by position where the groups are held; a stored index finds it in its group
+        self._claims: list[Claim] | None = [] if isinstance(self._shelf, HeldGroups) else None
         self.group_of: list[str] = []  # group id per claim, by position
-        self._groups: dict[str, ClaimGroup] = {}
         self._position: dict[str, int] = {}
         self._by_article: dict[str, list[int]] = {}  # claim positions per article
         self.articles: dict[str, dict[str, Any]] = {}
         self._index = ClaimVectorIndex(self.dim)
 
     def __len__(self) -> int:
-        return len(self.claims)
+        return len(self.group_of)
+
+    @property
+    def claims(self) -> list[Claim]:
+        """Every claim, in the order they were added (read from the store by a stored index)."""
+        if self._claims is not None:
+            return list(self._claims)
+        return [self._claim_at(p) for p in range(len(self))]
 
     @property
     def native_bytes(self) -> int:
@@ -242,10 +243,12 @@ class ClaimIndex:
         change = "joined"
         if group_id is None:
             group_id = "g" + claim.id
-            self._groups[group_id] = ClaimGroup(group_id, claim.kind)
+            group = self._shelf.create(group_id, claim.kind)
             change = "created"
+        else:
+            group = self._shelf.changing(group_id)
         self._remember(claim, group_id)
-        self._groups[group_id].claims.append(claim)
+        group.claims.append(claim)
         self._index.add([blob])
         return GroupChange(group_id, claim.id, change)
 
@@ -253,30 +256,50 @@ class ClaimIndex:
         threshold = self.thresholds[claim.kind]
         few = claim.kind == NUMERIC and is_few(claim)
         best: tuple[float, str] | None = None
-        for near in self._index.nearest(blob, vector, self.neighbours, at_least=threshold):
+        nearby = self._index.nearest(blob, vector, self.neighbours, at_least=threshold)
+        # the groups the claim may join, read at once where the store holds them
+        self._shelf.fetch(self.group_of[near.position] for near in nearby)
+        for near in nearby:
             if near.below(threshold):
                 continue
             pos = near.position
-            if few and near.below(FEW_COSINE) and not same_scene(claim, self.claims[pos]):
+            if few and near.below(FEW_COSINE) and not same_scene(claim, self._claim_at(pos)):
                 continue
             group_id = self.group_of[pos]
             if best is not None and not near.above(best[0]):
                 continue
-            if can_join(claim, self._groups[group_id].claims):
+            if can_join(claim, self._shelf.group(group_id).claims):
                 best = (near.exact(), group_id)
         return best[1] if best else None
 
     def _remember(self, claim: Claim, group_id: str) -> None:
-        self._position[claim.id] = len(self.claims)
-        self._by_article.setdefault(claim.article_id, []).append(len(self.claims))
-        self.claims.append(claim)
+        self._position[claim.id] = len(self.group_of)
+        self._by_article.setdefault(claim.article_id, []).append(len(self.group_of))
+        if self._claims is not None:
+            self._claims.append(claim)
         self.group_of.append(group_id)
 
+    def _claim_at(self, position: int) -> Claim:
+        if self._claims is not None:
+            return self._claims[position]
+        group = self._shelf.group(self.group_of[position])
+        return next(c for c in group.claims if self._position[c.id] == position)
+
     def groups(self) -> list[ClaimGroup]:
-        return list(self._groups.values())
+        """Every group, in the order they were made (read from the store by a stored index)."""
+        return [self._shelf.group(g) for g in dict.fromkeys(self.group_of)]
 
     def group(self, group_id: str) -> ClaimGroup:
-        return self._groups[group_id]
+        return self._shelf.group(group_id)
+
+    def fetch_groups(self, group_ids: Iterable[str]) -> None:
+        """Have these groups at hand (a stored index reads those it lacks in one query)."""
+        self._shelf.fetch(group_ids)
+
+    def saved(self) -> None:
+        """The store now holds every claim added so far (a stored index may let their groups
+        go)."""
+        self._shelf.saved()
 
     def group_of_claim(self, claim_id: str) -> str:
         return self.group_of[self._position[claim_id]]
@@ -345,10 +368,14 @@ class ClaimIndex:
         if len(claims) != len(vectors):
             raise ValueError(f"{len(claims)} claims but {len(vectors)} vectors")
         self._index.add(vectors)  # first: a vector of the wrong size leaves the index as it was
+        held = isinstance(self._shelf, HeldGroups)
         for claim, group_id in zip(claims, group_ids, strict=True):
-            group = self._groups.setdefault(group_id, ClaimGroup(group_id, claim.kind))
+            if held:  # a stored index reads its groups back when it needs them
+                known = group_id in self._shelf
+                group = self._shelf.changing(group_id) if known else self._shelf.create(
+                    group_id, claim.kind)
+                group.claims.append(claim)
             self._remember(claim, group_id)
-            group.claims.append(claim)
 
 
 def _embedder_name(embedder: Embedder) -> str:

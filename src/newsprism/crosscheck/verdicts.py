@@ -29,6 +29,7 @@ from newsprism.crosscheck.comparisons import (
     value_range,
     values_agree,
 )
+from newsprism.crosscheck.group_shelf import ClaimGroup
 from newsprism.crosscheck.independence import (
     SAME_QUOTE,
     first_of_each,
@@ -38,7 +39,6 @@ from newsprism.crosscheck.independence import (
     word_set,
 )
 from newsprism.crosscheck.lexicon import OPINION_RE
-from newsprism.crosscheck.matching import ClaimGroup
 from newsprism.crosscheck.verdict_reasons import (
     contradiction_reason,
     corroboration_reason,

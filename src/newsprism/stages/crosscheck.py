@@ -24,6 +24,7 @@ from newsprism.crosscheck import (
     ClaimGroup,
     ClaimIndex,
     Embedder,
+    StoredGroups,
     claim_vectors,
     default_embedder,
     extract_claims,
@@ -74,10 +75,16 @@ class CrosscheckSummary:
 SAME_SENTENCE = b""
 
 
+# stored claims put back in the index at a time: a reload holds no more than these at once
+RESTORE_CHUNK = 5_000
+
+
 def load_index(store: Store, embedder: Embedder | None = None) -> ClaimIndex:
-    """The claim groups of the store, ready to take new claims."""
-    index = ClaimIndex(embedder=embedder)
-    claims, groups, vectors = [], [], []
+    """The claim groups of the store, ready to take new claims. The index keeps each claim's
+    id, group and vector; the groups' claims are read back from the store when a new claim
+    may join them (StoredGroups), so a run does not hold the corpus's claims."""
+    index = ClaimIndex(embedder=embedder, shelf=StoredGroups(partial(_stored_groups, store)))
+    chunk: list[tuple[Claim, str, bytes | None]] = []
     # the vectors of the current article's sentences: its claims are stored one after another
     article, sentences = None, {}
     for data, group_id, vector in store.stored_claims():
@@ -88,20 +95,32 @@ def load_index(store: Store, embedder: Embedder | None = None) -> ClaimIndex:
             vector = sentences.get(claim.meaning_text)  # None: embedded again below
         else:
             sentences.setdefault(claim.meaning_text, vector)
-        claims.append(claim)
-        groups.append(group_id)
-        vectors.append(vector)
-    if claims:
-        packed = [packed_form(v, index.dim) for v in vectors]
-        # vectors another model stored, or a sentence's vector not found before its claim:
-        # embedded again, the groups kept
-        missing = [i for i, v in enumerate(packed) if v is None]
-        if missing:
-            again = index.embedder.encode([claims[i].meaning_text for i in missing])
-            for i, v in zip(missing, again, strict=True):
-                packed[i] = pack(v)
-        index.restore(claims, groups, packed)
+        chunk.append((claim, group_id, vector))
+        if len(chunk) == RESTORE_CHUNK:
+            _restore(index, chunk)
+            chunk = []
+    _restore(index, chunk)
     return index
+
+
+def _restore(index: ClaimIndex, chunk: list[tuple[Claim, str, bytes | None]]) -> None:
+    if not chunk:
+        return
+    claims, groups, vectors = zip(*chunk, strict=True)
+    packed = [packed_form(v, index.dim) for v in vectors]
+    # vectors another model stored, or a sentence's vector not found before its claim:
+    # embedded again, the groups kept
+    missing = [i for i, v in enumerate(packed) if v is None]
+    if missing:
+        again = index.embedder.encode([claims[i].meaning_text for i in missing])
+        for i, v in zip(missing, again, strict=True):
+            packed[i] = pack(v)
+    index.restore(claims, groups, packed)
+
+
+def _stored_groups(store: Store, group_ids: list[str]) -> dict[str, list[Claim]]:
+    return {g: [Claim.from_dict(d) for d in found]
+            for g, found in store.claims_of_groups(group_ids).items()}  # fmt: skip
 
 
 def run_crosscheck(
@@ -138,6 +157,7 @@ def run_crosscheck(
     )
     for batch in read:
         claim_rows, touched = add_articles(index, batch, articles, copies, texts)
+        index.fetch_groups(touched)  # the older groups a copy touched, read at once
         group_rows = []
         for group_id in touched:
             group = index.group(group_id)
@@ -146,6 +166,7 @@ def run_crosscheck(
             summary.verdicts[judged.verdict] += 1
         store.save_crosscheck([a.article_id for a in batch], claim_rows, group_rows,
                               CROSSCHECK_VERSION)  # fmt: skip
+        index.saved()
         summary.articles += len(batch)
         summary.claims += len(claim_rows)
         reporter.advance(len(batch))

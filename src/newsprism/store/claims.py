@@ -256,6 +256,18 @@ class ClaimRecords(StoreBase):
                     found[row.article_id].append((_claim_fields(row), row.group_id))
         return found
 
+    def claims_of_groups(self, group_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """Each given group's claims (fields as stored_claims gives them) in the order they
+        joined it: what a run's claim index reads back of the groups a new claim may join."""
+        found: dict[str, list[dict[str, Any]]] = {g: [] for g in group_ids}
+        query = select(claim.c.data, claim.c.group_id, *_CLAIM_READ).select_from(WITH_ARTICLE)
+        with self.engine.connect() as conn:
+            for ids in chunked(sorted(found)):
+                for row in conn.execute(query.where(claim.c.group_id.in_(ids)).order_by(
+                        claim.c.seq)):  # fmt: skip
+                    found[row.group_id].append(_claim_fields(row))
+        return found
+
     def save_crosscheck(
         self,
         article_ids: Sequence[str],
