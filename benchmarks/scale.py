@@ -135,12 +135,39 @@ def stage_seconds(summary: Any) -> dict[str, float]:
     return stages
 
 
+# the stages after ingest, in the order a run makes them (pipeline.py), and what the client's
+# peak as each ends covers
+STAGES = (("understand", "ingest and understand"), ("crosscheck", "crosscheck"),
+          ("stories", "stories"), ("timeline", "timeline"))  # fmt: skip
+
+
+def watch_peaks(peaks: dict[str, float]) -> None:
+    """Note the client's peak RSS so far as each stage ends: where the peak grows is the stage
+    whose memory a larger corpus grows (ru_maxrss only rises, so no sampling is needed)."""
+    import importlib
+
+    for module, label in STAGES:
+        stage = importlib.import_module(f"newsprism.stages.{module}")
+        run_stage = getattr(stage, f"run_{module}")
+
+        def noted(*args: Any, _run: Any = run_stage, _label: str = label, **kwargs: Any) -> Any:
+            try:
+                return _run(*args, **kwargs)
+            finally:
+                peaks[_label] = round(peak_mb())
+
+        # pipeline.py imports each stage's function when the stages start: it finds this one
+        setattr(stage, f"run_{module}", noted)
+
+
 def one_run(run: str, folder: Path, url: str) -> dict[str, object]:
     """Analyze `folder` into `url` with one engine setting, in this process."""
     from newsprism import analyze
     from newsprism.engine.dask import DaskEngine
 
-    result: dict[str, object] = {"run": run}
+    peaks: dict[str, float] = {}
+    watch_peaks(peaks)
+    result: dict[str, object] = {"run": run, "client_mb_after": peaks}
     if run == "local":
         started = time.perf_counter()
         with analyze(folder, url, engine="local", workers=1) as corpus:
@@ -225,6 +252,8 @@ def main() -> None:
               f"{r['store_bytes'] / 1024 / r['articles']:.1f} KB an article")  # fmt: skip
         stages = ", ".join(f"{k} {v:.1f}" for k, v in r.get("stages", {}).items())
         print(f"{'':>6} {run:<6} stages (s): {stages}")
+        after = ", ".join(f"{k} {v:.0f}" for k, v in r.get("client_mb_after", {}).items())
+        print(f"{'':>6} {run:<6} client's peak RSS as each stage ends (MB): {after}")
         if "workers_cpu" in r:
             # On two cores the client's own CPU is what two workers cannot have: its share
             # bounds dask2's speed-up over dask1 (about 2 x workers / (workers + client)).
