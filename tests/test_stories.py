@@ -135,6 +135,29 @@ def test_an_article_bridging_two_stories_merges_them_and_the_old_id_resolves() -
     assert len(index.summary(a.story_id)["article_ids"]) == 3
 
 
+def test_a_story_merged_into_one_that_is_merged_again_keeps_resolving_and_is_listed() -> None:
+    """b goes into a, then a into the older x: b's and a's ids resolve to x and x's summary lists
+    both, also in an index rebuilt from the stored memberships and aliases."""
+    index = StoryIndex(dim=3, weights=Weights(join=0.8, merge=0.9, claims=0.5))
+    x = index.add(_features("x", ["g3"]), np.array([0.0, 0.0, 1.0]))
+    a = index.add(_features("a", ["g1"]), np.array([1.0, 0.0, 0.0]))
+    b = index.add(_features("b", ["g2"]), np.array([0.0, 1.0, 0.0]))
+    index.add(_features("c", ["g1", "g2"]), np.array([0.7071, 0.7071, 0.0]))
+    centre = index.stories[a.story_id].centroid() + np.array([0.0, 0.0, 1.0])
+    bridge = index.add(_features("e", ["g1", "g2", "g3"]), centre / np.linalg.norm(centre))
+    assert bridge.merged == {a.story_id: x.story_id}
+    assert index.resolve(b.story_id) == index.resolve(a.story_id) == x.story_id
+    assert index.aliases[b.story_id] == x.story_id  # repointed: no chain to follow
+    assert index.summary(x.story_id)["aliases"] == sorted([a.story_id, b.story_id])
+    assert index.summary(b.story_id)["aliases"] == sorted([a.story_id, b.story_id])
+
+    again = StoryIndex(dim=3)
+    story = index.stories[x.story_id]
+    again.restore([(_features(m[0], []), x.story_id, v) for m, v in zip(
+        story.members, story.vectors, strict=True)], dict(index.aliases))  # fmt: skip
+    assert again.summary(a.story_id)["aliases"] == sorted([a.story_id, b.story_id])
+
+
 def test_an_article_left_alone_joins_the_story_its_later_reports_grew() -> None:
     """Placing is incremental: a report that came before the others of its story met none it
     fit and stood alone; once they have grown the story it fits as an arriving report would,

@@ -230,8 +230,8 @@ def add_articles(
         text = texts.pop(read.article_id)
         claims = {c.id: c for c in read.claims}
         stored_sentences: set[str] = set()
-        meta = {read.article_id: articles.get(read.article_id, {})}
-        for change in index.add(read.claims, meta, read.vectors):
+        # no article metadata for the index to keep (its `to_state`'s): the store holds it
+        for change in index.add(read.claims, None, read.vectors):
             touched.add(change.group_id)
             c = claims[change.claim_id]
             if c.meaning_text in stored_sentences:

@@ -120,6 +120,9 @@ class StoryIndex:
         self.weights = weights
         self.stories: dict[str, Story] = {}
         self.aliases: dict[str, str] = {}  # retired id → surviving id
+        # live story id → the retired ids that resolve to it: a story's aliases without a look
+        # through every merge of the corpus (each summary, each merge)
+        self._absorbed: dict[str, set[str]] = {}
         self.story_of: dict[str, str] = {}  # article id → story id (kept current on merges)
         self._matrix = np.zeros((1024, dim), dtype=np.float32)
         self._slots = 0
@@ -281,9 +284,11 @@ class StoryIndex:
         self._slot_story[drop.slot] = None
         del self.stories[drop.id]
         self.aliases[drop.id] = keep.id
-        for old, new in self.aliases.items():
-            if new == drop.id:
+        absorbed = self._absorbed.pop(drop.id, set())
+        for old in absorbed:
+            if self.aliases.get(old) == drop.id:
                 self.aliases[old] = keep.id
+        self._absorbed.setdefault(keep.id, set()).update(absorbed | {drop.id})
         return keep.id, drop.id
 
     # -- rebuilding --------------------------------------------------------------------------
@@ -301,11 +306,13 @@ class StoryIndex:
                 story = self._new_story(story_id)
             self._join(story, f, np.asarray(vector, dtype=np.float32))
         self.aliases.update(aliases or {})
+        for old in aliases or {}:
+            self._absorbed.setdefault(self.resolve(old), set()).add(old)
 
     # -- reading -----------------------------------------------------------------------------
 
     def aliases_of(self, story_id: str) -> list[str]:
-        return sorted(old for old in self.aliases if self.resolve(old) == story_id)
+        return sorted(self._absorbed.get(story_id, ()))
 
     def summary(self, story_id: str) -> dict[str, object]:
         """What a story is: its title (the headline of its most central article: a real
