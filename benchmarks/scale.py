@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from stage_rss import after_each_stage, peak_mb  # noqa: E402
 from throughput import DEFAULT_DATA, load_texts  # noqa: E402 - the same 1,084 real texts
 
 RUNS = ("local", "dask1", "dask2")
@@ -97,10 +98,6 @@ def _pieces(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+", " ".join(paragraphs)) if s]
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
-
-
 def cpu_seconds() -> float:
     """CPU time this process has used (user and system)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -135,38 +132,15 @@ def stage_seconds(summary: Any) -> dict[str, float]:
     return stages
 
 
-# the stages after ingest, in the order a run makes them (pipeline.py), and what the client's
-# peak as each ends covers
-STAGES = (("understand", "ingest and understand"), ("crosscheck", "crosscheck"),
-          ("stories", "stories"), ("timeline", "timeline"))  # fmt: skip
-
-
-def watch_peaks(peaks: dict[str, float]) -> None:
-    """Note the client's peak RSS so far as each stage ends: where the peak grows is the stage
-    whose memory a larger corpus grows (ru_maxrss only rises, so no sampling is needed)."""
-    import importlib
-
-    for module, label in STAGES:
-        stage = importlib.import_module(f"newsprism.stages.{module}")
-        run_stage = getattr(stage, f"run_{module}")
-
-        def noted(*args: Any, _run: Any = run_stage, _label: str = label, **kwargs: Any) -> Any:
-            try:
-                return _run(*args, **kwargs)
-            finally:
-                peaks[_label] = round(peak_mb())
-
-        # pipeline.py imports each stage's function when the stages start: it finds this one
-        setattr(stage, f"run_{module}", noted)
-
-
 def one_run(run: str, folder: Path, url: str) -> dict[str, object]:
     """Analyze `folder` into `url` with one engine setting, in this process."""
     from newsprism import analyze
     from newsprism.engine.dask import DaskEngine
 
+    # the client's peak so far as each stage ends: ru_maxrss only rises, so where it grows
+    # from one size to the other is the stage whose memory a larger corpus grows
     peaks: dict[str, float] = {}
-    watch_peaks(peaks)
+    after_each_stage(lambda stage: peaks.__setitem__(stage, round(peak_mb())))
     result: dict[str, object] = {"run": run, "client_mb_after": peaks}
     if run == "local":
         started = time.perf_counter()
@@ -229,7 +203,9 @@ def main() -> None:
                          "the rest with articles mixed from them")  # fmt: skip
             for run in runs:
                 url = fresh_database(args.pg, f"scale_{run}_{size}")
-                env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+                # the Dask workers unpickle peak_mb from stage_rss, beside this script
+                paths = os.pathsep.join(str(ROOT / d) for d in ("src", "benchmarks"))
+                env = {**os.environ, "PYTHONPATH": paths}
                 done = subprocess.run(
                     [sys.executable, __file__, "--pg", args.pg, "--one", run, str(folder), url],
                     env=env, capture_output=True, text=True,

@@ -12,6 +12,7 @@ DB is a new store (SQLite file or PostgreSQL URL). The figures are the last line
 from __future__ import annotations
 
 import argparse
+import importlib
 import resource
 import sys
 from collections.abc import Callable
@@ -36,16 +37,29 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def after_each_call(module: Any, name: str) -> None:
-    """`module.name` wrapped to note the process's memory when it returns."""
-    stage: Callable[..., Any] = getattr(module, name)
+# the functions that run each stage, in the order a run calls them: the pipeline imports each
+# stage's when it runs it, and calls run_ingest by its own name, so a wrapped one is found
+RUN_STAGES = (("newsprism.pipeline", "run_ingest"),
+              ("newsprism.stages.understand", "run_understand"),
+              ("newsprism.stages.crosscheck", "run_crosscheck"),
+              ("newsprism.stages.stories", "run_stories"),
+              ("newsprism.stages.timeline", "run_timeline"))  # fmt: skip
 
-    def noted(*args: Any, **kwargs: Any) -> Any:
-        result = stage(*args, **kwargs)
-        LINES.append(f"after {name:<16} RSS {rss_mb():7.1f} MB, peak {peak_mb():7.1f} MB")
-        return result
 
-    setattr(module, name, noted)
+def after_each_stage(note: Callable[[str], None]) -> None:
+    """Each stage's function wrapped to call `note(stage)` ("ingest", "understand"...) when it
+    returns."""
+    for module_name, name in RUN_STAGES:
+        module = importlib.import_module(module_name)
+        stage: Callable[..., Any] = getattr(module, name)
+
+        def noted(*args: Any, _stage: Callable[..., Any] = stage, _name: str = name,
+                  **kwargs: Any) -> Any:  # fmt: skip
+            result = _stage(*args, **kwargs)
+            note(_name.removeprefix("run_"))
+            return result
+
+        setattr(module, name, noted)
 
 
 def main() -> None:
@@ -55,19 +69,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--local", action="store_true", help="the local engine, one process")
     args = parser.parse_args()
-    import newsprism.pipeline as pipeline
-    import newsprism.stages.crosscheck as crosscheck
-    import newsprism.stages.stories as stories
-    import newsprism.stages.timeline as timeline
-    import newsprism.stages.understand as understand
     from newsprism import analyze
     from newsprism.engine.dask import DaskEngine
 
-    # the pipeline imports each stage's function when it runs it: the wrapped one
-    for module, name in [(pipeline, "run_ingest"), (understand, "run_understand"),
-                         (crosscheck, "run_crosscheck"), (stories, "run_stories"),
-                         (timeline, "run_timeline")]:  # fmt: skip
-        after_each_call(module, name)
+    after_each_stage(lambda stage: LINES.append(
+        f"after run_{stage:<12} RSS {rss_mb():7.1f} MB, peak {peak_mb():7.1f} MB"))
     if args.local:
         LINES.append(f"start                  RSS {rss_mb():7.1f} MB")
         analyze(args.folder, args.db, engine="local", workers=1, progress=False).close()
