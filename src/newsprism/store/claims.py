@@ -246,27 +246,30 @@ class ClaimRecords(StoreBase):
         stored_claims gives them, without their vectors: what a stage reading a chunk of
         articles at a time needs, in a query a chunk."""
         found: dict[str, list[tuple[dict[str, Any], str | None]]] = {a: [] for a in article_ids}
-        with self.engine.connect() as conn:
-            for ids in chunked(sorted(found)):
-                query = select(claim.c.data, claim.c.group_id, *_CLAIM_READ).select_from(
-                    WITH_ARTICLE).where(article.c.id.in_(ids))
-                if kind is not None:
-                    query = query.where(claim.c.kind == kind)
-                for row in conn.execute(query.order_by(claim.c.seq)):
-                    found[row.article_id].append((_claim_fields(row), row.group_id))
+        for row in self._claim_rows(article.c.id, found, kind):
+            found[row.article_id].append((_claim_fields(row), row.group_id))
         return found
 
     def claims_of_groups(self, group_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         """Each given group's claims (fields as stored_claims gives them) in the order they
         joined it: what a run's claim index reads back of the groups a new claim may join."""
         found: dict[str, list[dict[str, Any]]] = {g: [] for g in group_ids}
-        query = select(claim.c.data, claim.c.group_id, *_CLAIM_READ).select_from(WITH_ARTICLE)
-        with self.engine.connect() as conn:
-            for ids in chunked(sorted(found)):
-                for row in conn.execute(query.where(claim.c.group_id.in_(ids)).order_by(
-                        claim.c.seq)):  # fmt: skip
-                    found[row.group_id].append(_claim_fields(row))
+        for row in self._claim_rows(claim.c.group_id, found):
+            found[row.group_id].append(_claim_fields(row))
         return found
+
+    def _claim_rows(
+        self, column: Any, values: Iterable[str], kind: str | None = None
+    ) -> Iterator[Any]:
+        """The rows of the claims (of `kind` if given) whose `column` holds one of `values`,
+        with their group and article ids, in the order stored_claims gives them within each
+        chunk of values: a query a chunk."""
+        query = select(claim.c.data, claim.c.group_id, *_CLAIM_READ).select_from(WITH_ARTICLE)
+        if kind is not None:
+            query = query.where(claim.c.kind == kind)
+        with self.engine.connect() as conn:
+            for chunk in chunked(sorted(values)):
+                yield from conn.execute(query.where(column.in_(chunk)).order_by(claim.c.seq))
 
     def save_crosscheck(
         self,
