@@ -333,14 +333,13 @@ class _Settled:
     def __init__(self) -> None:
         self.readings: dict[str, ResolvedDate] = {}
         self._written: dict[str, str] = {}  # a reading's words, as the article wrote them
-        self._of_article: dict[str, list[str]] = defaultdict(list)
-        self._order: dict[str, int] = {}
+        # each article's readings: (when first settled, time expression id)
+        self._of_article: dict[str, list[tuple[int, str]]] = defaultdict(list)
 
     def add(self, reading: ResolvedDate, written: str) -> None:
         ref_id = reading.timeref_id
-        if ref_id not in self._order:
-            self._order[ref_id] = len(self._order)
-            self._of_article[reading.article_id].append(ref_id)
+        if ref_id not in self.readings:
+            self._of_article[reading.article_id].append((len(self.readings), ref_id))
         self.readings[ref_id] = reading
         self._written[ref_id] = written
 
@@ -348,11 +347,9 @@ class _Settled:
         """What the same yearless words in the other articles of its story were read as:
         "October 9" in two accounts of one story is one day. Each list in the order the
         readings were settled."""
-        ids = sorted((ref_id for other in dict.fromkeys(story) if other != article_id
-                      for ref_id in self._of_article.get(other, ())),
-                     key=self._order.__getitem__)  # fmt: skip
         found: dict[str, list[ResolvedDate]] = defaultdict(list)
-        for ref_id in ids:
+        for _, ref_id in sorted(settled for other in dict.fromkeys(story) if other != article_id
+                                for settled in self._of_article.get(other, ())):  # fmt: skip
             found[self._written[ref_id]].append(self.readings[ref_id])
         return found
 
