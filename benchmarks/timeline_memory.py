@@ -7,7 +7,11 @@ chunk's and what it holds grows by little per article (issue 21's peak RSS goal)
 timeline is written again, marked so that the next `analyze` builds it once more as its own
 version.
 
-    python benchmarks/timeline_memory.py --db STORE
+    python benchmarks/timeline_memory.py --db STORE [--one-story]
+
+--one-story builds the timeline as if every article of the store were one story (the stories
+as stored are left as they are): the peak of a story of thousands of articles, as a mixed
+corpus of 10,000 makes them, on a store of a few thousand.
 
 STORE is a store `newsprism analyze` wrote (SQLite file or PostgreSQL URL), for example one of
 benchmarks/scale.py's databases. The figures are the last lines printed.
@@ -52,8 +56,14 @@ def after(label: str, fn: Callable[..., Any], before: str | None = None) -> Call
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", required=True, help="a store with analyzed articles")
+    parser.add_argument("--one-story", action="store_true",
+                        help="every article in one story, as the timeline sees them")
     args = parser.parse_args()
     store = open_store(args.db)
+    if args.one_story:
+        stories = store.story_articles()
+        one = {"s-all": [a for members in stories.values() for a in members]}
+        store.story_articles = lambda: one  # type: ignore[method-assign]
     articles = store.count("article")
     # every story built again: a version no run stored (the column holds 16 characters); once
     # untraced for the stage's CPU time, then traced

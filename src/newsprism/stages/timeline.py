@@ -30,7 +30,14 @@ from newsprism.timeline.corpus_dates import (
     resolve_yearless,
     sentences_of,
 )
-from newsprism.timeline.events import Account, StoryContext, build_events, date_account
+from newsprism.timeline.events import (
+    Account,
+    StoryContext,
+    build_events,
+    date_account,
+    in_setting,
+    tells_event,
+)
 from newsprism.timeline.publication import corpus_bounds
 from newsprism.timeline.years import yearless_parts
 
@@ -177,14 +184,23 @@ def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
     revisions = _contests(store, todo, members, corpus)
     built: dict[str, list[dict[str, Any]]] = {}
     bounds = []
-    for stories, articles in _stories_in_chunks(todo, members):
-        reads = _StoryReads.of(store, articles, corpus)
-        for story_id in stories:
-            built[story_id], found = _build_story(story_id, members, corpus, reads)
-            bounds += found
-            summary.events += len(built[story_id])
+    told: dict[str, list[Account]] = defaultdict(list)  # the accounts of stories being read
+    dated: dict[str, list[tuple[date, str, str]]] = {}  # their articles of known date
+    for chunk, finished in _members_in_chunks(todo, members):
+        reads = _ChunkReads.of(store, list(dict.fromkeys(a for _, a in chunk)), corpus)
+        for story_id, article_id in chunk:
+            if story_id not in dated:
+                dated[story_id] = _dated_members(members[story_id], corpus)
+            accounts, found = _accounts(article_id, dated[story_id], corpus, reads)
+            told[story_id] += accounts
+            if found:
+                bounds.append(found)
+        del reads  # before the stories are built and the next chunk's records are read
+        for story_id, events in _built(store, {s: told.pop(s, []) for s in finished}, corpus):
+            built[story_id] = events
+            dated.pop(story_id, None)
+            summary.events += len(events)
             reporter.advance(1)
-        del reads  # before the next chunk's are read
     reporter.close()
     store.save_timeline(built, {s: members[s] for s in todo}, STORED_VERSION,
                         list(corpus.settled.values()), bounds, revisions)  # fmt: skip
@@ -195,49 +211,74 @@ def run_timeline(store: Store, progress: bool = True) -> TimelineSummary:
 
 
 @dataclass
-class _StoryReads:
-    """What building the events of a chunk of stories reads of the store."""
+class _ChunkReads:
+    """What dating the accounts of a chunk of articles reads of the store: their claims, time
+    expressions and actions, and the actor mentions and places the accounts name."""
 
     chunk: _Chunk
-    verdicts: dict[str, str]
-    names: dict[str, str]
     mentions: dict[str, InTextOrder]
     places: dict[str, InTextOrder]
 
     @classmethod
-    def of(cls, store: Store, articles: list[str], corpus: _Corpus) -> _StoryReads:
-        chunk = _read_chunk(store, articles, corpus)
-        mentions = _in_text_order(store.span_records_by_article(articles, "mention"))
-        told = [c for a in articles for c in chunk.claims[a]]
-        # the names of who acts and who is acted on, and of the actors mentioned
-        named = [m.get("entity_id") for found in mentions.values() for m in found]
-        named += [c.get(k) for c in told for k in ("subject", "object")]
-        return cls(chunk, _verdicts(store, told, corpus), store.entity_names(filter(None, named)),
-                   mentions, _in_text_order(store.span_records_by_article(articles, "place")))
+    def of(cls, store: Store, articles: list[str], corpus: _Corpus) -> _ChunkReads:
+        return cls(_read_chunk(store, articles, corpus),
+                   _in_text_order(store.span_records_by_article(articles, "mention")),
+                   _in_text_order(store.span_records_by_article(articles, "place")))  # fmt: skip
 
 
-def _build_story(
-    story_id: str, members: dict[str, list[str]], corpus: _Corpus, reads: _StoryReads
-) -> tuple[list[dict[str, Any]], list[Any]]:
-    """The story's events, and what its dated accounts say of when its undated articles were
-    published."""
-    ctx = StoryContext(story_id, corpus.meta, reads.verdicts, reads.names, reads.mentions,
-                       reads.places)  # fmt: skip
+def _accounts(article_id: str, dated: list[tuple[date, str, str]], corpus: _Corpus,
+              reads: _ChunkReads) -> tuple[list[Account], dict[str, Any] | None]:
+    """The article's accounts of events, each in its setting, and what its story's dated
+    accounts (and `dated`, its story's articles of known date) say of when it was published
+    when its own date is not known."""
     chunk = reads.chunk
-    accounts: list[Account] = []
-    bounds = []
-    dated = _dated_members(members[story_id], corpus)
-    for a in members[story_id]:
-        refs = InTextOrder(chunk.timerefs[a])
-        actions = InTextOrder(chunk.actions[a])
-        own = [date_account(c, refs, corpus.published.get(a), actions)
-               for c in chunk.claims[a]]  # fmt: skip
-        accounts += own
-        if a not in corpus.published or corpus.published[a][1]:
-            others = [d for d in dated if d[1] != a]
-            if found := corpus_bounds(chunk.records(a), own, corpus.events, others):
-                bounds.append(found)
-    return build_events(accounts, ctx), bounds
+    refs = InTextOrder(chunk.timerefs[article_id])
+    actions = InTextOrder(chunk.actions[article_id])
+    own = [date_account(c, refs, corpus.published.get(article_id), actions)
+           for c in chunk.claims[article_id]]  # fmt: skip
+    bounds = None
+    if article_id not in corpus.published or corpus.published[article_id][1]:
+        others = [d for d in dated if d[1] != article_id]
+        bounds = corpus_bounds(chunk.records(article_id), own, corpus.events, others)
+    mentions, places = reads.mentions[article_id], reads.places[article_id]
+    return [in_setting(a, mentions, places) for a in own if tells_event(a)], bounds
+
+
+def _built(store: Store, stories: dict[str, list[Account]], corpus: _Corpus
+           ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Each story's events, from its accounts."""
+    verdicts, names = _event_reads(store, stories.values(), corpus)
+    for story_id, accounts in stories.items():
+        yield story_id, build_events(accounts, StoryContext(story_id, corpus.meta, verdicts, names))
+
+
+def _event_reads(store: Store, stories: Iterable[list[Account]], corpus: _Corpus
+                 ) -> tuple[dict[str, str], dict[str, str]]:
+    """The verdicts of the accounts' claim groups, and the names of who their claims say acts
+    and is acted on and of the actors their spans mention."""
+    claims = [a.claim for accounts in stories for a in accounts]
+    named = [c.get(k) for c in claims for k in ("subject", "object")]
+    named += [entity_id for accounts in stories for a in accounts for entity_id, _ in a.actors]
+    return _verdicts(store, claims, corpus), store.entity_names(filter(None, named))
+
+
+def _members_in_chunks(todo: list[str], members: dict[str, list[str]]
+                       ) -> Iterator[tuple[list[tuple[str, str]], list[str]]]:
+    """The (story, article) pairs of the stories of `todo`, CHUNK_ARTICLES at a time, each
+    chunk with the stories whose last articles it holds: a story of thousands of articles is
+    read a chunk at a time like any other (its records read at once set the stage's peak:
+    benchmarks/timeline_memory.py), and only the changed stories' records are read."""
+    chunk: list[tuple[str, str]] = []
+    finished: list[str] = []
+    for story_id in todo:
+        for article_id in members[story_id]:
+            if len(chunk) == CHUNK_ARTICLES:
+                yield chunk, finished
+                chunk, finished = [], []
+            chunk.append((story_id, article_id))
+        finished.append(story_id)
+    if chunk or finished:
+        yield chunk, finished
 
 
 def _stories_in_chunks(todo: list[str], members: dict[str, list[str]]

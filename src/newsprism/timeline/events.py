@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -20,7 +20,7 @@ from scipy.cluster.hierarchy import DisjointSet
 from newsprism.articles import InTextOrder, iso_day
 from newsprism.crosscheck.independence import article_report_key
 
-__all__ = ["Account", "build_events", "date_account", "EVENT_FIELDS"]
+__all__ = ["Account", "build_events", "date_account", "EVENT_FIELDS", "in_setting", "tells_event"]
 
 EVENT_FIELDS = (
     "type", "id", "story_id", "statement", "actor", "action", "target", "value", "first",
@@ -56,6 +56,10 @@ class Account:
     # the sentence tells ("pulling out" beside a count of the displaced)
     actions: frozenset[str] = frozenset()
     timeref_id: str | None = None  # the time expression that dates it
+    # who and where its span names (in_setting): (entity id, the words naming it), and the
+    # geocoded places as events list them
+    actors: tuple[tuple[str, str], ...] = ()
+    places: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def day(self) -> date | None:
@@ -101,6 +105,31 @@ def date_account(claim: Mapping[str, Any], timerefs: InTextOrder,
                        f"no date in the sentence: it happened by the day it was reported "
                        f"({day.isoformat()}{', itself inferred' if inferred else ''})", told)
     return Account(claim, None, None, None, "unknown", "no date in the sentence or article", told)
+
+
+def in_setting(account: Account, mentions: InTextOrder, places: InTextOrder) -> Account:
+    """The account with the actors and the geocoded places its claim's span names (`mentions`,
+    `places`: its article's), so that its event can be built once its article's records are
+    no longer held."""
+    c = account.claim
+    actors = tuple((m["entity_id"], m["text"]) for m in mentions.starting_in(c["start"], c["end"])
+                   if m.get("entity_id"))  # fmt: skip
+    located = tuple(
+        {"id": p.get("entity_id"), "name": p.get("name") or p["text"], "lat": p["lat"],
+         "lon": p["lon"]}
+        for p in places.starting_in(c["start"], c["end"]) if p.get("lat") is not None
+    )  # fmt: skip
+    return replace(account, actors=actors, places=located)
+
+
+def tells_event(account: Account) -> bool:
+    """Whether the account is one a story's events are made of: told as fact, with an action,
+    and a date (its own or the day it was reported). What a speaker is reported to have said
+    counts only with a date of its own: undated, it is mostly opinion ("the government is
+    against such attacks"), not a thing that happened."""
+    return ((account.claim.get("mood") or "fact") == "fact" and bool(account.actions)
+            and account.last is not None
+            and (account.claim.get("kind") != "attributed" or account.first is not None))
 
 
 def _dates_a_fact(ref: Mapping[str, Any], actions: Sequence[Mapping[str, Any]]) -> bool:
@@ -149,21 +178,12 @@ def _best_dated(accounts: Sequence[Account]) -> Account:
 
 @dataclass(frozen=True)
 class StoryContext:
-    """What building a story's events reads besides its claims."""
+    """What building a story's events reads besides its accounts."""
 
     story_id: str
     meta: Mapping[str, Mapping[str, Any]]  # article id → outlet, title, duplicate_group
     group_verdicts: Mapping[str, str]
     entity_names: Mapping[str, str]
-    mentions: Mapping[str, InTextOrder]  # article id → actor mentions
-    places: Mapping[str, InTextOrder]  # article id → geocoded places
-
-    @staticmethod
-    def records_of(by_article: Mapping[str, InTextOrder], article_id: str) -> InTextOrder:
-        return by_article.get(article_id) or _NONE
-
-
-_NONE = InTextOrder()
 
 
 def _report_key(article_id: str, meta: Mapping[str, Mapping[str, Any]]) -> str:
@@ -204,14 +224,10 @@ def _event(accounts: list[Account], ctx: StoryContext) -> dict[str, Any]:
     evidence = []
     for a in accounts:
         c = a.claim
-        for m in ctx.records_of(ctx.mentions, c["article_id"]).starting_in(c["start"], c["end"]):
-            if m.get("entity_id"):
-                actors.setdefault(m["entity_id"], ctx.entity_names.get(m["entity_id"], m["text"]))
-        for p in ctx.records_of(ctx.places, c["article_id"]).starting_in(c["start"], c["end"]):
-            if p.get("lat") is not None:
-                places.setdefault(p.get("name") or p["text"], {
-                    "id": p.get("entity_id"), "name": p.get("name") or p["text"],
-                    "lat": p["lat"], "lon": p["lon"]})
+        for entity_id, text in a.actors:
+            actors.setdefault(entity_id, ctx.entity_names.get(entity_id, text))
+        for place in a.places:
+            places.setdefault(place["name"], dict(place))
         told = {
             "article_id": c["article_id"], "start": c["start"], "end": c["end"],
             "text": c.get("text"), "claim_id": c["id"], "date": a.value,
@@ -264,12 +280,8 @@ def order_key(event: Mapping[str, Any]) -> tuple[str, str, str]:
 
 
 def build_events(accounts: Sequence[Account], ctx: StoryContext) -> list[dict[str, Any]]:
-    """A story's events from the accounts of its articles, in the order they happened: those
-    told as fact, with an action, and a date (their own or the day they were reported). What
-    a speaker is reported to have said counts only with a date of its own: undated, it is
-    mostly opinion ("the government is against such attacks"), not a thing that happened."""
-    told = [a for a in accounts if (a.claim.get("mood") or "fact") == "fact"
-            and a.actions and a.last is not None
-            and (a.claim.get("kind") != "attributed" or a.first is not None)]
+    """A story's events from the accounts of its articles (each in its setting), in the order
+    they happened: of those that tell an event (`tells_event`)."""
+    told = [a for a in accounts if tells_event(a)]
     events = [_event(group, ctx) for group in _events_of(told, ctx.group_verdicts)]
     return sorted(events, key=order_key)
