@@ -110,11 +110,11 @@ def test_store_failure_mid_run_is_a_clear_error_and_keeps_what_was_stored(
     real_save = Store.save
     calls = {"n": 0}
 
-    def failing_save(self, *args):
+    def failing_save(self, *args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 3:
             raise OperationalError("INSERT", {}, Exception("server closed the connection"))
-        return real_save(self, *args)
+        return real_save(self, *args, **kwargs)
 
     monkeypatch.setattr("newsprism.stages.ingest.Store.save", failing_save)
     monkeypatch.setattr("newsprism.ingest.process.BATCH_DOCUMENTS", 2)

@@ -10,12 +10,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from newsprism import analyze, open_corpus
-from newsprism.store import open_store
+from newsprism.store import open_store, schema
 from newsprism.store.schema import article, sighting
 from newsprism.store.store import StoreError
 from newsprism.understand.article import UNDERSTAND_VERSION
@@ -347,3 +348,51 @@ def test_text_left_to_the_article_is_cut_at_the_same_characters_in_both_database
     evidence = [e for g in groups for e in g["evidence"]]
     assert evidence and all(e["text"] == body[e["start"] : e["end"]] for e in evidence)
     assert any("Zoë" in e["text"] for e in evidence)
+
+
+def _reworded(words: list[str], every: int, start: int = 0) -> str:
+    """The words with one in `every` (from `start`) replaced: a copy edited here and there."""
+    return " ".join(f"{w}x" if i >= start and (i - start) % every == 0 else w
+                    for i, w in enumerate(words))  # fmt: skip
+
+
+def test_near_duplicates_are_found_through_the_stores_band_keys(
+    db_target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs look a new article's near-duplicate candidates up in the store by the band keys of
+    its MinHash signature, stored with each article, instead of holding every stored
+    article's signature in memory: a copy is found in another batch, in a later run, in a store
+    written before the keys were stored (they are made once), and with another threshold
+    (its keys are made again)."""
+    monkeypatch.setattr("newsprism.ingest.process.BATCH_DOCUMENTS", 1)
+    words = [f"{WORDS[i % len(WORDS)]}{i * 7 % 101}" for i in range(160)]
+    folder = tmp_path / "in"
+    folder.mkdir()
+
+    def put(name: str, body: str) -> None:
+        (folder / f"{name}.txt").write_text(f"{name} report\n\n{body}.\n", encoding="utf-8")
+
+    def duplicate_of(corpus: Any) -> dict[str, str | None]:
+        return {Path(a["source"]).stem: a["duplicate_of"] for a in corpus.articles()}
+
+    put("1 original", " ".join(words))
+    put("2 unrelated", " ".join(reversed(words)))
+    put("3 copy", _reworded(words, 40))
+    with analyze(folder, db=db_target, workers=1, understand=False) as first:
+        ids = {Path(a["source"]).stem: a["id"] for a in first.articles()}
+        assert duplicate_of(first) == {"1 original": None, "2 unrelated": None,
+                                       "3 copy": ids["1 original"]}  # files in name order
+        with first.store.engine.begin() as conn:  # as a store written before the keys were
+            conn.execute(schema.minhash_band.delete())
+            conn.execute(schema.meta.delete().where(schema.meta.c.key == "minhash_bands"))
+    put("4 later copy", _reworded(words, 30, start=5))
+    with analyze(folder, db=db_target, workers=1, understand=False) as second:
+        found = duplicate_of(second)
+        assert found["4 later copy"] == ids["1 original"]
+        assert second.store.count("minhash_band") == 4 * 25  # every article's keys, made once
+    put("5 loose copy", _reworded(words, 12, start=3))  # near at 0.5, not at 0.9
+    put("6 close copy", _reworded(words, 80, start=7))
+    with analyze(folder, db=db_target, workers=1, understand=False,
+                 near_duplicate_threshold=0.9) as third:  # fmt: skip
+        found = duplicate_of(third)
+        assert found["6 close copy"] == ids["1 original"] and found["5 loose copy"] is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
@@ -51,49 +52,87 @@ def signature(text: str) -> bytes:
     return mh.hashvalues.astype("<u4").tobytes()
 
 
-def _minhash(sig: bytes) -> MinHash:
+def _values(sig: bytes) -> np.ndarray:
     wide = len(sig) == NUM_PERM * 8
-    values = np.frombuffer(sig, dtype="<u8" if wide else "<u4").astype(np.uint64)
-    return MinHash(
-        num_perm=NUM_PERM, seed=1, hashvalues=values, permutations=_permutations(), scheme=SCHEME
-    )
+    return np.frombuffer(sig, dtype="<u8" if wide else "<u4").astype(np.uint64)
+
+
+def _minhash(sig: bytes) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=_values(sig),
+                   permutations=_permutations(), scheme=SCHEME)  # fmt: skip
+
+
+class LshBands:
+    """How signatures are cut into bands for a threshold (datasketch's MinHashLSH banding: two
+    articles sharing all the values of any one band are candidate near-duplicates), each band
+    as one 64-bit key: the store holds the stored articles' keys and looks up a new article's
+    candidates, so that no run holds every article's bands (about 9 KB an article in
+    datasketch's in-memory index)."""
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+        # Banding cannot be tuned for thresholds near 1 (datasketch needs at least two bands);
+        # the exact threshold is checked on each candidate.
+        lsh = MinHashLSH(threshold=min(threshold, LSH_MAX_THRESHOLD), num_perm=NUM_PERM)
+        self._ranges: list[tuple[int, int]] = list(lsh.hashranges)
+        # what stored keys must have been made with to be compared with these
+        self.scheme = f"{SCHEME}-b{lsh.b}r{lsh.r}"
+
+    def keys(self, sig: bytes) -> list[int]:
+        values = _values(sig).astype("<u8")
+        return [
+            int.from_bytes(hashlib.blake2b(values[start:end].tobytes(), digest_size=8,
+                                           salt=band.to_bytes(4, "little")).digest(),
+                           "little", signed=True)  # a BIGINT column's range
+            for band, (start, end) in enumerate(self._ranges)
+        ]  # fmt: skip
+
+
+def best_match(sig: bytes, candidates: Iterable[tuple[str, bytes, str | None]],
+               threshold: float) -> tuple[str, float] | None:
+    """Of the candidates (id, signature, group original or None), in arrival order, the group
+    original of the most similar one at `threshold` or above (the earliest of equals), and the
+    estimated similarity."""
+    mh = _minhash(sig)
+    best: tuple[str, float] | None = None
+    for candidate, candidate_sig, duplicate_of in candidates:
+        similarity = mh.jaccard(_minhash(candidate_sig))
+        if similarity >= threshold and (best is None or similarity > best[1]):
+            best = (duplicate_of or candidate, round(float(similarity), 3))
+    return best
 
 
 class NearDuplicateIndex:
-    """Stored articles' signatures in an LSH index; each new article is matched against it and
-    joins the group of its most similar earlier article."""
+    """Signatures held in memory by their bands' keys: each new article is matched against
+    those added before it and joins the group of the most similar one. (A run keeps in one only
+    the batch not yet stored: the store looks up the rest.)"""
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD,
+                 bands: LshBands | None = None) -> None:  # fmt: skip
         self.threshold = threshold
-        # The LSH only proposes candidates; the exact threshold is checked on each. Banding
-        # cannot be tuned for thresholds near 1 (datasketch needs at least two bands).
-        self._lsh = MinHashLSH(threshold=min(threshold, LSH_MAX_THRESHOLD), num_perm=NUM_PERM)
-        self._roots: dict[str, str] = {}
-        self._hashes: dict[str, MinHash] = {}
+        self.bands = bands or LshBands(threshold)
+        self._by_key: dict[int, list[str]] = {}
+        # id → (when added, signature, group original)
+        self._added: dict[str, tuple[int, bytes, str | None]] = {}
 
-    def __len__(self) -> int:
-        return len(self._roots)
-
-    def __contains__(self, article_id: str) -> bool:
-        return article_id in self._roots
-
-    def ids(self) -> set[str]:
-        return set(self._roots)
-
-    def add(self, article_id: str, sig: bytes, duplicate_of: str | None) -> None:
-        if article_id in self._roots:
+    def add(self, article_id: str, sig: bytes, duplicate_of: str | None,
+            keys: Iterable[int] | None = None) -> None:  # fmt: skip
+        """Add the article (`keys`: its signature's band keys, when known)."""
+        if article_id in self._added:
             return
-        mh = _minhash(sig)
-        self._lsh.insert(article_id, mh)
-        self._hashes[article_id] = mh
-        self._roots[article_id] = duplicate_of or article_id
+        self._added[article_id] = (len(self._added), sig, duplicate_of)
+        for key in self.bands.keys(sig) if keys is None else keys:
+            self._by_key.setdefault(key, []).append(article_id)
+
+    def candidates(self, keys: Iterable[int]) -> list[tuple[str, bytes, str | None]]:
+        """The articles sharing a band key with `keys`, in the order they were added."""
+        found = sorted({a for key in keys for a in self._by_key.get(key, ())},
+                       key=lambda a: self._added[a][0])  # fmt: skip
+        return [(a, *self._added[a][1:]) for a in found]
 
     def match(self, sig: bytes) -> tuple[str, float] | None:
         """The group original of the best near-duplicate, and the estimated similarity."""
-        mh = _minhash(sig)
-        best: tuple[str, float] | None = None
-        for candidate in self._lsh.query(mh):
-            similarity = mh.jaccard(self._hashes[candidate])
-            if similarity >= self.threshold and (best is None or similarity > best[1]):
-                best = (self._roots[candidate], round(float(similarity), 3))
-        return best
+        return best_match(sig, self.candidates(self.bands.keys(sig)), self.threshold)
+
+    def clear(self) -> None:
+        self._by_key.clear()
+        self._added.clear()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from newsprism.articles import IngestError
 from newsprism.engine.local import Engine, LocalEngine, default_workers
-from newsprism.ingest.dedupe import NearDuplicateIndex
+from newsprism.ingest.dedupe import NearDuplicateIndex, best_match
 from newsprism.ingest.language import detect_language
 from newsprism.ingest.process import BatchResult, IngestOptions, process_batch, read_sources
 from newsprism.ingest.sources import walk
@@ -115,6 +115,8 @@ def _store_batch(
     summary.errors.extend(result.errors)
     new_articles = []
     sightings = []
+    index.expect([a.minhash for a in result.articles if a.minhash
+                  and a.id not in stored_before and a.id not in seen_this_run])  # fmt: skip
     for article in result.articles:
         sightings.append(
             {
@@ -135,30 +137,65 @@ def _store_batch(
             summary.exact_duplicates += 1
             continue
         seen_this_run.add(article.id)
-        if article.minhash:
-            match = index.get().match(article.minhash)
-            if match:
-                article.duplicate_of, article.duplicate_similarity = match
-                summary.near_duplicates += 1
-            index.get().add(article.id, article.minhash, article.duplicate_of)
+        if article.minhash and (match := index.place(article.id, article.minhash)):
+            article.duplicate_of, article.duplicate_similarity = match
+            summary.near_duplicates += 1
         new_articles.append(article)
         summary.languages[article.language or "und"] += 1
         summary.outlets[article.outlet or "(unknown)"] += 1
-    return store.save(new_articles, sightings, result.errors, result.completed)
+    new = store.save(new_articles, sightings, result.errors, result.completed,
+                     minhash_bands=index.unsaved_bands())  # fmt: skip
+    index.saved()
+    return new
 
 
 class _StoredIndex:
-    """The near-duplicate index of the stored articles, loaded on first use: a re-run whose
-    files are all unchanged never pays for reading every signature."""
+    """The near-duplicate index: the stored articles' signatures looked up in the store by
+    their band keys (stored with them), and the batch being stored, held until it is. Nothing
+    is held of the stored articles: the index grew by about 9 KB an article, 90 MB at 10,000
+    (benchmarks/scale.py's ingest line). The stored keys are made first when their scheme is
+    not this threshold's (a store written before they were kept): on first use, so a re-run
+    whose files are all unchanged never pays for it."""
 
     def __init__(self, store: Store, threshold: float) -> None:
         self._store = store
-        self._threshold = threshold
-        self._index: NearDuplicateIndex | None = None
+        self._batch = NearDuplicateIndex(threshold)
+        self._bands = self._batch.bands
+        self._unsaved: list[tuple[str, list[int]]] = []
+        # the batch's signatures' band keys, and the stored articles holding each key (seq,
+        # id, signature, group original)
+        self._keys: dict[bytes, list[int]] = {}
+        self._stored: dict[int, list[tuple[int, str, bytes, str | None]]] = {}
+        self._ready = False
 
-    def get(self) -> NearDuplicateIndex:
-        if self._index is None:
-            self._index = NearDuplicateIndex(self._threshold)
-            for article_id, sig, duplicate_of in self._store.signatures():
-                self._index.add(article_id, sig, duplicate_of)
-        return self._index
+    def expect(self, sigs: list[bytes]) -> None:
+        """Say which signatures a batch brings: their stored candidates are read at once."""
+        if not sigs:
+            return
+        if not self._ready:
+            self._store.index_minhash_bands(self._bands.scheme, self._bands.keys)
+            self._ready = True
+        self._keys = {sig: self._bands.keys(sig) for sig in sigs}
+        self._stored = self._store.minhash_band_sharers(
+            key for keys in self._keys.values() for key in keys)
+
+    def place(self, article_id: str, sig: bytes) -> tuple[str, float] | None:
+        """The new article's near-duplicate group (its original and the similarity), or None;
+        it is then among the candidates of the articles after it."""
+        keys = self._keys.get(sig) or self._bands.keys(sig)
+        stored = sorted({c for key in keys for c in self._stored.get(key, ())})
+        candidates = [c[1:] for c in stored] + self._batch.candidates(keys)
+        match = best_match(sig, candidates, self._batch.threshold)
+        self._batch.add(article_id, sig, match[0] if match else None, keys)
+        self._unsaved.append((article_id, keys))
+        return match
+
+    def unsaved_bands(self) -> list[tuple[str, list[int]]]:
+        """The band keys of the batch's new articles, for the store to keep with them."""
+        return self._unsaved
+
+    def saved(self) -> None:
+        """The batch is stored: the store finds its articles from now on."""
+        self._batch.clear()
+        self._unsaved = []
+        self._keys, self._stored = {}, {}

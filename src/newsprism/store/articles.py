@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +18,17 @@ from sqlalchemy.engine import Connection
 from newsprism.articles import Article, IngestError
 from newsprism.store import schema
 from newsprism.store.base import StoreBase, chunked
-from newsprism.store.schema import article, ingest_error, outlet, sighting, source_file
+from newsprism.store.schema import (
+    article,
+    ingest_error,
+    meta,
+    minhash_band,
+    outlet,
+    sighting,
+    source_file,
+)
+
+BANDS_CHUNK = 5_000  # stored signatures read at once when their band keys are made
 
 
 def outlet_id(name: str) -> str:
@@ -45,9 +55,12 @@ class ArticleRecords(StoreBase):
         sightings: Iterable[dict[str, Any]],
         errors: Iterable[IngestError],
         completed_files: Sequence[tuple[str, int, int]] = (),
+        minhash_bands: Sequence[tuple[str, Sequence[int]]] = (),
     ) -> int:
         """Store one batch in one transaction; return how many articles were new.
-        `completed_files` (path, size, mtime_ns) are the files this batch finishes."""
+        `completed_files` (path, size, mtime_ns) are the files this batch finishes;
+        `minhash_bands` (article id, its signature's band keys) what finds their near-duplicates
+        (index_minhash_bands)."""
         now = datetime.now(UTC)
         articles = list(articles)
         with self.engine.begin() as conn:
@@ -59,6 +72,8 @@ class ArticleRecords(StoreBase):
                 if rows:
                     conn.execute(self._insert_ignore(article), rows)
                     new = len(rows)
+            if minhash_bands:
+                self._save_minhash_bands(conn, minhash_bands)
             sighting_rows = [
                 {
                     "article_id": s["article_id"],
@@ -84,6 +99,62 @@ class ArticleRecords(StoreBase):
                     ],
                 )
         return new
+
+    def _save_minhash_bands(self, conn: Connection,
+                            bands: Sequence[tuple[str, Sequence[int]]]) -> None:  # fmt: skip
+        ids = [article_id for article_id, _ in bands]
+        query = select(article.c.id, article.c.seq).where(article.c.id.in_(ids))
+        seq_of = dict(conn.execute(query).all())
+        rows = [{"key": key, "article_seq": seq_of[article_id]}
+                for article_id, keys in bands for key in dict.fromkeys(keys)]  # fmt: skip
+        self._insert_rows(conn, minhash_band, rows, skip_existing=True)
+
+    def index_minhash_bands(self, scheme: str, keys_of: Callable[[bytes], list[int]]) -> int:
+        """Make the stored articles' band keys those of `scheme` (`keys_of` a signature's keys)
+        when they are not already: a store written before the keys were stored, or by a run
+        with another near-duplicate threshold, has them made once, in one transaction; how many
+        articles' signatures that read."""
+        key = schema.MINHASH_BANDS_KEY
+        with self.engine.connect() as conn:
+            if conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar() == scheme:
+                return 0
+        done = 0
+        with self.engine.begin() as conn:
+            conn.execute(delete(minhash_band))
+            last = 0
+            while True:
+                found = conn.execute(
+                    select(article.c.seq, article.c.minhash)
+                    .where(article.c.seq > last).order_by(article.c.seq).limit(BANDS_CHUNK)
+                ).all()  # fmt: skip
+                if not found:
+                    break
+                last = found[-1][0]
+                rows = [{"key": k, "article_seq": seq}
+                        for seq, sig in found if sig for k in dict.fromkeys(keys_of(bytes(sig)))]
+                self._insert_rows(conn, minhash_band, rows, skip_existing=True)
+                done += sum(1 for _, sig in found if sig)
+            conn.execute(delete(meta).where(meta.c.key == key))
+            conn.execute(insert(meta), [{"key": key, "value": scheme}])
+        return done
+
+    def minhash_band_sharers(self, keys: Iterable[int]
+                             ) -> dict[int, list[tuple[int, str, bytes, str | None]]]:  # fmt: skip
+        """The stored articles holding each of the band keys (seq, id, signature, group
+        original), in arrival order: a batch's near-duplicate candidates, in a query a chunk
+        of keys."""
+        found: dict[int, list[tuple[int, str, bytes, str | None]]] = {}
+        query = (select(minhash_band.c.key, article.c.seq, article.c.id, article.c.minhash,
+                        article.c.duplicate_of)
+                 .join_from(minhash_band, article, article.c.seq == minhash_band.c.article_seq)
+                 .order_by(article.c.seq))  # fmt: skip
+        with self.engine.connect() as conn:
+            for some in chunked(list(dict.fromkeys(keys))):
+                for key, seq, article_id, sig, dup in conn.execute(
+                        query.where(minhash_band.c.key.in_(some))):  # fmt: skip
+                    if sig:
+                        found.setdefault(key, []).append((seq, article_id, bytes(sig), dup))
+        return found
 
     def _save_outlets(
         self, conn: Connection, articles: list[Article], sightings: Iterable[dict[str, Any]]
@@ -159,16 +230,6 @@ class ArticleRecords(StoreBase):
     def known_ids(self) -> set[str]:
         with self.engine.connect() as conn:
             return set(conn.execute(select(article.c.id)).scalars())
-
-    def signatures(self) -> Iterator[tuple[str, bytes, str | None]]:
-        """(id, MinHash signature, duplicate_of) in arrival order, for the near-duplicate index."""
-        query = select(article.c.id, article.c.minhash, article.c.duplicate_of).order_by(
-            article.c.seq
-        )
-        with self.engine.connect() as conn:
-            for row in conn.execute(query):
-                if row.minhash:
-                    yield row.id, bytes(row.minhash), row.duplicate_of
 
     def count(self, table: str = "article") -> int:
         t = schema.metadata.tables[table]

@@ -91,6 +91,19 @@ article = Table(
 Index("ix_article_outlet", article.c.outlet_id)
 Index("ix_article_duplicate_of", article.c.duplicate_of)
 
+# The band keys of each article's MinHash signature (ingest/dedupe.py's LshBands; the scheme
+# they were made with in meta, MINHASH_BANDS_KEY): a new article's near-duplicate candidates are
+# the articles sharing a key, looked up here rather than held in memory by every run. Written
+# with their article, in its transaction.
+minhash_band = Table(
+    "minhash_band",
+    metadata,
+    Column("key", BigInteger, primary_key=True, autoincrement=False),
+    Column("article_seq", Integer, primary_key=True, autoincrement=False),  # article.seq
+    sqlite_with_rowid=False,
+)
+MINHASH_BANDS_KEY = "minhash_bands"
+
 # Every place an article was read from. An exact copy read again from another file or outlet is
 # not stored twice, but where it was seen is kept here.
 sighting = Table(
