@@ -119,6 +119,29 @@ def test_running_again_adds_nothing(stories_db: Path, tmp_path: Path) -> None:
     assert sum(r["type"] == "story" for r in lines) == 2
 
 
+def test_a_storys_articles_and_claim_groups_are_read_from_its_members(stories_db: Path) -> None:
+    """A story record lists its articles in the order they were placed and every claim group
+    of their claims, read from the articles placed in it: its row, written again each time a
+    batch touches the story (every batch, for a story of thousands of articles), keeps
+    neither."""
+    with open_corpus(stories_db) as corpus:
+        placed = corpus.store.story_articles()
+        groups: dict[str, set[str]] = {}
+        for claim in corpus.records("claim"):
+            for told in claim["evidence"]:
+                groups.setdefault(told["article_id"], set()).add(claim["id"])
+        stories = corpus.stories()
+        assert any(len(s["article_ids"]) > 1 for s in stories)
+        for story in stories:
+            assert story["article_ids"] == placed[story["id"]]
+            assert story["claim_groups"] == sorted(
+                {g for a in story["article_ids"] for g in groups.get(a, ())})
+            assert story["size"] == len(story["article_ids"])
+        with corpus.store.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT data FROM story").scalars().all()
+        assert rows and not any(a in row for row in rows for a in placed[stories[0]["id"]])
+
+
 def _features(name: str, claims: list[str]) -> ArticleFeatures:
     return ArticleFeatures(id=name * 8, headline=f"headline {name}", claims=claims)
 

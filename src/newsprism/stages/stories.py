@@ -169,13 +169,16 @@ def article_features(
 
 
 def story_row(index: StoryIndex, story_id: str) -> dict[str, Any]:
+    """The story as stored: its articles and claim groups are left to story_member and claim
+    (Store.stories reads them there), as the row is written again each time a batch touches it."""
     summary = index.summary(story_id)
-    data = {k: v for k, v in summary.items() if k not in ("id", "title", "first", "last")}
+    data = {k: v for k, v in summary.items()
+            if k not in ("id", "title", "first", "last", "article_ids", "claim_groups")}
     return {
         "id": summary["id"],
         "title": summary["title"],
         "first": summary["first"],
         "last": summary["last"],
-        "size": len(data["article_ids"]),  # type: ignore[arg-type]
+        "size": len(summary["article_ids"]),  # type: ignore[arg-type]
         "data": json.dumps(data, ensure_ascii=False),
     }

@@ -99,10 +99,38 @@ class StoryRecords(StoreBase):
                 conn.execute(delete(story).where(story.c.id.in_(chunk)))
             self._insert_rows(conn, story, list(stories))
 
-    def stories(self) -> list[dict[str, Any]]:
-        """Live stories, oldest first day first, their JSON fields read."""
+    def stories(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Live stories (those of `ids`, when given), oldest first day first, their JSON fields
+        read, with their articles (in the order they were placed) and claim groups (sorted)
+        read from where those are kept: story_member and claim."""
+        query = select(story)
+        if ids is not None:
+            query = query.where(story.c.id.in_(list(ids)))
         with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(select(story))]
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        contents = self._story_contents([r["id"] for r in rows] if ids is not None else None)
         for r in rows:
             r.update(json.loads(r.pop("data")))
+            r["article_ids"], r["claim_groups"] = contents.get(r["id"], ([], []))
         return sorted(rows, key=lambda r: (r["first"] or "9999", r["id"]))
+
+    def _story_contents(self, ids: list[str] | None) -> dict[str, tuple[list[str], list[str]]]:
+        """Each story's article ids in placement order and its articles' claim groups, sorted:
+        every story's, or those of `ids`. A story row does not keep them: it is written again
+        each time a batch places an article in its story, and a story of thousands of articles
+        would be written whole each time."""
+        members = select(story_member.c.story_id, story_member.c.article_id).order_by(
+            story_member.c.seq)
+        groups = select(story_member.c.story_id, claim.c.group_id).distinct().select_from(
+            story_member.join(article, article.c.id == story_member.c.article_id)
+            .join(claim, claim.c.article_seq == article.c.seq))  # fmt: skip
+        articles: dict[str, list[str]] = {}
+        claim_groups: dict[str, set[str]] = {}
+        with self.engine.connect() as conn:
+            for chunk in [None] if ids is None else chunked(ids):
+                where = [] if chunk is None else [story_member.c.story_id.in_(chunk)]
+                for story_id, article_id in conn.execute(members.where(*where)):
+                    articles.setdefault(story_id, []).append(article_id)
+                for story_id, group_id in conn.execute(groups.where(*where)):
+                    claim_groups.setdefault(story_id, set()).add(group_id)
+        return {s: (found, sorted(claim_groups.get(s, ()))) for s, found in articles.items()}

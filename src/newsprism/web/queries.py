@@ -254,12 +254,10 @@ class Reader:
             live = conn.execute(
                 select(story_alias.c.story_id).where(story_alias.c.alias == story_id)
             ).scalar()
-            row = conn.execute(select(story).where(story.c.id == (live or story_id))).first()
-        if row is None:
+        found = self.store.stories([live or story_id])
+        if not found:
             return None
-        data = dict(row._mapping)
-        data.update(json.loads(data.pop("data")))
-        return {**{k: data.get(k) for k in STORY_FIELDS}, "type": "story"}
+        return {**{k: found[0].get(k) for k in STORY_FIELDS}, "type": "story"}
 
     def events(self, story_id: str) -> list[dict[str, Any]]:
         """The story's events, in the order they happened, as exported."""
