@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -252,7 +252,7 @@ def _built(store: Store, stories: dict[str, list[Account]], corpus: _Corpus
         yield story_id, build_events(accounts, StoryContext(story_id, corpus.meta, verdicts, names))
 
 
-def _event_reads(store: Store, stories: Iterable[list[Account]], corpus: _Corpus
+def _event_reads(store: Store, stories: Collection[list[Account]], corpus: _Corpus
                  ) -> tuple[dict[str, str], dict[str, str]]:
     """The verdicts of the accounts' claim groups, and the names of who their claims say acts
     and is acted on and of the actors their spans mention."""
