@@ -67,8 +67,9 @@ def run_ingest(
         store.update_outlets(options.outlets.outlets())
 
     index = _StoredIndex(store, near_duplicate_threshold)
-    stored_before = store.known_ids()
-    seen_this_run: set[str] = set()
+    # what this run stores comes after it: an article stored with a lower seq was stored before
+    # (no run holds every stored id: a batch's are looked up)
+    stored_before = store.last_article_seq()
 
     reporter = ProgressReporter(len(files), "analyzing", enabled=progress)
     items = [(p, str(p)) for p in files]
@@ -86,9 +87,7 @@ def run_ingest(
         worker_count,
     )
     for result in results:
-        summary.new_articles += _store_batch(
-            result, store, index, stored_before, seen_this_run, summary
-        )
+        summary.new_articles += _store_batch(result, store, index, stored_before, summary)
         if result.files_done:
             reporter.advance(result.files_done)
     reporter.close()
@@ -105,18 +104,19 @@ def _store_batch(
     result: BatchResult,
     store: Store,
     index: _StoredIndex,
-    stored_before: set[str],
-    seen_this_run: set[str],
+    stored_before: int,
     summary: IngestSummary,
 ) -> int:
-    """Match one batch against the near-duplicate index and store it in one transaction."""
+    """Match one batch against the near-duplicate index and store it in one transaction.
+    `stored_before`: the last article seq stored before this run."""
     summary.documents += result.documents
     summary.unchanged_files += result.skipped
     summary.errors.extend(result.errors)
     new_articles = []
     sightings = []
-    index.expect([a.minhash for a in result.articles if a.minhash
-                  and a.id not in stored_before and a.id not in seen_this_run])  # fmt: skip
+    stored = store.article_seqs(a.id for a in result.articles)
+    seen_this_run = {a for a, seq in stored.items() if seq > stored_before}
+    index.expect([a.minhash for a in result.articles if a.minhash and a.id not in stored])
     for article in result.articles:
         sightings.append(
             {
@@ -130,7 +130,7 @@ def _store_batch(
                 "published": article.published,
             }
         )
-        if article.id in stored_before:
+        if article.id in stored and article.id not in seen_this_run:
             summary.already_stored += 1
             continue
         if article.id in seen_this_run:

@@ -234,9 +234,19 @@ class ArticleRecords(StoreBase):
 
     # -- reading -----------------------------------------------------------------------------
 
-    def known_ids(self) -> set[str]:
+    def last_article_seq(self) -> int:
+        """The seq of the last stored article (0 for none): what a run stores comes after it."""
         with self.engine.connect() as conn:
-            return set(conn.execute(select(article.c.id)).scalars())
+            return conn.execute(select(func.max(article.c.seq))).scalar() or 0
+
+    def article_seqs(self, ids: Iterable[str]) -> dict[str, int]:
+        """The seq of each given article that is stored."""
+        found: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for chunk in chunked(list(dict.fromkeys(ids))):
+                query = select(article.c.id, article.c.seq).where(article.c.id.in_(chunk))
+                found.update(conn.execute(query).all())
+        return found
 
     def count(self, table: str = "article") -> int:
         t = schema.metadata.tables[table]
