@@ -66,7 +66,7 @@ class LshBands:
     """How signatures are cut into bands for a threshold (datasketch's MinHashLSH banding: two
     articles sharing all the values of any one band are candidate near-duplicates), each band
     as one 64-bit key: the store holds the stored articles' keys and looks up a new article's
-    candidates, so that no run holds every article's bands (about 9 KB an article in
+    candidates, so that no run holds every article's bands (about 8 KB an article in
     datasketch's in-memory index)."""
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:

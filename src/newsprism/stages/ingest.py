@@ -152,10 +152,10 @@ def _store_batch(
 class _StoredIndex:
     """The near-duplicate index: the stored articles' signatures looked up in the store by
     their band keys (stored with them), and the batch being stored, held until it is. Nothing
-    is held of the stored articles: the index grew by about 9 KB an article, 70 MB at 10,000
-    (benchmarks/ingest_memory.py). The stored keys are made first when their scheme is
-    not this threshold's (a store written before they were kept): on first use, so a re-run
-    whose files are all unchanged never pays for it."""
+    is held of the stored articles: the index grew by about 8 KB an article (75 MB more at
+    10,000 than at 1,000, benchmarks/ingest_memory.py). The stored keys are made first when
+    their scheme is not this threshold's (a store written before they were kept): on first
+    use, so a re-run whose files are all unchanged never pays for it."""
 
     def __init__(self, store: Store, threshold: float) -> None:
         self._store = store
