@@ -33,6 +33,15 @@ BANDS_CHUNK = 5_000  # stored signatures read at once when their band keys are m
 BANDS_QUIETLY = 20_000  # stored articles whose band keys are made without a word
 
 
+def _seqs_of(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
+    """The seq of each given article that is stored, a query a chunk of ids."""
+    found: dict[str, int] = {}
+    for chunk in chunked(list(dict.fromkeys(ids))):
+        query = select(article.c.id, article.c.seq).where(article.c.id.in_(chunk))
+        found.update(conn.execute(query).all())
+    return found
+
+
 def outlet_id(name: str) -> str:
     slug = re.sub(r"[^\w.]+", "-", name.casefold()).strip("-")
     return slug or "unknown"
@@ -104,10 +113,7 @@ class ArticleRecords(StoreBase):
 
     def _save_minhash_bands(self, conn: Connection,
                             bands: Sequence[tuple[str, Sequence[int]]]) -> None:  # fmt: skip
-        seq_of: dict[str, int] = {}
-        for ids in chunked([article_id for article_id, _ in bands]):
-            query = select(article.c.id, article.c.seq).where(article.c.id.in_(ids))
-            seq_of.update(conn.execute(query).all())
+        seq_of = _seqs_of(conn, (article_id for article_id, _ in bands))
         rows = [{"key": key, "article_seq": seq_of[article_id]}
                 for article_id, keys in bands for key in dict.fromkeys(keys)]  # fmt: skip
         self._insert_rows(conn, minhash_band, rows, skip_existing=True)
@@ -241,12 +247,8 @@ class ArticleRecords(StoreBase):
 
     def article_seqs(self, ids: Iterable[str]) -> dict[str, int]:
         """The seq of each given article that is stored."""
-        found: dict[str, int] = {}
         with self.engine.connect() as conn:
-            for chunk in chunked(list(dict.fromkeys(ids))):
-                query = select(article.c.id, article.c.seq).where(article.c.id.in_(chunk))
-                found.update(conn.execute(query).all())
-        return found
+            return _seqs_of(conn, ids)
 
     def count(self, table: str = "article") -> int:
         t = schema.metadata.tables[table]

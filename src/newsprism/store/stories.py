@@ -4,7 +4,7 @@ into them."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -114,23 +114,32 @@ class StoryRecords(StoreBase):
             r["article_ids"], r["claim_groups"] = contents.get(r["id"], ([], []))
         return sorted(rows, key=lambda r: (r["first"] or "9999", r["id"]))
 
+    def story_articles(self, story_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """Story id → its articles in the order they were placed (every live story by default,
+        else those of `story_ids`, a query a chunk of them)."""
+        query = select(story_member.c.story_id, story_member.c.article_id).order_by(
+            story_member.c.seq)
+        found: dict[str, list[str]] = {}
+        with self.engine.connect() as conn:
+            for chunk in [None] if story_ids is None else chunked(list(story_ids)):
+                where = [] if chunk is None else [story_member.c.story_id.in_(chunk)]
+                for story_id, article_id in conn.execute(query.where(*where)):
+                    found.setdefault(story_id, []).append(article_id)
+        return found
+
     def _story_contents(self, ids: list[str] | None) -> dict[str, tuple[list[str], list[str]]]:
         """Each story's article ids in placement order and its articles' claim groups, sorted:
         every story's, or those of `ids`. A story row does not keep them: it is written again
         each time a batch places an article in its story, and a story of thousands of articles
         would be written whole each time."""
-        members = select(story_member.c.story_id, story_member.c.article_id).order_by(
-            story_member.c.seq)
         groups = select(story_member.c.story_id, claim.c.group_id).distinct().select_from(
             story_member.join(article, article.c.id == story_member.c.article_id)
             .join(claim, claim.c.article_seq == article.c.seq))  # fmt: skip
-        articles: dict[str, list[str]] = {}
         claim_groups: dict[str, set[str]] = {}
         with self.engine.connect() as conn:
             for chunk in [None] if ids is None else chunked(ids):
                 where = [] if chunk is None else [story_member.c.story_id.in_(chunk)]
-                for story_id, article_id in conn.execute(members.where(*where)):
-                    articles.setdefault(story_id, []).append(article_id)
                 for story_id, group_id in conn.execute(groups.where(*where)):
                     claim_groups.setdefault(story_id, set()).add(group_id)
-        return {s: (found, sorted(claim_groups.get(s, ()))) for s, found in articles.items()}
+        return {s: (found, sorted(claim_groups.get(s, ())))
+                for s, found in self.story_articles(ids).items()}  # fmt: skip

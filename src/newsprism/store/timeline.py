@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
@@ -68,19 +68,6 @@ class TimelineRecords(StoreBase):
                 timelined.c.article_id.is_(None) | (timelined.c.story_id != story_member.c.story_id)
             )
             return set(conn.execute(query).scalars())
-
-    def story_articles(self, story_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
-        """Story id → its articles in the order they were placed (every live story by default)."""
-        query = select(story_member.c.story_id, story_member.c.article_id).order_by(
-            story_member.c.seq
-        )
-        found: dict[str, list[str]] = {}
-        wanted = set(story_ids) if story_ids is not None else None
-        with self.engine.connect() as conn:
-            for r in conn.execute(query):
-                if wanted is None or r.story_id in wanted:
-                    found.setdefault(r.story_id, []).append(r.article_id)
-        return found
 
     def save_timeline(
         self,
