@@ -1112,3 +1112,51 @@ def test_encoder_threads_never_exceed_the_cpus_the_process_may_use(monkeypatch) 
     assert MiniLMEmbedder(threads=2).session.get_session_options().intra_op_num_threads == 1
     monkeypatch.setattr(sentence_graph, "usable_cpus", lambda: 4)
     assert MiniLMEmbedder(threads=2).session.get_session_options().intra_op_num_threads == 2
+
+
+def test_a_large_index_knows_each_claims_group_and_each_articles_groups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An index keeps what it knows of each claim (its id, group and article) in arrays rather
+    than a dict of ids and lists of group ids (about 300 bytes a claim: 300 MB at 100,000
+    articles, issue 21); across the rebuilds of its id lookup (every few thousand claims; here
+    every hundred), it still finds each claim, its group and an article's groups, for ids of
+    claim_id's form and any other: a group named after its first claim, one renamed by a
+    correction, a caller's own."""
+    from newsprism.crosscheck import claim_positions
+    from newsprism.crosscheck.claims import claim_id
+
+    monkeypatch.setattr(claim_positions, "MERGE_AT", 100)
+
+    dim = 16
+    embedder = HashEmbedder(dim=dim)
+    claims, groups = [], []
+    for n in range(4_000):
+        article = f"art-{n // 12}"
+        cid = claim_id(article, NUMERIC, n, n + 2) if n % 500 else f"custom-{n}"
+        claims.append(Claim(id=cid, article_id=article, start=n, end=n + 2, text=f"{n} died",
+                            kind=NUMERIC))  # fmt: skip
+        if n % 7 == 0:
+            groups.append("g" + cid)  # a group its claim made
+        elif n % 11 == 0:
+            groups.append(f"g-renamed-{n % 3}")
+        else:  # a group made by an earlier claim, named after it
+            groups.append(groups[n - n % 7])
+    vectors = [pack(np.ones(dim, dtype=np.float32))] * len(claims)
+    index = ClaimIndex(embedder=embedder)
+    index.restore(claims, groups, vectors)
+
+    assert len(index) == len(claims)
+    assert all(index.group_of_claim(c.id) == g for c, g in zip(claims, groups, strict=True))
+    assert [g.id for g in index.groups()] == list(dict.fromkeys(groups))
+    wanted = {"art-3", "art-41", "art-299", "art-none"}
+    expected = {g for c, g in zip(claims, groups, strict=True) if c.article_id in wanted}
+    assert index.groups_of_articles(wanted) == expected
+    # claims already indexed are not added again; a new one is
+    fresh = Claim(id=claim_id("art-new", NUMERIC, 1, 2), article_id="art-new", start=1, end=2,
+                  text="7 died", kind=NUMERIC)  # fmt: skip
+    assert index.add(claims[:50]) == []
+    assert [c.claim_id for c in index.add([fresh])] == [fresh.id]
+    assert len(index) == len(claims) + 1
+    with pytest.raises(KeyError, match="not in this index"):
+        index.group_of_claim("f" * 20)

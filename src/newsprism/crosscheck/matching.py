@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from newsprism.crosscheck.claim_positions import ClaimPositions
 from newsprism.crosscheck.claims import ATTRIBUTED, EVENT, NUMERIC, Claim
 from newsprism.crosscheck.comparisons import FEW_COSINE, can_join, is_few, same_scene
 from newsprism.crosscheck.embed import Embedder, default_embedder
@@ -174,7 +175,7 @@ def claim_vectors(claims: Iterable[Claim], embedder: Embedder) -> dict[str, byte
 class ClaimIndex:
     """Claims and their groups, grown one article at a time. The groups' claims are held in
     memory, or read from the store where `shelf` is a StoredGroups (group_shelf.py): the index
-    itself keeps a claim's id, group and vector."""
+    itself keeps a claim's id, group, article (claim_positions.py) and vector."""
 
     def __init__(
         self,
@@ -192,14 +193,12 @@ class ClaimIndex:
         self._shelf = shelf if shelf is not None else HeldGroups()
         # every claim by position where the groups are held; a stored index finds it in its group
         self._claims: list[Claim] | None = [] if isinstance(self._shelf, HeldGroups) else None
-        self.group_of: list[str] = []  # group id per claim, by position
-        self._position: dict[str, int] = {}
-        self._by_article: dict[str, list[int]] = {}  # claim positions per article
+        self._positions = ClaimPositions()
         self.articles: dict[str, dict[str, Any]] = {}
         self._index = ClaimVectorIndex(self.dim)
 
     def __len__(self) -> int:
-        return len(self.group_of)
+        return len(self._positions)
 
     @property
     def claims(self) -> list[Claim]:
@@ -224,7 +223,8 @@ class ClaimIndex:
         claims' meanings already encoded where the article was read (claim_vectors); a claim
         whose meaning is not among them is encoded here."""
         self.articles.update({k: _meta(v) for k, v in (article_meta or {}).items()})
-        fresh = list({c.id: c for c in claims if c.id not in self._position}.values())
+        known = self._positions.position
+        fresh = list({c.id: c for c in claims if known(c.id) is None}.values())
         if not fresh:
             return []
         encoded = dict(vectors or {})
@@ -258,14 +258,15 @@ class ClaimIndex:
         best: tuple[float, str] | None = None
         nearby = self._index.nearest(blob, vector, self.neighbours, at_least=threshold)
         # the groups the claim may join, read at once where the store holds them
-        self._shelf.fetch(self.group_of[near.position] for near in nearby)
+        group_at = self._positions.group_at
+        self._shelf.fetch(group_at(near.position) for near in nearby)
         for near in nearby:
             if near.below(threshold):
                 continue
             pos = near.position
             if few and near.below(FEW_COSINE) and not same_scene(claim, self._claim_at(pos)):
                 continue
-            group_id = self.group_of[pos]
+            group_id = group_at(pos)
             if best is not None and not near.above(best[0]):
                 continue
             if can_join(claim, self._shelf.group(group_id).claims):
@@ -273,21 +274,20 @@ class ClaimIndex:
         return best[1] if best else None
 
     def _remember(self, claim: Claim, group_id: str) -> None:
-        self._position[claim.id] = len(self.group_of)
-        self._by_article.setdefault(claim.article_id, []).append(len(self.group_of))
+        self._positions.add(claim.id, claim.article_id, group_id)
         if self._claims is not None:
             self._claims.append(claim)
-        self.group_of.append(group_id)
 
     def _claim_at(self, position: int) -> Claim:
         if self._claims is not None:
             return self._claims[position]
-        group = self._shelf.group(self.group_of[position])
-        return next(c for c in group.claims if self._position[c.id] == position)
+        group = self._shelf.group(self._positions.group_at(position))
+        claim_id = self._positions.id_at(position)
+        return next(c for c in group.claims if c.id == claim_id)
 
     def groups(self) -> list[ClaimGroup]:
         """Every group, in the order they were made (read from the store by a stored index)."""
-        return [self._shelf.group(g) for g in dict.fromkeys(self.group_of)]
+        return [self._shelf.group(g) for g in self._positions.groups()]
 
     def group(self, group_id: str) -> ClaimGroup:
         return self._shelf.group(group_id)
@@ -302,25 +302,31 @@ class ClaimIndex:
         self._shelf.saved()
 
     def group_of_claim(self, claim_id: str) -> str:
-        return self.group_of[self._position[claim_id]]
+        return self._positions.group_at(self._position(claim_id))
 
     def vector_of(self, claim_id: str) -> np.ndarray:
         """The claim's embedding as it compares it (the stored vector, unpacked)."""
-        return self._index.stored.row(self._position[claim_id])
+        return self._index.stored.row(self._position(claim_id))
 
     def stored_vector(self, claim_id: str) -> bytes:
         """The claim's embedding as the store keeps it: the bytes it was added with, so that a
         reload compares exactly what this index compared."""
-        return self._index.stored.blob(self._position[claim_id])
+        return self._index.stored.blob(self._position(claim_id))
 
     def similarity(self, a: Claim, b: Claim) -> float:
         """The cosine of two indexed claims' meanings."""
-        va, vb = self._index.stored.rows([self._position[a.id], self._position[b.id]])
+        va, vb = self._index.stored.rows([self._position(a.id), self._position(b.id)])
         return float(va @ vb)
 
     def groups_of_articles(self, article_ids: Iterable[str]) -> set[str]:
         """Ids of the groups holding a claim of any of `article_ids`."""
-        return {self.group_of[i] for a in set(article_ids) for i in self._by_article.get(a, ())}
+        return self._positions.groups_of_articles(article_ids)
+
+    def _position(self, claim_id: str) -> int:
+        found = self._positions.position(claim_id)
+        if found is None:
+            raise KeyError(f"claim {claim_id} is not in this index")
+        return found
 
     # --- persistence: claims, assignments and vectors; the ANN index is rebuilt on load ---
 
@@ -333,7 +339,7 @@ class ClaimIndex:
             "dim": self.dim,
             "thresholds": self.thresholds,
             "claims": [c.to_dict() for c in self.claims],
-            "groups": list(self.group_of),
+            "groups": [self._positions.group_at(p) for p in range(len(self))],
             "vectors": base64.b64encode(vectors).decode("ascii"),
             "articles": self.articles,
         }
