@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from newsprism.crosscheck import Claim, ClaimIndex, extract_claims, verdict  # noqa: E402
+from newsprism.crosscheck.claims import claim_id  # noqa: E402
 from newsprism.crosscheck.embed import default_embedder  # noqa: E402
 from newsprism.encoders.packed import pack  # noqa: E402
 from newsprism.link.entities import EntityIndex  # noqa: E402
@@ -79,10 +80,13 @@ def perturbed(claim: Claim, copy: int, rng: random.Random) -> Claim:
     def move(v: float | None) -> float | None:
         return None if v is None else round(v * scale, 2)
 
+    article_id = f"{claim.article_id}-{copy}"
     return replace(
         claim,
-        id=f"{claim.id}-{copy}",
-        article_id=f"{claim.article_id}-{copy}",
+        # an id of the form a run's claims have (a SHA-1's first 20 hex digits), as the index
+        # keeps such ids in 10 bytes each (crosscheck/claim_positions.py)
+        id=claim_id(article_id, claim.kind, claim.start, claim.end, claim.id),
+        article_id=article_id,
         value=move(claim.value),
         low=move(claim.low),
         high=move(claim.high),

@@ -10,7 +10,7 @@ with their sentences) need not stay in memory for a corpus of 100,000 articles (
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from newsprism.crosscheck.claims import Claim
@@ -106,7 +106,7 @@ class StoredGroups:
         for group_id, claims in self._read(missing).items():
             if claims:
                 self._keep(ClaimGroup(group_id, claims[0].kind, claims))
-        self._trim()
+        self._trim(set(wanted))
 
     def saved(self) -> None:
         """The store now holds every claim given so far: the groups being worked on join the
@@ -122,8 +122,11 @@ class StoredGroups:
         self._kept[group.id] = group
         self._kept_size += len(group.claims)
 
-    def _trim(self) -> None:
-        # the most recently used stay; the one just read stays whatever its size
+    def _trim(self, asked: Collection[str] = ()) -> None:
+        # the most recently used stay; those just asked for (the last of them) stay whatever
+        # their size: a batch's neighbours are read at once to be compared with next
         while self._kept_size > self._kept_claims and len(self._kept) > 1:
-            _, oldest = self._kept.popitem(last=False)
-            self._kept_size -= len(oldest.claims)
+            oldest = next(iter(self._kept))
+            if oldest in asked:  # asked for: moved to the end, as all that follow it
+                break
+            self._kept_size -= len(self._kept.pop(oldest).claims)
