@@ -64,7 +64,8 @@ GroupReader = Callable[[list[str]], dict[str, list[Claim]]]
 class StoredGroups:
     """Groups read from the store when a claim or a verdict needs them. A group that took a
     claim since the last `saved()` (whose rows the store does not hold yet) stays in memory
-    until then; others are kept, most recently used first, up to `kept_claims` claims."""
+    until then; others are kept, most recently used first, up to `kept_claims` claims, or
+    more where the groups of one read (a batch's neighbours, `ClaimIndex.prefetch`) are more."""
 
     def __init__(self, read: GroupReader, kept_claims: int | None = None) -> None:
         self._read = read
@@ -123,8 +124,8 @@ class StoredGroups:
         self._kept_size += len(group.claims)
 
     def _trim(self, asked: Collection[str] = ()) -> None:
-        # the most recently used stay; those just asked for (the last of them) stay whatever
-        # their size: a batch's neighbours are read at once to be compared with next
+        # the most recently used stay, and those just asked for whatever their size: a
+        # batch's neighbours are read at once, to be compared with next
         while self._kept_size > self._kept_claims and len(self._kept) > 1:
             oldest = next(iter(self._kept))
             if oldest in asked:  # asked for: moved to the end, as all that follow it
