@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -124,36 +123,6 @@ def test_a_run_that_keeps_few_claims_at_hand_groups_and_judges_as_one_that_keeps
         kept = sorted(corpus.claims(), key=lambda g: g["id"])
     assert len(few) > 20
     assert few == kept
-
-
-def test_a_batchs_stored_groups_are_read_at_once_and_group_as_before(
-    examples_dir: Path, examples_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The stored groups a batch's claims may join are read in one query before the batch is
-    grouped (at 10,000 articles a query a claim was half of cross-checking's time here, issue
-    21), with the same groups and verdicts as a run that read them a claim at a time."""
-    from newsprism.crosscheck import group_shelf
-    from newsprism.stages import crosscheck
-
-    reads: list[list[str]] = []
-    read = crosscheck._stored_groups
-
-    def counted(store: Any, group_ids: list[str]) -> Any:
-        reads.append(group_ids)
-        return read(store, group_ids)
-
-    monkeypatch.setattr(crosscheck, "_stored_groups", counted)
-    monkeypatch.setattr(crosscheck, "BATCH_ARTICLES", 4)
-    monkeypatch.setattr(group_shelf, "KEPT_CLAIMS", 1)  # every stored group is read back
-    with analyze(examples_dir, db=tmp_path / "batched.db", workers=1) as corpus:
-        batched = sorted(corpus.claims(), key=lambda g: g["id"])
-        batches = -(-corpus.summary.crosscheck.articles // 4)
-        claims = corpus.summary.crosscheck.claims
-    with open_corpus(examples_db) as corpus:
-        kept = sorted(corpus.claims(), key=lambda g: g["id"])
-    assert batched == kept
-    # a read for the batch's neighbours, one for the groups its copies touch: not one a claim
-    assert claims > 10 * batches and 0 < len(reads) <= 2 * batches, (len(reads), batches)
 
 
 def test_an_article_that_claims_nothing_is_cross_checked_with_the_rest(tmp_path: Path) -> None:

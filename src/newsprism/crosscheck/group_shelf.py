@@ -10,7 +10,7 @@ with their sentences) need not stay in memory for a corpus of 100,000 articles (
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsprism.crosscheck.claims import Claim
@@ -64,8 +64,7 @@ GroupReader = Callable[[list[str]], dict[str, list[Claim]]]
 class StoredGroups:
     """Groups read from the store when a claim or a verdict needs them. A group that took a
     claim since the last `saved()` (whose rows the store does not hold yet) stays in memory
-    until then; others are kept, most recently used first, up to `kept_claims` claims, or
-    more where the groups of one read (a batch's neighbours, `ClaimIndex.prefetch`) are more."""
+    until then; others are kept, most recently used first, up to `kept_claims` claims."""
 
     def __init__(self, read: GroupReader, kept_claims: int | None = None) -> None:
         self._read = read
@@ -107,7 +106,7 @@ class StoredGroups:
         for group_id, claims in self._read(missing).items():
             if claims:
                 self._keep(ClaimGroup(group_id, claims[0].kind, claims))
-        self._trim(set(wanted))
+        self._trim()
 
     def saved(self) -> None:
         """The store now holds every claim given so far: the groups being worked on join the
@@ -123,11 +122,8 @@ class StoredGroups:
         self._kept[group.id] = group
         self._kept_size += len(group.claims)
 
-    def _trim(self, asked: Collection[str] = ()) -> None:
-        # the most recently used stay, and those just asked for whatever their size: a
-        # batch's neighbours are read at once, to be compared with next
+    def _trim(self) -> None:
+        # the most recently used stay; the one just read stays whatever its size
         while self._kept_size > self._kept_claims and len(self._kept) > 1:
-            oldest = next(iter(self._kept))
-            if oldest in asked:  # asked for: moved to the end, as all that follow it
-                break
-            self._kept_size -= len(self._kept.pop(oldest).claims)
+            _, oldest = self._kept.popitem(last=False)
+            self._kept_size -= len(oldest.claims)

@@ -233,25 +233,6 @@ class ClaimIndex:
             encoded.update(claim_vectors(missing, self.embedder))
         return [self._add_one(c, encoded[c.meaning_text]) for c in fresh]
 
-    def prefetch(self, claims: Iterable[tuple[Claim, bytes | None]]) -> None:
-        """Have at hand, read in one query, the groups that the nearest stored neighbours of
-        these claims (each with its packed vector, as `add` takes it) belong to: what adding
-        them will compare them with. A stored index reads them a claim at a time otherwise, a
-        query each. It only reads: a group that a claim added in between makes near is read
-        when that claim is added, as without it."""
-        if isinstance(self._shelf, HeldGroups) or not len(self._index):
-            return
-        wanted: list[str] = []
-        for claim, blob in claims:
-            if blob is None or len(blob) != SCALE_BYTES + self.dim:
-                continue  # not encoded yet: its groups are read when it is added
-            vector = unpack(blob, self.dim)
-            assert vector is not None
-            nearby = self._index.nearest(blob, vector, self.neighbours,
-                                         at_least=self.thresholds[claim.kind])  # fmt: skip
-            wanted += [self._positions.group_at(near.position) for near in nearby]
-        self._shelf.fetch(wanted)
-
     def _add_one(self, claim: Claim, blob: bytes) -> GroupChange:
         # checked before anything changes (the index stores only packed vectors)
         if len(blob) != SCALE_BYTES + self.dim:

@@ -156,8 +156,6 @@ def run_crosscheck(
         load=partial(loaded_embedder, 1),  # forked local workers share the loaded model
     )
     for batch in read:
-        # the stored groups the batch's claims may join, read at once
-        index.prefetch((c, read.vectors.get(c.meaning_text)) for read in batch for c in read.claims)
         claim_rows, touched = add_articles(index, batch, articles, copies, texts)
         index.fetch_groups(touched)  # the older groups a copy touched, read at once
         group_rows = []
