@@ -39,7 +39,6 @@ class ClaimPositions:
         self._odd_group_number: dict[str, int] = {}
         self._article = array("i")  # a number per article id
         self._article_number: dict[str, int] = {}
-        self._article_ids: list[str] = []
         self._lookup = _IdLookup(self)
 
     def __len__(self) -> int:
@@ -55,10 +54,7 @@ class ClaimPositions:
             self._odd_ids[position] = claim_id
         self._lookup.add(claim_id, position)
         self._group.append(self._group_number(group_id, claim_id, position))
-        number = self._article_number.get(article_id)
-        if number is None:
-            number = self._article_number[article_id] = len(self._article_ids)
-            self._article_ids.append(article_id)
+        number = self._article_number.setdefault(article_id, len(self._article_number))
         self._article.append(number)
         return position
 
