@@ -171,3 +171,40 @@ def test_a_file_that_is_not_a_gazetteer_is_a_clear_error(tmp_path: Path) -> None
     result = runner.invoke(app, ["gazetteer", "lookup", "Damascus", "--gazetteer", str(junk)])
     assert result.exit_code == 2
     assert "is not a newsprism gazetteer" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_the_default_gazetteer_is_built_in_a_process_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the packaged tables peaks at some 300 MB: a run's process (a Dask run's client)
+    must not carry that peak, so the first open builds in a child process."""
+    from newsprism.understand.gazetteer import packaged
+
+    def built_here(_gazetteer: Gazetteer) -> None:
+        raise AssertionError("the default gazetteer was built in the calling process")
+
+    monkeypatch.setenv("NEWSPRISM_GAZETTEER", str(tmp_path / "fresh.sqlite"))
+    monkeypatch.setattr(packaged, "build_default", built_here)
+    with Gazetteer.open_default() as gazetteer:
+        assert gazetteer.meta("default") is not None
+        assert any(p.country == "SY" for p in gazetteer.lookup("Aleppo"))
+
+
+def test_where_no_process_can_start_the_default_gazetteer_is_built_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsprism.understand.gazetteer import packaged
+
+    built: list[Path] = []
+
+    def build_here(gazetteer: Gazetteer) -> None:
+        built.append(gazetteer.path)
+        gazetteer.set_meta("default", "test")
+
+    monkeypatch.setenv("NEWSPRISM_GAZETTEER", str(tmp_path / "fresh.sqlite"))
+    monkeypatch.setattr(packaged.sys, "executable", str(tmp_path / "no-python"))
+    monkeypatch.setattr(packaged, "build_default", build_here)
+    with Gazetteer.open_default() as gazetteer:
+        assert gazetteer.meta("default") == "test"
+    assert built == [tmp_path / "fresh.sqlite"]

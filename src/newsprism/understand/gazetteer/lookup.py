@@ -107,12 +107,13 @@ class Gazetteer:
 
     @classmethod
     def open_default(cls) -> Gazetteer:
-        """The default gazetteer, built from packaged GeoNames-derived tables on first use."""
+        """The default gazetteer, built from packaged GeoNames-derived tables on first use, in
+        a process of its own where one can start (`build_default_apart`)."""
         # imported here: the builders import this module for its rows
-        from newsprism.understand.gazetteer.packaged import build_default
+        from newsprism.understand.gazetteer.packaged import build_default, build_default_apart
 
         gazetteer = cls(default_path())
-        if gazetteer.meta("default") is None:
+        if gazetteer.meta("default") is None and not build_default_apart(gazetteer.path):
             build_default(gazetteer)
         return gazetteer
 

