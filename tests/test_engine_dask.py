@@ -483,6 +483,17 @@ def test_the_cluster_keeps_a_few_sent_tasks_not_the_last_thousand_batches() -> N
     assert dask.config.get(LOG_LENGTH_KEY) == before
 
 
+def _samples_its_tasks(dask_worker: Any) -> bool:
+    return "profile" in dask_worker.periodic_callbacks
+
+
+def test_a_local_clusters_workers_do_not_sample_their_tasks_stacks() -> None:
+    """Dask's workers profile their tasks for the dashboard every 10 ms, taking the GIL from the
+    task each time (about 5% of understanding's time): a run's local cluster does not."""
+    with DaskEngine(workers=1) as engine:
+        assert set(engine._client.run(_samples_its_tasks).values()) == {False}
+
+
 def test_a_map_left_unfinished_closes_quietly_after_its_engine() -> None:
     """A run that fails mid-stage leaves that stage's map unfinished; it is closed when
     collected, after the engine closed, and says nothing more than the run's own error."""

@@ -37,6 +37,11 @@ IN_FLIGHT_PER_THREAD = 4
 # benchmarks/scale.py). A few messages are still there to read when something goes wrong.
 LOG_LENGTH_KEY = "distributed.admin.low-level-log-length"
 DEBUG_LOG_LENGTH = 10
+# A worker samples the stack of its running task every 10 ms for the dashboard's profile, in its
+# event loop: each sample takes the GIL from the task, about 5% of a task's time on
+# understanding (a throw-away measure of one worker on 160 articles). A run's settings, which a
+# local cluster's workers are handed; workers of a cluster started elsewhere keep theirs.
+ENGINE_CONFIG = {LOG_LENGTH_KEY: DEBUG_LOG_LENGTH, "distributed.worker.profile.enabled": False}
 # How long a run waits on a cluster that has no worker at all before it fails: a worker that
 # died and cannot come back (out of memory at start, newsprism changed under a running cluster)
 # leaves its tasks waiting forever otherwise. Long enough for a nanny to restart a worker, or
@@ -70,7 +75,7 @@ class DaskEngine:
         timeout = connect_timeout or dask.config.get("distributed.comm.timeouts.connect")
         # for the client, and a local cluster's scheduler and workers (their nannies hand them
         # this process's config), while the engine lives
-        self._config = dask.config.set({LOG_LENGTH_KEY: DEBUG_LOG_LENGTH})
+        self._config = dask.config.set(ENGINE_CONFIG)
         try:
             if scheduler:
                 self.address = scheduler
