@@ -113,8 +113,10 @@ class Gazetteer:
         from newsprism.understand.gazetteer.packaged import build_default, build_default_apart
 
         gazetteer = cls(default_path())
-        if gazetteer.meta("default") is None and not build_default_apart(gazetteer.path):
-            build_default(gazetteer)
+        if gazetteer.meta("default") is None:
+            build_default_apart(gazetteer.path)
+            if gazetteer.meta("default") is None:  # no process could build it: built here
+                build_default(gazetteer)
         return gazetteer
 
     def close(self) -> None:

@@ -5,6 +5,7 @@ docstring for which package gives what)."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import csv
 import importlib.util
 import json
@@ -31,9 +32,9 @@ def build_default(gazetteer: Gazetteer) -> None:
     gazetteer.set_meta("default", "cities1000+countries+divisions+continents")
 
 
-def build_default_apart(path: Path) -> bool:
-    """Build the default gazetteer at `path` in a new Python process; False where that process
-    could not do it (the caller then builds it itself). Reading the packaged tables takes some
+def build_default_apart(path: Path) -> None:
+    """Build the default gazetteer at `path` in a new Python process, where one can start and
+    do it (the caller reads the gazetteer's meta to know). Reading the packaged tables takes some
     300 MB at its peak, once per machine: in the process of a run (the client of a Dask run,
     which does not read the gazetteer itself) that peak would stay its peak RSS for the run."""
     # the child finds this very newsprism, installed or not, where this process found it
@@ -41,15 +42,10 @@ def build_default_apart(path: Path) -> bool:
     code = ("import sys; from newsprism.understand.gazetteer.packaged import build_default; "
             "from newsprism.understand.gazetteer.lookup import Gazetteer; "
             "g = Gazetteer(sys.argv[1]); build_default(g); g.close()")  # fmt: skip
-    try:
-        done = subprocess.run([sys.executable, "-c", code, str(path)], env=env,
-                              capture_output=True, text=True, check=False)  # fmt: skip
-    except OSError:  # no interpreter to start (an embedded or frozen Python)
-        return False
-    if done.returncode != 0:
-        return False
-    with Gazetteer(path) as gazetteer:
-        return gazetteer.meta("default") is not None
+    # OSError: no interpreter to start (an embedded or frozen Python)
+    with contextlib.suppress(OSError):
+        subprocess.run([sys.executable, "-c", code, str(path)], env=env, capture_output=True,
+                       check=False)  # fmt: skip
 
 
 def packaged_cities() -> Iterator[PlaceRow]:
